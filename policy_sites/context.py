@@ -1,0 +1,79 @@
+"""From a validated setting to the variables the shared policy sources are rendered with.
+
+Every string is HTML-escaped here, once, so that a name such as ``<script>`` shows as
+text wherever a source uses it. Staff-only details are left out of the parents' view
+altogether, so a parents' page that mentions them fails to build instead of leaking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from policy_sites.schema import PolicyDate, Setting
+from policy_sites.views import View
+
+__all__ = ["build_context", "escape", "staff_only_values"]
+
+
+def escape(text: str) -> str:
+    """Escape for Markdown that becomes HTML: no tags, no entities, no link syntax."""
+    escaped = html.escape(text, quote=False).replace('"', "&quot;")
+    return escaped.replace("[", "&#91;").replace("]", "&#93;")
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    return value
+
+
+def _dates(dates: Any, today: dt.date) -> dict[str, Any]:
+    def show(date: PolicyDate | None) -> str | None:
+        return date.display() if date else None
+
+    return {
+        "written": show(dates.written),
+        "ratified": show(dates.ratified),
+        "next_review": show(dates.next_review),
+        "next_review_iso": dates.next_review.iso() if dates.next_review else None,
+        "review_overdue": bool(dates.next_review and dates.next_review.last_day < today),
+    }
+
+
+def build_context(setting: Setting, view: View, today: dt.date) -> dict[str, Any]:
+    """The template variables for one setting in one view."""
+    data = setting.model_dump(mode="json", exclude=None if view.is_staff else {"staff_only"})
+    data["policies"] = {pid: _dates(d, today) for pid, d in setting.policies.items()}
+    context = _escaped(data)
+    context.update(
+        school_age=setting.has_school_age,
+        several_provisions=len(setting.provisions) > 1,
+        has_official_channels=bool(setting.social_media.official_channels),
+        for_staff=view.is_staff,
+        view={"id": view.id, "label": view.label},
+    )
+    return context
+
+
+def staff_only_values(setting: Setting) -> list[str]:
+    """Every text under ``staff_only``, as the parents' tree must never contain it."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(setting.staff_only.model_dump(mode="json"))
+    return found

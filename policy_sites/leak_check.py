@@ -1,0 +1,61 @@
+"""Proof that a parents' site holds nothing staff-only: every file, the search index and sitemap."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["find_leaks"]
+
+_TEXT_SUFFIXES = {".html", ".json", ".xml", ".txt", ".js", ".md"}
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(text)).casefold()
+
+
+def _readable_text(path: Path) -> str:
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".json":
+        with contextlib.suppress(json.JSONDecodeError):
+            raw = "\n".join(_strings(json.loads(raw)))
+    return _normalise(raw)
+
+
+def find_leaks(tree: Path, secrets: Iterable[str], staff_pages: Iterable[str]) -> list[str]:
+    """Each place in ``tree`` where a staff-only text or a staff-only page shows up."""
+    needles = {_normalise(s): s for s in secrets if len(s.strip()) >= 4}
+    page_dirs = {uri.removesuffix(".md").removesuffix("index").rstrip("/") for uri in staff_pages}
+    leaks: list[str] = []
+    for path in sorted(tree.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(tree).as_posix()
+        leaks.extend(
+            f"{rel}: staff-only page {d!r} was built"
+            for d in page_dirs
+            if d and rel.startswith(d + "/")
+        )
+        if path.suffix not in _TEXT_SUFFIXES or rel.startswith("assets/"):
+            continue
+        text = _readable_text(path)
+        leaks.extend(
+            f"{rel}: contains staff-only text {s!r}" for n, s in needles.items() if n in text
+        )
+    return leaks

@@ -1,0 +1,40 @@
+"""Where a policy-sites project keeps its parts: mkdocs.yml, docs/, settings/ and the output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Project"]
+
+
+@dataclass(frozen=True)
+class Project:
+    """A folder holding mkdocs.yml, the shared sources and the settings files."""
+
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Project:
+        """The nearest folder at or above ``start`` that holds mkdocs.yml."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "mkdocs.yml").is_file():
+                return cls(folder)
+        raise FileNotFoundError(f"no mkdocs.yml in {here} or any folder above it")
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def settings_dir(self) -> Path:
+        return self.root / "settings"
+
+    @property
+    def default_out(self) -> Path:
+        return self.root / "site"

@@ -1,0 +1,400 @@
+"""The settings schema: what a setting's YAML file may say, and what each field means.
+
+One source of truth: validation, error messages and the exported JSON Schema all come
+from these models. Field descriptions are written for the nursery manager who edits
+the file, because editors' tools show them as hints.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic.functional_validators import BeforeValidator
+
+__all__ = [
+    "DSL",
+    "ChildrenDevices",
+    "FieldProblem",
+    "Guidance",
+    "LearningJournal",
+    "LocalPartnership",
+    "OfficialChannel",
+    "Phones",
+    "PolicyDate",
+    "PolicyDates",
+    "Provision",
+    "Setting",
+    "SocialMedia",
+    "StaffContact",
+    "StaffOnly",
+    "Visitors",
+]
+
+
+class FieldProblem(ValueError):
+    """A cross-field check that failed, pointing at the field (relative to the model) to blame."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class _Model(BaseModel):
+    """Refuses unknown keys, so a typo is an error rather than a silently ignored fact."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+Text = Annotated[str, Field(min_length=1)]
+Phrase = Annotated[str, Field(min_length=1)]
+"""A phrase that completes a sentence in the shared policy text (no full stop)."""
+
+
+@dataclass(frozen=True, order=True)
+class PolicyDate:
+    """A policy date to the month ("2022-09") or to the day ("2022-09-12")."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    _PATTERN = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+    @classmethod
+    def parse(cls, value: Any) -> PolicyDate:
+        if isinstance(value, PolicyDate):
+            return value
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, str) and (match := cls._PATTERN.match(value.strip())):
+            year, month, day = (int(part) if part else None for part in match.groups())
+            assert year is not None and month is not None
+            if not 1 <= month <= 12:
+                raise ValueError(f"month {month} is not between 01 and 12")
+            if day is not None:
+                dt.date(year, month, day)  # raises ValueError for 31 February
+            return cls(year, month, day)
+        raise ValueError(
+            "expected a date written as YYYY-MM (for example 2022-09) "
+            "or YYYY-MM-DD (for example 2022-09-12)"
+        )
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, self.day or 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        last = calendar.monthrange(self.year, self.month)[1]
+        return dt.date(self.year, self.month, self.day or last)
+
+    def display(self) -> str:
+        """British style: "12 September 2022", or "September 2022" to the month."""
+        month = calendar.month_name[self.month]
+        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
+
+    def iso(self) -> str:
+        base = f"{self.year:04d}-{self.month:02d}"
+        return f"{base}-{self.day:02d}" if self.day else base
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+DateField = Annotated[
+    PolicyDate,
+    BeforeValidator(PolicyDate.parse),
+    PlainSerializer(lambda d: d.iso(), return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
+            "description": "YYYY-MM or YYYY-MM-DD",
+        }
+    ),
+]
+
+
+class Provision(_Model):
+    """One provision run by the setting, e.g. a pre-school or an out-of-school club."""
+
+    name: Text = Field(description="What the provision is called, e.g. 'Out-of-school club'.")
+    short_name: Text | None = Field(
+        default=None, description="A short form used in tables, e.g. 'OSC'."
+    )
+    school_age: bool = Field(
+        default=False,
+        description="true if school-age children attend. Turns on the sections about "
+        "children's own phones, screening and confiscation, and children's social media.",
+    )
+
+
+class DSL(_Model):
+    """A Designated Safeguarding Lead."""
+
+    name: Text = Field(description="Full name, e.g. 'Tracey McCartney'.")
+    role: Text = Field(description="Job title, e.g. 'Pre-school Manager'.")
+    provision: Text | None = Field(
+        default=None,
+        description="Which provision this person leads for. Needed when the setting "
+        "runs more than one provision; must match a provision's name or short name.",
+    )
+
+
+class Phones(_Model):
+    """Rules about mobile phones and personal devices on site."""
+
+    phone_free_areas: list[Phrase] = Field(
+        min_length=1,
+        description="Where nobody may use a phone, e.g. ['the main room', 'the toilets'].",
+    )
+    phone_free_when: Phrase = Field(
+        description="When those areas are phone-free, e.g. 'when children are present'."
+    )
+    staff_keep_phones: Phrase = Field(
+        description="Where staff keep personal phones, completing 'Staff keep their phones "
+        "…', e.g. 'in their lockers' or 'in the basket provided in the office'."
+    )
+    staff_phones_quiet_during: Phrase = Field(
+        description="When staff phones must be off or on silent, e.g. 'opening times'."
+    )
+    hide_bluetooth_and_airdrop: bool = Field(
+        default=False,
+        description="true if staff must hide or turn off Bluetooth and AirDrop in sessions.",
+    )
+    permission_from: list[Phrase] = Field(
+        min_length=1,
+        description="Who may let a member of staff use a personal device during a "
+        "session, e.g. ['the Manager', 'the person in charge of the session'].",
+    )
+
+
+class OfficialChannel(_Model):
+    """One of the setting's own social media accounts."""
+
+    platform: Text = Field(description="e.g. 'Facebook'.")
+    description: Text | None = Field(
+        default=None, description="How the policy names it, e.g. 'our Facebook Page'."
+    )
+    url: HttpUrl | None = Field(default=None, description="Its web address (https://…).")
+    run_by: Phrase | None = Field(
+        default=None,
+        description="Who runs or hosts it, e.g. 'the Chair of the Management Committee'.",
+    )
+
+
+class SocialMedia(_Model):
+    """Social media: staff personal use and the setting's official channels."""
+
+    staff_personal_use: Phrase = Field(
+        description="When staff may use social media for personal reasons during setting "
+        "hours, completing 'Staff may do so …', e.g. 'only on their lunch break, and only "
+        "in the office'."
+    )
+    official_channels: list[OfficialChannel] = Field(
+        default_factory=list,
+        description="The setting's official accounts. Leave empty if it has none.",
+    )
+    registered_with_setting_email: bool = Field(
+        default=False,
+        description="true if official accounts are registered with setting email addresses.",
+    )
+    approved_by: Phrase = Field(
+        default="the Manager",
+        description="Who risk-assessed and approved official social media use.",
+    )
+
+
+class LearningJournal(_Model):
+    """An online learning journal, such as Tapestry."""
+
+    name: Text = Field(description="e.g. 'Tapestry'.")
+
+
+class Visitors(_Model):
+    """Rules for parents, carers, visitors, volunteers and contractors."""
+
+    phones_allowed: Phrase | None = Field(
+        default=None,
+        description="If visitors may not have phones out anywhere near children: where and "
+        "why they may use them, e.g. 'only in the office, for a specific purpose such as "
+        "multi-agency work'.",
+    )
+    essential_calls: Phrase | None = Field(
+        default=None,
+        description="What a visitor does to take an essential call, e.g. 'step outside "
+        "the nursery boundary first'.",
+    )
+    signage: bool = Field(default=False, description="true if signs tell visitors the phone rules.")
+
+
+class ChildrenDevices(_Model):
+    """Children's own phones and devices (settings with school-age children)."""
+
+    confiscated_kept: Phrase = Field(
+        description="Where a confiscated device is kept, e.g. 'in the office'."
+    )
+    returned_to: Phrase = Field(
+        description="Who gets it back and when, e.g. 'the child's parent or carer at the "
+        "end of the session'."
+    )
+
+
+class PolicyDates(_Model):
+    """When a policy was written, ratified, and is next due for review."""
+
+    written: DateField | None = Field(default=None, description="Written or last updated.")
+    ratified: DateField | None = Field(
+        default=None, description="Agreed and ratified by the committee (or equivalent)."
+    )
+    next_review: DateField | None = Field(default=None, description="Next review due.")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> PolicyDates:
+        if self.ratified and self.next_review and self.next_review < self.ratified:
+            raise FieldProblem(
+                ("next_review",),
+                f"next review date {self.next_review} is before the ratified date {self.ratified}",
+            )
+        if self.written and self.ratified and self.ratified < self.written:
+            raise FieldProblem(
+                ("ratified",),
+                f"ratified date {self.ratified} is before the written date {self.written}",
+            )
+        return self
+
+
+class StaffContact(_Model):
+    """An internal contact, shown to staff only."""
+
+    name: Text
+    role: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+
+
+class StaffOnly(_Model):
+    """Internal details that appear in the staff view and never in the parents' view."""
+
+    account_logins: Phrase | None = Field(
+        default=None,
+        description="Who holds the login details for the official social media accounts.",
+    )
+    contacts: list[StaffContact] = Field(
+        default_factory=list, description="Internal contacts and phone numbers."
+    )
+    notes: list[Text] = Field(default_factory=list, description="Anything else staff need.")
+
+
+class Guidance(_Model):
+    """A piece of statutory guidance that every policy cites."""
+
+    title: Text = Field(description="e.g. 'Keeping Children Safe in Education'.")
+    short_name: Text | None = Field(default=None, description="e.g. 'KCSIE'.")
+    edition: Text = Field(description="The edition cited, e.g. '2022'.")
+    publisher: Text = Field(default="DfE", description="Who publishes it.")
+
+    @field_validator("edition", mode="before")
+    @classmethod
+    def _edition_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class LocalPartnership(_Model):
+    """The local safeguarding children partnership whose procedures apply."""
+
+    name: Text
+    short_name: Text | None = None
+
+
+class Setting(_Model):
+    """Everything the shared policy text needs to know about one setting.
+
+    Federation defaults (settings/_federation.yml) fill any key a setting leaves out.
+    """
+
+    name: Text = Field(description="The setting's name, exactly as it should appear.")
+    provisions: list[Provision] = Field(min_length=1)
+    dsls: list[DSL] = Field(min_length=1, description="Designated Safeguarding Leads.")
+    manager: Phrase = Field(
+        default="the Manager",
+        description="How the policies refer to the person in charge, e.g. 'the Manager'.",
+    )
+    phones: Phones
+    social_media: SocialMedia
+    learning_journal: LearningJournal | None = None
+    visitors: Visitors = Field(default_factory=Visitors)
+    children_devices: ChildrenDevices | None = Field(
+        default=None, description="Needed when any provision has school-age children."
+    )
+    internet_filtering: Phrase = Field(
+        description="How access is filtered on setting devices, completing 'Filtering is "
+        "provided by …', e.g. 'the school internet service'."
+    )
+    policies: dict[str, PolicyDates] = Field(
+        min_length=1,
+        description="The policies this setting publishes, each with its dates.",
+    )
+    staff_only: StaffOnly = Field(default_factory=StaffOnly)
+
+    # Federation-level facts: normally set once in settings/_federation.yml.
+    federation: Text | None = Field(default=None, description="The federation's name.")
+    guidance: list[Guidance] = Field(min_length=1)
+    local_partnership: LocalPartnership
+    advice_service: Text = Field(description="Where the DSL goes for safeguarding advice.")
+    allegations_contact: Text = Field(
+        default="the Local Authority Designated Officer (LADO)",
+        description="Who is told about allegations against staff.",
+    )
+    police_non_emergency: Text = "101"
+    police_emergency: Text = "999"
+    review_frequency: Phrase = Field(
+        default="at least once a year", description="How often every policy is reviewed."
+    )
+
+    @model_validator(mode="after")
+    def _provisions_fit(self) -> Setting:
+        names = {p.name for p in self.provisions} | {
+            p.short_name for p in self.provisions if p.short_name
+        }
+        several = len(self.provisions) > 1
+        for index, dsl in enumerate(self.dsls):
+            if dsl.provision is None and several:
+                raise FieldProblem(
+                    ("dsls", index),
+                    f"DSL {dsl.name!r} needs a 'provision', because this setting runs "
+                    f"{len(self.provisions)} provisions",
+                )
+            if dsl.provision is not None and dsl.provision not in names:
+                raise FieldProblem(
+                    ("dsls", index, "provision"),
+                    f"DSL {dsl.name!r} is for provision {dsl.provision!r}, which is not "
+                    f"one of: {', '.join(sorted(names))}",
+                )
+        if any(p.school_age for p in self.provisions) and self.children_devices is None:
+            raise FieldProblem(
+                ("children_devices",),
+                "a provision has school_age: true, so 'children_devices' is needed "
+                "(where confiscated devices are kept and who gets them back)",
+            )
+        return self
+
+    @property
+    def has_school_age(self) -> bool:
+        return any(p.school_age for p in self.provisions)

@@ -1,0 +1,81 @@
+"""The two views of every setting's site, and which pages belong to which view.
+
+A page declares its audience in its front matter (``audience: staff``); pages without
+one are public and appear in both views. Policy pages live in ``docs/policies/`` and
+appear only for settings that list them under ``policies``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+__all__ = ["PARENTS", "STAFF", "VIEWS", "View", "page_audience", "policy_ids", "switch_href"]
+
+POLICIES_DIR = "policies"
+
+
+@dataclass(frozen=True)
+class View:
+    """One audience's build of a setting's site."""
+
+    id: str
+    label: str
+    subpath: str
+    """Where this view sits inside the setting's output folder ('' or 'staff/')."""
+
+    @property
+    def is_staff(self) -> bool:
+        return self.id == "staff"
+
+    @property
+    def other(self) -> View:
+        return STAFF if self is PARENTS else PARENTS
+
+
+PARENTS = View("parents", "Parents and visitors", "")
+STAFF = View("staff", "Staff", "staff/")
+VIEWS = {view.id: view for view in (PARENTS, STAFF)}
+
+
+def front_matter(path: Path) -> dict:
+    """The YAML front matter of a Markdown source, or {} if it has none."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        return {}
+    end = text.find("\n---", 4)
+    if end == -1:
+        return {}
+    meta = yaml.safe_load(text[4:end])
+    return meta if isinstance(meta, dict) else {}
+
+
+def page_audience(path: Path) -> str | None:
+    """'staff' for a staff-only page, None for a page both views show."""
+    audience = front_matter(path).get("audience")
+    if audience not in (None, "staff"):
+        raise ValueError(f"{path}: audience must be 'staff' or left out, not {audience!r}")
+    return audience
+
+
+def policy_ids(docs_dir: Path) -> list[str]:
+    """The shared policies: one Markdown source each in docs/policies/."""
+    return sorted(p.stem for p in (docs_dir / POLICIES_DIR).glob("*.md"))
+
+
+def page_in_view(src_uri: str, audience: str | None, view: View, policies: set[str]) -> bool:
+    """Whether a page (by its path under docs/) belongs in a view of a setting's site."""
+    if audience == "staff" and not view.is_staff:
+        return False
+    folder, _, name = src_uri.rpartition("/")
+    return not (folder == POLICIES_DIR and name.removesuffix(".md") not in policies)
+
+
+def switch_href(page_url: str, view: View, exists_in_other: bool) -> str:
+    """A relative link from a page to the same page in the other view (or its home page)."""
+    depth = page_url.count("/")
+    up_to_setting = "../" * depth + ("../" if view.subpath else "")
+    target = page_url if exists_in_other else ""
+    return (up_to_setting + view.other.subpath + target) or "./"
