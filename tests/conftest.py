@@ -1,0 +1,54 @@
+"""Shared fixtures: real sites built once per session, and throwaway project copies to break."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from policy_sites.build import build_settings
+from policy_sites.project import Project
+from tests.helpers import PROJECT_PARTS, REPO
+
+EXAMPLES = ("halstead", "poppys")
+
+
+@pytest.fixture(scope="session")
+def built_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example settings, built once with the real MkDocs into a temporary site folder."""
+    out = tmp_path_factory.mktemp("site")
+    results = build_settings(Project(REPO), EXAMPLES, out)
+    failed = {r.slug: r.error for r in results if not r.ok}
+    assert not failed, failed
+    return out
+
+
+def copy_project(target: Path) -> Project:
+    """A copy of this project's sources, settings, macros and overrides, safe to edit."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return Project(target)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Project:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def edit() -> Callable[[Path, str, str], None]:
+    """Replace text in a file, failing loudly if the text is not there."""
+
+    def replace(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return replace

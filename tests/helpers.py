@@ -1,0 +1,58 @@
+"""Test helpers: read built pages as a person would see their text."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("mkdocs.yml", "docs", "settings", "macros", "overrides")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(markup: str) -> str:
+    """The text of an HTML fragment, whitespace folded."""
+    parser = _Text()
+    parser.feed(markup)
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
+
+
+def article_text(page: Path) -> str:
+    """The text of a built page's main article (no navigation, no header)."""
+    markup = page.read_text(encoding="utf-8")
+    start = markup.index("<article")
+    return visible_text(markup[start : markup.index("</article>", start)])
+
+
+def page_text(page: Path) -> str:
+    """All visible text of a built page, header and navigation included."""
+    return visible_text(page.read_text(encoding="utf-8"))
+
+
+def tree_text(tree: Path) -> dict[str, str]:
+    """Every text file of a built tree (HTML, JSON, XML), entities decoded."""
+    return {
+        path.relative_to(tree).as_posix(): html.unescape(path.read_text(encoding="utf-8"))
+        for path in sorted(tree.rglob("*"))
+        if path.is_file() and path.suffix in {".html", ".json", ".xml", ".txt"}
+    }
