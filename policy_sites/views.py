@@ -77,5 +77,5 @@ def switch_href(page_url: str, view: View, exists_in_other: bool) -> str:
     """A relative link from a page to the same page in the other view (or its home page)."""
     depth = page_url.count("/")
     up_to_setting = "../" * depth + ("../" if view.subpath else "")
-    target = page_url if exists_in_other else ""
-    return (up_to_setting + view.other.subpath + target) or "./"
+    target = page_url if exists_in_other else "index.html"
+    return up_to_setting + view.other.subpath + target

@@ -1,0 +1,61 @@
+"""Template variables: escaped once, staff-only data only for staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from policy_sites.context import build_context, escape, staff_only_values
+from policy_sites.settings import load_setting
+from policy_sites.views import PARENTS, STAFF, switch_href
+from tests.helpers import REPO
+
+TODAY = dt.date(2023, 1, 1)
+
+
+def poppys():
+    return load_setting(REPO / "settings", "poppys")
+
+
+def test_escape_neutralises_tags_entities_and_link_syntax():
+    assert escape("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert escape("Tots & Co") == "Tots &amp; Co"
+    assert escape("[x](javascript:alert(1))") == "&#91;x&#93;(javascript:alert(1))"
+    assert escape("Poppy's") == "Poppy's"
+
+
+def test_every_string_in_the_context_is_escaped():
+    setting = poppys().model_copy(update={"name": "<b>Bold</b>"})
+    context = build_context(setting, PARENTS, TODAY)
+    assert context["name"] == "&lt;b&gt;Bold&lt;/b&gt;"
+
+
+def test_parents_context_has_no_staff_only_data():
+    parents = build_context(poppys(), PARENTS, TODAY)
+    staff = build_context(poppys(), STAFF, TODAY)
+    assert "staff_only" not in parents
+    assert staff["staff_only"]["account_logins"].startswith("the leadership team")
+    assert (parents["for_staff"], staff["for_staff"]) == (False, True)
+
+
+def test_staff_only_values_lists_every_text():
+    values = staff_only_values(poppys())
+    assert any(v.startswith("the leadership team") for v in values)
+    assert any("setting email address" in v for v in values)
+
+
+def test_review_overdue_is_judged_against_today():
+    setting = poppys()
+    before = build_context(setting, STAFF, dt.date(2023, 9, 30))
+    after = build_context(setting, STAFF, dt.date(2023, 10, 1))
+    assert before["policies"]["social-media"]["review_overdue"] is False
+    assert after["policies"]["social-media"]["review_overdue"] is True
+    assert after["policies"]["social-media"]["next_review"] == "September 2023"
+
+
+def test_view_switch_links_to_the_same_page_in_the_other_view():
+    assert switch_href("index.html", PARENTS, True) == "staff/index.html"
+    assert switch_href("index.html", STAFF, True) == "../index.html"
+    page = "policies/social-media.html"
+    assert switch_href(page, PARENTS, True) == "../staff/policies/social-media.html"
+    assert switch_href(page, STAFF, True) == "../../policies/social-media.html"
+    assert switch_href("induction.html", STAFF, False) == "../index.html"

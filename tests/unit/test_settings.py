@@ -1,0 +1,192 @@
+"""Settings files: every bad input gets an error naming the file, the line and the field."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policy_sites.schema import PolicyDate
+from policy_sites.settings import DEFAULTS_FILE, SettingsError, load_setting, setting_slugs
+from tests.helpers import REPO
+
+POLICIES = ["mobile-and-smart-technology", "social-media"]
+
+
+@pytest.fixture
+def settings_dir(tmp_path: Path) -> Path:
+    shutil.copy(REPO / "settings" / DEFAULTS_FILE, tmp_path / DEFAULTS_FILE)
+    shutil.copy(REPO / "settings" / "poppys.yml", tmp_path / "poppys.yml")
+    return tmp_path
+
+
+def rewrite(settings_dir: Path, old: str, new: str) -> Path:
+    path = settings_dir / "poppys.yml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def line_of(path: Path, fragment: str) -> int:
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if fragment in line:
+            return number
+    raise AssertionError(fragment)
+
+
+def only_problem(settings_dir: Path):
+    with pytest.raises(SettingsError) as caught:
+        load_setting(settings_dir, "poppys", POLICIES)
+    assert len(caught.value.problems) == 1, caught.value
+    return caught.value.problems[0]
+
+
+def test_example_settings_load():
+    for slug in setting_slugs(REPO / "settings"):
+        setting = load_setting(REPO / "settings", slug, POLICIES)
+        assert setting.name and setting.dsls
+
+
+def test_slugs_are_file_names_without_the_defaults_file():
+    assert setting_slugs(REPO / "settings") == ["halstead", "poppys"]
+
+
+def test_unknown_key_is_refused_with_a_suggestion(settings_dir):
+    path = rewrite(settings_dir, "  signage: true", "  signge: true")
+    problem = only_problem(settings_dir)
+    assert problem.file == path
+    assert problem.line == line_of(path, "signge")
+    assert problem.field == "visitors.signge"
+    assert "did you mean 'signage'" in problem.message
+
+
+def test_misspelt_required_key_names_both_problems(settings_dir):
+    rewrite(settings_dir, "staff_keep_phones:", "staff_keep_phone:")
+    with pytest.raises(SettingsError) as caught:
+        load_setting(settings_dir, "poppys", POLICIES)
+    fields = {p.field: p.message for p in caught.value.problems}
+    assert fields["phones.staff_keep_phones"] == "is required but missing"
+    assert "did you mean 'staff_keep_phones'" in fields["phones.staff_keep_phone"]
+
+
+def test_python_tags_are_refused_not_executed(settings_dir, tmp_path):
+    marker = tmp_path / "pwned"
+    path = rewrite(
+        settings_dir,
+        "name: Poppy's",
+        f'name: !!python/object/apply:os.system ["touch {marker}"]',
+    )
+    problem = only_problem(settings_dir)
+    assert not marker.exists()
+    assert problem.line == line_of(path, "python/object")
+    assert problem.field == "name"
+    assert "not allowed" in problem.message
+
+
+def test_next_review_before_ratified(settings_dir):
+    path = rewrite(settings_dir, "    next_review: 2023-09", "    next_review: 2021-09")
+    problem = only_problem(settings_dir)
+    assert problem.field == "policies.mobile-and-smart-technology.next_review"
+    assert problem.line == line_of(path, "2021-09")
+    assert "before the ratified date 2022-09" in problem.message
+
+
+def test_empty_dsls(settings_dir):
+    text = (settings_dir / "poppys.yml").read_text()
+    text = re.sub(r"dsls:\n(  .*\n)+", "dsls: []\n", text)
+    (settings_dir / "poppys.yml").write_text(text)
+    problem = only_problem(settings_dir)
+    assert problem.field == "dsls"
+    assert problem.message == "needs at least one entry"
+    assert problem.line == line_of(settings_dir / "poppys.yml", "dsls: []")
+
+
+def test_missing_name(settings_dir):
+    rewrite(settings_dir, "name: Poppy's\n", "")
+    problem = only_problem(settings_dir)
+    assert (problem.field, problem.message) == ("name", "is required but missing")
+
+
+def test_key_written_twice(settings_dir):
+    path = rewrite(settings_dir, "manager: the Manager", "manager: the Manager\nmanager: Boss")
+    problem = only_problem(settings_dir)
+    assert problem.line == line_of(path, "manager: Boss")
+    assert f"first on line {line_of(path, 'manager: the Manager')}" in problem.message
+
+
+def test_dsl_for_an_unknown_provision(settings_dir):
+    path = rewrite(settings_dir, "provision: Out-of-school club", "provision: Holiday club")
+    problem = only_problem(settings_dir)
+    assert problem.field == "dsls[1].provision"
+    assert problem.line == line_of(path, "Holiday club")
+    assert "'Holiday club'" in problem.message
+
+
+def test_school_age_needs_children_devices(settings_dir):
+    text = (settings_dir / "poppys.yml").read_text()
+    text = re.sub(r"children_devices:\n(  .*\n)+", "", text)
+    (settings_dir / "poppys.yml").write_text(text)
+    problem = only_problem(settings_dir)
+    assert problem.field == "children_devices"
+    assert "school_age" in problem.message
+
+
+def test_unknown_policy_is_named_with_a_suggestion(settings_dir):
+    rewrite(settings_dir, "  social-media:\n    written", "  socal-media:\n    written")
+    problem = only_problem(settings_dir)
+    assert problem.field == "policies.socal-media"
+    assert "did you mean 'social-media'" in problem.message
+
+
+def test_invalid_yaml_names_the_line(settings_dir):
+    path = rewrite(settings_dir, "manager: the Manager", "manager: [the Manager")
+    problem = only_problem(settings_dir)
+    assert problem.file == path
+    assert "not valid YAML" in problem.message
+    assert problem.line >= line_of(path, "manager: [the")
+
+
+def test_wrong_type_says_what_was_expected(settings_dir):
+    rewrite(settings_dir, "  signage: true", "  signage: sometimes")
+    problem = only_problem(settings_dir)
+    assert problem.field == "visitors.signage"
+    assert "expected true or false" in problem.message
+
+
+def test_bad_date_format(settings_dir):
+    rewrite(settings_dir, "    ratified: 2022-09", "    ratified: Sept 2022")
+    problem = only_problem(settings_dir)
+    assert problem.field == "policies.mobile-and-smart-technology.ratified"
+    assert "YYYY-MM" in problem.message
+
+
+def test_error_in_defaults_file_names_the_defaults_file(settings_dir):
+    defaults = settings_dir / DEFAULTS_FILE
+    defaults.write_text(defaults.read_text().replace("advice_service:", "advise_service:"))
+    with pytest.raises(SettingsError) as caught:
+        load_setting(settings_dir, "poppys", POLICIES)
+    wrong = [p for p in caught.value.problems if p.field == "advise_service"]
+    assert wrong and wrong[0].file == defaults
+    assert "did you mean 'advice_service'" in wrong[0].message
+
+
+def test_setting_overrides_a_federation_default(settings_dir):
+    rewrite(settings_dir, "manager: the Manager", "manager: the Manager\nreview_frequency: every term")
+    setting = load_setting(settings_dir, "poppys", POLICIES)
+    assert setting.review_frequency == "every term"
+    assert setting.guidance[0].short_name == "KCSIE"  # untouched defaults still apply
+
+
+def test_unknown_setting_suggests_the_nearest(settings_dir):
+    with pytest.raises(SettingsError, match="did you mean 'poppys'"):
+        load_setting(settings_dir, "popys", POLICIES)
+
+
+def test_policy_dates_display_british_style():
+    assert PolicyDate.parse("2022-09").display() == "September 2022"
+    assert PolicyDate.parse("2022-09-12").display() == "12 September 2022"
+    with pytest.raises(ValueError):
+        PolicyDate.parse("2022-02-30")
