@@ -12,6 +12,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 import click
 
 from policy_sites.build import build_setting
+from policy_sites.editor_commands import EDITOR_COMMANDS
 from policy_sites.project import Project
 from policy_sites.settings import SettingsError, load_setting, setting_slugs
 from policy_sites.views import STAFF, policy_ids
@@ -98,6 +99,10 @@ def check(project: str | None) -> None:
     if problems:
         raise click.ClickException(f"{problems} setting(s) did not render")
     click.echo(f"ok: {len(slugs)} settings, {len(known)} policies, both views render")
+
+
+for _command in EDITOR_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:
