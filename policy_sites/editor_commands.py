@@ -13,7 +13,7 @@ import click
 from policy_sites.json_schema import SCHEMA_FILE, schema_is_current, schema_text
 from policy_sites.project import Project
 
-__all__ = ["EDITOR_COMMANDS", "project_option", "find_project"]
+__all__ = ["EDITOR_COMMANDS", "find_project", "project_option"]
 
 project_option = click.option(
     "--project",
