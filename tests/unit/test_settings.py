@@ -174,7 +174,9 @@ def test_error_in_defaults_file_names_the_defaults_file(settings_dir):
 
 
 def test_setting_overrides_a_federation_default(settings_dir):
-    rewrite(settings_dir, "manager: the Manager", "manager: the Manager\nreview_frequency: every term")
+    rewrite(
+        settings_dir, "manager: the Manager", "manager: the Manager\nreview_frequency: every term"
+    )
     setting = load_setting(settings_dir, "poppys", POLICIES)
     assert setting.review_frequency == "every term"
     assert setting.guidance[0].short_name == "KCSIE"  # untouched defaults still apply

@@ -1,0 +1,167 @@
+"""Every fact in shared/reference/README.md's table shows in the right view of the right setting.
+
+Each row: setting, the pages (relative to a view's root) where the fact must show, the views
+it must show in, and the words a reader sees. Public policy pages exist in both views; the
+parents' home page and the staff-only pages exist in one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO, article_text
+
+MOBILE = "policies/mobile-and-smart-technology.html"
+SOCIAL = "policies/social-media.html"
+HOME = "index.html"  # parents: "What this means for you"; staff: the quick reference
+BOTH = ("parents", "staff")
+STAFF = ("staff",)
+
+FACTS = [
+    # Designated Safeguarding Leads
+    ("halstead", [HOME, MOBILE, SOCIAL], BOTH, "Tracey McCartney"),
+    ("poppys", [HOME, MOBILE, SOCIAL], BOTH, "Gemma Chapman, Pre-school Manager"),
+    ("poppys", [HOME, MOBILE, SOCIAL], BOTH, "Mary Smith, OSC Supervisor"),
+    ("poppys", [MOBILE], BOTH, "Designated Safeguarding Lead for the Pre-school: Gemma Chapman"),
+    ("poppys", [MOBILE], BOTH, "Designated Safeguarding Lead for the Out-of-school club: Mary"),
+    # provisions
+    ("halstead", [MOBILE, SOCIAL], BOTH, "Provision: Nursery"),
+    ("poppys", [MOBILE], BOTH, "Provisions: Pre-school; Out-of-school club (school-age children)"),
+    # where staff keep personal phones
+    ("halstead", [MOBILE], BOTH, "keep their personal phones and devices in the basket provided"),
+    ("halstead", [HOME], STAFF, "personal phone and devices in the basket provided in the office"),
+    ("poppys", [MOBILE], BOTH, "keep their personal phones and devices in their lockers"),
+    ("poppys", [HOME], STAFF, "keep your personal phone and devices in their lockers"),
+    # phone rules for everyone
+    (
+        "halstead",
+        [MOBILE, HOME],
+        BOTH,
+        "the nursery classroom, the nursery garden and the other communal areas of the "
+        "nursery when children are present",
+    ),
+    (
+        "poppys",
+        [MOBILE, HOME],
+        BOTH,
+        "the main room, the toilets and any area where children are during a session",
+    ),
+    # staff phones: off or silent, Bluetooth and AirDrop
+    ("halstead", [MOBILE], BOTH, "off, or set them to silent, during opening times"),
+    ("poppys", [MOBILE], BOTH, "off, or set them to silent, during sessions"),
+    ("poppys", [MOBILE, HOME], STAFF, "AirDrop"),
+    # who may allow personal device use in a session
+    ("halstead", [MOBILE, HOME], STAFF, "the Manager has agreed first"),
+    (
+        "poppys",
+        [MOBILE, HOME],
+        STAFF,
+        "the Manager or the person in charge of the session has agreed first",
+    ),
+    # staff personal social media during setting hours
+    ("halstead", [SOCIAL, HOME], STAFF, "only with prior permission from the Nursery Manager"),
+    ("poppys", [SOCIAL, HOME], STAFF, "only on their lunch break, and only in the office"),
+    # official social media
+    ("halstead", [SOCIAL], BOTH, "our Facebook Page, run by the Chair of the Management Committee"),
+    ("halstead", [HOME], ("parents",), "our Facebook Page"),
+    ("poppys", [SOCIAL], BOTH, "our Facebook page"),
+    ("poppys", [HOME], ("parents",), "our Facebook page"),
+    ("poppys", [HOME], STAFF, "Official account: Facebook"),
+    ("poppys", [SOCIAL], BOTH, "setting email addresses, never personal ones, to register"),
+    ("poppys", [SOCIAL, "staff-details.html"], STAFF, "held by the leadership team"),
+    # online learning journal
+    ("poppys", [MOBILE], BOTH, "Tapestry records for their key children on setting devices"),
+    ("poppys", [HOME], ("parents",), "Tapestry"),
+    # visitors' phones
+    ("halstead", [MOBILE], BOTH, "Do not answer your phone or take photos of any kind"),
+    ("halstead", [MOBILE, HOME], BOTH, "step outside the nursery boundary before answering"),
+    ("poppys", [MOBILE], BOTH, "not allowed in the room or in any area where children are"),
+    (
+        "poppys",
+        [MOBILE, HOME],
+        BOTH,
+        "only in the office, and only for a specific purpose such as multi-agency work",
+    ),
+    ("poppys", [MOBILE], BOTH, "Signs and information tell visitors"),
+    # children's own devices
+    ("poppys", [MOBILE], BOTH, "Children do not use their own phones or personal devices on site"),
+    ("poppys", [MOBILE], BOTH, "uses a setting phone"),
+    ("poppys", [MOBILE], BOTH, "for example for medical monitoring, the Manager must agree it"),
+    (
+        "poppys",
+        [MOBILE],
+        BOTH,
+        "kept safe in the office and handed back to the child's parent or carer at the end "
+        "of the session",
+    ),
+    # internet filtering
+    ("halstead", [MOBILE], STAFF, "filtered by the school internet service"),
+    ("halstead", [SOCIAL], STAFF, "Filtering is provided by the school internet service"),
+    (
+        "poppys",
+        [MOBILE],
+        STAFF,
+        "filtered by the filters on our setting-provided devices and systems",
+    ),
+    # policy dates
+    ("halstead", [MOBILE, SOCIAL], BOTH, "How often it is reviewed: at least once a year"),
+    ("poppys", [MOBILE, SOCIAL], BOTH, "Written or last updated: September 2022"),
+    ("poppys", [MOBILE, SOCIAL], BOTH, "Agreed and ratified by the committee: September 2022"),
+    ("poppys", [MOBILE, SOCIAL], BOTH, "Next review due: September 2023"),
+]
+
+FEDERATION = [
+    "Kent Safeguarding Children Multi-agency Partnership (KSCMP)",
+    "The Education People's Education Safeguarding Service",
+    "the Local Authority Designated Officer (LADO)",
+    "on 101, or on 999 if someone is in immediate danger",
+    "Keeping Children Safe in Education (2022)",
+    "Statutory Framework for the Early Years Foundation Stage (2021)",
+    "Working Together to Safeguard Children (2018)",
+]
+
+
+def view_root(sites: Path, slug: str, view: str) -> Path:
+    return sites / slug if view == "parents" else sites / slug / "staff"
+
+
+@pytest.mark.parametrize(
+    ("slug", "pages", "views", "words"), FACTS, ids=[f"{f[0]}:{f[3][:40]}" for f in FACTS]
+)
+def test_fact_shows_in_its_views(built_sites, slug, pages, views, words):
+    for view in views:
+        for page in pages:
+            text = article_text(view_root(built_sites, slug, view) / page)
+            assert words in text, f"{words!r} missing from the {view} view's {page}"
+
+
+@pytest.mark.parametrize("slug", ["halstead", "poppys"])
+@pytest.mark.parametrize("page", [MOBILE, SOCIAL])
+def test_federation_facts_are_cited_the_same_everywhere(built_sites, slug, page):
+    for view in BOTH:
+        text = article_text(view_root(built_sites, slug, view) / page)
+        for words in FEDERATION:
+            assert words in text, f"{words!r} missing from {slug} {view} {page}"
+
+
+def test_what_a_setting_does_not_have_is_not_said(built_sites):
+    for view in BOTH:
+        root = view_root(built_sites, "halstead", view)
+        everything = " ".join(article_text(p) for p in root.rglob("*.html"))
+        for absent in ("Tapestry", "confiscat", "Children's own devices", "Next review due"):
+            assert absent not in everything, f"Halstead's {view} view mentions {absent!r}"
+
+
+def test_shared_sources_name_no_setting_and_no_person():
+    """Setting-specific facts come from settings/, never from the shared text."""
+    literal_facts = [
+        "Halstead", "Poppy", "Tracey", "McCartney", "Gemma", "Chapman", "Mary Smith",
+        "Tapestry", "lockers", "basket", "Facebook", "lunch break", "KCSIE", "2022", "2021",
+        "Kent", "101", "999",
+    ]  # fmt: skip
+    for source in (REPO / "docs").rglob("*.md"):
+        text = source.read_text()
+        for fact in literal_facts:
+            assert fact not in text, f"{source.relative_to(REPO)} writes {fact!r} literally"

@@ -1,0 +1,76 @@
+"""Nothing staff-only reaches the parents' tree: no page, no search index entry, no sitemap line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policy_sites.build import build_setting
+from policy_sites.context import staff_only_values
+from policy_sites.settings import load_setting
+from tests.helpers import REPO, tree_text
+
+# Text that only staff-only pages and staff-only blocks of the sources contain.
+STAFF_ONLY_WORDING = [
+    "Staff-only details",
+    "Staff quick reference",
+    "Induction: phones and social media",
+    "Staff only: account logins",
+    "I understand that",
+]
+
+
+def parents_tree(sites: Path, slug: str) -> dict[str, str]:
+    return {k: v for k, v in tree_text(sites / slug).items() if not k.startswith("staff/")}
+
+
+@pytest.mark.parametrize("slug", ["halstead", "poppys"])
+def test_parents_tree_holds_no_staff_only_material(built_sites, slug):
+    secrets = staff_only_values(load_setting(REPO / "settings", slug)) + STAFF_ONLY_WORDING
+    parents = parents_tree(built_sites, slug)
+    assert "search/search_index.json" in parents and "sitemap.xml" in parents
+    for path, text in parents.items():
+        for secret in secrets:
+            assert secret not in text, f"parents' {path} contains staff-only {secret!r}"
+        assert "staff-details" not in text and "induction.html" not in text, path
+    assert not (built_sites / slug / "staff-details.html").exists()
+    assert not (built_sites / slug / "induction.html").exists()
+
+
+@pytest.mark.parametrize("slug", ["halstead", "poppys"])
+def test_staff_tree_has_the_staff_only_material(built_sites, slug):
+    staff = tree_text(built_sites / slug / "staff")
+    everything = "\n".join(staff.values())
+    for secret in staff_only_values(load_setting(REPO / "settings", slug)):
+        assert secret in everything, f"staff view lacks {secret!r}"
+    assert "Staff-only details" in staff["staff-details.html"]
+    assert "Induction" in staff["induction.html"]
+    index = staff["search/search_index.json"]
+    assert "staff-details.html" in index and "induction.html" in index
+
+
+def test_staff_only_block_in_a_public_source_shows_to_staff_only(built_sites):
+    parents = (built_sites / "poppys" / "policies" / "social-media.html").read_text()
+    staff = (built_sites / "poppys" / "staff" / "policies" / "social-media.html").read_text()
+    assert "Staff only: account logins" in staff
+    assert "Staff only: account logins" not in parents
+
+
+def test_a_public_page_using_a_staff_only_value_fails_to_build(project_copy, edit, tmp_path):
+    source = project_copy.docs_dir / "policies" / "social-media.md"
+    edit(source, "## Who and what it covers", "{{ staff_only.account_logins }}\n\n## Who and what")
+    result = build_setting(project_copy, "poppys", tmp_path / "site")
+    assert not result.ok
+    assert "'staff_only' is undefined" in result.error
+    assert "docs/policies/social-media.md" in result.error
+
+
+def test_staff_only_text_written_into_a_public_source_is_caught(project_copy, edit, tmp_path):
+    secret = staff_only_values(load_setting(project_copy.settings_dir, "poppys"))[0]
+    source = project_copy.docs_dir / "policies" / "social-media.md"
+    edit(source, "## Who and what it covers", f"{secret}\n\n## Who and what it covers")
+    result = build_setting(project_copy, "poppys", tmp_path / "site")
+    assert not result.ok
+    assert "staff-only material reached the parents' view" in result.error
+    assert not (tmp_path / "site" / "poppys").exists()
