@@ -1,0 +1,178 @@
+"""policy-sites new: the written file is valid, commented, escaped, and never overwrites."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from policy_sites.cli import cli
+from policy_sites.new_setting import (
+    DSLDetails,
+    NewSettingDetails,
+    ProvisionDetails,
+    check_slug,
+    write_new_setting,
+)
+from policy_sites.settings import DEFAULTS_FILE, SettingsError, load_setting
+from tests.helpers import REPO
+
+POLICIES = ["mobile-and-smart-technology", "social-media"]
+
+
+@pytest.fixture
+def settings_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    shutil.copy(REPO / "settings" / DEFAULTS_FILE, folder / DEFAULTS_FILE)
+    return folder
+
+
+def details(**changes) -> NewSettingDetails:
+    base = NewSettingDetails(
+        name="Little Acorns",
+        provisions=[ProvisionDetails("Nursery")],
+        dsls=[DSLDetails("Jo Bloggs", "Nursery Manager")],
+        staff_keep_phones="in the office",
+    )
+    for key, value in changes.items():
+        setattr(base, key, value)
+    return base
+
+
+def test_written_file_loads_with_the_details_given(settings_dir: Path) -> None:
+    path = write_new_setting(
+        settings_dir,
+        "little-acorns",
+        details(official_channels=["Facebook"], written="2025-09", next_review="2026-09"),
+        POLICIES,
+    )
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../settings.schema.json\n")
+    assert '# "Staff keep their phones ..."\n  staff_keep_phones: in the office' in text
+    setting = load_setting(settings_dir, "little-acorns", POLICIES)
+    assert setting.name == "Little Acorns"
+    assert setting.dsls[0].role == "Nursery Manager"
+    assert setting.social_media.official_channels[0].platform == "Facebook"
+    assert str(setting.policies["social-media"].next_review) == "2026-09"
+    assert setting.guidance[0].short_name == "KCSIE"  # federation defaults still apply
+
+
+def test_awkward_text_survives_exactly(settings_dir: Path) -> None:
+    awkward = "Poppy's: #1 <b>nursery</b> - 'yes' \"no\""
+    write_new_setting(
+        settings_dir,
+        "awkward",
+        details(name=awkward, staff_keep_phones="null", phone_free_areas=["yes", "- x"]),
+        POLICIES,
+    )
+    setting = load_setting(settings_dir, "awkward", POLICIES)
+    assert setting.name == awkward
+    assert setting.phones.staff_keep_phones == "null"
+    assert setting.phones.phone_free_areas == ["yes", "- x"]
+
+
+def test_school_age_provision_gets_children_devices(settings_dir: Path) -> None:
+    write_new_setting(
+        settings_dir,
+        "two",
+        details(
+            provisions=[ProvisionDetails("Pre-school"), ProvisionDetails("Club", "OSC", True)],
+            dsls=[DSLDetails("A B", "Manager", "Pre-school"), DSLDetails("C D", "Lead", "OSC")],
+        ),
+        POLICIES,
+    )
+    setting = load_setting(settings_dir, "two", POLICIES)
+    assert setting.has_school_age
+    assert setting.children_devices is not None
+
+
+def test_invalid_details_write_nothing(settings_dir: Path) -> None:
+    two = [ProvisionDetails("Pre-school"), ProvisionDetails("Club")]
+    with pytest.raises(SettingsError) as caught:
+        write_new_setting(settings_dir, "bad", details(provisions=two), POLICIES)
+    assert "needs a 'provision'" in str(caught.value)
+    assert str(settings_dir / "bad.yml") in str(caught.value)
+    assert not (settings_dir / "bad.yml").exists()
+
+
+def test_never_overwrites(settings_dir: Path) -> None:
+    existing = settings_dir / "taken.yml"
+    existing.write_text("name: mine\n", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        write_new_setting(settings_dir, "taken", details(), POLICIES)
+    assert existing.read_text(encoding="utf-8") == "name: mine\n"
+
+
+@pytest.mark.parametrize("slug", ["Little Acorns", "_federation", "a/b", "../x", "", "-x"])
+def test_bad_slugs_refused(slug: str) -> None:
+    with pytest.raises(ValueError):
+        check_slug(slug)
+
+
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs")
+    (root / "settings").mkdir()
+    shutil.copy(REPO / "settings" / DEFAULTS_FILE, root / "settings" / DEFAULTS_FILE)
+    return root
+
+
+def test_command_without_input(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    args = ["new", "little-acorns", "--no-input", "--project", str(root)]
+    result = CliRunner().invoke(
+        cli,
+        [*args, "--name", "Little Acorns", "--provision", "Nursery", "--school-age", "Club",
+         "--dsl", "Jo Bloggs, Manager, Nursery", "--dsl", "Al Lee, Club Lead, Club",
+         "--staff-keep-phones", "in lockers", "--next-review", "2026-09"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((root / "settings" / "little-acorns.yml").read_text(encoding="utf-8"))
+    assert data["provisions"][1] == {"name": "Club", "school_age": True}
+    assert data["dsls"][1]["provision"] == "Club"
+    assert "policy-sites serve little-acorns" in result.output
+
+    again = CliRunner().invoke(cli, [*args, "--name", "Other"])
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+
+    missing = CliRunner().invoke(cli, ["new", "other", "--no-input", "--project", str(root)])
+    assert missing.exit_code == 2
+    assert "--name, --provision, --dsl, --staff-keep-phones" in missing.output
+    assert not (root / "settings" / "other.yml").exists()
+
+
+def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    answers = [
+        "Sunny Days",  # name
+        "Pre-school", "", "n",  # provision, short name, school age
+        "",  # no more provisions
+        "Ann Lee", "Manager",  # DSL
+        "",  # no more DSLs
+        "in their lockers",
+        "the main room", "the garden", "",  # phone-free areas
+        "", "", "", "",  # accept suggestions
+        "Facebook",
+        "",  # filtering
+        "2025-13", "2025-09", "2025-09", "2026-09",  # a bad month is asked again
+    ]  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["new", "sunny-days", "--project", str(root)], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "month 13 is not between 01 and 12" in result.output
+    setting = load_setting(root / "settings", "sunny-days", POLICIES)
+    assert setting.name == "Sunny Days"
+    assert setting.dsls[0].name == "Ann Lee"
+    assert setting.phones.staff_keep_phones == "in their lockers"
+    assert setting.phones.phone_free_areas == ["the main room", "the garden"]
+    assert setting.phones.permission_from == ["the Manager"]
+    assert setting.social_media.official_channels[0].platform == "Facebook"
+    assert str(setting.policies["mobile-and-smart-technology"].ratified) == "2025-09"
