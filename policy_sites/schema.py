@@ -367,6 +367,12 @@ class Setting(_Model):
     review_frequency: Phrase = Field(
         default="at least once a year", description="How often every policy is reviewed."
     )
+    site_root_url: HttpUrl | None = Field(
+        default=None,
+        description="The web address the whole site/ folder is published at, e.g. "
+        "'https://policies.example.org/'. Each setting's site is then at <this>/<slug>/; "
+        "used for the sitemap and canonical links.",
+    )
 
     @model_validator(mode="after")
     def _provisions_fit(self) -> Setting:

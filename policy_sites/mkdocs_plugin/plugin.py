@@ -53,6 +53,9 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             config.extra[key] = value
         config.extra["alternate"] = True  # makes Material include our view switch partial
         config.site_name = f"{context['name']} policies"
+        if self.setting.site_root_url:
+            root_url = str(self.setting.site_root_url).rstrip("/")
+            config.site_url = f"{root_url}/{slug}/{self.view.subpath}"
         config.nav = self._pruned_nav(config.nav)
         return config
 

@@ -34,6 +34,8 @@ def test_parents_tree_holds_no_staff_only_material(built_sites, slug):
         for secret in secrets:
             assert secret not in text, f"parents' {path} contains staff-only {secret!r}"
         assert "staff-details" not in text and "induction.html" not in text, path
+    assert "<loc>https://policies.example.org/" in parents["sitemap.xml"], "sitemap is empty"
+    assert 'name="robots" content="noindex' not in parents["index.html"]
     assert not (built_sites / slug / "staff-details.html").exists()
     assert not (built_sites / slug / "induction.html").exists()
 
@@ -45,6 +47,7 @@ def test_staff_tree_has_the_staff_only_material(built_sites, slug):
     for secret in staff_only_values(load_setting(REPO / "settings", slug)):
         assert secret in everything, f"staff view lacks {secret!r}"
     assert "Staff-only details" in staff["staff-details.html"]
+    assert 'name="robots" content="noindex, nofollow"' in staff["staff-details.html"]
     assert "Induction" in staff["induction.html"]
     index = staff["search/search_index.json"]
     assert "staff-details.html" in index and "induction.html" in index
