@@ -23,6 +23,8 @@ class View:
 
     id: str
     label: str
+    short_name: str
+    """How the header's switch names this view, short enough for a phone."""
     subpath: str
     """Where this view sits inside the setting's output folder ('' or 'staff/')."""
 
@@ -35,8 +37,8 @@ class View:
         return STAFF if self is PARENTS else PARENTS
 
 
-PARENTS = View("parents", "Parents and visitors", "")
-STAFF = View("staff", "Staff", "staff/")
+PARENTS = View("parents", "Parents and visitors", "parents' view", "")
+STAFF = View("staff", "Staff", "staff view", "staff/")
 VIEWS = {view.id: view for view in (PARENTS, STAFF)}
 
 
