@@ -15,6 +15,8 @@ from policy_sites.build import build_setting
 from policy_sites.editor_commands import EDITOR_COMMANDS
 from policy_sites.project import Project
 from policy_sites.settings import SettingsError, load_setting, setting_slugs
+from policy_sites.version_commands import VERSION_COMMANDS
+from policy_sites.versions import VersionError, read_versions
 from policy_sites.views import STAFF, policy_ids
 
 __all__ = ["cli", "main"]
@@ -50,10 +52,17 @@ def cli() -> None:
 @cli.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: site/).")
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="Show every policy's working copy, marked draft, instead of its published version.",
+)
 @project_option
-def build(slugs: tuple[str, ...], out: str | None, project: str | None) -> None:
+def build(slugs: tuple[str, ...], out: str | None, preview: bool, project: str | None) -> None:
     """Build every setting's site, or only the SLUGS named (settings file names)."""
     proj = _project(project)
+    if preview:
+        os.environ["POLICY_SITES_PREVIEW"] = "true"
     out_root = Path(out).resolve() if out else proj.default_out
     failures = 0
     for slug in _chosen(proj, slugs):
@@ -88,6 +97,12 @@ def check(project: str | None) -> None:
             problems += len(error.problems)
             for problem in error.problems:
                 click.echo(str(problem), err=True)
+        try:
+            read_versions(proj.settings_dir, slug)
+        except VersionError as error:
+            problems += len(error.problems)
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
     if problems:
         raise click.ClickException(f"{problems} problem(s) in the settings files")
     with tempfile.TemporaryDirectory(prefix="policy-sites-check-") as scratch:
@@ -101,7 +116,7 @@ def check(project: str | None) -> None:
     click.echo(f"ok: {len(slugs)} settings, {len(known)} policies, both views render")
 
 
-for _command in EDITOR_COMMANDS:
+for _command in (*EDITOR_COMMANDS, *VERSION_COMMANDS):
     cli.add_command(_command)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
@@ -16,5 +18,9 @@ class PolicySitesConfig(base.Config):
     settings_dir = c.Type(str, default="settings")
     """The folder of settings files, relative to mkdocs.yml."""
 
-    today = c.Optional(c.Type(str))
+    today = c.Optional(c.Type((str, dt.date)))
     """The date review deadlines are judged against (YYYY-MM-DD); default: today."""
+
+    preview = c.Type(bool, default=False)
+    """Show every policy's working copy (marked draft) instead of its published version;
+    mkdocs.yml reads POLICY_SITES_PREVIEW, which ``policy-sites build --preview`` sets."""

@@ -7,18 +7,21 @@ The plugin must come before ``macros`` in mkdocs.yml, so that the variables it p
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File, Files
 
 from policy_sites.context import build_context, staff_only_values
+from policy_sites.history import PolicyHistory, current_page, draft_page, generated_pages
 from policy_sites.leak_check import find_leaks
 from policy_sites.mkdocs_plugin.config import PolicySitesConfig
-from policy_sites.schema import Setting
+from policy_sites.schema import PolicyDate, Setting
 from policy_sites.settings import SettingsError, load_setting
+from policy_sites.versions import VersionError, policy_history, read_versions
 from policy_sites.views import VIEWS, View, page_audience, page_in_view, policy_ids, switch_href
 
 
@@ -28,6 +31,14 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
     setting: Setting
     view: View
     _audiences: dict[str, str | None]
+    _histories: dict[str, PolicyHistory]
+    _generated: dict[str, str]
+    _today: dt.date
+
+    capture: dict[str, str] | None = None
+    """Set by ``policy-sites publish``: collects each policy page's rendered Markdown."""
+    publishing: dict[str, tuple[PolicyDate, PolicyDate]] | None = None
+    """Set by ``policy-sites publish``: the ratified and next review dates being published."""
 
     def on_config(self, config: Any) -> Any:
         slug = self.config.setting
@@ -47,8 +58,24 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             path.relative_to(docs_dir).as_posix(): page_audience(path)
             for path in docs_dir.rglob("*.md")
         }
-        today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
+        today = self._today = _today(self.config.today)
+        try:
+            versions = read_versions(root / self.config.settings_dir, slug)
+        except VersionError as error:
+            raise PluginError(f"published versions do not match their hashes:\n{error}") from None
+        self._histories = {
+            pid: PolicyHistory(pid, self.view.id, tuple(found))
+            for pid in self.setting.policies
+            if (found := policy_history(versions, pid))
+        }
         context = build_context(self.setting, self.view, today)
+        for pid, (ratified, next_review) in (self.publishing or {}).items():
+            context["policies"][pid].update(
+                ratified=ratified.display(),
+                next_review=next_review.display(),
+                next_review_iso=next_review.iso(),
+                review_overdue=next_review.last_day < today,
+            )
         for key, value in context.items():
             config.extra[key] = value
         config.extra["alternate"] = True  # makes Material include our view switch partial
@@ -81,13 +108,53 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         for file in list(files.documentation_pages()):
             if not self._shows(file.src_uri, self.view):
                 files.remove(file)
+        self._generated = {}
+        if self.capture is None:
+            for history in self._histories.values():
+                for uri, markdown in generated_pages(history).items():
+                    self._generated[uri] = markdown
+                    files.append(File.generated(config, uri, content=markdown))
         return files
+
+    def _policy_of(self, page: Any) -> str | None:
+        folder, _, name = page.file.src_uri.rpartition("/")
+        policy = name.removesuffix(".md")
+        return policy if folder == "policies" and policy in self.setting.policies else None
+
+    @event_priority(100)
+    def _before_macros(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+        """Frozen text replaces the source, and mkdocs-macros is told not to render it."""
+        if page.file.src_uri in self._generated:
+            page.meta["render_macros"] = False
+            return markdown
+        policy = self._policy_of(page)
+        if policy is None or self.capture is not None:
+            return markdown
+        history = self._histories.get(policy)
+        if history is None or self.config.preview:
+            return markdown  # the working copy: rendered by mkdocs-macros, marked draft after
+        page.meta["render_macros"] = False
+        return current_page(history, self._today)
+
+    @event_priority(-100)
+    def _after_macros(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+        """Publishing keeps each policy's rendered Markdown; a working copy is marked draft."""
+        policy = self._policy_of(page)
+        if policy is None or page.meta.get("render_macros") is False:
+            return markdown
+        if self.capture is not None:
+            self.capture[policy] = markdown
+            return markdown
+        overdue = self.view.is_staff and _overdue(self.setting, policy, self._today)
+        return draft_page(markdown, preview=bool(self.config.preview), overdue=overdue)
+
+    on_page_markdown = CombinedEvent(_before_macros, _after_macros)
 
     def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:
         exists = self._shows(page.file.src_uri, self.view.other)
         context["view_switch"] = {
             "current": self.view.label,
-            "other": self.view.other.label,
+            "other": self.view.other.short_name,
             "href": switch_href(page.url, self.view, exists),
         }
         return context
@@ -99,3 +166,20 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         leaks = find_leaks(Path(config.site_dir), staff_only_values(self.setting), staff_pages)
         if leaks:
             raise PluginError("staff-only material reached the parents' view:\n" + "\n".join(leaks))
+
+
+def _today(configured: str | dt.date | None) -> dt.date:
+    """The date reviews are judged against: the configured one, SOURCE_DATE_EPOCH, or today."""
+    if isinstance(configured, dt.date):
+        return configured
+    if configured:
+        return dt.date.fromisoformat(configured)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def _overdue(setting: Setting, policy: str, today: dt.date) -> bool:
+    due = setting.policies[policy].next_review
+    return bool(due and due.last_day < today)

@@ -1,0 +1,256 @@
+"""The Markdown of every page a policy's published history adds to a view of a site.
+
+For each policy with published versions, in ``policies/<policy>/``:
+
+- ``history.md``: every version, its dates and a one-line summary of what changed;
+- ``<label>.md``: each version as published, with a banner if it has been superseded;
+- ``changes-<old>-to-<new>.md``: a redline for every pair of versions (consecutive pairs
+  are linked as "What changed"; the others let a reader compare any two).
+
+The current policy page itself is the latest version's frozen text, introduced by a
+version line and a "Show changes since" switch (see :func:`current_page`). Every text
+here is built from one view's frozen Markdown only, so a parents' page never holds
+staff-view text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from policy_sites.context import escape
+from policy_sites.redline import highlight_new, redline, summary_line
+from policy_sites.versions import Version
+
+__all__ = [
+    "PolicyHistory",
+    "changes_uri",
+    "current_page",
+    "draft_page",
+    "generated_pages",
+]
+
+_H1 = re.compile(r"^# (.+)$", re.MULTILINE)
+_RELATIVE_LINK = re.compile(r"(\]\()(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
+
+
+@dataclass(frozen=True)
+class PolicyHistory:
+    """One policy's published versions (oldest first), as one view shows them."""
+
+    policy: str
+    view: str
+    versions: tuple[Version, ...]
+
+    @property
+    def latest(self) -> Version:
+        return self.versions[-1]
+
+    def text(self, version: Version) -> str:
+        return version.text(self.policy, self.view)
+
+    def previous(self, version: Version) -> Version | None:
+        index = self.versions.index(version)
+        return self.versions[index - 1] if index else None
+
+    def following(self, version: Version) -> Version | None:
+        index = self.versions.index(version)
+        return self.versions[index + 1] if index + 1 < len(self.versions) else None
+
+    def title(self) -> str:
+        match = _H1.search(self.text(self.latest))
+        return match.group(1).strip() if match else self.policy.replace("-", " ").capitalize()
+
+    def summary(self, version: Version) -> str:
+        """The publisher's summary, or one worked out from the redline."""
+        if version.summary:
+            return escape(version.summary)
+        before = self.previous(version)
+        if before is None:
+            return "First published version."
+        return summary_line(redline(self.text(before), self.text(version)))
+
+
+def changes_uri(policy: str, old: Version, new: Version) -> str:
+    return f"policies/{policy}/changes-{old.label}-to-{new.label}.md"
+
+
+def _version_line(version: Version, history_link: str) -> str:
+    return (
+        f"Version {version.label} · ratified {version.ratified.display()} · "
+        f"next review {version.next_review.display()} · [History and changes]({history_link})\n"
+        "{ .ps-version }\n"
+    )
+
+
+def _after_title(markdown: str, insert: str) -> str:
+    """Insert Markdown just after the page's H1 (or at the top if it has none)."""
+    match = _H1.search(markdown)
+    if not match:
+        return insert + "\n" + markdown
+    end = match.end()
+    return markdown[:end] + "\n\n" + insert + markdown[end:]
+
+
+def _overdue(version: Version, today: dt.date) -> str:
+    return (
+        '!!! danger "Review overdue"\n'
+        f"    This policy was due for review by {version.next_review.display()}. "
+        "Review it with the committee and publish the new version.\n"
+    )
+
+
+def current_page(history: PolicyHistory, today: dt.date) -> str:
+    """The current policy page: the latest frozen text, its version line and switches."""
+    latest = history.latest
+    before = history.previous(latest)
+    text = history.text(latest)
+    parts = [_version_line(latest, f"{history.policy}/history.md")]
+    if history.view == "staff" and latest.next_review.last_day < today:
+        parts.append(_overdue(latest, today))
+    if before is not None:
+        text = highlight_new(history.text(before), text)
+        parts.append(
+            '<p class="ps-changes-switch"><input type="checkbox" id="ps-show-changes"> '
+            f'<label for="ps-show-changes">Show changes since {before.label}</label></p>\n'
+        )
+        parts.append(
+            f"[What changed since {before.label}]"
+            f"({history.policy}/changes-{before.label}-to-{latest.label}.md)"
+            "{ .ps-changes-link }\n"
+        )
+    return _after_title(text, "\n".join(parts))
+
+
+def draft_page(markdown: str, preview: bool, overdue: bool = False) -> str:
+    """A working copy, under a banner saying it is not (or not yet) the ratified text."""
+    if preview:
+        note = (
+            "This is a preview of the working copy. It may differ from the version the "
+            "committee ratified, which is what the published site shows."
+        )
+    else:
+        note = (
+            "The committee has not yet ratified this policy. This is the working copy, "
+            "and it may change before it is published."
+        )
+    banner = f'!!! warning "Draft — not yet ratified"\n    {note}\n'
+    if overdue:
+        banner += (
+            '\n!!! danger "Review overdue"\n    The next review date for this policy has passed.\n'
+        )
+    return _after_title(markdown, banner)
+
+
+def _rebased(markdown: str) -> str:
+    """Relative links in a policy's text, as seen from one folder further down."""
+    return _RELATIVE_LINK.sub(r"\1../", markdown)
+
+
+def _version_page(history: PolicyHistory, version: Version) -> str:
+    text = _rebased(history.text(version))
+    match = _H1.search(text)
+    title = match.group(1).strip() if match else history.title()
+    if match:
+        text = text[: match.start()] + f"# {title} (version {version.label})" + text[match.end() :]
+    newer = history.following(version)
+    if newer is not None:
+        banner = (
+            f'!!! warning "Superseded"\n'
+            f"    This version was superseded on {newer.ratified.display()} by version "
+            f"{newer.label} — "
+            f"[read the current policy](../{history.policy}.md).\n"
+        )
+    else:
+        banner = (
+            '!!! info "Current version"\n'
+            "    This is the current version. "
+            f"[Read it on the policy page](../{history.policy}.md).\n"
+        )
+    cites = f"Guidance cited: {escape(version.cites())}.\n" if version.guidance else ""
+    line = _version_line(version, "history.md")
+    return _after_title(text, f"{banner}\n{line}\n{cites}")
+
+
+def _changes_page(history: PolicyHistory, old: Version, new: Version) -> str:
+    result = redline(history.text(old), history.text(new))
+    title = history.title()
+    lines = [
+        f"# What changed: {title}, {old.label} to {new.label}",
+        "",
+        f"Comparing version [{old.label}]({old.label}.md) (ratified {old.ratified.display()}) "
+        f"with version [{new.label}]({new.label}.md) (ratified {new.ratified.display()}). "
+        f"Back to the [history of this policy](history.md).",
+        "",
+        "How to read this page: <ins>added words are underlined</ins> and "
+        "<del>removed words are struck through</del>. A screen reader announces where "
+        "each addition and removal starts and ends. Printed, each change is also in "
+        "brackets, with a wide margin for notes.",
+        "{ .ps-redline-legend }",
+        "",
+        "## Summary of changes",
+        "",
+    ]
+    if old.cites() != new.cites():
+        lines += [
+            f"- Guidance cited: {escape(old.cites())} → {escape(new.cites())}",
+        ]
+    changed = result.changed_sections
+    if not changed:
+        lines.append("- The text of the policy did not change.")
+    for section in changed:
+        name = f"[{section.title}](#{section.anchor})" if section.anchor else section.title
+        lines.append(f"- {name}: {section.describe()}")
+    marked = _rebased(result.markdown)
+    lines += ["", f"## {title} ({new.label}, with changes marked)", "", marked]
+    return "\n".join(lines)
+
+
+def _history_page(history: PolicyHistory) -> str:
+    title = history.title()
+    latest = history.latest
+    lines = [
+        f"# {title}: history",
+        "",
+        f"The current version is {latest.label}, ratified {latest.ratified.display()}: "
+        f"[read the current policy](../{history.policy}.md). Every version the committee "
+        "ratified is listed here, newest first, and can still be read.",
+        "",
+        "| Version | Ratified | Next review | What changed |",
+        "| --- | --- | --- | --- |",
+    ]
+    for version in reversed(history.versions):
+        before = history.previous(version)
+        what = history.summary(version).replace("|", "\\|")
+        if before is not None:
+            link = f"changes-{before.label}-to-{version.label}.md"
+            what += f" [What changed since {before.label}]({link})"
+        current = " (current)" if version is latest else ""
+        lines.append(
+            f"| [{version.label}]({version.label}.md){current} | {version.ratified.display()} "
+            f"| {version.next_review.display()} | {what} |"
+        )
+    if len(history.versions) > 2:
+        lines += ["", "## Compare any two versions", ""]
+        versions = history.versions
+        for i, old in enumerate(versions):
+            for new in versions[i + 1 :]:
+                lines.append(
+                    f"- [{old.label} with {new.label}](changes-{old.label}-to-{new.label}.md)"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def generated_pages(history: PolicyHistory) -> dict[str, str]:
+    """Every page a policy's history adds to a view: docs-relative path -> Markdown."""
+    base = f"policies/{history.policy}"
+    pages = {f"{base}/history.md": _history_page(history)}
+    versions = history.versions
+    for i, version in enumerate(versions):
+        pages[f"{base}/{version.label}.md"] = _version_page(history, version)
+        for newer in versions[i + 1 :]:
+            pages[changes_uri(history.policy, version, newer)] = _changes_page(
+                history, version, newer
+            )
+    return pages

@@ -1,0 +1,199 @@
+"""Publishing: freeze the rendered text of a setting's policies as a ratified, immutable version.
+
+``publish`` runs two real MkDocs builds of the working copy (parents' and staff views),
+with the version's ratified and next review dates in the Key details, and keeps each
+policy page's Markdown exactly as mkdocs-macros rendered it. It then writes
+``settings/<slug>/versions/<label>/`` with those texts and their hashes (see versions.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from policy_sites.project import Project
+from policy_sites.schema import PolicyDate
+from policy_sites.settings import load_setting
+from policy_sites.versions import (
+    LABEL_PATTERN,
+    VIEW_IDS,
+    Version,
+    VersionError,
+    VersionProblem,
+    policy_history,
+    read_versions,
+    versions_dir,
+    write_version,
+)
+from policy_sites.views import policy_ids
+
+__all__ = ["PublishError", "publish", "render_policies"]
+
+
+class PublishError(Exception):
+    """The version could not be published; the message says why and what to do."""
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().strip())
+
+
+def render_policies(
+    project: Project,
+    slug: str,
+    view: str,
+    dates: dict[str, tuple[PolicyDate, PolicyDate]],
+) -> dict[str, str]:
+    """Build one view of the working copy for real; return each policy's rendered Markdown."""
+    logger = logging.getLogger("mkdocs")
+    logs = _Collect()
+    logger.addHandler(logs)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        with (
+            _environment(POLICY_SETTING=slug, POLICY_AUDIENCE=view, POLICY_SITES_PREVIEW="true"),
+            tempfile.TemporaryDirectory(prefix="policy-sites-publish-") as site_dir,
+        ):
+            config = load_config(str(project.config_file), site_dir=site_dir, strict=True)
+            plugin = config.plugins["policy-sites"]
+            captured: dict[str, str] = {}
+            plugin.capture = captured  # type: ignore[attr-defined]
+            plugin.publishing = dates  # type: ignore[attr-defined]
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(config)
+            finally:
+                config.plugins.on_shutdown()
+    except (MkDocsException, SystemExit) as error:
+        reasons = [m for m in logs.messages if m] or [str(error)]
+        raise PublishError(f"the {view} view did not build:\n" + "\n".join(reasons)) from None
+    finally:
+        logger.removeHandler(logs)
+        logger.propagate = propagate
+    return captured
+
+
+def _source_commit(root: Path) -> tuple[str | None, bool]:
+    """The commit the sources were published from, and whether they had uncommitted changes."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
+            )
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return None, False
+    parts = ["mkdocs.yml", "docs", "settings", "macros", "overrides"]
+    status = git("status", "--porcelain", "--", *parts)
+    return commit, bool(status)
+
+
+def _parse_date(value: str, option: str) -> PolicyDate:
+    try:
+        return PolicyDate.parse(value)
+    except ValueError as error:
+        raise PublishError(f"{option} {value!r}: {error}") from None
+
+
+def publish(
+    project: Project,
+    slug: str,
+    label: str,
+    ratified: str,
+    next_review: str,
+    policies: Iterable[str] = (),
+    summary: str | None = None,
+    today: dt.date | None = None,
+) -> Version:
+    """Freeze the rendered text of a setting's policies (all, or those named) as ``label``."""
+    if not LABEL_PATTERN.match(label):
+        raise PublishError(
+            f"version label {label!r}: start with a digit and use letters, digits, '.' and '-' "
+            "only, for example 2022-23"
+        )
+    ratified_on = _parse_date(ratified, "--ratified")
+    review_by = _parse_date(next_review, "--next-review")
+    if review_by < ratified_on:
+        raise PublishError(f"--next-review {review_by} is before --ratified {ratified_on}")
+    setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
+    chosen = sorted(set(policies)) or sorted(setting.policies)
+    unknown = [p for p in chosen if p not in setting.policies]
+    if unknown:
+        raise PublishError(
+            f"{slug} does not publish {', '.join(map(repr, unknown))}; "
+            f"its policies: {', '.join(sorted(setting.policies))}"
+        )
+    existing = read_versions(project.settings_dir, slug)  # refuses tampered versions
+    folder = versions_dir(project.settings_dir, slug) / label
+    if folder.exists() or any(v.label == label for v in existing):
+        raise VersionError(
+            [
+                VersionProblem(
+                    folder.relative_to(project.root),
+                    f"version {label!r} is already published; published versions never "
+                    "change: choose a new label",
+                )
+            ]
+        )
+    for policy in chosen:
+        history = policy_history(existing, policy)
+        if history and history[-1].ratified.first_day > ratified_on.first_day:
+            last = history[-1]
+            raise PublishError(
+                f"{policy}: version {last.label} was ratified {last.ratified.display()}, "
+                f"after {ratified_on.display()}; publish versions in the order they were ratified"
+            )
+    dates = {policy: (ratified_on, review_by) for policy in chosen}
+    rendered = {view: render_policies(project, slug, view, dates) for view in VIEW_IDS}
+    texts = {policy: {view: rendered[view][policy] for view in VIEW_IDS} for policy in chosen}
+    commit, dirty = _source_commit(project.root)
+    details = {
+        "label": label,
+        "ratified": ratified_on.iso(),
+        "next_review": review_by.iso(),
+        "published": (today or dt.date.today()).isoformat(),
+        "summary": summary or None,
+        "source_commit": commit,
+        "source_dirty": dirty,
+        "guidance": [
+            {k: v for k, v in g.model_dump(mode="json").items() if v is not None}
+            for g in setting.guidance
+        ],
+    }
+    return write_version(project.settings_dir, slug, details, texts)

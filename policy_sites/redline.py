@@ -1,0 +1,243 @@
+"""Word-level comparison of two versions of a policy's Markdown, marked with <ins> and <del>.
+
+Lines are matched first (Python's difflib), then words within each changed line, so the
+marks sit inside the text while list markers, heading hashes and indentation stay as
+Markdown. Each change is counted against the section (heading) it falls under, so a
+reviewer gets a summary of which sections changed with links to them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+
+from markdown.extensions.toc import slugify
+
+__all__ = ["Redline", "SectionChange", "highlight_new", "redline", "summary_line"]
+
+_TOKEN = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)|\s+|[^\s]+")
+_PREFIX = re.compile(r"^(\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+)?)")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
+_STRUCTURAL = re.compile(r"^\s*(?:!!!|\?\?\?|<|\||\{[%#])")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class SectionChange:
+    """A section of the newer text (or a removed one) and how many changes fall in it."""
+
+    title: str
+    anchor: str
+    insertions: int = 0
+    deletions: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.insertions or self.deletions)
+
+    def describe(self) -> str:
+        parts = []
+        if self.insertions:
+            parts.append(
+                f"{self.insertions} {'insertion' if self.insertions == 1 else 'insertions'}"
+            )
+        if self.deletions:
+            parts.append(f"{self.deletions} {'deletion' if self.deletions == 1 else 'deletions'}")
+        return " and ".join(parts)
+
+
+@dataclass
+class Redline:
+    """The marked-up Markdown and a per-section account of the changes."""
+
+    markdown: str
+    sections: list[SectionChange] = field(default_factory=list)
+
+    @property
+    def changed_sections(self) -> list[SectionChange]:
+        return [s for s in self.sections if s.changed]
+
+    @property
+    def insertions(self) -> int:
+        return sum(s.insertions for s in self.sections)
+
+    @property
+    def deletions(self) -> int:
+        return sum(s.deletions for s in self.sections)
+
+
+def _split(line: str) -> tuple[str, str]:
+    prefix = _PREFIX.match(line)
+    assert prefix is not None
+    return prefix.group(1), line[prefix.end() :]
+
+
+def _wrap(tag: str, text: str) -> str:
+    """``<tag>text</tag>`` with any surrounding whitespace kept outside the tag."""
+    if not text.strip():
+        return text
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()) :]
+    return f"{lead}<{tag}>{text.strip()}</{tag}>{trail}"
+
+
+def _words(old: str, new: str, mark_deletions: bool = True) -> tuple[str, int, int]:
+    """Word-level marks within one line's body; returns text, insertions, deletions."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = difflib.SequenceMatcher(lambda t: t.isspace(), a, b, autojunk=False)
+    out: list[str] = []
+    ins = dels = 0
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if op == "equal":
+            out.append(after)
+            continue
+        if before.strip() and mark_deletions:
+            out.append(_wrap("del", before))
+            dels += 1
+            if after.strip():
+                out.append(" " if not before[-1:].isspace() else "")
+        if after.strip():
+            out.append(_wrap("ins" if mark_deletions else "mark", after))
+            ins += 1
+        elif after and not mark_deletions:
+            out.append(after)
+    return "".join(out), ins, dels
+
+
+def _pairs(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
+    """Pair up the lines of a replaced block in order, by similarity; the rest stand alone."""
+    pairs: list[tuple[int | None, int | None]] = []
+    j = 0
+    for i, line in enumerate(old):
+        best, best_ratio = None, 0.45
+        for k in range(j, len(new)):
+            ratio = difflib.SequenceMatcher(None, line, new[k], autojunk=False).ratio()
+            if ratio > best_ratio and _split(line)[0] == _split(new[k])[0]:
+                best, best_ratio = k, ratio
+        if best is None:
+            pairs.append((i, None))
+            continue
+        pairs.extend((None, k) for k in range(j, best))
+        pairs.append((i, best))
+        j = best + 1
+    pairs.extend((None, k) for k in range(j, len(new)))
+    return pairs
+
+
+def _plain(text: str) -> str:
+    return html.unescape(_TAGS.sub("", text)).replace("*", "").strip()
+
+
+def redline(old: str, new: str) -> Redline:
+    """Compare two renderings of a policy: the newer text, with the changes marked in it."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    out: list[str] = []
+    sections = [SectionChange("Opening", "")]
+    used: set[str] = set()
+
+    def emit(line: str, ins: int = 0, dels: int = 0) -> None:
+        heading = _HEADING.match(line)
+        if heading and len(heading.group(1)) == 1:
+            # The policy's own title: the page has its own, so show it as a line of text.
+            out.append(f"**{heading.group(2)}**")
+        elif heading:
+            title = _plain(heading.group(2))
+            anchor = base = slugify(title, "-") or "section"
+            n = 1
+            while anchor in used:
+                n += 1
+                anchor = f"{base}_{n}"
+            used.add(anchor)
+            sections.append(SectionChange(title, anchor))
+            out.append(f"{line} {{ #{anchor} }}")
+        else:
+            out.append(line)
+        sections[-1].insertions += ins
+        sections[-1].deletions += dels
+
+    def whole(line: str, tag: str) -> None:
+        if not line.strip():
+            if tag == "ins":
+                out.append(line)
+            return
+        if _STRUCTURAL.match(line):
+            if tag == "ins":
+                emit(line, 1, 0)
+            else:
+                sections[-1].deletions += 1
+            return
+        prefix, body = _split(line)
+        emit(prefix + _wrap(tag, body), int(tag == "ins"), int(tag == "del"))
+
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for line in new_lines[j1:j2]:
+                emit(line)
+        elif op == "delete":
+            for line in old_lines[i1:i2]:
+                whole(line, "del")
+        elif op == "insert":
+            for line in new_lines[j1:j2]:
+                whole(line, "ins")
+        else:
+            for i, j in _pairs(old_lines[i1:i2], new_lines[j1:j2]):
+                if i is None:
+                    whole(new_lines[j1 + j], "ins")  # type: ignore[operator]
+                elif j is None:
+                    whole(old_lines[i1 + i], "del")
+                else:
+                    before, after = old_lines[i1 + i], new_lines[j1 + j]
+                    if _STRUCTURAL.match(after):
+                        emit(after, 1, 1)
+                        continue
+                    prefix, body = _split(after)
+                    marked, ins, dels = _words(_split(before)[1], body)
+                    emit(prefix + marked, ins, dels)
+    sections = [s for s in sections if s.title != "Opening" or s.changed]
+    return Redline("\n".join(out) + "\n", sections)
+
+
+def highlight_new(old: str, new: str) -> str:
+    """The newer text with words added since ``old`` wrapped in ``<mark class="ps-new">``.
+
+    Nothing is removed or reworded: the text is exactly ``new`` plus the marks. Headings
+    and structural lines (admonitions, HTML) are left as they are.
+    """
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal" or op == "delete":
+            out.extend(new_lines[j1:j2])
+            continue
+        olds = old_lines[i1:i2]
+        for i, j in _pairs(olds, new_lines[j1:j2]) if olds else [(None, k) for k in range(j2 - j1)]:
+            if j is None:
+                continue
+            line = new_lines[j1 + j]
+            if not line.strip() or _STRUCTURAL.match(line) or _HEADING.match(line):
+                out.append(line)
+                continue
+            prefix, body = _split(line)
+            if i is None:
+                out.append(prefix + _wrap("mark", body))
+            else:
+                marked, _, _ = _words(_split(olds[i])[1], body, mark_deletions=False)
+                out.append(prefix + marked)
+    text = "\n".join(out)
+    text = text.replace("<mark>", '<mark class="ps-new">')
+    return text + ("\n" if new.endswith("\n") else "")
+
+
+def summary_line(result: Redline) -> str:
+    """One line for a History page: which sections changed."""
+    changed = result.changed_sections
+    if not changed:
+        return "No change to the text."
+    names = [s.title for s in changed]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"Changes in {len(names)} {'section' if len(names) == 1 else 'sections'}: {listed}."

@@ -1,0 +1,62 @@
+"""The ``policy-sites publish`` command: freeze a ratified version of a setting's policies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from policy_sites.project import Project
+from policy_sites.publish import PublishError, publish
+from policy_sites.settings import SettingsError
+from policy_sites.versions import VersionError
+
+__all__ = ["VERSION_COMMANDS", "publish_command"]
+
+
+@click.command("publish")
+@click.argument("slug")
+@click.option("--version", "label", required=True, help="The version's label, e.g. 2022-23.")
+@click.option("--ratified", required=True, help="When the committee ratified it: YYYY-MM-DD.")
+@click.option("--next-review", required=True, help="When it is next due for review: YYYY-MM.")
+@click.option(
+    "--policy",
+    "policies",
+    multiple=True,
+    help="Publish only this policy (repeat for several); default: all of the setting's.",
+)
+@click.option("--summary", help="One line on what changed, for the History page.")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, exists=True),
+    help="The folder holding mkdocs.yml (default: this folder or the nearest above).",
+)
+def publish_command(
+    slug: str,
+    label: str,
+    ratified: str,
+    next_review: str,
+    policies: tuple[str, ...],
+    summary: str | None,
+    project: str | None,
+) -> None:
+    """Freeze the rendered text of SLUG's policies as a published version.
+
+    The version is written to settings/SLUG/versions/LABEL/ and never changes afterwards:
+    the site shows it until a newer version is published.
+    """
+    try:
+        proj = Project.find(Path(project) if project else None)
+        version = publish(proj, slug, label, ratified, next_review, policies, summary)
+    except (FileNotFoundError, PublishError, SettingsError, VersionError) as error:
+        raise click.ClickException(str(error)) from None
+    folder = version.folder.relative_to(proj.root)
+    click.echo(f"published {slug} {version.label}: {', '.join(version.policies)}")
+    click.echo(
+        f"          ratified {version.ratified.display()}, next review "
+        f"{version.next_review.display()}, cites {version.cites()}"
+    )
+    click.echo(f"          {folder}/ (commit it with the settings file)")
+
+
+VERSION_COMMANDS = (publish_command,)
