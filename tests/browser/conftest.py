@@ -1,0 +1,158 @@
+"""Browser fixtures: the example sites built once, served on 127.0.0.1, driven by Chromium.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium); Playwright's own browser
+download is never used. Without Chromium the browser tests skip on a developer's machine
+and fail in CI (CI=true), where a missing browser means the tests did not run.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+INSTALL_HINT = "install it with: apt-get install -y chromium"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+
+
+def _unavailable() -> str | None:
+    """Why the browser tests cannot run here, or None if they can."""
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"browser tests need Chromium at {CHROMIUM}: {INSTALL_HINT}"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "browser tests need Playwright: pip install -e '.[test]'"
+    return None
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def chromium_available() -> None:
+    """Skip (on a developer's machine) or fail (in CI) when the browser is missing."""
+    reason = _unavailable()
+    if reason and _in_ci():
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    if reason:
+        pytest.skip(reason)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@dataclass
+class SiteServer:
+    """The built sites, served over HTTP on 127.0.0.1."""
+
+    root: Path
+    base: str
+
+    def url(self, path: str) -> str:
+        return self.base + path.lstrip("/")
+
+    def path(self, url: str) -> str:
+        """The site path of one of this server's URLs ('poppys/index.html')."""
+        return urlsplit(url).path.lstrip("/")
+
+
+@pytest.fixture(scope="session")
+def site_server(built_sites: Path) -> Iterator[SiteServer]:
+    handler = functools.partial(_QuietHandler, directory=str(built_sites))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield SiteServer(built_sites, f"http://127.0.0.1:{server.server_port}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_available: None) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Requests:
+    """Every request a page made, and those that went to another host."""
+
+    origin: str
+    seen: list[str] = field(default_factory=list)
+
+    @property
+    def third_party(self) -> list[str]:
+        return [url for url in self.seen if not _same_origin(url, self.origin)]
+
+
+def _same_origin(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about"}:
+        return True
+    return f"{parts.scheme}://{parts.netloc}" == origin
+
+
+def _open_page(browser, site_server: SiteServer, viewport: dict) -> Iterator[object]:
+    """A fresh page that records every request and lets none leave 127.0.0.1."""
+    origin = site_server.base.rstrip("/")
+    context = browser.new_context(viewport=viewport, locale="en-GB", service_workers="block")
+    requests = Requests(origin)
+    context.on("request", lambda request: requests.seen.append(request.url))
+
+    def only_local(route) -> None:
+        if _same_origin(route.request.url, origin):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.requests = requests
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not requests.third_party, f"requests to other hosts: {requests.third_party}"
+
+
+@pytest.fixture
+def page(browser, site_server: SiteServer) -> Iterator[object]:
+    """A desktop-sized page; the test fails if it asked any other host for anything."""
+    yield from _open_page(browser, site_server, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser, site_server: SiteServer) -> Iterator[object]:
+    """A page in a 375 px wide phone viewport; no requests to other hosts either."""
+    yield from _open_page(browser, site_server, PHONE)

@@ -1,0 +1,66 @@
+"""What the browser tests share besides fixtures: which pages exist, and Material's search."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tests.conftest import EXAMPLES
+
+VIEWS = ("parents", "staff")
+SETTING_VIEWS = [(slug, view) for slug in EXAMPLES for view in VIEWS]
+
+
+def view_root(slug: str, view: str) -> str:
+    """The site path of a view's folder ('poppys/' or 'poppys/staff/')."""
+    return f"{slug}/staff/" if view == "staff" else f"{slug}/"
+
+
+def view_pages(root: Path, slug: str, view: str) -> list[str]:
+    """The site paths of every page of one view of one setting ('poppys/staff/index.html').
+
+    The 404 page is left out: MkDocs writes it with root-absolute links for a web server
+    to serve at any missing address, so it works only where a view is the server's root.
+    """
+    base = root / view_root(slug, view)
+    pages = []
+    for path in sorted(base.rglob("*.html")):
+        inside = path.relative_to(base).parts
+        if view == "parents" and inside[0] == "staff":
+            continue
+        if path.name == "404.html":
+            continue
+        pages.append(path.relative_to(root).as_posix())
+    return pages
+
+
+_SETTLED = re.compile(r"matching document|No matching", re.IGNORECASE)
+
+
+def search(page, term: str) -> list[str]:
+    """Type ``term`` into Material's search box; the pages its results link to, in order.
+
+    Each is a site path ('poppys/policies/social-media.html'), once per result (a page
+    and each of its matching sections), without the ?h= highlight or #section.
+    """
+    box = page.locator(".md-search__input")
+    if not box.is_visible():  # narrow screens: the search box opens from its button
+        page.locator("label.md-header__button[for='__search']").click()
+    box.click()
+    box.press_sequentially(term, delay=20)  # Material searches on key presses, not on fill()
+    meta = page.locator(".md-search-result__meta")
+    # The worker loads the index, then the meta line says how many documents match.
+    page.wait_for_function(
+        """([selector, term]) => {
+            const meta = document.querySelector(selector);
+            const box = document.querySelector('.md-search__input');
+            const settled = /matching document|No matching/i;
+            return meta && box.value === term && settled.test(meta.textContent);
+        }""",
+        arg=[".md-search-result__meta", term],
+        timeout=15_000,
+    )
+    assert _SETTLED.search(meta.inner_text())
+    hrefs = page.eval_on_selector_all(".md-search-result__link", "links => links.map(l => l.href)")
+    return [urlsplit(href).path.lstrip("/") for href in hrefs]
