@@ -24,6 +24,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from policy_sites.project import Project
+from policy_sites.reuse import Reuse
 from policy_sites.views import PARENTS, STAFF, View
 
 __all__ = ["BuildResult", "build_setting", "build_settings", "build_view"]
@@ -85,7 +86,13 @@ class BuildFailed(Exception):
     """One view of one setting did not build; the message says why."""
 
 
-def build_view(project: Project, slug: str, view: View, site_dir: Path) -> list[str]:
+def build_view(
+    project: Project,
+    slug: str,
+    view: View,
+    site_dir: Path,
+    reuse: Reuse | None = None,
+) -> list[str]:
     """Build one view of one setting into ``site_dir``; return MkDocs' warnings."""
     with (
         _environment(POLICY_SETTING=slug, POLICY_AUDIENCE=view.id),
@@ -93,9 +100,12 @@ def build_view(project: Project, slug: str, view: View, site_dir: Path) -> list[
     ):
         try:
             config = load_config(str(project.config_file), site_dir=str(site_dir), strict=True)
+            if reuse is not None:
+                reuse.apply(config)
             config.plugins.on_startup(command="build", dirty=False)
             try:
-                mkdocs_build(config)
+                with reuse.active() if reuse else contextlib.nullcontext():
+                    mkdocs_build(config)
             finally:
                 config.plugins.on_shutdown()
         except (MkDocsException, SystemExit) as error:
@@ -135,7 +145,9 @@ def _front_matter_lines(path: Path) -> int:
     return next((n + 1 for n, line in enumerate(lines[1:], 1) if line == "---"), 0)
 
 
-def build_setting(project: Project, slug: str, out_root: Path) -> BuildResult:
+def build_setting(
+    project: Project, slug: str, out_root: Path, reuse: Reuse | None = None
+) -> BuildResult:
     """Build both views of one setting into ``out_root/slug``, replacing it only on success."""
     started = time.perf_counter()
     final = out_root / slug
@@ -145,7 +157,7 @@ def build_setting(project: Project, slug: str, out_root: Path) -> BuildResult:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         for view in (PARENTS, STAFF):  # parents first: its build empties the folder
-            result.warnings += build_view(project, slug, view, staging / view.subpath)
+            result.warnings += build_view(project, slug, view, staging / view.subpath, reuse)
     except BuildFailed as error:
         shutil.rmtree(staging, ignore_errors=True)
         result.error = str(error)
@@ -166,4 +178,5 @@ def _swap_in(staging: Path, final: Path) -> None:
 
 def build_settings(project: Project, slugs: Iterable[str], out_root: Path) -> list[BuildResult]:
     """Build each setting in turn; one failure does not stop the others."""
-    return [build_setting(project, slug, out_root) for slug in slugs]
+    reuse = Reuse()
+    return [build_setting(project, slug, out_root, reuse) for slug in slugs]
