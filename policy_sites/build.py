@@ -1,21 +1,31 @@
 """Building sites: each setting's two views into a temporary folder, swapped in only on success.
 
 A failing setting keeps its previous site untouched and does not stop the others. Every
-build is a real MkDocs build, run in this process with strict mode on, so a warning
-(a broken link, a missing anchor) fails the setting rather than shipping.
+build is a real MkDocs build with strict mode on, so a warning (a broken link, a missing
+anchor) fails the setting rather than shipping.
+
+``build_federation`` builds many settings at once: in worker processes that each reuse
+compiled templates between sites, skipping settings whose inputs have not changed,
+writing the theme's assets once for every site, then the portal page.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
 import logging
+import multiprocessing
 import os
 import re
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -23,11 +33,30 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from policy_sites.inputs import Inputs
+from policy_sites.portal import fresh_until, summarise, write_portal
 from policy_sites.project import Project
 from policy_sites.reuse import Reuse
+from policy_sites.settings import DEFAULTS_FILE, setting_slugs
+from policy_sites.shared_assets import RESERVED_NAMES, SharedAssets, write_shared_assets
+from policy_sites.state import BuildState
 from policy_sites.views import PARENTS, STAFF, View
 
-__all__ = ["BuildResult", "build_setting", "build_settings", "build_view"]
+__all__ = [
+    "BuildOptions",
+    "BuildResult",
+    "FederationReport",
+    "assemble_portal",
+    "build_federation",
+    "build_setting",
+    "build_settings",
+    "build_view",
+    "federation_title",
+    "in_shard",
+    "parse_shard",
+    "portal_summaries",
+    "run_today",
+]
 
 
 @dataclass
@@ -39,10 +68,26 @@ class BuildResult:
     error: str | None = None
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    skipped: bool = False
+    """Not rebuilt: its inputs were unchanged since its site was last built."""
+    summary: dict | None = None
+    """What the portal shows about it (see ``portal.summarise``)."""
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.error else "skipped" if self.skipped else "built"
+
+    @property
+    def reason(self) -> str:
+        """The failure in one line."""
+        lines = [line.strip() for line in (self.error or "").splitlines() if line.strip()]
+        if len(lines) > 1 and lines[0].endswith("view:"):
+            return f"{lines[0]} {lines[1]}"
+        return lines[0] if lines else ""
 
 
 class _Collect(logging.Handler):
@@ -92,8 +137,13 @@ def build_view(
     view: View,
     site_dir: Path,
     reuse: Reuse | None = None,
+    shared_assets: bool = False,
 ) -> list[str]:
-    """Build one view of one setting into ``site_dir``; return MkDocs' warnings."""
+    """Build one view of one setting into ``site_dir``; return MkDocs' warnings.
+
+    With ``shared_assets`` the theme's files are left out and the pages link to the
+    copy in the output root, one or two folders up (see ``shared_assets``).
+    """
     with (
         _environment(POLICY_SETTING=slug, POLICY_AUDIENCE=view.id),
         _captured_logs() as logs,
@@ -102,6 +152,9 @@ def build_view(
             config = load_config(str(project.config_file), site_dir=str(site_dir), strict=True)
             if reuse is not None:
                 reuse.apply(config)
+            if shared_assets:
+                up = "../" * (1 + view.subpath.count("/"))
+                config.plugins["policy-sites/shared-assets"] = SharedAssets(up)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 with reuse.active() if reuse else contextlib.nullcontext():
@@ -146,7 +199,11 @@ def _front_matter_lines(path: Path) -> int:
 
 
 def build_setting(
-    project: Project, slug: str, out_root: Path, reuse: Reuse | None = None
+    project: Project,
+    slug: str,
+    out_root: Path,
+    reuse: Reuse | None = None,
+    shared_assets: bool = False,
 ) -> BuildResult:
     """Build both views of one setting into ``out_root/slug``, replacing it only on success."""
     started = time.perf_counter()
@@ -157,7 +214,8 @@ def build_setting(
     shutil.rmtree(staging, ignore_errors=True)
     try:
         for view in (PARENTS, STAFF):  # parents first: its build empties the folder
-            result.warnings += build_view(project, slug, view, staging / view.subpath, reuse)
+            site_dir = staging / view.subpath
+            result.warnings += build_view(project, slug, view, site_dir, reuse, shared_assets)
     except BuildFailed as error:
         shutil.rmtree(staging, ignore_errors=True)
         result.error = str(error)
@@ -180,3 +238,271 @@ def build_settings(project: Project, slugs: Iterable[str], out_root: Path) -> li
     """Build each setting in turn; one failure does not stop the others."""
     reuse = Reuse()
     return [build_setting(project, slug, out_root, reuse) for slug in slugs]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'K/N' (1 <= K <= N) as (K, N); ValueError otherwise."""
+    k, sep, n = text.partition("/")
+    if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise ValueError(f"a shard is written K/N with 1 <= K <= N, e.g. 2/4, not {text!r}")
+    return int(k), int(n)
+
+
+def in_shard(slug: str, k: int, n: int) -> bool:
+    """Whether shard K of N builds ``slug``: a stable hash, so adding a setting moves no other."""
+    return int(hashlib.sha256(slug.encode()).hexdigest(), 16) % n == k - 1
+
+
+def run_today() -> dt.date:
+    """The day review dates are judged against: POLICY_SITES_TODAY, SOURCE_DATE_EPOCH, or today."""
+    if given := os.environ.get("POLICY_SITES_TODAY"):
+        return dt.date.fromisoformat(given)
+    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+@dataclass
+class BuildOptions:
+    """How ``build_federation`` goes about it."""
+
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    """Rebuild every setting, changed or not."""
+    shard: tuple[int, int] | None = None
+    """Build only shard K of N (and write no portal: the shards' reports make it)."""
+    shared_assets: bool = True
+    portal: bool = True
+
+
+@dataclass
+class FederationReport:
+    """What one federation build did."""
+
+    out_root: Path
+    today: dt.date
+    results: list[BuildResult]
+    seconds: float = 0.0
+    shard: tuple[int, int] | None = None
+    portal: Path | None = None
+
+    def of(self, status: str) -> list[BuildResult]:
+        return [result for result in self.results if result.status == status]
+
+    @property
+    def ok(self) -> bool:
+        return not self.of("failed")
+
+    def to_json(self) -> dict:
+        """The report as written by ``--report``; ``policy-sites portal`` reads it back."""
+        return {
+            "out": str(self.out_root),
+            "today": self.today.isoformat(),
+            "shard": f"{self.shard[0]}/{self.shard[1]}" if self.shard else None,
+            "seconds": round(self.seconds, 3),
+            "counts": {s: len(self.of(s)) for s in ("built", "skipped", "failed")},
+            "settings": [
+                {
+                    "slug": r.slug,
+                    "status": r.status,
+                    "seconds": round(r.seconds, 3),
+                    "reason": r.reason or None,
+                    "summary": r.summary,
+                }
+                for r in sorted(self.results, key=lambda r: r.slug)
+            ],
+        }
+
+
+_WORKER_REUSE: Reuse | None = None
+
+
+def _start_worker() -> None:
+    global _WORKER_REUSE
+    _WORKER_REUSE = Reuse()
+
+
+def _build_and_summarise(
+    project: Project, slug: str, out_root: Path, reuse: Reuse | None, shared_assets: bool
+) -> BuildResult:
+    result = build_setting(project, slug, out_root, reuse, shared_assets)
+    if result.ok:
+        try:
+            result.summary = summarise(project, slug)
+        except Exception as error:  # the build read the same setting, so this is unexpected
+            result.summary = {"slug": slug, "error": f"no summary: {error}"}
+    return result
+
+
+def _worker_task(root: str, slug: str, out_root: str, shared_assets: bool) -> BuildResult:
+    return _build_and_summarise(
+        Project(Path(root)), slug, Path(out_root), _WORKER_REUSE, shared_assets
+    )
+
+
+def _run(
+    project: Project,
+    todo: list[str],
+    out_root: Path,
+    options: BuildOptions,
+    started: Callable[[], None],
+) -> Iterator[BuildResult]:
+    """Build ``todo``, yielding each result as it completes; ``started`` once work is under way."""
+    jobs = max(1, min(options.jobs, len(todo)))
+    if jobs == 1:
+        started()
+        reuse = Reuse()
+        for slug in todo:
+            yield _build_and_summarise(project, slug, out_root, reuse, options.shared_assets)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    # fork: workers start with everything imported; all of them are forked at the first
+    # submit, before ``started`` may start a progress display's thread.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker) as pool:
+        root, out, shared = str(project.root), str(out_root), options.shared_assets
+        futures = {pool.submit(_worker_task, root, s, out, shared): s for s in todo}
+        started()
+        for future in as_completed(futures):
+            slug = futures[future]
+            try:
+                yield future.result()
+            except Exception as error:  # a worker died (out of memory, killed)
+                yield BuildResult(slug, out_root / slug, error=f"worker failed: {error!r}")
+
+
+def _unchanged(
+    state: BuildState, slug: str, fingerprint: str, out_root: Path, today: dt.date
+) -> bool:
+    entry = state.settings.get(slug) or {}
+    fresh = entry.get("fresh_until")
+    return (
+        entry.get("fingerprint") == fingerprint
+        and (fresh is None or today.isoformat() <= fresh)
+        and (out_root / slug / "index.html").is_file()
+        and (out_root / slug / STAFF.subpath / "index.html").is_file()
+    )
+
+
+def _update_shared_assets(project: Project, out_root: Path, state: BuildState, digest: str) -> None:
+    listed = list(state.assets.get("files") or [])
+    unchanged = state.assets.get("digest") == digest and listed
+    if unchanged and all((out_root / name).is_file() for name in listed):
+        return
+    config = load_config(str(project.config_file), site_dir=str(out_root))
+    state.assets = {"digest": digest, "files": write_shared_assets(config, out_root, listed)}
+
+
+def federation_title(project: Project) -> str:
+    """The portal's title: '<federation> policies', from the federation defaults."""
+    try:
+        data = yaml.safe_load((project.settings_dir / DEFAULTS_FILE).read_text(encoding="utf-8"))
+        name = data.get("federation") if isinstance(data, dict) else None
+    except (OSError, yaml.YAMLError):
+        name = None
+    return f"{name}: policies" if name else "Policies"
+
+
+def portal_summaries(state: BuildState, failures: Iterable[BuildResult] = ()) -> list[dict]:
+    """Every built setting's summary, with this run's failures marked (or added)."""
+    summaries = {
+        slug: dict(entry.get("summary") or {"slug": slug}) for slug, entry in state.settings.items()
+    }
+    for result in failures:
+        summary = summaries.setdefault(result.slug, {"slug": result.slug})
+        summary["error"] = result.reason
+    return [summaries[slug] for slug in sorted(summaries)]
+
+
+def build_federation(
+    project: Project,
+    slugs: Sequence[str] | None,
+    out_root: Path,
+    options: BuildOptions | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[BuildResult], None] | None = None,
+) -> FederationReport:
+    """Build the settings named (every setting if None) into ``out_root``, as cheaply as possible.
+
+    Unchanged settings are skipped, the rest built in ``options.jobs`` worker processes;
+    ``on_start`` gets how many settings there are, ``on_result`` each one's result as it
+    comes. The state, shared assets and portal are updated at the end.
+    """
+    options = options or BuildOptions()
+    clock = time.perf_counter()
+    today = run_today()
+    everything = slugs is None and options.shard is None
+    available = setting_slugs(project.settings_dir)
+    chosen = list(dict.fromkeys(slugs)) if slugs is not None else available
+    if options.shard:
+        chosen = [slug for slug in chosen if in_shard(slug, *options.shard)]
+    out_root.mkdir(parents=True, exist_ok=True)
+    state = BuildState.load(out_root)
+    report = FederationReport(out_root, today, [], shard=options.shard)
+
+    def done(result: BuildResult) -> None:
+        report.results.append(result)
+        if on_result:
+            on_result(result)
+
+    with _environment(POLICY_SITES_TODAY=today.isoformat()):
+        inputs = Inputs(project, extra=f"shared-assets={options.shared_assets}")
+        if options.shared_assets:
+            _update_shared_assets(project, out_root, state, inputs.theme)
+        fingerprints: dict[str, str] = {}
+        ready: list[BuildResult] = []
+        todo: list[str] = []
+        for slug in chosen:
+            if options.shared_assets and slug in RESERVED_NAMES:
+                reason = f"the name {slug!r} is kept for the shared theme files; rename the file"
+                ready.append(BuildResult(slug, out_root / slug, error=reason))
+                continue
+            fingerprints[slug] = inputs.fingerprint(slug)
+            if not options.force and _unchanged(state, slug, fingerprints[slug], out_root, today):
+                summary = state.settings[slug].get("summary")
+                ready.append(BuildResult(slug, out_root / slug, skipped=True, summary=summary))
+            else:
+                todo.append(slug)
+
+        def started() -> None:
+            if on_start:
+                on_start(len(chosen))
+            for result in ready:
+                done(result)
+
+        for result in _run(project, todo, out_root, options, started):
+            if result.ok:
+                summary = result.summary or {"slug": result.slug}
+                state.settings[result.slug] = {
+                    "fingerprint": fingerprints[result.slug],
+                    "fresh_until": fresh_until(summary, today),
+                    "summary": summary,
+                }
+            done(result)
+
+    if everything:
+        for gone in sorted(set(state.settings) - set(available)):
+            shutil.rmtree(out_root / gone, ignore_errors=True)
+            del state.settings[gone]
+    state.save(out_root)
+    if options.portal and options.shard is None:
+        summaries = portal_summaries(state, report.of("failed"))
+        report.portal = write_portal(out_root, summaries, today, federation_title(project))
+    report.seconds = time.perf_counter() - clock
+    return report
+
+
+def assemble_portal(project: Project, reports: Iterable[Mapping], out_root: Path) -> Path:
+    """Write the portal from several shards' ``--report`` files (their union)."""
+    summaries: dict[str, dict] = {}
+    days = []
+    for report in reports:
+        days.append(dt.date.fromisoformat(report["today"]))
+        for entry in report.get("settings", []):
+            summary = dict(entry.get("summary") or {"slug": entry["slug"]})
+            if entry.get("status") == "failed":
+                summary["error"] = entry.get("reason") or "failed"
+            summaries[entry["slug"]] = summary
+    today = max(days) if days else run_today()
+    ordered = [summaries[slug] for slug in sorted(summaries)]
+    return write_portal(out_root, ordered, today, federation_title(project))

@@ -1,0 +1,292 @@
+"""The federation's portal page and status table: every setting, every policy, what is due.
+
+A setting's *summary* (name, view links, each policy's current version and dates) is
+made once when its site is built and kept in the build state, so the portal can be
+written without reading every setting again. Rows and the overdue flag are worked out
+against a given day, so the same summaries give the same page on the same day.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from policy_sites.project import Project
+from policy_sites.schema import PolicyDate
+from policy_sites.settings import load_setting
+from policy_sites.views import POLICIES_DIR, STAFF, front_matter, policy_ids
+
+__all__ = [
+    "PORTAL_FILE",
+    "Row",
+    "fresh_until",
+    "render_csv",
+    "render_json",
+    "render_portal",
+    "rows",
+    "summarise",
+    "write_portal",
+]
+
+PORTAL_FILE = "index.html"
+
+
+def _title(docs_dir: Path, pid: str) -> str:
+    path = docs_dir / POLICIES_DIR / f"{pid}.md"
+    try:
+        title = front_matter(path).get("title")
+        if title:
+            return str(title)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    except (OSError, ValueError):
+        pass
+    return pid.replace("-", " ").capitalize()
+
+
+def _published(project: Project, slug: str) -> dict[str, Any]:
+    """Policy id -> its latest published version (needs the versions module, issue 3)."""
+    try:
+        from policy_sites.versions import policy_history, read_versions
+    except ImportError:
+        return {}
+    try:
+        versions = read_versions(project.settings_dir, slug)
+    except Exception:  # a tampered version fails the build itself, with the reason
+        return {}
+    latest = {}
+    for version in versions:
+        for pid in version.policies:
+            history = policy_history(versions, pid)
+            if history:
+                latest[pid] = history[-1]
+    return latest
+
+
+def summarise(project: Project, slug: str) -> dict[str, Any]:
+    """What the portal shows about one setting (raises SettingsError if it is invalid)."""
+    setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
+    published = _published(project, slug)
+    policies = []
+    for pid, dates in sorted(setting.policies.items()):
+        version = published.get(pid)
+        ratified = version.ratified if version else dates.ratified
+        next_review = version.next_review if version else dates.next_review
+        policies.append(
+            {
+                "id": pid,
+                "title": _title(project.docs_dir, pid),
+                "version": version.label if version else None,
+                "ratified": ratified.iso() if ratified else None,
+                "next_review": next_review.iso() if next_review else None,
+            }
+        )
+    return {
+        "slug": slug,
+        "name": setting.name,
+        "parents": f"{slug}/index.html",
+        "staff": f"{slug}/{STAFF.subpath}index.html",
+        "policies": policies,
+    }
+
+
+def _last_day(iso: str | None) -> dt.date | None:
+    return PolicyDate.parse(iso).last_day if iso else None
+
+
+def fresh_until(summary: Mapping[str, Any], today: dt.date) -> str | None:
+    """The last day a site built ``today`` shows the right overdue flags (None: for ever)."""
+    days = [_last_day(p["next_review"]) for p in summary.get("policies", [])]
+    coming = [day for day in days if day and day >= today]
+    return min(coming).isoformat() if coming else None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One policy of one setting, as the portal and ``status`` show it."""
+
+    setting: str
+    slug: str
+    policy: str
+    title: str
+    version: str
+    ratified: str
+    next_review: str
+    overdue: bool
+    parents: str
+    staff: str
+    error: str = ""
+
+
+def rows(summaries: Iterable[Mapping[str, Any]], today: dt.date) -> list[Row]:
+    """One row per setting and policy (one for a setting with none), sorted by setting."""
+    found: list[Row] = []
+    for summary in sorted(summaries, key=lambda s: s["slug"]):
+        common = {
+            "setting": summary.get("name") or summary["slug"],
+            "slug": summary["slug"],
+            "parents": summary.get("parents", ""),
+            "staff": summary.get("staff", ""),
+            "error": summary.get("error") or "",
+        }
+        policies = summary.get("policies") or [{}]
+        for policy in policies:
+            review = _last_day(policy.get("next_review"))
+            found.append(
+                Row(
+                    policy=policy.get("id", ""),
+                    title=policy.get("title", ""),
+                    version=policy.get("version") or "",
+                    ratified=policy.get("ratified") or "",
+                    next_review=policy.get("next_review") or "",
+                    overdue=bool(review and review < today),
+                    **common,
+                )
+            )
+    return found
+
+
+def render_csv(table: Iterable[Row]) -> str:
+    out = io.StringIO()
+    fields = list(Row.__dataclass_fields__)
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in table:
+        writer.writerow(asdict(row))
+    return out.getvalue()
+
+
+def render_json(table: Iterable[Row], today: dt.date) -> str:
+    body = {"today": today.isoformat(), "rows": [asdict(row) for row in table]}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1a1a1a}
+h1{font-size:1.6rem}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #ccc;vertical-align:top}
+th button{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;
+text-decoration:underline}
+th[aria-sort=ascending] button::after{content:" \\2191"}
+th[aria-sort=descending] button::after{content:" \\2193"}
+.overdue{color:#a00000;font-weight:bold}.failed{color:#a00000}
+label{display:block;margin:1rem 0 .3rem}input{font:inherit;padding:.3rem;width:20rem;max-width:100%}
+a{color:#00574b}
+"""
+
+_SCRIPT = """
+const table = document.getElementById("settings");
+const body = table.tBodies[0];
+document.getElementById("filter").addEventListener("input", (event) => {
+  const words = event.target.value.toLowerCase().split(/\\s+/).filter(Boolean);
+  let shown = 0;
+  for (const row of body.rows) {
+    const text = row.textContent.toLowerCase();
+    row.hidden = !words.every((word) => text.includes(word));
+    if (!row.hidden) shown++;
+  }
+  document.getElementById("count").textContent = shown + " of " + body.rows.length + " rows";
+});
+table.querySelectorAll("th button").forEach((button, column) => {
+  button.addEventListener("click", () => {
+    const th = button.parentElement;
+    const order = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+    table.querySelectorAll("th").forEach((other) => other.removeAttribute("aria-sort"));
+    th.setAttribute("aria-sort", order);
+    const key = (row) => row.cells[column].dataset.sort ?? row.cells[column].textContent;
+    const sorted = [...body.rows].sort((a, b) => key(a).localeCompare(key(b)));
+    if (order === "descending") sorted.reverse();
+    body.append(...sorted);
+  });
+});
+"""
+
+_COLUMNS = ("Setting", "Views", "Policy", "Version", "Ratified", "Next review", "Status")
+
+
+def _display(iso: str) -> str:
+    return PolicyDate.parse(iso).display() if iso else ""
+
+
+def _cells(row: Row) -> list[tuple[str, str]]:
+    """(sort key, HTML) for each column of one row."""
+    e = html.escape
+    views = (
+        f'<a href="{e(row.parents)}">Parents and visitors</a> · <a href="{e(row.staff)}">Staff</a>'
+        if row.parents
+        else ""
+    )
+    if row.error:
+        status = ("0", f'<span class="failed">Not built: {e(row.error)}</span>')
+    elif row.overdue:
+        status = ("1", '<span class="overdue">Review overdue</span>')
+    else:
+        status = ("2", "Up to date" if row.next_review else "")
+    return [
+        (row.setting.lower(), e(row.setting)),
+        (row.slug, views),
+        (row.title.lower(), e(row.title)),
+        (row.version, e(row.version) or "not published"),
+        (row.ratified, e(_display(row.ratified))),
+        (row.next_review, e(_display(row.next_review))),
+        status,
+    ]
+
+
+def render_portal(table: list[Row], today: dt.date, title: str = "Policies") -> str:
+    """The portal page: a searchable, sortable table of every setting and policy."""
+    e = html.escape
+    head = "".join(f'<th scope="col"><button type="button">{c}</button></th>' for c in _COLUMNS)
+    lines = []
+    for row in table:
+        cells = "".join(f'<td data-sort="{e(key)}">{cell}</td>' for key, cell in _cells(row))
+        lines.append(f"<tr>{cells}</tr>")
+    settings = len({row.slug for row in table})
+    overdue = sum(row.overdue for row in table)
+    return f"""<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(title)}</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<main>
+<h1>{e(title)}</h1>
+<p>{settings} settings, {len(table)} policies, {overdue} overdue for review on
+{e(today.strftime("%-d %B %Y"))}.</p>
+<label for="filter">Search settings and policies</label>
+<input id="filter" type="search" autocomplete="off">
+<p id="count" aria-live="polite">{len(table)} of {len(table)} rows</p>
+<table id="settings">
+<thead><tr>{head}</tr></thead>
+<tbody>
+{chr(10).join(lines)}
+</tbody>
+</table>
+</main>
+<script>{_SCRIPT}</script>
+</body>
+</html>
+"""
+
+
+def write_portal(
+    out_root: Path, summaries: Iterable[Mapping[str, Any]], today: dt.date, title: str
+) -> Path:
+    """Write ``out_root/index.html`` (only if its text changed); return its path."""
+    path = out_root / PORTAL_FILE
+    text = render_portal(rows(summaries, today), today, title)
+    if not (path.is_file() and path.read_text(encoding="utf-8") == text):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return path
