@@ -1,0 +1,250 @@
+"""Published versions, end to end: publish for real, then build real sites from them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policy_sites.build import build_setting
+from policy_sites.cli import cli
+from policy_sites.project import Project
+from policy_sites.publish import publish, render_policies
+from policy_sites.schema import PolicyDate
+from policy_sites.versions import read_versions
+from tests.helpers import article_text, tree_text
+
+LOGINS = "the leadership team, so that someone can reach the account in an emergency"
+BLUETOOTH = "hide or turn off Bluetooth, AirDrop and any other way of sharing directly"
+
+
+def _set(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _fresh(project: Project) -> Project:
+    """The project copy with no published versions, whatever the examples hold."""
+    for slug in ("poppys", "halstead"):
+        shutil.rmtree(project.settings_dir / slug, ignore_errors=True)
+    return project
+
+
+@pytest.fixture
+def two_years(project_copy: Project) -> Project:
+    """Poppy's with 2021-22 (KCSIE 2021, no Bluetooth rule) and 2022-23 published for real."""
+    project = _fresh(project_copy)
+    federation, poppys = (
+        project.settings_dir / "_federation.yml",
+        project.settings_dir / "poppys.yml",
+    )
+    kcsie_2022 = 'short_name: KCSIE\n    edition: "2022"'
+    _set(federation, kcsie_2022, kcsie_2022.replace("2022", "2021"))
+    _set(poppys, "hide_bluetooth_and_airdrop: true", "hide_bluetooth_and_airdrop: false")
+    publish(project, "poppys", "2021-22", "2021-09-13", "2022-09")
+    _set(federation, kcsie_2022.replace("2022", "2021"), kcsie_2022)
+    _set(poppys, "hide_bluetooth_and_airdrop: false", "hide_bluetooth_and_airdrop: true")
+    publish(project, "poppys", "2022-23", "2022-09-12", "2023-09")
+    return project
+
+
+def _build(project: Project, out: Path, slug: str = "poppys") -> Path:
+    result = build_setting(project, slug, out)
+    assert result.ok, result.error
+    return result.site
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_publishing_freezes_exactly_the_rendered_text(two_years: Project) -> None:
+    old, new = read_versions(two_years.settings_dir, "poppys")
+    assert (old.label, new.label) == ("2021-22", "2022-23")
+    # What a fresh, independent MkDocs build renders from the same working copy and dates.
+    dates = {"social-media": (PolicyDate.parse("2022-09-12"), PolicyDate.parse("2023-09"))}
+    for view in ("parents", "staff"):
+        rendered = render_policies(two_years, "poppys", view, dates)["social-media"]
+        assert new.text("social-media", view) == rendered
+    staff, parents = new.text("social-media", "staff"), new.text("social-media", "parents")
+    assert LOGINS in staff and LOGINS not in parents
+    assert "{{" not in parents and "{%" not in parents
+    assert "**Agreed and ratified by the committee:** 12 September 2022" in parents
+    assert "*Keeping Children Safe in Education* (2022)" in parents
+    assert "*Keeping Children Safe in Education* (2021)" in old.text("social-media", "parents")
+    assert new.cites().startswith("KCSIE 2022") and old.cites().startswith("KCSIE 2021")
+    meta = (new.folder / "version.yml").read_text(encoding="utf-8")
+    for rel in ("parents/social-media.md", "staff/mobile-and-smart-technology.md"):
+        digest = hashlib.sha256((new.folder / rel).read_bytes()).hexdigest()
+        assert f"file: {rel}\n      sha256: {digest}" in meta
+
+
+def test_one_policy_can_be_published_on_its_own(two_years: Project) -> None:
+    publish(two_years, "poppys", "2023-01-concern", "2023-01-20", "2023-09", ["social-media"])
+    versions = read_versions(two_years.settings_dir, "poppys")
+    assert versions[-1].policies == ["social-media"]
+
+
+def test_publishing_an_existing_label_is_refused(two_years: Project) -> None:
+    folder = two_years.settings_dir / "poppys" / "versions" / "2022-23"
+    before = _files(folder)
+    result = CliRunner().invoke(
+        cli,
+        ["publish", "poppys", "--version", "2022-23", "--ratified", "2022-10-01",
+         "--next-review", "2023-10", "--project", str(two_years.root)],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "settings/poppys/versions/2022-23: version '2022-23' is already published" in (
+        result.output
+    )
+    assert _files(folder) == before
+
+
+def test_the_publish_command_writes_a_version(project_copy: Project) -> None:
+    project = _fresh(project_copy)
+    result = CliRunner().invoke(
+        cli,
+        ["publish", "halstead", "--version", "2020-21", "--ratified", "2020-10-05",
+         "--next-review", "2021-10", "--policy", "social-media", "--project", str(project.root)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "published halstead 2020-21: social-media" in result.output
+    (version,) = read_versions(project.settings_dir, "halstead")
+    assert version.policies == ["social-media"] and version.ratified.iso() == "2020-10-05"
+
+
+def test_site_shows_the_latest_published_version_not_the_working_copy(
+    two_years: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    poppys = two_years.settings_dir / "poppys.yml"
+    _set(poppys, "only on their lunch break, and only in the office", "at any time")
+    site = _build(two_years, tmp_path / "site")
+    for view in ("", "staff/"):
+        text = article_text(site / view / "policies/social-media.html")
+        assert "only on their lunch break, and only in the office" in text
+        assert "at any time" not in text
+        assert "Version 2022-23 · ratified 12 September 2022 · next review September 2023" in text
+        assert "Draft" not in text
+    key = article_text(site / "policies/mobile-and-smart-technology.html")
+    assert "Agreed and ratified by the committee: 12 September 2022" in key
+    assert "Next review due: September 2023" in key
+    # The preview shows the working copy, marked draft.
+    monkeypatch.setenv("POLICY_SITES_PREVIEW", "true")
+    preview = _build(two_years, tmp_path / "preview")
+    text = article_text(preview / "policies/social-media.html")
+    assert "at any time" in text and "Draft — not yet ratified" in text
+    assert "preview of the working copy" in text
+
+
+def test_a_setting_with_nothing_published_shows_a_draft(
+    project_copy: Project, tmp_path: Path
+) -> None:
+    site = _build(_fresh(project_copy), tmp_path, "halstead")
+    text = article_text(site / "policies/social-media.html")
+    assert "Draft — not yet ratified" in text
+    assert "The committee has not yet ratified this policy" in text
+    assert not (site / "policies/social-media/history.html").exists()
+
+
+def test_show_changes_switch_highlights_what_is_new(two_years: Project, tmp_path: Path) -> None:
+    site = _build(two_years, tmp_path)
+    markup = (site / "staff/policies/mobile-and-smart-technology.html").read_text("utf-8")
+    assert '<label for="ps-show-changes">Show changes since 2021-22</label>' in markup
+    marked = re.findall(r'<mark class="ps-new">(.*?)</mark>', markup)
+    assert any(BLUETOOTH in m for m in marked)
+    assert "(2022)," in marked and "12" in marked
+    assert 'href="mobile-and-smart-technology/changes-2021-22-to-2022-23.html"' in markup
+
+
+def test_a_hand_edited_frozen_file_fails_build_and_check(
+    two_years: Project, tmp_path: Path
+) -> None:
+    frozen = two_years.settings_dir / "poppys/versions/2021-22/parents/social-media.md"
+    frozen.write_text(frozen.read_text("utf-8").replace("kindness", "firmness"), "utf-8")
+    result = build_setting(two_years, "poppys", tmp_path)
+    assert not result.ok
+    assert "settings/poppys/versions/2021-22/parents/social-media.md: was edited" in result.error
+    assert not (tmp_path / "poppys").exists()
+    check = CliRunner().invoke(cli, ["check", "--project", str(two_years.root)])
+    assert check.exit_code != 0
+    edited = r"settings/poppys/versions/2021-22/parents/social-media\.md(:\d+)?: was edited"
+    assert re.search(edited, check.output), check.output
+
+
+def test_a_build_never_rewrites_a_published_version(two_years: Project, tmp_path: Path) -> None:
+    folder = two_years.settings_dir / "poppys"
+    before = _files(folder)
+    _build(two_years, tmp_path)
+    assert _files(folder) == before
+
+
+def test_history_lists_every_version_and_superseded_versions_say_so(
+    two_years: Project, tmp_path: Path
+) -> None:
+    site = _build(two_years, tmp_path)
+    for view in ("", "staff/"):
+        folder = site / view / "policies/social-media"
+        history = article_text(folder / "history.html")
+        rows = re.findall(r"(20\d\d-\d\d)(?: \(current\))? (\d+ \w+ \d{4}) (\w+ \d{4})", history)
+        assert rows == [
+            ("2022-23", "12 September 2022", "September 2023"),
+            ("2021-22", "13 September 2021", "September 2022"),
+        ]
+        assert "Changes in 2 sections: Key details and What this policy is for." in history
+        assert "First published version." in history
+        old = article_text(folder / "2021-22.html")
+        assert (
+            "This version was superseded on 12 September 2022 by version 2022-23 — "
+            "read the current policy"
+        ) in old
+        assert (
+            "*Keeping Children Safe" not in old
+            and "Keeping Children Safe in Education (2021)" in old
+        )
+        assert 'href="../social-media.html"' in (folder / "2021-22.html").read_text("utf-8")
+        current = article_text(folder / "2022-23.html")
+        assert "superseded" not in current and "This is the current version" in current
+    staff_old = article_text(site / "staff/policies/social-media/2021-22.html")
+    assert LOGINS in staff_old
+    for path, text in tree_text(site).items():
+        if not path.startswith("staff/"):
+            assert LOGINS not in text, path
+
+
+def test_redline_marks_exactly_the_known_edit(two_years: Project, tmp_path: Path) -> None:
+    site = _build(two_years, tmp_path)
+    page = site / "policies/mobile-and-smart-technology/changes-2021-22-to-2022-23.html"
+    markup = page.read_text("utf-8")
+    body = markup[markup.index("<strong>Mobile and smart technology policy</strong>") :]
+    inserted = re.findall(r"<ins>(.*?)</ins>", body)
+    deleted = re.findall(r"<del>(.*?)</del>", body)
+    # The ratified and next review dates, the KCSIE edition, and the new Bluetooth rule.
+    assert deleted == ["13", "2021", "2022", "(2021),"]
+    assert inserted[:4] == ["12", "2022", "2023", "(2022),"]
+    assert len(inserted) == 5 and inserted[4].startswith(BLUETOOTH)
+    summary = article_text(page)
+    assert "Guidance cited: KCSIE 2021, EYFS 2021" in summary
+    assert "Staff: 1 insertion" in summary
+    assert 'href="#staff"' in markup and 'id="staff"' in markup
+    assert "ps-redline-legend" in markup
+
+
+def test_staff_see_an_overdue_review(
+    two_years: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICY_SITES_TODAY", "2023-10-01")
+    site = _build(two_years, tmp_path / "late")
+    assert "Review overdue" in article_text(site / "staff/policies/social-media.html")
+    assert "Review overdue" not in article_text(site / "policies/social-media.html")
+    monkeypatch.setenv("POLICY_SITES_TODAY", "2023-09-30")
+    site = _build(two_years, tmp_path / "on-time")
+    assert "Review overdue" not in article_text(site / "staff/policies/social-media.html")
