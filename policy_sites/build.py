@@ -173,11 +173,16 @@ def build_view(
 _MACRO_FILE = re.compile(r"_File_: `([^`]+)`")
 _MACRO_ERROR = re.compile(r"_(\w+Error)_: (.+)")
 _TEMPLATE_LINE = re.compile(r'File "<template>", line (\d+)')
+_SYNTAX_ERROR = re.compile(r"_Line (\d+) in Markdown file:_ \*\*(.+?)\*\*", re.DOTALL)
 
 
 def _summarise(message: str, docs_dir: Path) -> str:
     """One line for a mkdocs-macros error report: source file, line and what went wrong."""
     source, error = _MACRO_FILE.search(message), _MACRO_ERROR.search(message)
+    syntax = _SYNTAX_ERROR.search(message)
+    if source and syntax and not error:  # a Jinja syntax error: mkdocs-macros gives the line
+        line = int(syntax.group(1)) + _front_matter_lines(docs_dir / source.group(1))
+        return f"docs/{source.group(1)}, line {line}: {syntax.group(2).strip()} (syntax error)"
     if not (source and error):
         return message
     lines = _TEMPLATE_LINE.findall(message)
@@ -375,10 +380,10 @@ def _unchanged(
     state: BuildState, slug: str, fingerprint: str, out_root: Path, today: dt.date
 ) -> bool:
     entry = state.settings.get(slug) or {}
-    fresh = entry.get("fresh_until")
+    fresh, built_on = entry.get("fresh_until"), entry.get("built_on", "")
     return (
         entry.get("fingerprint") == fingerprint
-        and (fresh is None or today.isoformat() <= fresh)
+        and built_on <= today.isoformat() <= (fresh or "9999-12-31")
         and (out_root / slug / "index.html").is_file()
         and (out_root / slug / STAFF.subpath / "index.html").is_file()
     )
@@ -476,6 +481,7 @@ def build_federation(
                 state.settings[result.slug] = {
                     "fingerprint": fingerprints[result.slug],
                     "fresh_until": fresh_until(summary, today),
+                    "built_on": today.isoformat(),
                     "summary": summary,
                 }
             done(result)

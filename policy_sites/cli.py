@@ -13,11 +13,12 @@ import click
 
 from policy_sites.build import build_setting
 from policy_sites.editor_commands import EDITOR_COMMANDS
+from policy_sites.federation_commands import FEDERATION_COMMANDS
 from policy_sites.project import Project
 from policy_sites.settings import SettingsError, load_setting, setting_slugs
 from policy_sites.version_commands import VERSION_COMMANDS
 from policy_sites.versions import VersionError, read_versions
-from policy_sites.views import STAFF, policy_ids
+from policy_sites.views import policy_ids
 
 __all__ = ["cli", "main"]
 
@@ -47,39 +48,6 @@ project_option = click.option(
 @click.version_option(package_name="policy-sites")
 def cli() -> None:
     """Policy websites for early-years settings, built from shared sources."""
-
-
-@cli.command()
-@click.argument("slugs", nargs=-1)
-@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: site/).")
-@click.option(
-    "--preview",
-    is_flag=True,
-    help="Show every policy's working copy, marked draft, instead of its published version.",
-)
-@project_option
-def build(slugs: tuple[str, ...], out: str | None, preview: bool, project: str | None) -> None:
-    """Build every setting's site, or only the SLUGS named (settings file names)."""
-    proj = _project(project)
-    if preview:
-        os.environ["POLICY_SITES_PREVIEW"] = "true"
-    out_root = Path(out).resolve() if out else proj.default_out
-    failures = 0
-    for slug in _chosen(proj, slugs):
-        result = build_setting(proj, slug, out_root)
-        if result.ok:
-            click.echo(f"built   {slug:<20} {result.seconds:5.2f}s")
-            click.echo(f"        parents and visitors: {result.site / 'index.html'}")
-            click.echo(
-                f"        staff:                {result.site / STAFF.subpath / 'index.html'}"
-            )
-        else:
-            failures += 1
-            click.echo(f"FAILED  {slug}: previous site left as it was", err=True)
-            for line in str(result.error).splitlines():
-                click.echo(f"        {line}", err=True)
-    if failures:
-        raise click.ClickException(f"{failures} setting(s) failed to build")
 
 
 @cli.command()
@@ -116,7 +84,7 @@ def check(project: str | None) -> None:
     click.echo(f"ok: {len(slugs)} settings, {len(known)} policies, both views render")
 
 
-for _command in (*EDITOR_COMMANDS, *VERSION_COMMANDS):
+for _command in (*FEDERATION_COMMANDS, *EDITOR_COMMANDS, *VERSION_COMMANDS):
     cli.add_command(_command)
 
 

@@ -3,8 +3,9 @@
 A setting's fingerprint covers its settings file, its published versions folder
 (``settings/<slug>/``), the federation defaults, mkdocs.yml, overrides/, macros/, the
 shared sources it uses (every file in docs/ except the policies it does not publish),
-the builder's own code and the versions of the packages that render it, and
-``SOURCE_DATE_EPOCH``. Shared parts are hashed once per run.
+the builder's own code and the versions of the packages that render it,
+``SOURCE_DATE_EPOCH`` and ``POLICY_SITES_*`` switches such as ``POLICY_SITES_PREVIEW``.
+Shared parts are hashed once per run.
 """
 
 from __future__ import annotations
@@ -89,6 +90,12 @@ class Inputs:
             "docs": tree_digest(project.docs_dir, exclude=policy_files),
             "defaults": tree_digest(project.settings_dir / DEFAULTS_FILE),
             "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+            # e.g. POLICY_SITES_PREVIEW; the day (POLICY_SITES_TODAY) is the state's business
+            "environment": sorted(
+                (key, value)
+                for key, value in os.environ.items()
+                if key.startswith("POLICY_SITES_") and key != "POLICY_SITES_TODAY"
+            ),
             "extra": extra,
         }
         self.shared = hashlib.sha256(repr(sorted(parts.items())).encode()).hexdigest()

@@ -1,0 +1,192 @@
+"""The federation commands: ``build`` (many settings, fast), ``status`` and ``portal``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from policy_sites.build import (
+    BuildOptions,
+    assemble_portal,
+    build_federation,
+    parse_shard,
+    run_today,
+)
+from policy_sites.portal import render_csv, render_json, rows, summarise
+from policy_sites.progress import BuildProgress, summary_lines
+from policy_sites.project import Project
+from policy_sites.settings import SettingsError, setting_slugs
+
+__all__ = ["FEDERATION_COMMANDS", "build", "portal", "status"]
+
+_project_option = click.option(
+    "--project",
+    type=click.Path(file_okay=False, exists=True),
+    help="The folder holding mkdocs.yml (default: this folder or the nearest above).",
+)
+
+
+def _project(path: str | None) -> Project:
+    try:
+        project = Project.find(Path(path) if path else None)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    if not setting_slugs(project.settings_dir):
+        raise click.ClickException(f"no settings files in {project.settings_dir}")
+    return project
+
+
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple | None:
+    try:
+        return parse_shard(value) if value else None
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@click.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: site/).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
+    help="Worker processes.",
+)
+@click.option("--force", is_flag=True, help="Rebuild every setting, even if unchanged.")
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=_shard,
+    help="Build only a stable 1/N share of the settings (for a CI matrix); no portal.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write what was built, skipped and failed (and why) as JSON.",
+)
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="Show every policy's working copy, marked draft, instead of its published version.",
+)
+@_project_option
+def build(
+    slugs: tuple[str, ...],
+    out: str | None,
+    jobs: int,
+    force: bool,
+    shard: tuple[int, int] | None,
+    report: str | None,
+    preview: bool,
+    project: str | None,
+) -> None:
+    """Build every setting's site, or only the SLUGS named (settings file names).
+
+    Settings whose inputs have not changed since the last build into the same output
+    folder are skipped. Theme assets are written once into <out>/assets/, and a portal
+    listing every setting into <out>/index.html.
+    """
+    proj = _project(project)
+    if preview:
+        os.environ["POLICY_SITES_PREVIEW"] = "true"
+    out_root = Path(out).resolve() if out else proj.default_out
+    options = BuildOptions(jobs=jobs, force=force, shard=shard)
+    with BuildProgress() as progress:
+        done = build_federation(
+            proj, list(slugs) or None, out_root, options, progress.on_start, progress.on_result
+        )
+    for line in summary_lines(done):
+        click.echo(line, err=not done.ok and line.lstrip().startswith("FAILED"))
+    if report:
+        Path(report).write_text(json.dumps(done.to_json(), indent=2) + "\n", encoding="utf-8")
+    if not done.ok:
+        raise click.ClickException(f"{len(done.of('failed'))} setting(s) failed to build")
+
+
+@click.command()
+@click.argument("slugs", nargs=-1)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    help="table for people, csv or json for tools.",
+)
+@click.option("--today", metavar="YYYY-MM-DD", help="Judge review dates against this day.")
+@_project_option
+def status(slugs: tuple[str, ...], output: str, today: str | None, project: str | None) -> None:
+    """Every setting's policies: current version, ratified, next review, and what is overdue."""
+    proj = _project(project)
+    try:
+        day = dt.date.fromisoformat(today) if today else run_today()
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--today") from None
+    summaries = []
+    for slug in list(slugs) or setting_slugs(proj.settings_dir):
+        try:
+            summaries.append(summarise(proj, slug))
+        except SettingsError as error:
+            first = str(error.problems[0]) if error.problems else str(error)
+            summaries.append({"slug": slug, "error": f"invalid settings: {first}"})
+    table = rows(summaries, day)
+    if output == "csv":
+        click.echo(render_csv(table), nl=False)
+    elif output == "json":
+        click.echo(render_json(table, day), nl=False)
+    else:
+        _print_table(table, day)
+    if any(row.error for row in table):
+        sys.exit(1)
+
+
+def _print_table(table: list, day: dt.date) -> None:
+    grid = Table(title=f"Policies on {day:%-d %B %Y}", title_justify="left")
+    for column in ("Setting", "Policy", "Version", "Ratified", "Next review", "Status"):
+        grid.add_column(column)
+    for row in table:
+        state = (
+            f"[red]{row.error}[/]"
+            if row.error
+            else "[bold red]overdue[/]"
+            if row.overdue
+            else "ok"
+            if row.next_review
+            else ""
+        )
+        grid.add_row(
+            row.setting, row.title, row.version or "-", row.ratified, row.next_review, state
+        )
+    Console(soft_wrap=False).print(grid)
+    overdue = sum(row.overdue for row in table)
+    click.echo(f"{len({r.slug for r in table})} settings, {len(table)} policies, {overdue} overdue")
+
+
+@click.command()
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="A report written by `build --shard K/N --report FILE`; give one per shard.",
+)
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: site/).")
+@_project_option
+def portal(reports: tuple[str, ...], out: str | None, project: str | None) -> None:
+    """Write the portal page listing every setting, from the shards' build reports."""
+    proj = _project(project)
+    out_root = Path(out).resolve() if out else proj.default_out
+    loaded = [json.loads(Path(path).read_text(encoding="utf-8")) for path in reports]
+    click.echo(f"portal: {assemble_portal(proj, loaded, out_root)}")
+
+
+FEDERATION_COMMANDS = (build, status, portal)
