@@ -120,7 +120,11 @@ def _source_commit(root: Path) -> tuple[str | None, bool]:
     if not commit:
         return None, False
     parts = ["mkdocs.yml", "docs", "settings", "macros", "overrides"]
-    status = git("status", "--porcelain", "--", *parts)
+    # Published versions are outputs, not sources: a new one is not a dirty source.
+    status = git(
+        "status", "--porcelain", "--untracked-files=all", "--", *parts,
+        ":(exclude)settings/*/versions/**",
+    )  # fmt: skip
     return commit, bool(status)
 
 
