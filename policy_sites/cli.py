@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 import click
 
-from policy_sites.build import build_setting
+from policy_sites.checker import TODAY_VARIABLE, run_check, today_from_environment
 from policy_sites.editor_commands import EDITOR_COMMANDS
 from policy_sites.federation_commands import FEDERATION_COMMANDS
 from policy_sites.project import Project
-from policy_sites.settings import SettingsError, load_setting, setting_slugs
+from policy_sites.settings import setting_slugs
 from policy_sites.version_commands import VERSION_COMMANDS
-from policy_sites.versions import VersionError, read_versions
-from policy_sites.views import policy_ids
 
 __all__ = ["cli", "main"]
 
@@ -51,37 +50,50 @@ def cli() -> None:
 
 
 @cli.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit code 2).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="text for people, json for tools.",
+)
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help=f"Judge review dates against this day (default: ${TODAY_VARIABLE}, else today).",
+)
+@click.option("--no-render", is_flag=True, help="Skip rendering every view (faster).")
 @project_option
-def check(project: str | None) -> None:
-    """Validate every settings file and render every source, without writing a site."""
+def check(
+    strict: bool, output: str, today: str | None, no_render: bool, project: str | None
+) -> None:
+    """Validate settings and published versions, find drift, and render every view.
+
+    Exit code: 0 when clean (warnings allowed), 1 on errors, 2 on warnings with --strict.
+    """
     proj = _project(project)
-    known = policy_ids(proj.docs_dir)
-    problems = 0
-    slugs = _chosen(proj, ())
-    for slug in slugs:
-        try:
-            load_setting(proj.settings_dir, slug, known)
-        except SettingsError as error:
-            problems += len(error.problems)
-            for problem in error.problems:
-                click.echo(str(problem), err=True)
-        try:
-            read_versions(proj.settings_dir, slug)
-        except VersionError as error:
-            problems += len(error.problems)
-            for problem in error.problems:
-                click.echo(str(problem), err=True)
-    if problems:
-        raise click.ClickException(f"{problems} problem(s) in the settings files")
-    with tempfile.TemporaryDirectory(prefix="policy-sites-check-") as scratch:
-        for slug in slugs:
-            result = build_setting(proj, slug, Path(scratch))
-            if not result.ok:
-                problems += 1
-                click.echo(f"{slug}: {result.error}", err=True)
-    if problems:
-        raise click.ClickException(f"{problems} setting(s) did not render")
-    click.echo(f"ok: {len(slugs)} settings, {len(known)} policies, both views render")
+    _chosen(proj, ())
+    try:
+        day = dt.date.fromisoformat(today) if today else today_from_environment()
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--today") from None
+    report = run_check(proj, day, render=not no_render)
+    if output == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        for finding in report.findings:
+            click.echo(str(finding), err=True)
+        counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        if report.errors:
+            click.echo(f"check failed: {counts}", err=True)
+        else:
+            rendered = ", both views render" if report.rendered else ""
+            click.echo(
+                f"ok: {report.settings} settings, {report.policies} policies{rendered}; "
+                f"{len(report.warnings)} warning(s)"
+            )
+    sys.exit(report.exit_code(strict))
 
 
 for _command in (*FEDERATION_COMMANDS, *EDITOR_COMMANDS, *VERSION_COMMANDS):

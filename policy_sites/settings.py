@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULTS_FILE",
     "Problem",
     "SettingsError",
+    "field_lines",
     "load_setting",
     "setting_slugs",
 ]
@@ -277,6 +278,11 @@ def _locate(doc: _Document, loc: FieldPath, fallback: Path) -> tuple[Path, int]:
         if loc[:end] in doc.lines:
             return doc.lines[loc[:end]]
     return fallback, 1
+
+
+def field_lines(path: Path) -> dict[FieldPath, int]:
+    """The line on which each field path is written in one settings file (no validation)."""
+    return {at: line for at, (_, line) in _read_yaml(path).lines.items()}
 
 
 def setting_slugs(settings_dir: Path) -> list[str]:

@@ -1,0 +1,166 @@
+"""``policy-sites check``: validate settings and published versions, find drift, render.
+
+The result is a list of findings; the command line turns it into text or JSON and an
+exit code (0 clean, 1 errors, 2 warnings under ``--strict``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policy_sites.build import build_setting
+from policy_sites.drift import find_drift
+from policy_sites.findings import ERROR, WARNING, Finding, shown
+from policy_sites.project import Project
+from policy_sites.schema import Setting
+from policy_sites.settings import SettingsError, load_setting, setting_slugs
+from policy_sites.versions import VersionError, read_versions
+from policy_sites.views import policy_ids
+
+__all__ = ["TODAY_VARIABLE", "CheckReport", "run_check", "today_from_environment"]
+
+TODAY_VARIABLE = "POLICY_SITES_TODAY"
+"""The date review deadlines are judged against (YYYY-MM-DD), as the MkDocs plugin reads it."""
+
+
+def today_from_environment() -> dt.date:
+    value = os.environ.get(TODAY_VARIABLE)
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+@dataclass
+class CheckReport:
+    """Everything ``check`` found, and how much it looked at."""
+
+    settings: int
+    policies: int
+    rendered: bool
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    def exit_code(self, strict: bool) -> int:
+        if self.errors:
+            return 1
+        return 2 if strict and self.warnings else 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "settings": self.settings,
+            "policies": self.policies,
+            "rendered": self.rendered,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+_FIXES = {
+    "unknown key": "correct the key's spelling, or remove it",
+    "is required but missing": "add this key (see the comments in the example settings files)",
+    "written twice": "delete one of the two copies",
+    "no shared policy": "use the name of a file in docs/policies/, without .md",
+}
+
+
+def _settings_finding(project: Project, problem: object, message: str) -> Finding:
+    file = getattr(problem, "file", project.settings_dir)
+    line = getattr(problem, "line", None) or 1
+    fix = next((f for key, f in _FIXES.items() if key in message), "change the value as described")
+    return Finding(shown(project, Path(file)), line, ERROR, message, fix)
+
+
+def _load(project: Project, slug: str, known: list[str]) -> tuple[Setting | None, list[Finding]]:
+    findings = []
+    setting = None
+    try:
+        setting = load_setting(project.settings_dir, slug, known)
+    except SettingsError as error:
+        for p in error.problems:
+            text = f"{p.field}: {p.message}" if p.field else p.message
+            findings.append(_settings_finding(project, p, text))
+    try:
+        read_versions(project.settings_dir, slug)
+    except VersionError as error:
+        for p in error.problems:
+            file = p.file if p.file.is_absolute() else project.root / p.file
+            text = f"{p.field}: {p.message}" if p.field else p.message
+            findings.append(
+                Finding(
+                    shown(project, file),
+                    p.line or 1,
+                    ERROR,
+                    text,
+                    "published versions never change: restore the folder from git "
+                    "(git checkout -- settings/) and publish a new version instead",
+                )
+            )
+    return (None if findings else setting), findings
+
+
+_RENDER_WHERE = re.compile(r"(docs/[^,:\s]+), line (\d+): (.*)")
+
+
+def _render_findings(project: Project, slug: str, error: str) -> list[Finding]:
+    found = []
+    for line in error.splitlines():
+        view, _, rest = line.partition(" view: ")
+        match = _RENDER_WHERE.search(rest or line)
+        if match:
+            found.append(
+                Finding(
+                    match.group(1),
+                    int(match.group(2)),
+                    ERROR,
+                    f"{slug} ({view or 'a'} view) does not render: {match.group(3)}",
+                    "correct the variable or Jinja here; 'policy-sites serve "
+                    f"{slug}' shows the page as you edit",
+                )
+            )
+    if not found:
+        settings_file = shown(project, project.settings_dir / f"{slug}.yml")
+        text = " ".join(error.split())
+        found.append(
+            Finding(
+                settings_file,
+                1,
+                ERROR,
+                f"{slug} does not render: {text}",
+                f"run 'policy-sites build {slug}' to see the whole error",
+            )
+        )
+    return found
+
+
+def run_check(project: Project, today: dt.date, render: bool = True) -> CheckReport:
+    """Check every setting: settings, published versions, drift and (optionally) rendering."""
+    known = policy_ids(project.docs_dir)
+    slugs = setting_slugs(project.settings_dir)
+    report = CheckReport(len(slugs), len(known), rendered=False)
+    valid: dict[str, Setting] = {}
+    for slug in slugs:
+        setting, findings = _load(project, slug, known)
+        report.findings += findings
+        if setting is not None:
+            valid[slug] = setting
+    report.findings += find_drift(project, valid, today)
+    if render:
+        with tempfile.TemporaryDirectory(prefix="policy-sites-check-") as scratch:
+            for slug in valid:
+                result = build_setting(project, slug, Path(scratch))
+                if not result.ok:
+                    report.findings += _render_findings(project, slug, str(result.error))
+        report.rendered = True
+    report.findings.sort(key=lambda f: (f.severity != ERROR, f.file, f.line, f.message))
+    return report

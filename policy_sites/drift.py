@@ -1,0 +1,346 @@
+"""Drift: what ``policy-sites check`` finds beyond invalid settings, each with a fix.
+
+- a setting's own name, or a DSL's name, written literally in a shared source;
+- a settings variable used in a source but defined nowhere, or written in a settings
+  file but used by no source;
+- the newest published version of a policy citing older guidance than the federation's;
+- a next-review date in the past (a warning);
+- a link, or a nav entry in mkdocs.yml, to a page that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import jinja2
+
+from policy_sites.context import build_context
+from policy_sites.findings import ERROR, WARNING, Finding, shown
+from policy_sites.link_check import link_drift
+from policy_sites.project import Project
+from policy_sites.schema import Guidance, Setting
+from policy_sites.settings import DEFAULTS_FILE, SettingsError, field_lines
+from policy_sites.source_usage import (
+    ITEM,
+    KEY,
+    Tree,
+    Use,
+    lookup,
+    merge_trees,
+    read_source,
+    schema_tree,
+    source_files,
+    uses_in,
+    value_tree,
+)
+from policy_sites.versions import policy_history, read_versions
+from policy_sites.views import STAFF, front_matter
+
+__all__ = [
+    "CODE_READS",
+    "PROVIDED",
+    "find_drift",
+    "guidance_drift",
+    "literal_names",
+    "overdue_reviews",
+    "variable_drift",
+]
+
+PROVIDED = frozenset(
+    {
+        # mkdocs-macros
+        "config", "environment", "extra", "files", "filters", "filters_builtin", "git",
+        "macros", "navigation", "page", "plugin",
+        # Jinja's own globals
+        "cycler", "dict", "joiner", "lipsum", "namespace", "range",
+    }
+)  # fmt: skip
+"""Names every source may use without a settings file defining them."""
+
+CODE_READS = frozenset({("provisions",), ("site_root_url",)})
+"""Settings fields policy-sites itself reads (so no source needs to): the provisions give
+``school_age`` and ``several_provisions``; ``site_root_url`` gives the sitemap."""
+
+
+# --- literal names -------------------------------------------------------------------------
+
+
+def literal_names(project: Project, settings: Mapping[str, Setting]) -> list[Finding]:
+    """A setting's name or a DSL's name typed into a shared source."""
+    wanted: dict[str, tuple[str, str]] = {}
+    for slug, setting in settings.items():
+        wanted.setdefault(setting.name, (f"the name of {slug}", "{{ name }}"))
+        for dsl in setting.dsls:
+            wanted.setdefault(
+                dsl.name,
+                (f"the name of a DSL of {slug}", "{{ say.dsl_names() }} (or loop over dsls)"),
+            )
+    findings = []
+    for path in source_files(project.docs_dir):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for text, (what, variable) in wanted.items():
+                if re.search(rf"(?<!\w){re.escape(text)}(?!\w)", line):
+                    findings.append(
+                        Finding(
+                            shown(project, path),
+                            number,
+                            ERROR,
+                            f"'{text}' is {what}, written into a shared source, so every "
+                            "setting's site would show it",
+                            f"write {variable} instead",
+                        )
+                    )
+    return findings
+
+
+# --- variables -------------------------------------------------------------------------------
+
+
+def _dotted(path: tuple[str, ...]) -> str:
+    return ".".join(path).replace(f".{ITEM}", "[]").replace(f".{KEY}", "[...]")
+
+
+def defined_tree(settings: Iterable[Setting], today: dt.date) -> Tree:
+    """Every variable a source may use: the schema's fields and the context's own names."""
+    tree = schema_tree(Setting)
+    for setting in settings:
+        context = build_context(setting, STAFF, today)
+        tree = merge_trees(tree, value_tree(context, frozenset({("policies",)})))
+    return tree
+
+
+def _normalised(path: tuple[str | int, ...], tree: Tree) -> tuple[str, ...]:
+    """A written field path in tree terms: list indexes as ITEM, data keys as KEY."""
+    out: list[str] = []
+    node = tree
+    for part in path:
+        if node is None:
+            out.append(str(part))
+            continue
+        if isinstance(part, int) and ITEM in node:
+            out.append(ITEM)
+            node = node[ITEM]
+        elif str(part) in node:
+            out.append(str(part))
+            node = node[str(part)]
+        elif KEY in node:
+            out.append(KEY)
+            node = node[KEY]
+        else:
+            out.append(str(part))
+            node = None
+    return tuple(out)
+
+
+def _same(use: str, written: str) -> bool:
+    return use == written or (use == ITEM and written == KEY) or (use == KEY and written == ITEM)
+
+
+def _covers(use: Use, written: tuple[str, ...]) -> bool:
+    """Whether a use in a source counts as using a written settings field."""
+    shared = min(len(use.path), len(written))
+    if not all(_same(a, b) for a, b in zip(use.path[:shared], written[:shared], strict=True)):
+        return False
+    return len(written) <= len(use.path) or use.whole
+
+
+def variable_drift(
+    project: Project, settings: Mapping[str, Setting], today: dt.date
+) -> list[Finding]:
+    """Variables used in sources but defined nowhere, and settings no source uses."""
+    tree = defined_tree(settings.values(), today)
+    assert tree is not None
+    meta_names = {key for path in source_files(project.docs_dir) for key in front_matter(path)}
+    findings: list[Finding] = []
+    uses: list[Use] = []
+    for path in source_files(project.docs_dir):
+        source, first = read_source(path)
+        try:
+            found, _ = uses_in(source, first)
+        except jinja2.TemplateSyntaxError as error:
+            findings.append(
+                Finding(
+                    shown(project, path),
+                    (error.lineno or 1) + first - 1,
+                    ERROR,
+                    f"Jinja cannot read this source: {error.message}",
+                    "close every {{ }}, {% %} and {# #}, and end every {% if %} and {% for %}",
+                )
+            )
+            continue
+        uses += found
+        for use in found:
+            top = use.path[0]
+            if top in PROVIDED or top in meta_names:
+                continue
+            depth = lookup(tree, use.path)
+            if depth is None:
+                continue
+            findings.append(_undefined(project, path, use, depth, tree))
+    findings += _unused(project, uses, tree)
+    return sorted(set(findings))
+
+
+def _undefined(project: Project, path: Path, use: Use, depth: int, tree: Tree) -> Finding:
+    node = tree
+    for part in use.path[:depth]:
+        assert node is not None
+        node = node.get(part) or node.get(ITEM) or node.get(KEY)
+    known = sorted(k for k in (node or {}) if k not in (ITEM, KEY))
+    wrong = use.path[depth]
+    guess = difflib.get_close_matches(wrong, known, n=1)
+    name = _dotted(use.path[: depth + 1])
+    where = f"'{_dotted(use.path[:depth])}' has no '{wrong}'" if depth else "no setting has it"
+    fix = (
+        f"did you mean '{_dotted((*use.path[:depth], guess[0]))}'?"
+        if guess
+        else "add it to the settings schema (policy_sites/schema.py) and the settings files, "
+        "or use a variable that exists"
+    )
+    return Finding(
+        shown(project, path), use.line, ERROR, f"'{name}' is defined nowhere: {where}", fix
+    )
+
+
+def _unused(project: Project, uses: list[Use], tree: Tree) -> list[Finding]:
+    findings = []
+    files = sorted(project.settings_dir.glob("*.yml"))
+    for file in files:
+        try:
+            lines = field_lines(file)
+        except SettingsError:
+            continue  # reported by validation already
+        reported: list[tuple[str, ...]] = []
+        for written, line in sorted(lines.items(), key=lambda item: item[1]):
+            path = _normalised(written, tree)
+            if any(path[: len(r)] == r for r in reported):
+                continue
+            if any(path[: len(c)] == c for c in CODE_READS):
+                continue
+            if lookup(tree, path) is not None:
+                continue  # an unknown key: validation reports it
+            if any(_covers(use, path) for use in uses):
+                continue
+            reported.append(path)
+            findings.append(
+                Finding(
+                    shown(project, file),
+                    line,
+                    WARNING,
+                    f"'{_dotted(path)}' is set here but no shared source uses it",
+                    "remove it from the settings file, or use it in a source "
+                    f"({{{{ {_dotted(path).replace('[]', '[0]')} }}}})",
+                )
+            )
+    return findings
+
+
+# --- dates and versions ----------------------------------------------------------------------
+
+
+def _where(project: Project, slug: str, field: tuple[str | int, ...]) -> tuple[str, int]:
+    """The file and line that set a field for a setting: its own file, else the federation's."""
+    for file in (project.settings_dir / f"{slug}.yml", project.settings_dir / DEFAULTS_FILE):
+        if file.is_file():
+            line = field_lines(file).get(field)
+            if line:
+                return shown(project, file), line
+    return shown(project, project.settings_dir / f"{slug}.yml"), 1
+
+
+def overdue_reviews(
+    project: Project, settings: Mapping[str, Setting], today: dt.date
+) -> list[Finding]:
+    """A policy whose next review date has passed (a warning)."""
+    findings = []
+    for slug, setting in settings.items():
+        for pid, dates in setting.policies.items():
+            if dates.next_review and dates.next_review.last_day < today:
+                file, line = _where(project, slug, ("policies", pid, "next_review"))
+                findings.append(
+                    Finding(
+                        file,
+                        line,
+                        WARNING,
+                        f"{slug}: the {pid} policy was due for review in "
+                        f"{dates.next_review.display()}",
+                        "review the policy with the committee, then write the new "
+                        "ratified and next_review dates here (and publish a new version)",
+                    )
+                )
+    return findings
+
+
+def _year(edition: str) -> int | None:
+    match = re.search(r"\b(\d{4})\b", edition)
+    return int(match.group(1)) if match else None
+
+
+def _matches(cited: Mapping[str, str], current: Guidance) -> bool:
+    return bool(
+        cited.get("title") == current.title
+        or (current.short_name and cited.get("short_name") == current.short_name)
+    )
+
+
+def guidance_drift(project: Project, settings: Mapping[str, Setting]) -> list[Finding]:
+    """The newest published version of a policy citing an older guidance edition."""
+    findings = []
+    for slug, setting in settings.items():
+        versions = read_versions(project.settings_dir, slug)
+        for pid in sorted(setting.policies):
+            history = policy_history(versions, pid)
+            if not history:
+                continue
+            newest = history[-1]
+            meta = newest.folder / "version.yml"
+            for current in setting.guidance:
+                for cited in newest.guidance:
+                    if not _matches(cited, current):
+                        continue
+                    old, new = str(cited.get("edition", "")), current.edition
+                    old_year, new_year = _year(old), _year(new)
+                    stale = old_year < new_year if old_year and new_year else old != new
+                    if stale:
+                        findings.append(
+                            Finding(
+                                shown(project, meta),
+                                _line_of(meta, f"edition: {cited.get('edition')}"),
+                                ERROR,
+                                f"{slug}: version {newest.label} of the {pid} policy cites "
+                                f"{current.short_name or current.title} {old}; the federation "
+                                f"now cites {new}",
+                                f"review the policy against the {new} edition, then publish a "
+                                f"new version: policy-sites publish {slug} --version LABEL "
+                                "--ratified YYYY-MM-DD --next-review YYYY-MM",
+                            )
+                        )
+    return findings
+
+
+def _line_of(path: Path, fragment: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if fragment.replace("'", "") in line.replace("'", "").replace('"', ""):
+            return number
+    return 1
+
+
+# --- all together ----------------------------------------------------------------------------
+
+
+def find_drift(project: Project, settings: Mapping[str, Setting], today: dt.date) -> list[Finding]:
+    """Every drift finding for these (valid) settings, sorted by file and line."""
+    return sorted(
+        {
+            *literal_names(project, settings),
+            *variable_drift(project, settings, today),
+            *guidance_drift(project, settings),
+            *overdue_reviews(project, settings, today),
+            *link_drift(project),
+        },
+        key=lambda f: (f.file, f.line, f.severity, f.message),
+    )

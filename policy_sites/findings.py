@@ -1,0 +1,42 @@
+"""What ``policy-sites check`` reports: findings with a file, a line, a severity and a fix."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+from policy_sites.project import Project
+
+__all__ = ["ERROR", "WARNING", "Finding", "Severity", "shown"]
+
+Severity = Literal["error", "warning"]
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing ``check`` found: where, how bad, what is wrong and how to fix it."""
+
+    file: str
+    line: int
+    severity: Severity
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.severity:<8} {self.file}:{self.line}: {self.message}\n         fix: {self.fix}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def shown(project: Project, path: Path) -> str:
+    """A path as the editor sees it: relative to the project folder."""
+    try:
+        return path.resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,168 @@
+"""policy-sites check's drift findings: each names the file, the line and a fix, and can fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from policy_sites.checker import run_check
+from policy_sites.drift import find_drift
+from policy_sites.findings import ERROR, WARNING, Finding
+from policy_sites.project import Project
+from policy_sites.settings import load_setting, setting_slugs
+from policy_sites.source_usage import uses_in
+from policy_sites.views import policy_ids
+
+LATE = dt.date(2026, 11, 22)
+EARLY = dt.date(2023, 1, 1)
+
+
+def drift(project: Project, today: dt.date = EARLY) -> list[Finding]:
+    known = policy_ids(project.docs_dir)
+    settings = {
+        slug: load_setting(project.settings_dir, slug, known)
+        for slug in setting_slugs(project.settings_dir)
+    }
+    return find_drift(project, settings, today)
+
+
+def line_of(path, fragment: str) -> int:
+    return next(n for n, t in enumerate(path.read_text().splitlines(), 1) if fragment in t)
+
+
+def only(findings: list[Finding], words: str) -> Finding:
+    matching = [f for f in findings if words in f.message]
+    assert len(matching) == 1, findings
+    return matching[0]
+
+
+def test_examples_have_only_the_known_warnings(project_copy):
+    found = drift(project_copy)
+    assert [(f.file, f.severity) for f in found] == [("settings/_federation.yml", WARNING)]
+    assert "'federation' is set here but no shared source uses it" in found[0].message
+
+
+def test_past_review_dates_are_warnings_at_their_line(project_copy):
+    found = [f for f in drift(project_copy, LATE) if "due for review" in f.message]
+    poppys = project_copy.settings_dir / "poppys.yml"
+    assert {(f.file, f.line, f.severity) for f in found} == {
+        ("settings/poppys.yml", line, WARNING)
+        for line in (
+            n for n, t in enumerate(poppys.read_text().splitlines(), 1) if "next_review" in t
+        )
+    }
+    assert all("September 2023" in f.message and "next_review" in f.fix for f in found)
+
+
+def test_setting_name_typed_into_a_source(project_copy, edit):
+    source = project_copy.docs_dir / "policies" / "social-media.md"
+    edit(source, "## Staff use of social media", "## Staff use of social media\n\nAt Poppy's we")
+    finding = only(drift(project_copy), "'Poppy's'")
+    assert (finding.file, finding.line, finding.severity) == (
+        "docs/policies/social-media.md",
+        line_of(source, "At Poppy's we"),
+        ERROR,
+    )
+    assert "{{ name }}" in finding.fix
+
+
+def test_dsl_name_typed_into_a_partial(project_copy, edit):
+    partial = project_copy.docs_dir / "_partials" / "what-this-means-for-you.md"
+    edit(partial, "## If you are worried\n", "## If you are worried\n\nAsk Tracey McCartney.\n")
+    finding = only(drift(project_copy), "Tracey McCartney")
+    assert finding.file == "docs/_partials/what-this-means-for-you.md"
+    assert finding.line == line_of(partial, "Ask Tracey")
+    assert "DSL" in finding.message and "dsl" in finding.fix
+
+
+def test_misspelt_variable_in_a_branch_no_example_renders(project_copy, edit):
+    source = project_copy.docs_dir / "policies" / "mobile-and-smart-technology.md"
+    edit(
+        source,
+        "## Rules for everyone\n",
+        "## Rules for everyone\n\n{% if school_age and not several_provisions %}"
+        "{{ children_devices.confiscated_kep }}{% endif %}\n",
+    )
+    finding = only(drift(project_copy), "confiscated_kep")
+    assert finding.severity == ERROR
+    assert finding.line == line_of(source, "confiscated_kep")
+    assert "'children_devices' has no 'confiscated_kep'" in finding.message
+    assert "children_devices.confiscated_kept" in finding.fix
+
+
+def test_unknown_top_level_name(project_copy, edit):
+    source = project_copy.docs_dir / "induction.md"
+    edit(source, "# Induction: phones and social media", "# Induction at {{ nmae }}")
+    finding = only(drift(project_copy), "nmae")
+    assert (finding.file, finding.line) == ("docs/induction.md", line_of(source, "nmae"))
+    assert "did you mean 'name'" in finding.fix
+
+
+def test_loop_variables_are_checked_through_the_loop(project_copy, edit):
+    partial = project_copy.docs_dir / "_partials" / "key-details.md"
+    edit(partial, "{{ dsl.role }}", "{{ dsl.rol }}")
+    finding = only(drift(project_copy), "rol")
+    assert "'dsls[]' has no 'rol'" in finding.message
+    assert "dsls[].role" in finding.fix
+
+
+def test_setting_no_source_uses(project_copy, edit):
+    source = project_copy.docs_dir / "policies" / "social-media.md"
+    edit(source, "after {{ social_media.approved_by }} has", "after the Manager has")
+    found = [f for f in drift(project_copy) if "approved_by" in f.message]
+    assert {(f.file, f.line, f.severity) for f in found} == {
+        (f"settings/{slug}.yml", line_of(project_copy.settings_dir / f"{slug}.yml", "approved_by"),
+         WARNING)
+        for slug in ("halstead", "poppys")
+    }  # fmt: skip
+
+
+def test_broken_links_and_nav(project_copy, edit):
+    induction = project_copy.docs_dir / "induction.md"
+    edit(induction, "[social media](policies/social-media.md)", "[social media](social-media.md)")
+    partial = project_copy.docs_dir / "_partials" / "staff-quick-reference.md"
+    edit(partial, "[staff-only details](staff-details.md)", "[staff-only details](staff.md)")
+    edit(project_copy.config_file, "- induction.md", "- inducton.md")
+    found = [f for f in drift(project_copy) if f.severity == ERROR]
+    assert [(f.file, f.line) for f in found] == [
+        ("docs/_partials/staff-quick-reference.md", line_of(partial, "(staff.md)")),
+        ("docs/induction.md", line_of(induction, "(social-media.md)")),
+        ("mkdocs.yml", line_of(project_copy.config_file, "inducton.md")),
+    ]
+    assert "policies/social-media.md" in found[1].fix
+    assert "staff-details.md" in found[0].fix
+
+
+def test_links_that_work_are_not_reported(project_copy):
+    assert not [f for f in drift(project_copy) if "link" in f.message or "nav" in f.message]
+
+
+def test_uses_mark_tests_as_mentions_and_output_as_whole():
+    uses, _ = uses_in(
+        "{% if learning_journal %}{{ learning_journal.name }}{% endif %}\n"
+        "{% for c in social_media.official_channels %}{{ c.url }}{% endfor %}\n"
+        "{% set d = policies[policy_id] %}{{ d.written }} {{ dsls | plural('x') }}"
+    )
+    got = {(".".join(u.path), u.whole, u.line) for u in uses}
+    assert ("learning_journal", False, 1) in got
+    assert ("learning_journal.name", True, 1) in got
+    assert ("social_media.official_channels.*.url", True, 2) in got
+    assert ("policies.[key].written", True, 3) in got
+    assert ("dsls", False, 3) in got
+
+
+@pytest.mark.parametrize(
+    ("today", "strict", "code"), [(EARLY, False, 0), (EARLY, True, 2), (LATE, False, 0)]
+)
+def test_exit_codes(project_copy, today, strict, code):
+    report = run_check(project_copy, today, render=False)
+    assert report.exit_code(strict) == code
+    assert not report.errors
+
+
+def test_errors_exit_1_even_without_strict(project_copy, edit):
+    edit(project_copy.docs_dir / "index.md", "{% if for_staff %}", "Poppy's\n{% if for_staff %}")
+    report = run_check(project_copy, EARLY, render=False)
+    assert report.exit_code(strict=False) == 1
+    assert report.as_dict()["errors"] == 1
