@@ -88,10 +88,18 @@ def test_publishing_freezes_exactly_the_rendered_text(two_years: Project) -> Non
         assert f"file: {rel}\n      sha256: {digest}" in meta
 
 
-def test_one_policy_can_be_published_on_its_own(two_years: Project) -> None:
+def test_one_policy_can_be_published_on_its_own(two_years: Project, tmp_path: Path) -> None:
     publish(two_years, "poppys", "2023-01-concern", "2023-01-20", "2023-09", ["social-media"])
     versions = read_versions(two_years.settings_dir, "poppys")
     assert versions[-1].policies == ["social-media"]
+    site = _build(two_years, tmp_path)
+    folder = site / "policies/social-media"
+    history = article_text(folder / "history.html")
+    assert "Compare any two versions" in history
+    assert "2021-22 with 2023-01-concern" in history
+    assert (folder / "changes-2021-22-to-2023-01-concern.html").is_file()
+    mobile = article_text(site / "policies/mobile-and-smart-technology.html")
+    assert "Version 2022-23 · ratified 12 September 2022" in mobile
 
 
 def test_publishing_an_existing_label_is_refused(two_years: Project) -> None:

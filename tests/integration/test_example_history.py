@@ -1,0 +1,72 @@
+"""The example settings' real published history, as the built example sites show it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from policy_sites.versions import read_versions
+from tests.helpers import REPO, article_text
+
+
+@pytest.mark.parametrize(
+    ("slug", "labels"), [("poppys", ["2021-22", "2022-23"]), ("halstead", ["2020-21", "2022-23"])]
+)
+def test_example_versions_are_genuine(slug: str, labels: list[str]) -> None:
+    versions = read_versions(REPO / "settings", slug)  # verifies every hash
+    assert [v.label for v in versions] == labels
+    for version in versions:
+        assert version.policies == ["mobile-and-smart-technology", "social-media"]
+        assert version.source_commit and not version.source_dirty
+        kind = subprocess.run(
+            ["git", "-C", str(REPO), "cat-file", "-t", version.source_commit],
+            capture_output=True,
+            text=True,
+        )
+        assert kind.stdout.strip() == "commit", version.label
+
+
+def test_poppys_shows_its_2022_23_version_with_history(built_sites) -> None:
+    site = built_sites / "poppys"
+    for view in ("", "staff/"):
+        page = article_text(site / view / "policies/social-media.html")
+        assert "Version 2022-23 · ratified 12 September 2022 · next review September 2023" in page
+        assert "Show changes since 2021-22" in page
+        history = article_text(site / view / "policies/social-media/history.html")
+        assert re.search(
+            r"2022-23 \(current\) 12 September 2022 September 2023 Cites KCSIE", history
+        )
+        assert "2021-22 13 September 2021 September 2022 First version on the website." in history
+    key = article_text(site / "policies/mobile-and-smart-technology.html")
+    assert "Agreed and ratified by the committee: 12 September 2022" in key
+    assert "Next review due: September 2023" in key
+
+
+def test_poppys_editions_and_rules_differ_between_years(built_sites) -> None:
+    folder = built_sites / "poppys/policies/social-media"
+    old = article_text(folder / "2021-22.html")
+    assert "Keeping Children Safe in Education (2021)" in old
+    assert "Staff use setting email addresses" not in old
+    assert "superseded on 12 September 2022 by version 2022-23" in old
+    markup = (folder / "changes-2021-22-to-2022-23.html").read_text("utf-8")
+    assert "<del>(2021),</del>" in markup and "<ins>(2022),</ins>" in markup
+    assert re.search(r"<ins>Staff use setting email addresses, never personal ones", markup)
+    mobile = (
+        built_sites / "poppys/policies/mobile-and-smart-technology/changes-2021-22-to-2022-23.html"
+    ).read_text("utf-8")
+    assert "<ins>hide or turn off Bluetooth, AirDrop" in mobile
+
+
+def test_halstead_kept_its_2020_21_version(built_sites) -> None:
+    folder = built_sites / "halstead/policies/mobile-and-smart-technology"
+    old = article_text(folder / "2020-21.html")
+    assert "Keeping Children Safe in Education (2020)" in old
+    assert "Early Years Foundation Stage (2017)" in old
+    assert "Working Together to Safeguard Children (2018)" in old
+    assert "superseded on 3 October 2022 by version 2022-23" in old
+    redline = article_text(folder / "changes-2020-21-to-2022-23.html")
+    assert "KCSIE 2020, EYFS 2017, Working Together to Safeguard Children 2018 → KCSIE 2022" in (
+        redline
+    )
