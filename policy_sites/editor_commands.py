@@ -20,9 +20,10 @@ from policy_sites.new_setting import (
     check_slug,
     write_new_setting,
 )
+from policy_sites.preview import serve as serve_preview
 from policy_sites.project import Project
 from policy_sites.schema import PolicyDate
-from policy_sites.settings import SettingsError
+from policy_sites.settings import SettingsError, setting_slugs
 from policy_sites.views import policy_ids
 
 __all__ = ["EDITOR_COMMANDS", "find_project", "project_option"]
@@ -299,4 +300,32 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     click.echo("  check it:    policy-sites check")
 
 
-EDITOR_COMMANDS: list[click.Command] = [new, schema]
+@click.command()
+@click.argument("slug")
+@click.option(
+    "--audience",
+    type=click.Choice(["parents", "staff"]),
+    default="parents",
+    show_default=True,
+    help="Which view to preview.",
+)
+@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@project_option
+def serve(slug: str, audience: str, port: int, open_browser: bool, project: str | None) -> None:
+    """Preview one view of SLUG's site at http://127.0.0.1:PORT/, reloading on every change.
+
+    Changes to the sources (docs/), the settings files, mkdocs.yml, overrides/ and
+    macros/ rebuild the preview; a mistake shows a page saying where it is.
+    """
+    proj = find_project(project)
+    available = setting_slugs(proj.settings_dir)
+    if slug not in available:
+        raise click.BadParameter(
+            f"no settings file settings/{slug}.yml; settings: {', '.join(available)}",
+            param_hint="SLUG",
+        )
+    serve_preview(proj, slug, audience, port, open_browser)
+
+
+EDITOR_COMMANDS: list[click.Command] = [new, schema, serve]
