@@ -7,7 +7,6 @@ exit code (0 clean, 1 errors, 2 warnings under ``--strict``).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -22,15 +21,10 @@ from policy_sites.settings import SettingsError, load_setting, setting_slugs
 from policy_sites.versions import VersionError, read_versions
 from policy_sites.views import policy_ids
 
-__all__ = ["TODAY_VARIABLE", "CheckReport", "run_check", "today_from_environment"]
+__all__ = ["TODAY_VARIABLE", "CheckReport", "run_check"]
 
 TODAY_VARIABLE = "POLICY_SITES_TODAY"
 """The date review deadlines are judged against (YYYY-MM-DD), as the MkDocs plugin reads it."""
-
-
-def today_from_environment() -> dt.date:
-    value = os.environ.get(TODAY_VARIABLE)
-    return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
 @dataclass

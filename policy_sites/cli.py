@@ -12,7 +12,8 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 import click
 
-from policy_sites.checker import TODAY_VARIABLE, run_check, today_from_environment
+from policy_sites.build import run_today
+from policy_sites.checker import TODAY_VARIABLE, run_check
 from policy_sites.editor_commands import EDITOR_COMMANDS
 from policy_sites.federation_commands import FEDERATION_COMMANDS
 from policy_sites.project import Project
@@ -75,7 +76,7 @@ def check(
     proj = _project(project)
     _chosen(proj, ())
     try:
-        day = dt.date.fromisoformat(today) if today else today_from_environment()
+        day = dt.date.fromisoformat(today) if today else run_today()
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--today") from None
     report = run_check(proj, day, render=not no_render)
