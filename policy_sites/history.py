@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from policy_sites.context import escape
 from policy_sites.redline import highlight_new, redline, summary_line
+from policy_sites.schema import PolicyDate
 from policy_sites.versions import Version
 
 __all__ = [
@@ -143,6 +144,11 @@ def draft_page(markdown: str, preview: bool, overdue: bool = False) -> str:
     return _after_title(markdown, banner)
 
 
+def _on(date: PolicyDate) -> str:
+    """'on 12 September 2022', or 'in September 2022' for a date to the month."""
+    return f"{'on' if date.day else 'in'} {date.display()}"
+
+
 def _rebased(markdown: str) -> str:
     """Relative links in a policy's text, as seen from one folder further down."""
     return _RELATIVE_LINK.sub(r"\1../", markdown)
@@ -158,7 +164,7 @@ def _version_page(history: PolicyHistory, version: Version) -> str:
     if newer is not None:
         banner = (
             f'!!! warning "Superseded"\n'
-            f"    This version was superseded on {newer.ratified.display()} by version "
+            f"    This version was superseded {_on(newer.ratified)} by version "
             f"{newer.label} — "
             f"[read the current policy](../{history.policy}.md).\n"
         )

@@ -7,6 +7,7 @@ The plugin must come before ``macros`` in mkdocs.yml, so that the variables it p
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             if not self._shows(file.src_uri, self.view):
                 files.remove(file)
         self._generated = {}
+        self._working_leaks: list[str] = []
         if self.capture is None:
             for history in self._histories.values():
                 for uri, markdown in generated_pages(history).items():
@@ -123,28 +125,30 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
 
     @event_priority(100)
     def _before_macros(self, markdown: str, page: Any, config: Any, files: Any) -> str:
-        """Frozen text replaces the source, and mkdocs-macros is told not to render it."""
+        """Pages made from frozen text: mkdocs-macros is told never to render them."""
         if page.file.src_uri in self._generated:
             page.meta["render_macros"] = False
-            return markdown
-        policy = self._policy_of(page)
-        if policy is None or self.capture is not None:
-            return markdown
-        history = self._histories.get(policy)
-        if history is None or self.config.preview:
-            return markdown  # the working copy: rendered by mkdocs-macros, marked draft after
-        page.meta["render_macros"] = False
-        return current_page(history, self._today)
+        return markdown
 
     @event_priority(-100)
     def _after_macros(self, markdown: str, page: Any, config: Any, files: Any) -> str:
-        """Publishing keeps each policy's rendered Markdown; a working copy is marked draft."""
+        """A policy page after mkdocs-macros rendered its working copy (so source errors
+        still fail the build): publishing keeps that Markdown; the site shows the latest
+        published version in its place, or else the working copy marked draft."""
         policy = self._policy_of(page)
         if policy is None or page.meta.get("render_macros") is False:
             return markdown
         if self.capture is not None:
             self.capture[policy] = markdown
             return markdown
+        history = self._histories.get(policy)
+        if history is not None and not self.config.preview:
+            if not self.view.is_staff:
+                self._working_leaks += [
+                    f"{page.file.src_uri} (working copy): contains staff-only text {secret!r}"
+                    for secret in _staff_only_in(markdown, self.setting)
+                ]
+            return current_page(history, self._today)
         overdue = self.view.is_staff and _overdue(self.setting, policy, self._today)
         return draft_page(markdown, preview=bool(self.config.preview), overdue=overdue)
 
@@ -164,6 +168,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             return
         staff_pages = [uri for uri, audience in self._audiences.items() if audience == "staff"]
         leaks = find_leaks(Path(config.site_dir), staff_only_values(self.setting), staff_pages)
+        leaks += self._working_leaks
         if leaks:
             raise PluginError("staff-only material reached the parents' view:\n" + "\n".join(leaks))
 
@@ -183,3 +188,13 @@ def _today(configured: str | dt.date | None) -> dt.date:
 def _overdue(setting: Setting, policy: str, today: dt.date) -> bool:
     due = setting.policies[policy].next_review
     return bool(due and due.last_day < today)
+
+
+def _staff_only_in(markdown: str, setting: Setting) -> list[str]:
+    """Staff-only values that a parents' rendering of a working copy contains."""
+    folded = " ".join(html.unescape(markdown).split()).casefold()
+    return [
+        secret
+        for secret in staff_only_values(setting)
+        if len(secret.strip()) >= 4 and " ".join(secret.split()).casefold() in folded
+    ]
