@@ -45,7 +45,7 @@ def search(page, term: str) -> list[str]:
     and each of its matching sections), without the ?h= highlight or #section.
     """
     box = page.locator(".md-search__input")
-    if not box.is_visible():  # narrow screens: the search box opens from its button
+    if page.viewport_size["width"] < 960:  # below 60em the box opens from its button
         page.locator("label.md-header__button[for='__search']").click()
     box.click()
     box.press_sequentially(term, delay=20)  # Material searches on key presses, not on fill()
