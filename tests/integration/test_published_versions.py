@@ -256,3 +256,20 @@ def test_staff_see_an_overdue_review(
     monkeypatch.setenv("POLICY_SITES_TODAY", "2023-09-30")
     site = _build(two_years, tmp_path / "on-time")
     assert "Review overdue" not in article_text(site / "staff/policies/social-media.html")
+
+
+def test_frozen_text_is_never_rendered_again(project_copy: Project, tmp_path: Path, edit) -> None:
+    """A value that looks like a template is text when frozen, and stays text when shown."""
+    project = _fresh(project_copy)
+    edit(
+        project.settings_dir / "poppys.yml",
+        "only on their lunch break, and only in the office",
+        "only at {{ police_emergency }} o'clock",
+    )
+    version = publish(project, "poppys", "2022-23", "2022-09-12", "2023-09")
+    assert "only at {{ police_emergency }} o'clock" in version.text("social-media", "parents")
+    site = _build(project, tmp_path)
+    for page in ("policies/social-media.html", "policies/social-media/2022-23.html"):
+        text = article_text(site / page)
+        assert "only at {{ police_emergency }} o'clock" in text, page
+        assert "only at 999 o'clock" not in text, page
