@@ -3,6 +3,8 @@ plus what axe leaves to people: one h1, headings in order, links that make sense
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.browser.support import SETTING_VIEWS, search, view_pages, view_root
@@ -81,7 +83,7 @@ def test_language_headings_and_link_text(page, site_server, slug, view):
         levels = [level for level, _ in found["headings"]]
         if levels.count(1) != 1 or levels[0] != 1:
             problems.append(f"{path}: {levels.count(1)} h1 elements, first heading h{levels[0]}")
-        for (before, _), (level, text) in zip(found["headings"], found["headings"][1:]):
+        for (before, _), (level, text) in itertools.pairwise(found["headings"]):
             if level > before + 1:
                 problems.append(f"{path}: h{before} followed by h{level} ({text!r})")
         for text, href in found["links"]:
