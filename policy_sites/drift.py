@@ -61,9 +61,10 @@ PROVIDED = frozenset(
 )  # fmt: skip
 """Names every source may use without a settings file defining them."""
 
-CODE_READS = frozenset({("provisions",), ("site_root_url",)})
+CODE_READS = frozenset({("provisions",), ("site_root_url",), ("federation",)})
 """Settings fields policy-sites itself reads (so no source needs to): the provisions give
-``school_age`` and ``several_provisions``; ``site_root_url`` gives the sitemap."""
+``school_age`` and ``several_provisions``; ``site_root_url`` gives the sitemap;
+``federation`` titles the portal page."""
 
 
 # --- literal names -------------------------------------------------------------------------

@@ -37,10 +37,18 @@ def only(findings: list[Finding], words: str) -> Finding:
     return matching[0]
 
 
-def test_examples_have_only_the_known_warnings(project_copy):
+def test_examples_have_no_drift_before_their_review_dates(project_copy):
+    assert drift(project_copy) == []
+
+
+def test_a_setting_no_source_or_code_uses(project_copy):
+    for source in project_copy.docs_dir.rglob("*.md"):
+        text = source.read_text()
+        source.write_text(text.replace("{{ police_emergency }}", "999"))
     found = drift(project_copy)
     assert [(f.file, f.severity) for f in found] == [("settings/_federation.yml", WARNING)]
-    assert "'federation' is set here but no shared source uses it" in found[0].message
+    assert "'police_emergency' is set here but no shared source uses it" in found[0].message
+    assert found[0].line == line_of(project_copy.settings_dir / "_federation.yml", "police_emer")
 
 
 def test_past_review_dates_are_warnings_at_their_line(project_copy):
@@ -153,7 +161,8 @@ def test_uses_mark_tests_as_mentions_and_output_as_whole():
 
 
 @pytest.mark.parametrize(
-    ("today", "strict", "code"), [(EARLY, False, 0), (EARLY, True, 2), (LATE, False, 0)]
+    ("today", "strict", "code"),
+    [(EARLY, False, 0), (EARLY, True, 0), (LATE, False, 0), (LATE, True, 2)],
 )
 def test_exit_codes(project_copy, today, strict, code):
     report = run_check(project_copy, today, render=False)
