@@ -32,15 +32,13 @@ def test_poppys_shows_its_2022_23_version_with_history(built_sites) -> None:
     site = built_sites / "poppys"
     for view in ("", "staff/"):
         page = article_text(site / view / "policies/social-media.html")
-        assert "Version 2022-23 · ratified 12 September 2022 · next review September 2023" in page
+        assert "Version 2022-23 · ratified September 2022 · next review September 2023" in page
         assert "Show changes since 2021-22" in page
         history = article_text(site / view / "policies/social-media/history.html")
-        assert re.search(
-            r"2022-23 \(current\) 12 September 2022 September 2023 Cites KCSIE", history
-        )
-        assert "2021-22 13 September 2021 September 2022 First version on the website." in history
+        assert re.search(r"2022-23 \(current\) September 2022 September 2023 Cites KCSIE", history)
+        assert "2021-22 September 2021 September 2022 First version on the website." in history
     key = article_text(site / "policies/mobile-and-smart-technology.html")
-    assert "Agreed and ratified by the committee: 12 September 2022" in key
+    assert "Agreed and ratified by the committee: September 2022" in key
     assert "Next review due: September 2023" in key
 
 
@@ -49,7 +47,7 @@ def test_poppys_editions_and_rules_differ_between_years(built_sites) -> None:
     old = article_text(folder / "2021-22.html")
     assert "Keeping Children Safe in Education (2021)" in old
     assert "Staff use setting email addresses" not in old
-    assert "superseded on 12 September 2022 by version 2022-23" in old
+    assert "superseded in September 2022 by version 2022-23" in old
     markup = (folder / "changes-2021-22-to-2022-23.html").read_text("utf-8")
     assert "<del>(2021),</del>" in markup and "<ins>(2022),</ins>" in markup
     assert re.search(r"<ins>Staff use setting email addresses, never personal ones", markup)
@@ -65,7 +63,7 @@ def test_halstead_kept_its_2020_21_version(built_sites) -> None:
     assert "Keeping Children Safe in Education (2020)" in old
     assert "Early Years Foundation Stage (2017)" in old
     assert "Working Together to Safeguard Children (2018)" in old
-    assert "superseded on 3 October 2022 by version 2022-23" in old
+    assert "superseded in October 2022 by version 2022-23" in old
     redline = article_text(folder / "changes-2020-21-to-2022-23.html")
     assert "KCSIE 2020, EYFS 2017, Working Together to Safeguard Children 2018 → KCSIE 2022" in (
         redline

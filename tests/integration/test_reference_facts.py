@@ -150,7 +150,9 @@ def test_what_a_setting_does_not_have_is_not_said(built_sites):
     for view in BOTH:
         root = view_root(built_sites, "halstead", view)
         everything = " ".join(article_text(p) for p in root.rglob("*.html"))
-        for absent in ("Tapestry", "confiscat", "Children's own devices", "Next review due"):
+        # "Next review due" is no longer absent: Halstead's published versions (issue 3)
+        # carry the review dates its committee set when ratifying them.
+        for absent in ("Tapestry", "confiscat", "Children's own devices"):
             assert absent not in everything, f"Halstead's {view} view mentions {absent!r}"
 
 
