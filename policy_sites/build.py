@@ -85,9 +85,13 @@ class BuildResult:
     def reason(self) -> str:
         """The failure in one line."""
         lines = [line.strip() for line in (self.error or "").splitlines() if line.strip()]
-        if len(lines) > 1 and lines[0].endswith("view:"):
-            return f"{lines[0]} {lines[1]}"
-        return lines[0] if lines else ""
+        lines = [line for line in lines if not line.startswith("Aborted with")]
+        if not lines:
+            return ""
+        reason, rest = lines[0], lines[1:]
+        while reason.endswith(":") and rest:  # 'Staff view: invalid settings:' and what
+            reason = f"{reason} {rest.pop(0)}"
+        return f"{reason} (and {len(rest)} more)" if rest else reason
 
 
 class _Collect(logging.Handler):

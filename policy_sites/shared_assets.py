@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import posixpath
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -53,8 +54,12 @@ def shared_url_filter(url: Callable[..., str], shared: set[str], up: str) -> Cal
     @pass_context
     def shared_url(context: Any, value: Any) -> str:
         result = url(context, value)
-        if str(value) not in shared or result.startswith("/") or "://" in result:
-            return result  # absolute (error pages use '/'), or not a theme file
+        name = str(value)
+        if name not in shared or "://" in result:
+            return result
+        if result.startswith("/") and result.endswith(name):
+            # error pages link from the site's root path: '/<slug>/' + name, or '/' + name
+            return posixpath.normpath(result[: -len(name)] + up + name)
         return up + result.removeprefix("./")
 
     return shared_url

@@ -1,0 +1,81 @@
+"""Shards split a federation exactly; the portal rows and page say what is due."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from policy_sites.build import in_shard, parse_shard
+from policy_sites.portal import fresh_until, render_portal, rows
+
+SLUGS = [f"setting-{i:03d}" for i in range(300)]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7])
+def test_shards_are_disjoint_and_cover_every_setting(n: int) -> None:
+    shares = [{s for s in SLUGS if in_shard(s, k, n)} for k in range(1, n + 1)]
+    assert set().union(*shares) == set(SLUGS)
+    assert sum(len(share) for share in shares) == len(SLUGS)
+    assert all(share for share in shares)
+
+
+def test_adding_a_setting_moves_no_other_between_shards() -> None:
+    before = {s: next(k for k in (1, 2, 3, 4) if in_shard(s, k, 4)) for s in SLUGS}
+    after = {s: next(k for k in (1, 2, 3, 4) if in_shard(s, k, 4)) for s in [*SLUGS, "new"]}
+    assert all(after[s] == before[s] for s in SLUGS)
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "2", "a/b", "1/0", ""])
+def test_bad_shards_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="K/N"):
+        parse_shard(text)
+
+
+def test_a_good_shard_parses() -> None:
+    assert parse_shard("2/4") == (2, 4)
+
+
+SUMMARY = {
+    "slug": "acorns",
+    "name": "Acorns <script>",
+    "parents": "acorns/index.html",
+    "staff": "acorns/staff/index.html",
+    "policies": [
+        {
+            "id": "a",
+            "title": "A policy",
+            "version": "2022-23",
+            "ratified": "2022-09-12",
+            "next_review": "2023-09",
+        },
+        {
+            "id": "b",
+            "title": "B policy",
+            "version": None,
+            "ratified": None,
+            "next_review": "2024-03",
+        },
+    ],
+}
+
+
+def test_overdue_means_after_the_last_day_of_the_review_month() -> None:
+    on_time = rows([SUMMARY], dt.date(2023, 9, 30))
+    late = rows([SUMMARY], dt.date(2023, 10, 1))
+    assert [r.overdue for r in on_time] == [False, False]
+    assert [r.overdue for r in late] == [True, False]
+
+
+def test_a_site_is_fresh_until_its_next_review_passes() -> None:
+    assert fresh_until(SUMMARY, dt.date(2023, 1, 1)) == "2023-09-30"
+    assert fresh_until(SUMMARY, dt.date(2023, 10, 1)) == "2024-03-31"
+    assert fresh_until(SUMMARY, dt.date(2025, 1, 1)) is None
+
+
+def test_the_portal_escapes_names_and_flags_overdue_policies() -> None:
+    page = render_portal(rows([SUMMARY], dt.date(2023, 10, 1)), dt.date(2023, 10, 1))
+    assert "Acorns &lt;script&gt;" in page and "Acorns <script>" not in page
+    assert page.count("Review overdue") == 1
+    assert 'href="acorns/staff/index.html"' in page
+    assert "12 September 2022" in page and "not published" in page
