@@ -15,14 +15,71 @@ import yaml
 __all__ = ["PROJECT_PARTS", "copy_project", "write_synthetic_settings"]
 
 PROJECT_PARTS = ("mkdocs.yml", "docs", "macros", "overrides")
-_PLACES = (
-    "Ashford Bearsted Canterbury Deal Dover Faversham Folkestone Gillingham Herne Hythe "
-    "Lydd Maidstone Margate Rochester Sandwich Sevenoaks Sittingbourne Tenterden Tonbridge "
-    "Whitstable Wye Yalding Cranbrook Headcorn Marden Minster Otford Paddock Rye Staplehurst"
-).split()
+_PLACES = [
+    "Ashford",
+    "Bearsted",
+    "Canterbury",
+    "Deal",
+    "Dover",
+    "Faversham",
+    "Folkestone",
+    "Gillingham",
+    "Herne",
+    "Hythe",
+    "Lydd",
+    "Maidstone",
+    "Margate",
+    "Rochester",
+    "Sandwich",
+    "Sevenoaks",
+    "Sittingbourne",
+    "Tenterden",
+    "Tonbridge",
+    "Whitstable",
+    "Wye",
+    "Yalding",
+    "Cranbrook",
+    "Headcorn",
+    "Marden",
+    "Minster",
+    "Otford",
+    "Paddock",
+    "Rye",
+    "Staplehurst",
+]
 _KINDS = ("Nursery", "Pre-school", "Day Nursery", "Playgroup", "Little Acorns", "Kids Club")
-_FIRST = "Amira Ben Chloe Dev Ellen Farah George Hana Isla Jack Kemi Liam Maya Noor Owen".split()
-_LAST = "Ahmed Brown Clarke Davies Evans Fraser Green Hughes Iqbal Jones Khan Lewis Moore".split()
+_FIRST = [
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ellen",
+    "Farah",
+    "George",
+    "Hana",
+    "Isla",
+    "Jack",
+    "Kemi",
+    "Liam",
+    "Maya",
+    "Noor",
+    "Owen",
+]
+_LAST = [
+    "Ahmed",
+    "Brown",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Moore",
+]
 _EARLY = ("Pre-school", "Nursery", "Playgroup", "Baby room and toddlers")
 _SCHOOL = ("Out-of-school club", "Breakfast and after-school club", "Holiday club")
 _PLATFORMS = ("Facebook", "Instagram", "YouTube", "X")
