@@ -256,23 +256,42 @@ def _where(project: Project, slug: str, field: tuple[str | int, ...]) -> tuple[s
 def overdue_reviews(
     project: Project, settings: Mapping[str, Setting], today: dt.date
 ) -> list[Finding]:
-    """A policy whose next review date has passed (a warning)."""
+    """A policy whose next review date has passed (a warning).
+
+    Once a policy has published versions, its review date is the newest version's (as on
+    the site and the portal); before that, the date in the settings file.
+    """
     findings = []
     for slug, setting in settings.items():
+        versions = read_versions(project.settings_dir, slug)
         for pid, dates in setting.policies.items():
-            if dates.next_review and dates.next_review.last_day < today:
-                file, line = _where(project, slug, ("policies", pid, "next_review"))
-                findings.append(
-                    Finding(
-                        file,
-                        line,
-                        WARNING,
-                        f"{slug}: the {pid} policy was due for review in "
-                        f"{dates.next_review.display()}",
-                        "review the policy with the committee, then write the new "
-                        "ratified and next_review dates here (and publish a new version)",
-                    )
+            history = policy_history(versions, pid)
+            due = history[-1].next_review if history else dates.next_review
+            if not due or due.last_day >= today:
+                continue
+            if history:
+                meta = history[-1].folder / "version.yml"
+                file, line = shown(project, meta), _line_of(meta, "next_review:")
+                fix = (
+                    "review the policy with the committee, then publish a new version: "
+                    f"policy-sites publish {slug} --version LABEL --ratified YYYY-MM-DD "
+                    "--next-review YYYY-MM"
                 )
+            else:
+                file, line = _where(project, slug, ("policies", pid, "next_review"))
+                fix = (
+                    "review the policy with the committee, then write the new ratified "
+                    "and next_review dates here (or publish a version)"
+                )
+            findings.append(
+                Finding(
+                    file,
+                    line,
+                    WARNING,
+                    f"{slug}: the {pid} policy was due for review in {due.display()}",
+                    fix,
+                )
+            )
     return findings
 
 

@@ -80,10 +80,10 @@ def test_render_failure_names_source_and_line(project_copy, edit):
 def test_text_output_strict_and_today(project_copy):
     late = run_cli(project_copy, "check", "--no-render", today="2026-11-22")
     assert late.returncode == 0
-    assert "warning  settings/poppys.yml:" in late.stderr
+    assert "warning  settings/poppys/versions/2022-23/version.yml:6:" in late.stderr
     assert "due for review in September 2023" in late.stderr
-    assert "fix: review the policy" in late.stderr
-    assert "ok: 2 settings, 2 policies; 2 warning(s)" in late.stdout
+    assert "fix: review the policy with the committee, then publish" in late.stderr
+    assert "ok: 2 settings, 2 policies; 4 warning(s)" in late.stdout
 
     strict = run_cli(project_copy, "check", "--no-render", "--strict", today="2026-11-22")
     assert strict.returncode == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 
@@ -51,15 +52,29 @@ def test_a_setting_no_source_or_code_uses(project_copy):
     assert found[0].line == line_of(project_copy.settings_dir / "_federation.yml", "police_emer")
 
 
-def test_past_review_dates_are_warnings_at_their_line(project_copy):
+def test_past_review_dates_are_warnings_at_the_newest_version(project_copy):
     found = [f for f in drift(project_copy, LATE) if "due for review" in f.message]
-    poppys = project_copy.settings_dir / "poppys.yml"
-    assert {(f.file, f.line, f.severity) for f in found} == {
-        ("settings/poppys.yml", line, WARNING)
-        for line in (
-            n for n, t in enumerate(poppys.read_text().splitlines(), 1) if "next_review" in t
+    expected = set()
+    for slug in ("halstead", "poppys"):
+        meta = project_copy.settings_dir / slug / "versions" / "2022-23" / "version.yml"
+        expected.add(
+            (f"settings/{slug}/versions/2022-23/version.yml", line_of(meta, "next_review"))
         )
-    }
+    assert {(f.file, f.line) for f in found} == expected
+    assert len(found) == 4 and all(f.severity == WARNING for f in found)
+    assert all("policy-sites publish" in f.fix for f in found)
+    assert not [f for f in drift(project_copy, dt.date(2023, 9, 30)) if "due for" in f.message]
+    assert (
+        len([f for f in drift(project_copy, dt.date(2023, 10, 1)) if "due for" in f.message]) == 2
+    )
+
+
+def test_past_review_date_in_the_settings_file_before_any_version(project_copy):
+    shutil.rmtree(project_copy.settings_dir / "poppys" / "versions")
+    found = [f for f in drift(project_copy, LATE) if "poppys" in f.message]
+    poppys = project_copy.settings_dir / "poppys.yml"
+    lines = {n for n, t in enumerate(poppys.read_text().splitlines(), 1) if "next_review" in t}
+    assert {(f.file, f.line) for f in found} == {("settings/poppys.yml", n) for n in lines}
     assert all("September 2023" in f.message and "next_review" in f.fix for f in found)
 
 
