@@ -1,0 +1,150 @@
+"""The editor's guide works as written: every command and edit in it, run in order on a copy."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from policy_sites.project import Project
+from tests.helpers import REPO, article_text
+
+GUIDE = REPO / "guide" / "editors-guide.md"
+_FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Command:
+    line: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    file: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Opens:
+    file: str
+
+
+def guide_steps(text: str) -> list[Command | Edit | Opens]:
+    """The guide's shell commands, its "In `file`, change: ... to: ..." edits and the
+    files it tells the reader to open, in the order they appear."""
+    steps: list[Command | Edit | Opens] = []
+    pending: tuple[str, str] | None = None
+    position = 0
+    for match in _FENCE.finditer(text):
+        before = text[position : match.start()]
+        position = match.end()
+        steps += [Opens(f) for f in re.findall(r"Open `([^`]+\.html)`", before)]
+        language, body = match.group(1), match.group(2)
+        change = re.search(r"In\s+`([^`]+)`, change:\s*$", before)
+        if change:
+            pending = (change.group(1), body)
+        elif pending and re.search(r"\bto:\s*$", before):
+            steps.append(Edit(pending[0], pending[1].removesuffix("\n"), body.removesuffix("\n")))
+            pending = None
+        elif language == "sh":
+            steps += [Command(line) for line in body.splitlines() if line.strip()]
+    steps += [Opens(f) for f in re.findall(r"Open `([^`]+\.html)`", text[position:])]
+    assert pending is None, f"an edit of {pending[0]} has no 'to:' block"
+    return steps
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def preview_page(command: str, root: Path, env: dict[str, str]) -> str:
+    """Start the guide's ``serve`` command, fetch its home page over 127.0.0.1, stop it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*shlex.split(command), "--port", str(port)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    return response.read().decode("utf-8")
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.3)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+        assert "stopped." in output, output
+
+
+def test_guide_parser_finds_commands_edits_and_pages():
+    steps = guide_steps(GUIDE.read_text(encoding="utf-8"))
+    commands = [s.line for s in steps if isinstance(s, Command)]
+    assert any(c.startswith("policy-sites new little-acorns") for c in commands)
+    assert any(c.startswith("policy-sites serve") for c in commands)
+    assert sum(c.startswith("policy-sites publish") for c in commands) == 2
+    assert any(c.startswith("policy-sites check") for c in commands)
+    assert {s.file for s in steps if isinstance(s, Edit)} == {
+        "settings/little-acorns.yml",
+        "docs/policies/social-media.md",
+    }
+    assert [s for s in steps if isinstance(s, Opens)]
+
+
+def test_every_step_of_the_guide_works_as_written(project_copy: Project):
+    root = project_copy.root
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "NO_MKDOCS_2_WARNING": "1",
+        "POLICY_SITES_TODAY": "2026-11-22",
+    }
+    outputs: dict[str, str] = {}
+    for step in guide_steps(GUIDE.read_text(encoding="utf-8")):
+        if isinstance(step, Edit):
+            path = root / step.file
+            text = path.read_text(encoding="utf-8")
+            assert step.old in text, f"the guide's edit does not match {step.file}"
+            path.write_text(text.replace(step.old, step.new, 1), encoding="utf-8")
+        elif isinstance(step, Opens):
+            page = (root / step.file).read_text(encoding="utf-8")
+            assert "<ins>" in page and "<del>" in page, step.file
+            outputs[step.file] = page
+        elif step.line.startswith("policy-sites serve"):
+            outputs[step.line] = preview_page(step.line, root, env)
+        else:
+            result = subprocess.run(
+                step.line, shell=True, cwd=root, env=env, capture_output=True, text=True
+            )
+            assert result.returncode == 0, f"$ {step.line}\n{result.stdout}\n{result.stderr}"
+            outputs[step.line] = result.stdout
+
+    assert "What this means for you" in outputs["policy-sites serve little-acorns"]
+    staff = outputs["policy-sites serve little-acorns --audience staff"]
+    assert "Staff quick reference" in staff and "in the office" in staff
+    redline = next(v for k, v in outputs.items() if k.endswith(".html"))
+    assert "lockers" in redline
+    social = root / "site" / "little-acorns" / "policies" / "social-media.html"
+    assert "covered when staff start at Little Acorns" in article_text(social)
+
+
+def test_readme_links_to_the_guide():
+    assert "(guide/editors-guide.md)" in (REPO / "README.md").read_text(encoding="utf-8")
