@@ -25,6 +25,7 @@ site: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/policy-sites schema --check
 
 format: $(STAMP)
 	$(BIN)/ruff format .
