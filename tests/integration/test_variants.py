@@ -17,7 +17,10 @@ HALSTEAD_CHANNELS = """  official_channels:
 
 
 @pytest.fixture
-def build(project_copy, tmp_path):
+def build(project_copy, tmp_path, monkeypatch):
+    # These variants edit the working copy; a normal build shows the published version.
+    monkeypatch.setenv("POLICY_SITES_PREVIEW", "true")
+
     def run(slug: str):
         result = build_setting(project_copy, slug, tmp_path / "site")
         assert result.ok, result.error
