@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_sites.build import build_settings
+from policy_sites.build import BuildOptions, build_federation, build_settings
 from policy_sites.project import Project
 from tests.helpers import PROJECT_PARTS, REPO
 
@@ -21,6 +21,16 @@ def built_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     results = build_settings(Project(REPO), EXAMPLES, out)
     failed = {r.slug: r.error for r in results if not r.ok}
+    assert not failed, failed
+    return out
+
+
+@pytest.fixture(scope="session")
+def published_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example settings as ``policy-sites build`` writes them: shared theme assets, portal."""
+    out = tmp_path_factory.mktemp("published")
+    report = build_federation(Project(REPO), list(EXAMPLES), out, BuildOptions(jobs=1))
+    failed = {r.slug: r.error for r in report.results if not r.ok}
     assert not failed, failed
     return out
 

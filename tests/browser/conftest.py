@@ -77,13 +77,13 @@ class SiteServer:
 
 
 @pytest.fixture(scope="session")
-def site_server(built_sites: Path) -> Iterator[SiteServer]:
-    handler = functools.partial(_QuietHandler, directory=str(built_sites))
+def site_server(published_sites: Path) -> Iterator[SiteServer]:
+    handler = functools.partial(_QuietHandler, directory=str(published_sites))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
-        yield SiteServer(built_sites, f"http://127.0.0.1:{server.server_port}/")
+        yield SiteServer(published_sites, f"http://127.0.0.1:{server.server_port}/")
     finally:
         server.shutdown()
         server.server_close()
@@ -127,6 +127,7 @@ def _open_page(browser, site_server: SiteServer, viewport: dict) -> Iterator[obj
     """A fresh page that records every request and lets none leave 127.0.0.1."""
     origin = site_server.base.rstrip("/")
     context = browser.new_context(viewport=viewport, locale="en-GB", service_workers="block")
+    context.set_default_timeout(10_000)
     requests = Requests(origin)
     context.on("request", lambda request: requests.seen.append(request.url))
 
