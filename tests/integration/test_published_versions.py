@@ -15,7 +15,7 @@ from policy_sites.cli import cli
 from policy_sites.project import Project
 from policy_sites.publish import publish, render_policies
 from policy_sites.schema import PolicyDate
-from policy_sites.versions import read_versions
+from policy_sites.versions import VersionError, read_versions
 from tests.helpers import article_text, tree_text
 
 LOGINS = "the leadership team, so that someone can reach the account in an emergency"
@@ -273,3 +273,38 @@ def test_frozen_text_is_never_rendered_again(project_copy: Project, tmp_path: Pa
         text = article_text(site / page)
         assert "only at {{ police_emergency }} o'clock" in text, page
         assert "only at 999 o'clock" not in text, page
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--ratified", "2022-13-01"],
+            "--ratified '2022-13-01': month 13 is not between 01 and 12",
+        ),
+        (["--next-review", "2021-09"], "--next-review 2021-09 is before --ratified 2022-09-12"),
+        (["--version", "latest"], "version label 'latest': start with a digit"),
+        (["--policy", "social-meda"], "poppys does not publish 'social-meda'"),
+    ],
+)
+def test_bad_publish_input_is_refused_with_a_reason(
+    project_copy: Project, args: list[str], message: str
+) -> None:
+    project = _fresh(project_copy)
+    options = {"--version": "2022-23", "--ratified": "2022-09-12", "--next-review": "2023-09"}
+    extra = dict(zip(args[::2], args[1::2], strict=True))
+    argv = ["publish", "poppys", "--project", str(project.root)]
+    for key, value in {**options, **extra}.items():
+        argv += [key, value]
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert not (project.settings_dir / "poppys" / "versions").exists()
+
+
+def test_publishing_on_top_of_an_edited_version_is_refused(two_years: Project) -> None:
+    frozen = two_years.settings_dir / "poppys/versions/2022-23/staff/social-media.md"
+    frozen.write_text(frozen.read_text("utf-8") + "\nExtra.\n", "utf-8")
+    with pytest.raises(VersionError, match=r"2022-23/staff/social-media\.md: was edited"):
+        publish(two_years, "poppys", "2023-24", "2023-09-11", "2024-09")
+    assert not (two_years.settings_dir / "poppys/versions/2023-24").exists()
