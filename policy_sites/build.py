@@ -36,7 +36,7 @@ from mkdocs.exceptions import MkDocsException
 from policy_sites.inputs import Inputs
 from policy_sites.portal import fresh_until, summarise, write_portal
 from policy_sites.project import Project
-from policy_sites.reuse import Reuse
+from policy_sites.reuse import Reuse, default_cache_folder
 from policy_sites.settings import DEFAULTS_FILE, setting_slugs
 from policy_sites.shared_assets import RESERVED_NAMES, SharedAssets, write_shared_assets
 from policy_sites.state import BuildState
@@ -153,18 +153,18 @@ def build_view(
         _captured_logs() as logs,
     ):
         try:
-            config = load_config(str(project.config_file), site_dir=str(site_dir), strict=True)
-            if reuse is not None:
-                reuse.apply(config)
-            if shared_assets:
-                up = "../" * (1 + view.subpath.count("/"))
-                config.plugins["policy-sites/shared-assets"] = SharedAssets(up)
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                with reuse.active() if reuse else contextlib.nullcontext():
+            with reuse.active() if reuse else contextlib.nullcontext():
+                config = load_config(str(project.config_file), site_dir=str(site_dir), strict=True)
+                if reuse is not None:
+                    reuse.apply(config)
+                if shared_assets:
+                    up = "../" * (1 + view.subpath.count("/"))
+                    config.plugins["policy-sites/shared-assets"] = SharedAssets(up)
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
                     mkdocs_build(config)
-            finally:
-                config.plugins.on_shutdown()
+                finally:
+                    config.plugins.on_shutdown()
         except (MkDocsException, SystemExit) as error:
             # mkdocs-macros reports a template error in the log, then calls exit().
             reasons = [_summarise(m, project.docs_dir) for m in logs.messages if m] or [str(error)]
@@ -282,6 +282,8 @@ class BuildOptions:
     """Build only shard K of N (and write no portal: the shards' reports make it)."""
     shared_assets: bool = True
     portal: bool = True
+    cache_folder: Path | None = field(default_factory=default_cache_folder)
+    """Compiled templates kept between runs (None: in memory only)."""
 
 
 @dataclass
@@ -326,9 +328,9 @@ class FederationReport:
 _WORKER_REUSE: Reuse | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(cache_folder: Path | None) -> None:
     global _WORKER_REUSE
-    _WORKER_REUSE = Reuse()
+    _WORKER_REUSE = Reuse(cache_folder)
 
 
 def _build_and_summarise(
@@ -360,7 +362,7 @@ def _run(
     jobs = max(1, min(options.jobs, len(todo)))
     if jobs == 1:
         started()
-        reuse = Reuse()
+        reuse = Reuse(options.cache_folder)
         for slug in todo:
             yield _build_and_summarise(project, slug, out_root, reuse, options.shared_assets)
         return
@@ -368,7 +370,9 @@ def _run(
     # fork: workers start with everything imported; all of them are forked at the first
     # submit, before ``started`` may start a progress display's thread.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(options.cache_folder,)
+    ) as pool:
         root, out, shared = str(project.root), str(out_root), options.shared_assets
         futures = {pool.submit(_worker_task, root, s, out, shared): s for s in todo}
         started()

@@ -3,65 +3,129 @@
 MkDocs makes a fresh Jinja environment for every build, so every build compiles the
 theme's templates again and walks the theme's thousands of files again. A ``Reuse``
 keeps, for the lifetime of one federation build, the compiled template bytecode
-(checked against each template's source, so an edited template is compiled afresh)
-and the theme's file listing.
+(checked against each template's source, so an edited template is compiled afresh;
+optionally also on disk, so the next run starts warm) and the theme's file listing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import hashlib
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import CodeType
 from typing import Any
 
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 
-__all__ = ["Reuse"]
+__all__ = ["Reuse", "default_cache_folder"]
 
 
-class _MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates kept in memory, keyed by template and checked by source hash."""
+class _BytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory and, if a folder is given, on disk between runs.
 
-    def __init__(self) -> None:
+    Jinja checks each entry against its template's source hash, so an edited template
+    is compiled afresh; the disk entries are written atomically, so workers may share them.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
         self._store: dict[str, bytes] = {}
+        self._disk: FileSystemBytecodeCache | None = None
+        if folder is not None:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                self._disk = FileSystemBytecodeCache(str(folder))
+            except OSError:
+                self._disk = None
 
     def load_bytecode(self, bucket: Bucket) -> None:
         data = self._store.get(bucket.key)
         if data is not None:
             bucket.bytecode_from_string(data)
+        elif self._disk is not None:
+            with contextlib.suppress(OSError, ValueError, EOFError):
+                self._disk.load_bytecode(bucket)
+            if bucket.code is not None:
+                self._store[bucket.key] = bucket.bytecode_to_string()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self._store[bucket.key] = bucket.bytecode_to_string()
+        if self._disk is not None:
+            with contextlib.suppress(OSError):
+                self._disk.dump_bytecode(bucket)
+
+
+def default_cache_folder() -> Path:
+    """Where compiled templates are kept between runs: the user's cache folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "policy-sites" / "jinja"
+
+
+class _ThemeYaml:
+    """PyYAML as mkdocs.theme uses it, remembering each theme's parsed mkdocs_theme.yml."""
+
+    def __init__(self, yaml: Any, parsed: dict[tuple[str, bytes], Any]) -> None:
+        self._yaml = yaml
+        self._parsed = parsed
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._yaml, name)
+
+    def load(self, stream: Any, Loader: Any) -> Any:
+        text = stream.read()
+        key = (getattr(stream, "name", ""), text)
+        if key not in self._parsed:
+            self._parsed[key] = self._yaml.load(text, Loader)
+        return copy.deepcopy(self._parsed[key])
 
 
 class Reuse:
     """What one run of builds shares: template bytecode and theme file listings."""
 
-    def __init__(self) -> None:
-        self.bytecode = _MemoryBytecodeCache()
+    def __init__(self, cache_folder: Path | None = None) -> None:
+        self.bytecode = _BytecodeCache(cache_folder)
         self._listings: dict[tuple[Any, ...], list[str]] = {}
         self._compiled: dict[tuple[Any, ...], Any] = {}
         self._git: dict[str, Any] = {}
+        self._plugins: Any = None
+        self._theme_configs: dict[tuple[str, bytes], Any] = {}
 
     @contextlib.contextmanager
     def active(self) -> Iterator[None]:
-        """While building: ask git about the checkout once per run, not 12 times per view."""
+        """While loading a config and building: look up what cannot change during a run once.
+
+        The installed themes and plugins (entry points), the theme's own mkdocs_theme.yml,
+        and git's answers about the checkout (mkdocs-macros asks 12 questions per view).
+        """
+        from mkdocs import plugins, theme, utils
         from mkdocs_macros import context
 
-        ask_git = context.get_git_info
+        saved = (context.get_git_info, plugins.get_plugins, utils.get_themes.cache_clear)
+        saved_yaml = theme.yaml
 
         def git_info() -> Any:
             here = os.getcwd()
             if here not in self._git:
-                self._git[here] = ask_git()
+                self._git[here] = saved[0]()
             return self._git[here]
 
+        def installed_plugins() -> Any:
+            if self._plugins is None:
+                self._plugins = saved[1]()
+            return self._plugins
+
         context.get_git_info = git_info
+        plugins.get_plugins = installed_plugins
+        utils.get_themes.cache_clear = lambda: None  # Theme clears it on every load
+        theme.yaml = _ThemeYaml(saved_yaml, self._theme_configs)
         try:
             yield
         finally:
-            context.get_git_info = ask_git
+            context.get_git_info, plugins.get_plugins, utils.get_themes.cache_clear = saved
+            theme.yaml = saved_yaml
 
     def apply(self, config: Any) -> None:
         """Make ``config``'s theme and mkdocs-macros share this run's compiled templates."""
@@ -83,7 +147,15 @@ class Reuse:
                 return compile_(source, *args, **kwargs)
             key = (source, args, tuple(sorted(kwargs.items())))
             if key not in self._compiled:
-                self._compiled[key] = compile_(source, *args, **kwargs)
+                # page sources come through from_string, which Jinja never caches
+                name = hashlib.sha256(repr(key).encode()).hexdigest()
+                bucket = Bucket(env, f"source-{name}", name)
+                self.bytecode.load_bytecode(bucket)
+                if bucket.code is None:
+                    bucket.code = compile_(source, *args, **kwargs)
+                    if isinstance(bucket.code, CodeType):
+                        self.bytecode.dump_bytecode(bucket)
+                self._compiled[key] = bucket.code
             return self._compiled[key]
 
         env.compile = compile_once
