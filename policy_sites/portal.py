@@ -180,6 +180,8 @@ th[aria-sort=descending] button::after{content:" \\2193"}
 .overdue{color:#a00000;font-weight:bold}.failed{color:#a00000}
 label{display:block;margin:1rem 0 .3rem}input{font:inherit;padding:.3rem;width:20rem;max-width:100%}
 a{color:#00574b}
+.table-scroll{overflow-x:auto}
+@media (max-width:40em){body{margin:1rem}}
 """
 
 _SCRIPT = """
@@ -267,12 +269,14 @@ def render_portal(table: list[Row], today: dt.date, title: str = "Policies") -> 
 <label for="filter">Search settings and policies</label>
 <input id="filter" type="search" autocomplete="off">
 <p id="count" aria-live="polite">{len(table)} of {len(table)} rows</p>
+<div class="table-scroll" role="region" aria-label="Settings and policies" tabindex="0">
 <table id="settings">
 <thead><tr>{head}</tr></thead>
 <tbody>
 {chr(10).join(lines)}
 </tbody>
 </table>
+</div>
 </main>
 <script>{_SCRIPT}</script>
 </body>
