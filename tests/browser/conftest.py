@@ -46,14 +46,18 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-@pytest.fixture(scope="session")
-def chromium_available() -> None:
+def require_chromium() -> None:
     """Skip (on a developer's machine) or fail (in CI) when the browser is missing."""
     reason = _unavailable()
     if reason and _in_ci():
         pytest.fail(f"CI=true and {reason}", pytrace=False)
     if reason:
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_available() -> None:
+    require_chromium()
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
