@@ -34,5 +34,8 @@ format: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)
+	$(BIN)/python bench/federation.py --n 100
+
 clean:
 	rm -rf site .pytest_cache
