@@ -1,0 +1,56 @@
+"""What a federation build prints: one plain line per setting off a terminal, then a summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from policy_sites.build import BuildResult, FederationReport
+from policy_sites.progress import BuildProgress, summary_lines
+
+RESULTS = [
+    BuildResult("acorns", Path("site/acorns"), seconds=0.5),
+    BuildResult("birch", Path("site/birch"), skipped=True),
+    BuildResult(
+        "cedar",
+        Path("site/cedar"),
+        error="Staff view: invalid settings:\nsettings/cedar.yml:3: name: required\n"
+        "Aborted with a BuildError!",
+    ),
+]
+
+
+def test_plain_lines_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    with BuildProgress(stream=stream, bar=False) as progress:
+        progress.on_start(len(RESULTS))
+        for result in RESULTS:
+            progress.on_result(result)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].split() == ["built", "acorns", "0.50s"]
+    assert lines[1] == "skipped birch (unchanged)"
+    assert lines[2] == (
+        "FAILED  cedar: Staff view: invalid settings: settings/cedar.yml:3: name: required "
+        "(previous site left as it was)"
+    )
+
+
+def test_the_bar_still_prints_failures() -> None:
+    stream = io.StringIO()
+    with BuildProgress(stream=stream, bar=True) as progress:
+        progress.on_start(len(RESULTS))
+        for result in RESULTS:
+            progress.on_result(result)
+    assert "FAILED  cedar" in stream.getvalue()
+
+
+def test_the_summary_counts_and_gives_each_failures_reason() -> None:
+    report = FederationReport(Path("site"), dt.date(2024, 9, 1), RESULTS, seconds=1.25)
+    lines = summary_lines(report)
+    assert lines[0] == "1 built, 1 skipped as unchanged, 1 failed in 1.2s -> site"
+    assert (
+        lines[1]
+        == "  FAILED cedar: Staff view: invalid settings: settings/cedar.yml:3: name: required"
+    )
+    assert report.to_json()["counts"] == {"built": 1, "skipped": 1, "failed": 1}
