@@ -35,8 +35,7 @@ def _violations(page, where: str) -> list[str]:
 def test_axe_finds_no_wcag_aa_violations(page, site_server, slug, view):
     problems = []
     for path in view_pages(site_server.root, slug, view):
-        page.goto(site_server.url(path))
-        page.wait_for_load_state("networkidle")
+        page.goto(site_server.url(path))  # waits for the load event: styles and scripts
         problems += _violations(page, path)
     assert not problems, "\n".join(problems)
 
