@@ -14,7 +14,7 @@ def sentences_of(page_markup: str) -> str:
     """The article's text with every heading, paragraph and list item ended as a sentence."""
     start = page_markup.index("<article")
     article = page_markup[start : page_markup.index("</article>", start)]
-    article = re.sub(r'<a class="headerlink".*?</a>', "", article)
+    article = re.sub(r'<a [^>]*class="headerlink"[^>]*>.*?</a>', "", article)
     article = re.sub(r"</(h[1-6]|p|li)>", ".</\\1>", article)
     return re.sub(r"([.:?!])\.", r"\1", visible_text(article))
 
