@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.support import SETTING_VIEWS, search, view_pages, view_root
+from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +29,19 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, site_server, slug, view):
         if found["scroll"] > found["width"]:
             problems.append(f"{path}: {found['scroll']}px wide in a {found['width']}px screen")
         problems += [f"{path}: {element} sticks out" for element in found["wide"]]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_policies_reflow_at_320_px(phone, site_server, slug):
+    """WCAG 1.4.10: at 320 CSS px (1280 px zoomed to 400%) the text still fits the width."""
+    phone.set_viewport_size({"width": 320, "height": 640})
+    problems = []
+    for path in view_pages(site_server.root, slug, "parents"):
+        phone.goto(site_server.url(path))
+        found = phone.evaluate(_OVERFLOW)
+        if found["scroll"] > found["width"] or found["wide"]:
+            problems.append(f"{path}: {found}")
     assert not problems, "\n".join(problems)
 
 
