@@ -65,3 +65,16 @@ def test_printed_induction_sheet_has_the_signing_table(page, site_server, slug):
     assert all(abs(w - A4_POINTS[0]) < 1 for w, _ in sizes), sizes
     assert "I understand that" in flat and "Signature" in flat
     assert "Switch to" not in flat and "Staff-only details" not in flat
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_printed_redline_brackets_every_change(page, site_server, slug):
+    """A committee annotates a printed redline: each change bracketed, on A4."""
+    history = f"{view_root(slug, 'parents')}policies/social-media/history.html"
+    page.goto(site_server.url(history))
+    changes = page.get_by_role("link", name="What changed since").first.get_attribute("href")
+    sizes, text = _pdf(page, site_server.url(history.rsplit("/", 1)[0] + "/" + changes))
+    assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in sizes)
+    flat = " ".join(text.split())
+    assert "[+ " in flat and "[\N{MINUS SIGN} " in flat, flat[:500]
+    assert "Switch to" not in flat
