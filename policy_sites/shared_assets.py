@@ -34,9 +34,9 @@ RESERVED_NAMES = frozenset({"assets"})
 
 
 def _is_theme_file(file: Any, theme_dirs: Iterable[str]) -> bool:
-    return not file.is_documentation_page() and os.path.normpath(file.src_dir) in {
-        os.path.normpath(d) for d in theme_dirs
-    }
+    if file.is_documentation_page() or not file.src_dir:  # generated files have no src_dir
+        return False
+    return os.path.normpath(file.src_dir) in {os.path.normpath(d) for d in theme_dirs}
 
 
 def detach(files: Any, config: Any) -> set[str]:

@@ -125,6 +125,18 @@ def test_force_and_a_deleted_output_folder_rebuild_everything(
     assert statuses(build(project_copy, out))["built"] == slugs_of(project_copy)
 
 
+def test_a_removed_setting_leaves_the_site_and_the_portal(
+    project_copy: Project, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    build(project_copy, out)
+    (project_copy.settings_dir / "halstead.yml").unlink()
+    report = build(project_copy, out)
+    assert statuses(report)["skipped"] == {"poppys"}
+    assert not (out / "halstead").exists() and (out / "poppys" / "index.html").is_file()
+    assert "halstead/index.html" not in (out / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_failing_setting_keeps_its_site_and_does_not_stop_the_others(
     project_copy: Project, tmp_path: Path, edit: Callable[[Path, str, str], None]
 ) -> None:
