@@ -66,13 +66,14 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Run a command; return (wall seconds, CPU seconds, peak MiB of it and its children)."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Run a command; return wall seconds, CPU seconds, peak MiB of it and its children,
+    and the last line it wrote to stderr that counts what was built."""
     peak = 0
     stop = threading.Event()
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
 
         def sample() -> None:
             nonlocal peak
@@ -88,11 +89,13 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
         cpu = usage.ru_utime + usage.ru_stime
         stop.set()
         sampler.join()
+        log.seek(0)
+        text = log.read().decode(errors="replace")
         if code:
-            log.seek(0)
-            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+            sys.stderr.write(text[-4000:])
             raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
-    return seconds, cpu, peak / 2**20
+    counts = [line for line in text.splitlines() if " skipped as unchanged, " in line]
+    return seconds, cpu, peak / 2**20, counts[-1].split(" in ")[0] if counts else ""
 
 
 def size_mib(path: Path) -> float:
@@ -106,7 +109,7 @@ def naive(project: Path, slugs: list[str], out: Path, env: dict[str, str]) -> Me
         for audience, sub in (("parents", ""), ("staff", "staff")):
             view_env = dict(env, POLICY_SETTING=slug, POLICY_AUDIENCE=audience)
             command = [str(BIN / "mkdocs"), "build", "-q", "-f", str(project / "mkdocs.yml")]
-            spent, busy, used = run([*command, "-d", str(out / slug / sub)], view_env)
+            spent, busy, used, _ = run([*command, "-d", str(out / slug / sub)], view_env)
             seconds, cpu, peak = seconds + spent, cpu + busy, max(peak, used)
     name = "(a) naive loop: mkdocs build per setting and view"
     return Measure(name, seconds, cpu, peak, size_mib(out))
@@ -125,6 +128,7 @@ def main() -> None:
     copy_project(REPO, project)
     slugs = write_synthetic_settings(REPO / "settings", project, args.n, versions=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+    env["XDG_CACHE_HOME"] = str(work / "cache")  # (b) starts with no compiled templates
     print(f"{args.n} synthetic settings in {project}; {args.jobs} jobs on {os.cpu_count()} cores")
 
     results: list[Measure] = []
@@ -144,9 +148,9 @@ def main() -> None:
             path = project / "settings" / f"{prepare}.yml"
             text = path.read_text(encoding="utf-8")
             path.write_text(text.replace("name: ", "name: Renamed ", 1), encoding="utf-8")
-        seconds, cpu, peak = run(build, env)
+        seconds, cpu, peak, counts = run(build, env)
         results.append(Measure(name, seconds, cpu, peak, size_mib(out)))
-        print(f"  {name}: {seconds:.2f}s", flush=True)
+        print(f"  {name}: {seconds:.2f}s ({counts})", flush=True)
 
     sites = [out / slug for slug in slugs]
     per_setting = sum(size_mib(site) for site in sites) / len(sites)
