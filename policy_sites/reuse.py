@@ -18,6 +18,7 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
+import yaml
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 
@@ -82,6 +83,65 @@ class _ThemeYaml:
         return copy.deepcopy(self._parsed[key])
 
 
+class _ComposedYaml:
+    """YAML texts parsed (scanned and composed) once per run, constructed afresh each time.
+
+    Composing is most of PyYAML's work and depends only on the text and the resolver;
+    constructing is cheap and is where ``!ENV`` tags read the environment, so each call
+    still gets its own objects and its own view's values.
+    """
+
+    def __init__(self) -> None:
+        self._nodes: dict[tuple[str, int], Any] = {}
+
+    def construct(self, text: str, loader: Any) -> Any:
+        key = (text, id(loader.yaml_implicit_resolvers))
+        if key not in self._nodes:
+            composer = loader(text)
+            try:
+                self._nodes[key] = composer.get_single_node()
+            finally:
+                composer.dispose()
+        node = self._nodes[key]
+        if node is None:
+            return None
+        builder = loader("")
+        try:
+            return builder.construct_document(node)
+        finally:
+            builder.dispose()
+
+    def mkdocs_yaml_load(self, original: Callable[..., Any]) -> Callable[..., Any]:
+        """MkDocs' ``yaml_load`` for mkdocs.yml (its ``INHERIT`` left to the original)."""
+        from mkdocs.utils.yaml import get_yaml_loader
+
+        def yaml_load(source: Any, loader: Any = None) -> Any:
+            if not hasattr(source, "read"):
+                return original(source, loader)
+            text = source.read()
+            text = text.decode("utf-8") if isinstance(text, bytes) else text
+            if "INHERIT" in text:
+                source.seek(0)
+                return original(source, loader)
+            try:
+                return self.construct(text, loader or get_yaml_loader()) or {}
+            except yaml.YAMLError:
+                source.seek(0)
+                return original(source, loader)  # raises MkDocs' own error
+
+        return yaml_load
+
+    def safe_load(self, original: Callable[..., Any]) -> Callable[..., Any]:
+        """``yaml.safe_load`` for texts (front matter, published versions' details)."""
+
+        def safe_load(stream: Any) -> Any:
+            if not isinstance(stream, str):
+                return original(stream)
+            return self.construct(stream, yaml.SafeLoader)
+
+        return safe_load
+
+
 class Reuse:
     """What one run of builds shares: template bytecode and theme file listings."""
 
@@ -92,19 +152,23 @@ class Reuse:
         self._git: dict[str, Any] = {}
         self._plugins: Any = None
         self._theme_configs: dict[tuple[str, bytes], Any] = {}
+        self._yaml = _ComposedYaml()
 
     @contextlib.contextmanager
     def active(self) -> Iterator[None]:
         """While loading a config and building: look up what cannot change during a run once.
 
         The installed themes and plugins (entry points), the theme's own mkdocs_theme.yml,
-        and git's answers about the checkout (mkdocs-macros asks 12 questions per view).
+        git's answers about the checkout (mkdocs-macros asks 12 questions per view), and
+        the parsing of YAML texts read again and again: mkdocs.yml, front matter,
+        published versions' details.
         """
         from mkdocs import plugins, theme, utils
+        from mkdocs.config import defaults
         from mkdocs_macros import context
 
         saved = (context.get_git_info, plugins.get_plugins, utils.get_themes.cache_clear)
-        saved_yaml = theme.yaml
+        saved_yaml = (theme.yaml, defaults.yaml_load, yaml.safe_load)
 
         def git_info() -> Any:
             here = os.getcwd()
@@ -120,12 +184,14 @@ class Reuse:
         context.get_git_info = git_info
         plugins.get_plugins = installed_plugins
         utils.get_themes.cache_clear = lambda: None  # Theme clears it on every load
-        theme.yaml = _ThemeYaml(saved_yaml, self._theme_configs)
+        theme.yaml = _ThemeYaml(saved_yaml[0], self._theme_configs)
+        defaults.yaml_load = self._yaml.mkdocs_yaml_load(saved_yaml[1])
+        yaml.safe_load = self._yaml.safe_load(saved_yaml[2])
         try:
             yield
         finally:
             context.get_git_info, plugins.get_plugins, utils.get_themes.cache_clear = saved
-            theme.yaml = saved_yaml
+            theme.yaml, defaults.yaml_load, yaml.safe_load = saved_yaml
 
     def apply(self, config: Any) -> None:
         """Make ``config``'s theme and mkdocs-macros share this run's compiled templates."""
