@@ -339,7 +339,8 @@ def _build_and_summarise(
     result = build_setting(project, slug, out_root, reuse, shared_assets)
     if result.ok:
         try:
-            result.summary = summarise(project, slug)
+            with reuse.active() if reuse else contextlib.nullcontext():
+                result.summary = summarise(project, slug)
         except Exception as error:  # the build read the same setting, so this is unexpected
             result.summary = {"slug": slug, "error": f"no summary: {error}"}
     return result

@@ -13,6 +13,7 @@ import contextlib
 import copy
 import hashlib
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import CodeType
@@ -91,17 +92,24 @@ class _ComposedYaml:
     still gets its own objects and its own view's values.
     """
 
+    LIMIT = 512
+    """Texts remembered; the least recently used go first (each setting has its own)."""
+
     def __init__(self) -> None:
-        self._nodes: dict[tuple[str, int], Any] = {}
+        self._nodes: OrderedDict[tuple[str, int], Any] = OrderedDict()
 
     def construct(self, text: str, loader: Any) -> Any:
         key = (text, id(loader.yaml_implicit_resolvers))
-        if key not in self._nodes:
+        if key in self._nodes:
+            self._nodes.move_to_end(key)
+        else:
             composer = loader(text)
             try:
                 self._nodes[key] = composer.get_single_node()
             finally:
                 composer.dispose()
+            if len(self._nodes) > self.LIMIT:
+                self._nodes.popitem(last=False)
         node = self._nodes[key]
         if node is None:
             return None

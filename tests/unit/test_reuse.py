@@ -42,6 +42,14 @@ def test_safe_load_gives_each_caller_its_own_objects_and_is_restored() -> None:
     assert yaml.safe_load is original
 
 
+def test_the_yaml_memory_is_bounded() -> None:
+    reuse = Reuse()
+    with reuse.active():
+        for n in range(reuse._yaml.LIMIT + 50):
+            assert yaml.safe_load(f"n: {n}\n") == {"n": n}
+    assert len(reuse._yaml._nodes) == reuse._yaml.LIMIT
+
+
 def test_compiled_templates_are_shared_between_environments_and_checked_against_source(
     tmp_path: Path,
 ) -> None:
