@@ -1,5 +1,5 @@
 """``python -m policy_sites``: the same as the ``policy-sites`` command."""
 
-from policy_sites.cli import main
+from policy_sites.cli.main import main
 
 main()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from policy_sites.build import BuildOptions, build_federation, build_settings
+from policy_sites.build.federation import BuildOptions, build_federation
+from policy_sites.build.site import build_settings
 from policy_sites.project import Project
 from tests.helpers import PROJECT_PARTS, REPO
 

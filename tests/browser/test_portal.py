@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policy_sites.settings import load_setting
-from policy_sites.views import policy_ids
+from policy_sites.context.views import policy_ids
+from policy_sites.settings.loader import load_setting
 from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.conftest import EXAMPLES
 from tests.helpers import REPO

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from policy_sites.context import staff_only_values
-from policy_sites.settings import load_setting
-from policy_sites.views import policy_ids
+from policy_sites.context.variables import staff_only_values
+from policy_sites.context.views import policy_ids
+from policy_sites.settings.loader import load_setting
 from tests.browser.support import SETTING_VIEWS, search, view_pages, view_root
 from tests.conftest import EXAMPLES
 from tests.helpers import REPO

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from policy_sites.build import build_setting
+from policy_sites.build.site import build_setting
 from policy_sites.project import Project
 
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from policy_sites.versions import read_versions
+from policy_sites.publish.versions import read_versions
 from tests.helpers import REPO, article_text
 
 

@@ -17,10 +17,15 @@ import pytest
 from click.testing import CliRunner
 
 from bench.synthetic import write_synthetic_settings
-from policy_sites.build import BuildOptions, FederationReport, assemble_portal, build_federation
-from policy_sites.cli import cli
+from policy_sites.build.federation import (
+    BuildOptions,
+    FederationReport,
+    assemble_portal,
+    build_federation,
+)
+from policy_sites.build.state import STATE_FILE
+from policy_sites.cli.main import cli
 from policy_sites.project import Project
-from policy_sites.state import STATE_FILE
 from tests.conftest import copy_project
 from tests.helpers import REPO
 

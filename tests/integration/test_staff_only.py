@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from policy_sites.build import build_setting
-from policy_sites.context import staff_only_values
-from policy_sites.settings import load_setting
+from policy_sites.build.site import build_setting
+from policy_sites.context.variables import staff_only_values
+from policy_sites.settings.loader import load_setting
 from tests.helpers import REPO, tree_text
 
 # Text that only staff-only pages and staff-only blocks of the sources contain.

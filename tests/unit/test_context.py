@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from policy_sites.context import build_context, escape, staff_only_values
-from policy_sites.settings import load_setting
-from policy_sites.views import PARENTS, STAFF, switch_href
+from policy_sites.context.variables import build_context, escape, staff_only_values
+from policy_sites.context.views import PARENTS, STAFF, switch_href
+from policy_sites.settings.loader import load_setting
 from tests.helpers import REPO
 
 TODAY = dt.date(2023, 1, 1)

@@ -7,13 +7,13 @@ import shutil
 
 import pytest
 
-from policy_sites.checker import run_check
-from policy_sites.drift import find_drift
-from policy_sites.findings import ERROR, WARNING, Finding
+from policy_sites.check.checker import run_check
+from policy_sites.check.drift import find_drift
+from policy_sites.check.findings import ERROR, WARNING, Finding
+from policy_sites.check.source_usage import uses_in
+from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
-from policy_sites.settings import load_setting, setting_slugs
-from policy_sites.source_usage import uses_in
-from policy_sites.views import policy_ids
+from policy_sites.settings.loader import load_setting, setting_slugs
 
 LATE = dt.date(2026, 11, 22)
 EARLY = dt.date(2023, 1, 1)

@@ -8,7 +8,7 @@ import markdown
 def _render(text: str) -> str:
     return markdown.markdown(
         text,
-        extensions=["toc", "policy_sites.headerlinks"],
+        extensions=["toc", "policy_sites.render.headerlinks"],
         extension_configs={"toc": {"permalink": True}},
     )
 
@@ -21,5 +21,5 @@ def test_each_permalink_says_which_section_it_links_to():
 
 
 def test_headings_without_permalinks_are_left_alone():
-    html = markdown.markdown("## Key details", extensions=["policy_sites.headerlinks"])
+    html = markdown.markdown("## Key details", extensions=["policy_sites.render.headerlinks"])
     assert html == "<h2>Key details</h2>"

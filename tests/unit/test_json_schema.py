@@ -9,9 +9,9 @@ import yaml
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from policy_sites.cli import cli
-from policy_sites.json_schema import SCHEMA_FILE, schema_text, setting_json_schema
-from policy_sites.schema import Setting
+from policy_sites.cli.main import cli
+from policy_sites.settings.json_schema import SCHEMA_FILE, schema_text, setting_json_schema
+from policy_sites.settings.schema import Setting
 from tests.helpers import REPO
 
 

@@ -9,15 +9,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from policy_sites.cli import cli
-from policy_sites.new_setting import (
+from policy_sites.cli.main import cli
+from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
+from policy_sites.settings.new_setting import (
     DSLDetails,
     NewSettingDetails,
     ProvisionDetails,
     check_slug,
     write_new_setting,
 )
-from policy_sites.settings import DEFAULTS_FILE, SettingsError, load_setting
 from tests.helpers import REPO
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]

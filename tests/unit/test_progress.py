@@ -6,8 +6,9 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from policy_sites.build import BuildResult, FederationReport
-from policy_sites.progress import BuildProgress, summary_lines
+from policy_sites.build.federation import FederationReport
+from policy_sites.build.progress import BuildProgress, summary_lines
+from policy_sites.build.site import BuildResult
 
 RESULTS = [
     BuildResult("acorns", Path("site/acorns"), seconds=0.5),

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from mkdocs.utils.yaml import get_yaml_loader
 
-from policy_sites.reuse import Reuse
+from policy_sites.render.reuse import Reuse
 
 
 def test_mkdocs_yaml_is_composed_once_but_env_values_are_read_each_time(

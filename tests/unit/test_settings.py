@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from policy_sites.schema import PolicyDate
-from policy_sites.settings import DEFAULTS_FILE, SettingsError, load_setting, setting_slugs
+from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting, setting_slugs
+from policy_sites.settings.schema import PolicyDate
 from tests.helpers import REPO
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]

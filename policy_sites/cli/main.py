@@ -4,44 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
-from pathlib import Path
-
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 import click
 
-from policy_sites.build import run_today
-from policy_sites.checker import TODAY_VARIABLE, run_check
-from policy_sites.editor_commands import EDITOR_COMMANDS
-from policy_sites.federation_commands import FEDERATION_COMMANDS
-from policy_sites.project import Project
-from policy_sites.settings import setting_slugs
-from policy_sites.version_commands import VERSION_COMMANDS
+from policy_sites.build.federation import run_today
+from policy_sites.check.checker import TODAY_VARIABLE, run_check
+from policy_sites.cli.editor import EDITOR_COMMANDS
+from policy_sites.cli.federation import FEDERATION_COMMANDS
+from policy_sites.cli.options import find_project, project_option
+from policy_sites.cli.versions import VERSION_COMMANDS
 
 __all__ = ["cli", "main"]
-
-
-def _project(path: str | None) -> Project:
-    try:
-        return Project.find(Path(path) if path else None)
-    except FileNotFoundError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _chosen(project: Project, slugs: tuple[str, ...]) -> list[str]:
-    available = setting_slugs(project.settings_dir)
-    if not available:
-        raise click.ClickException(f"no settings files in {project.settings_dir}")
-    return list(slugs) or available
-
-
-project_option = click.option(
-    "--project",
-    type=click.Path(file_okay=False, exists=True),
-    help="The folder holding mkdocs.yml (default: this folder or the nearest above).",
-)
 
 
 @click.group()
@@ -73,8 +47,7 @@ def check(
 
     Exit code: 0 when clean (warnings allowed), 1 on errors, 2 on warnings with --strict.
     """
-    proj = _project(project)
-    _chosen(proj, ())
+    proj = find_project(project, needs_settings=True)
     try:
         day = dt.date.fromisoformat(today) if today else run_today()
     except ValueError as error:

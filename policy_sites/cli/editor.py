@@ -7,40 +7,25 @@ the work itself lives in the module for its job (new_setting, preview, json_sche
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
 
-from policy_sites.json_schema import SCHEMA_FILE, schema_is_current, schema_text
-from policy_sites.new_setting import (
+from policy_sites.cli.options import find_project, project_option
+from policy_sites.context.views import policy_ids
+from policy_sites.render.preview import serve as serve_preview
+from policy_sites.settings.json_schema import SCHEMA_FILE, schema_is_current, schema_text
+from policy_sites.settings.loader import SettingsError, setting_slugs
+from policy_sites.settings.new_setting import (
     DSLDetails,
     NewSettingDetails,
     ProvisionDetails,
     check_slug,
     write_new_setting,
 )
-from policy_sites.preview import serve as serve_preview
-from policy_sites.project import Project
-from policy_sites.schema import PolicyDate
-from policy_sites.settings import SettingsError, setting_slugs
-from policy_sites.views import policy_ids
+from policy_sites.settings.schema import PolicyDate
 
-__all__ = ["EDITOR_COMMANDS", "find_project", "project_option"]
-
-project_option = click.option(
-    "--project",
-    type=click.Path(file_okay=False, exists=True),
-    help="The folder holding mkdocs.yml (default: this folder or the nearest above).",
-)
-
-
-def find_project(path: str | None) -> Project:
-    """The project at ``path``, or the nearest one above the current folder."""
-    try:
-        return Project.find(Path(path) if path else None)
-    except FileNotFoundError as error:
-        raise click.ClickException(str(error)) from None
+__all__ = ["EDITOR_COMMANDS"]
 
 
 @click.command()

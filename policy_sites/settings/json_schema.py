@@ -1,6 +1,6 @@
 """The settings schema as JSON Schema, for editors' tools (VS Code's YAML extension).
 
-Generated from :class:`policy_sites.schema.Setting`, so validation and editor hints share
+Generated from :class:`policy_sites.settings.schema.Setting`, so validation and editor hints share
 one source of truth. ``settings.schema.json`` in the repository is this output; a test
 and ``policy-sites schema --check`` make sure the two never drift apart.
 """
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from policy_sites.schema import Setting
+from policy_sites.settings.schema import Setting
 
 __all__ = ["SCHEMA_FILE", "schema_is_current", "schema_text", "setting_json_schema"]
 

@@ -12,14 +12,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policy_sites.build import build_setting
-from policy_sites.drift import find_drift
-from policy_sites.findings import ERROR, WARNING, Finding, shown
+from policy_sites.build.site import build_setting
+from policy_sites.check.drift import find_drift
+from policy_sites.check.findings import ERROR, WARNING, Finding, shown
+from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
-from policy_sites.schema import Setting
-from policy_sites.settings import SettingsError, load_setting, setting_slugs
-from policy_sites.versions import VersionError, read_versions
-from policy_sites.views import policy_ids
+from policy_sites.publish.versions import VersionError, read_versions
+from policy_sites.settings.loader import SettingsError, load_setting, setting_slugs
+from policy_sites.settings.schema import Setting
 
 __all__ = ["TODAY_VARIABLE", "CheckReport", "run_check"]
 

@@ -19,7 +19,7 @@ import jinja2
 from jinja2 import meta, nodes
 from pydantic import BaseModel
 
-from policy_sites.settings import _strip
+from policy_sites.settings.loader import _strip
 
 __all__ = [
     "ITEM",

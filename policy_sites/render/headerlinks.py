@@ -5,7 +5,7 @@ announces "pilcrow, link" dozens of times a page, and a list of links shows "¶"
 over (WCAG 2.4.4, link purpose). This gives each one an accessible name of its own,
 "Link to this section: <heading>", without changing what sighted readers see.
 
-Enabled in mkdocs.yml (``markdown_extensions: - policy_sites.headerlinks``).
+Enabled in mkdocs.yml (``markdown_extensions: - policy_sites.render.headerlinks``).
 """
 
 from __future__ import annotations

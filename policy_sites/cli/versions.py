@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from policy_sites.project import Project
-from policy_sites.publish import PublishError, publish
-from policy_sites.settings import SettingsError
-from policy_sites.versions import VersionError
+from policy_sites.cli.options import find_project, project_option
+from policy_sites.publish.snapshot import PublishError, publish
+from policy_sites.publish.versions import VersionError
+from policy_sites.settings.loader import SettingsError
 
 __all__ = ["VERSION_COMMANDS", "publish_command"]
 
@@ -26,11 +24,7 @@ __all__ = ["VERSION_COMMANDS", "publish_command"]
     help="Publish only this policy (repeat for several); default: all of the setting's.",
 )
 @click.option("--summary", help="One line on what changed, for the History page.")
-@click.option(
-    "--project",
-    type=click.Path(file_okay=False, exists=True),
-    help="The folder holding mkdocs.yml (default: this folder or the nearest above).",
-)
+@project_option
 def publish_command(
     slug: str,
     label: str,
@@ -45,10 +39,10 @@ def publish_command(
     The version is written to settings/SLUG/versions/LABEL/ and never changes afterwards:
     the site shows it until a newer version is published.
     """
+    proj = find_project(project)
     try:
-        proj = Project.find(Path(project) if project else None)
         version = publish(proj, slug, label, ratified, next_review, policies, summary)
-    except (FileNotFoundError, PublishError, SettingsError, VersionError) as error:
+    except (PublishError, SettingsError, VersionError) as error:
         raise click.ClickException(str(error)) from None
     folder = version.folder.relative_to(proj.root)
     click.echo(f"published {slug} {version.label}: {', '.join(version.policies)}")

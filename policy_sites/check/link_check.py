@@ -8,9 +8,9 @@ from pathlib import PurePosixPath
 
 import yaml
 
-from policy_sites.findings import ERROR, Finding, shown
+from policy_sites.check.findings import ERROR, Finding, shown
+from policy_sites.check.source_usage import source_files
 from policy_sites.project import Project
-from policy_sites.source_usage import source_files
 
 __all__ = ["link_drift"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from policy_sites.json_schema import SCHEMA_FILE
-from policy_sites.settings import DEFAULTS_FILE, Problem, SettingsError, load_setting
+from policy_sites.settings.json_schema import SCHEMA_FILE
+from policy_sites.settings.loader import DEFAULTS_FILE, Problem, SettingsError, load_setting
 
 __all__ = [
     "DSLDetails",

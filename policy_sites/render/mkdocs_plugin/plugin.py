@@ -16,14 +16,21 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
-from policy_sites.context import build_context, staff_only_values
-from policy_sites.history import PolicyHistory, current_page, draft_page, generated_pages
-from policy_sites.leak_check import find_leaks
-from policy_sites.mkdocs_plugin.config import PolicySitesConfig
-from policy_sites.schema import PolicyDate, Setting
-from policy_sites.settings import SettingsError, load_setting
-from policy_sites.versions import VersionError, policy_history, read_versions
-from policy_sites.views import VIEWS, View, page_audience, page_in_view, policy_ids, switch_href
+from policy_sites.build.leak_check import find_leaks
+from policy_sites.context.variables import build_context, staff_only_values
+from policy_sites.context.views import (
+    VIEWS,
+    View,
+    page_audience,
+    page_in_view,
+    policy_ids,
+    switch_href,
+)
+from policy_sites.publish.history import PolicyHistory, current_page, draft_page, generated_pages
+from policy_sites.publish.versions import VersionError, policy_history, read_versions
+from policy_sites.render.mkdocs_plugin.config import PolicySitesConfig
+from policy_sites.settings.loader import SettingsError, load_setting
+from policy_sites.settings.schema import PolicyDate, Setting
 
 
 class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):

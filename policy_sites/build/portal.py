@@ -18,10 +18,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from policy_sites.context.views import POLICIES_DIR, STAFF, front_matter, policy_ids
 from policy_sites.project import Project
-from policy_sites.schema import PolicyDate
-from policy_sites.settings import load_setting
-from policy_sites.views import POLICIES_DIR, STAFF, front_matter, policy_ids
+from policy_sites.settings.loader import load_setting
+from policy_sites.settings.schema import PolicyDate
 
 __all__ = [
     "PORTAL_FILE",
@@ -55,7 +55,7 @@ def _title(docs_dir: Path, pid: str) -> str:
 def _published(project: Project, slug: str) -> dict[str, Any]:
     """Policy id -> its latest published version (needs the versions module, issue 3)."""
     try:
-        from policy_sites.versions import policy_history, read_versions
+        from policy_sites.publish.versions import policy_history, read_versions
     except ImportError:
         return {}
     try:

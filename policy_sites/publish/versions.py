@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from policy_sites.schema import PolicyDate
+from policy_sites.settings.schema import PolicyDate
 
 __all__ = [
     "LABEL_PATTERN",

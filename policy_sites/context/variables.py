@@ -11,8 +11,8 @@ import datetime as dt
 import html
 from typing import Any
 
-from policy_sites.schema import PolicyDate, Setting
-from policy_sites.views import View
+from policy_sites.context.views import View
+from policy_sites.settings.schema import PolicyDate, Setting
 
 __all__ = ["build_context", "escape", "staff_only_values"]
 

@@ -8,25 +8,17 @@ policy page's Markdown exactly as mkdocs-macros rendered it. It then writes
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import logging
-import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+from mkdocs.config.defaults import MkDocsConfig
 
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
-
+from policy_sites.context.views import VIEWS, policy_ids
 from policy_sites.project import Project
-from policy_sites.schema import PolicyDate
-from policy_sites.settings import load_setting
-from policy_sites.versions import (
+from policy_sites.publish.versions import (
     LABEL_PATTERN,
     VIEW_IDS,
     Version,
@@ -37,36 +29,15 @@ from policy_sites.versions import (
     versions_dir,
     write_version,
 )
-from policy_sites.views import policy_ids
+from policy_sites.render.mkdocs_build import BuildFailed, build_view
+from policy_sites.settings.loader import load_setting
+from policy_sites.settings.schema import PolicyDate
 
 __all__ = ["PublishError", "publish", "render_policies"]
 
 
 class PublishError(Exception):
     """The version could not be published; the message says why and what to do."""
-
-
-@contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage().strip())
 
 
 def render_policies(
@@ -76,31 +47,25 @@ def render_policies(
     dates: dict[str, tuple[PolicyDate, PolicyDate]],
 ) -> dict[str, str]:
     """Build one view of the working copy for real; return each policy's rendered Markdown."""
-    logger = logging.getLogger("mkdocs")
-    logs = _Collect()
-    logger.addHandler(logs)
-    propagate, logger.propagate = logger.propagate, False
-    try:
-        with (
-            _environment(POLICY_SETTING=slug, POLICY_AUDIENCE=view, POLICY_SITES_PREVIEW="true"),
-            tempfile.TemporaryDirectory(prefix="policy-sites-publish-") as site_dir,
-        ):
-            config = load_config(str(project.config_file), site_dir=site_dir, strict=True)
-            plugin = config.plugins["policy-sites"]
-            captured: dict[str, str] = {}
-            plugin.capture = captured  # type: ignore[attr-defined]
-            plugin.publishing = dates  # type: ignore[attr-defined]
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                mkdocs_build(config)
-            finally:
-                config.plugins.on_shutdown()
-    except (MkDocsException, SystemExit) as error:
-        reasons = [m for m in logs.messages if m] or [str(error)]
-        raise PublishError(f"the {view} view did not build:\n" + "\n".join(reasons)) from None
-    finally:
-        logger.removeHandler(logs)
-        logger.propagate = propagate
+    captured: dict[str, str] = {}
+
+    def ask_for_the_text(config: MkDocsConfig) -> None:
+        plugin = config.plugins["policy-sites"]
+        plugin.capture = captured  # type: ignore[attr-defined]
+        plugin.publishing = dates  # type: ignore[attr-defined]
+
+    with tempfile.TemporaryDirectory(prefix="policy-sites-publish-") as site_dir:
+        try:
+            build_view(
+                project,
+                slug,
+                VIEWS[view],
+                Path(site_dir),
+                environment={"POLICY_SITES_PREVIEW": "true"},
+                configure=ask_for_the_text,
+            )
+        except BuildFailed as error:
+            raise PublishError(f"the {view} view did not build:\n{error}") from None
     return captured
 
 

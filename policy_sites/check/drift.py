@@ -18,13 +18,9 @@ from pathlib import Path
 
 import jinja2
 
-from policy_sites.context import build_context
-from policy_sites.findings import ERROR, WARNING, Finding, shown
-from policy_sites.link_check import link_drift
-from policy_sites.project import Project
-from policy_sites.schema import Guidance, Setting
-from policy_sites.settings import DEFAULTS_FILE, SettingsError, field_lines
-from policy_sites.source_usage import (
+from policy_sites.check.findings import ERROR, WARNING, Finding, shown
+from policy_sites.check.link_check import link_drift
+from policy_sites.check.source_usage import (
     ITEM,
     KEY,
     Tree,
@@ -37,8 +33,12 @@ from policy_sites.source_usage import (
     uses_in,
     value_tree,
 )
-from policy_sites.versions import policy_history, read_versions
-from policy_sites.views import STAFF, front_matter
+from policy_sites.context.variables import build_context
+from policy_sites.context.views import STAFF, front_matter
+from policy_sites.project import Project
+from policy_sites.publish.versions import policy_history, read_versions
+from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
+from policy_sites.settings.schema import Guidance, Setting
 
 __all__ = [
     "CODE_READS",
@@ -199,8 +199,8 @@ def _undefined(project: Project, path: Path, use: Use, depth: int, tree: Tree) -
     fix = (
         f"did you mean '{_dotted((*use.path[:depth], guess[0]))}'?"
         if guess
-        else "add it to the settings schema (policy_sites/schema.py) and the settings files, "
-        "or use a variable that exists"
+        else "add it to the settings schema (policy_sites/settings/schema.py) and the "
+        "settings files, or use a variable that exists"
     )
     return Finding(
         shown(project, path), use.line, ERROR, f"'{name}' is defined nowhere: {where}", fix

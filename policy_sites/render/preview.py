@@ -21,9 +21,9 @@ from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
-from policy_sites.build import BuildFailed, build_view
+from policy_sites.context.views import VIEWS
 from policy_sites.project import Project
-from policy_sites.views import VIEWS
+from policy_sites.render.mkdocs_build import BuildFailed, build_view
 
 __all__ = ["HOST", "error_page", "preview_server", "serve", "watched_paths"]
 

@@ -16,7 +16,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from policy_sites.build import BuildResult, FederationReport
+from policy_sites.build.federation import FederationReport
+from policy_sites.build.site import BuildResult
 
 __all__ = ["BuildProgress", "summary_lines"]
 

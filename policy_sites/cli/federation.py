@@ -12,35 +12,19 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from policy_sites.build import (
+from policy_sites.build.federation import (
     BuildOptions,
     assemble_portal,
     build_federation,
     parse_shard,
     run_today,
 )
-from policy_sites.portal import render_csv, render_json, rows, summarise
-from policy_sites.progress import BuildProgress, summary_lines
-from policy_sites.project import Project
-from policy_sites.settings import SettingsError, setting_slugs
+from policy_sites.build.portal import render_csv, render_json, rows, summarise
+from policy_sites.build.progress import BuildProgress, summary_lines
+from policy_sites.cli.options import find_project, project_option
+from policy_sites.settings.loader import SettingsError, setting_slugs
 
 __all__ = ["FEDERATION_COMMANDS", "build", "portal", "status"]
-
-_project_option = click.option(
-    "--project",
-    type=click.Path(file_okay=False, exists=True),
-    help="The folder holding mkdocs.yml (default: this folder or the nearest above).",
-)
-
-
-def _project(path: str | None) -> Project:
-    try:
-        project = Project.find(Path(path) if path else None)
-    except FileNotFoundError as error:
-        raise click.ClickException(str(error)) from None
-    if not setting_slugs(project.settings_dir):
-        raise click.ClickException(f"no settings files in {project.settings_dir}")
-    return project
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple | None:
@@ -78,7 +62,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     is_flag=True,
     help="Show every policy's working copy, marked draft, instead of its published version.",
 )
-@_project_option
+@project_option
 def build(
     slugs: tuple[str, ...],
     out: str | None,
@@ -95,7 +79,7 @@ def build(
     folder are skipped. Theme assets are written once into <out>/assets/, and a portal
     listing every setting into <out>/index.html.
     """
-    proj = _project(project)
+    proj = find_project(project, needs_settings=True)
     if preview:
         os.environ["POLICY_SITES_PREVIEW"] = "true"
     out_root = Path(out).resolve() if out else proj.default_out
@@ -122,10 +106,10 @@ def build(
     help="table for people, csv or json for tools.",
 )
 @click.option("--today", metavar="YYYY-MM-DD", help="Judge review dates against this day.")
-@_project_option
+@project_option
 def status(slugs: tuple[str, ...], output: str, today: str | None, project: str | None) -> None:
     """Every setting's policies: current version, ratified, next review, and what is overdue."""
-    proj = _project(project)
+    proj = find_project(project, needs_settings=True)
     try:
         day = dt.date.fromisoformat(today) if today else run_today()
     except ValueError as error:
@@ -180,10 +164,10 @@ def _print_table(table: list, day: dt.date) -> None:
     help="A report written by `build --shard K/N --report FILE`; give one per shard.",
 )
 @click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: site/).")
-@_project_option
+@project_option
 def portal(reports: tuple[str, ...], out: str | None, project: str | None) -> None:
     """Write the portal page listing every setting, from the shards' build reports."""
-    proj = _project(project)
+    proj = find_project(project, needs_settings=True)
     out_root = Path(out).resolve() if out else proj.default_out
     loaded = [json.loads(Path(path).read_text(encoding="utf-8")) for path in reports]
     click.echo(f"portal: {assemble_portal(proj, loaded, out_root)}")

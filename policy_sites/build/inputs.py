@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from policy_sites.context.views import POLICIES_DIR
 from policy_sites.project import Project
-from policy_sites.settings import DEFAULTS_FILE
-from policy_sites.views import POLICIES_DIR
+from policy_sites.settings.loader import DEFAULTS_FILE
 
 __all__ = ["RENDERING_PACKAGES", "Inputs", "builder_digest", "tree_digest"]
 
@@ -64,7 +64,7 @@ def tree_digest(root: Path, exclude: frozenset[str] = frozenset()) -> str:
 
 def builder_digest() -> str:
     """The builder's own code and the versions of the packages that render a site."""
-    digest = hashlib.sha256(tree_digest(Path(__file__).parent).encode())
+    digest = hashlib.sha256(tree_digest(Path(__file__).resolve().parents[1]).encode())
     for name in RENDERING_PACKAGES:
         try:
             version = metadata.version(name)

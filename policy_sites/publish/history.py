@@ -19,10 +19,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from policy_sites.context import escape
-from policy_sites.redline import highlight_new, redline, summary_line
-from policy_sites.schema import PolicyDate
-from policy_sites.versions import Version
+from policy_sites.context.variables import escape
+from policy_sites.publish.redline import highlight_new, redline, summary_line
+from policy_sites.publish.versions import Version
+from policy_sites.settings.schema import PolicyDate
 
 __all__ = [
     "PolicyHistory",

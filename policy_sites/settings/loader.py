@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from policy_sites.schema import FieldProblem, Setting
+from policy_sites.settings.schema import FieldProblem, Setting
 
 __all__ = [
     "DEFAULTS_FILE",

@@ -1,0 +1,1 @@
+"""policy-sites check: invalid settings, edited versions, and drift in sources and settings."""

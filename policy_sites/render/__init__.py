@@ -1,0 +1,1 @@
+"""Stage 3, render: the MkDocs side of policy-sites (plugin, Markdown extension, reuse, preview)."""
