@@ -1,0 +1,1 @@
+"""Stage 4, build: sites for one setting or a whole federation, the portal, the leak check."""
