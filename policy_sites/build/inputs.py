@@ -19,7 +19,7 @@ import yaml
 
 from policy_sites.context.views import POLICIES_DIR
 from policy_sites.project import Project
-from policy_sites.settings.loader import DEFAULTS_FILE
+from policy_sites.settings.loader import DEFAULTS_FILE, SafeLoader
 
 __all__ = ["RENDERING_PACKAGES", "Inputs", "builder_digest", "tree_digest"]
 
@@ -35,7 +35,6 @@ RENDERING_PACKAGES = (
     "pyyaml",
 )
 _SKIP_PARTS = {"__pycache__", ".git"}
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _hash_file(digest: hashlib._Hash, path: Path, name: str) -> None:
@@ -108,7 +107,7 @@ class Inputs:
     def _policies_named(path: Path) -> set[str] | None:
         """The policy ids a settings file lists, or None if that cannot be told."""
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
         except (OSError, yaml.YAMLError):
             return None
         if not isinstance(data, dict):

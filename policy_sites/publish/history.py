@@ -17,10 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from policy_sites.context.variables import escape
-from policy_sites.publish.redline import highlight_new, redline, summary_line
+from policy_sites.publish.redline import (
+    Comparison,
+    compare,
+    highlight_new,
+    redline,
+    summary_line,
+)
 from policy_sites.publish.versions import Version
 from policy_sites.settings.schema import PolicyDate
 
@@ -43,6 +49,9 @@ class PolicyHistory:
     policy: str
     view: str
     versions: tuple[Version, ...]
+    _comparisons: dict[tuple[str, str], Comparison] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def latest(self) -> Version:
@@ -63,6 +72,13 @@ class PolicyHistory:
         match = _H1.search(self.text(self.latest))
         return match.group(1).strip() if match else self.policy.replace("-", " ").capitalize()
 
+    def comparison(self, old: Version, new: Version) -> Comparison:
+        """How two versions line up; worked out once for the summary, redline and highlight."""
+        key = (old.label, new.label)
+        if key not in self._comparisons:
+            self._comparisons[key] = compare(self.text(old), self.text(new))
+        return self._comparisons[key]
+
     def summary(self, version: Version) -> str:
         """The publisher's summary, or one worked out from the redline."""
         if version.summary:
@@ -70,7 +86,9 @@ class PolicyHistory:
         before = self.previous(version)
         if before is None:
             return "First published version."
-        return summary_line(redline(self.text(before), self.text(version)))
+        return summary_line(
+            redline(self.text(before), self.text(version), self.comparison(before, version))
+        )
 
 
 def changes_uri(policy: str, old: Version, new: Version) -> str:
@@ -111,7 +129,7 @@ def current_page(history: PolicyHistory, today: dt.date) -> str:
     if history.view == "staff" and latest.next_review.last_day < today:
         parts.append(_overdue(latest, today))
     if before is not None:
-        text = highlight_new(history.text(before), text)
+        text = highlight_new(history.text(before), text, history.comparison(before, latest))
         parts.append(
             '<p class="ps-changes-switch"><input type="checkbox" id="ps-show-changes"> '
             f'<label for="ps-show-changes">Show changes since {before.label}</label></p>\n'
@@ -180,7 +198,7 @@ def _version_page(history: PolicyHistory, version: Version) -> str:
 
 
 def _changes_page(history: PolicyHistory, old: Version, new: Version) -> str:
-    result = redline(history.text(old), history.text(new))
+    result = redline(history.text(old), history.text(new), history.comparison(old, new))
     title = history.title()
     lines = [
         f"# What changed: {title}, {old.label} to {new.label}",

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 
 from markdown.extensions.toc import slugify
 
-__all__ = ["Redline", "SectionChange", "highlight_new", "redline", "summary_line"]
+__all__ = [
+    "Comparison",
+    "Redline",
+    "SectionChange",
+    "compare",
+    "highlight_new",
+    "redline",
+    "summary_line",
+]
 
 _TOKEN = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)|\s+|[^\s]+")
 _PREFIX = re.compile(r"^(\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+)?)")
@@ -83,13 +91,20 @@ def _wrap(tag: str, text: str) -> str:
     return f"{lead}<{tag}>{text.strip()}</{tag}>{trail}"
 
 
-def _words(old: str, new: str, mark_deletions: bool = True) -> tuple[str, int, int]:
-    """Word-level marks within one line's body; returns text, insertions, deletions."""
+def _word_opcodes(old: str, new: str) -> tuple[list[str], list[str], list[tuple]]:
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     matcher = difflib.SequenceMatcher(lambda t: t.isspace(), a, b, autojunk=False)
+    return a, b, matcher.get_opcodes()
+
+
+def _words(
+    diff: tuple[list[str], list[str], list[tuple]], mark_deletions: bool = True
+) -> tuple[str, int, int]:
+    """Word-level marks within one line's body; returns text, insertions, deletions."""
+    a, b, opcodes = diff
     out: list[str] = []
     ins = dels = 0
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in opcodes:
         before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
         if op == "equal":
             out.append(after)
@@ -127,13 +142,58 @@ def _pairs(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]
     return pairs
 
 
+@dataclass
+class Comparison:
+    """How two renderings of a policy line up, worked out once and read by every page.
+
+    ``steps`` walks the newer text in order: ``("equal", i, j)``, ``("delete", i, None)``,
+    ``("insert", None, j)`` or ``("pair", i, j)`` for a changed line and its earlier form.
+    """
+
+    old_lines: list[str]
+    new_lines: list[str]
+    steps: list[tuple[str, int | None, int | None]]
+    _words: dict[tuple[int, int], tuple] = field(default_factory=dict, repr=False)
+
+    def words(self, i: int, j: int) -> tuple[list[str], list[str], list[tuple]]:
+        """The word diff between old line ``i`` and new line ``j`` (their bodies)."""
+        if (i, j) not in self._words:
+            before, after = _split(self.old_lines[i])[1], _split(self.new_lines[j])[1]
+            self._words[(i, j)] = _word_opcodes(before, after)
+        return self._words[(i, j)]
+
+
+def compare(old: str, new: str) -> Comparison:
+    """Line up two texts: lines first, and the lines of a replaced block paired by likeness."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    steps: list[tuple[str, int | None, int | None]] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            steps += [("equal", i1 + k, j1 + k) for k in range(i2 - i1)]
+        elif op == "delete":
+            steps += [("delete", i, None) for i in range(i1, i2)]
+        elif op == "insert":
+            steps += [("insert", None, j) for j in range(j1, j2)]
+        else:
+            for i, j in _pairs(old_lines[i1:i2], new_lines[j1:j2]):
+                if i is None:
+                    steps.append(("insert", None, j1 + j))  # type: ignore[operator]
+                elif j is None:
+                    steps.append(("delete", i1 + i, None))
+                else:
+                    steps.append(("pair", i1 + i, j1 + j))
+    return Comparison(old_lines, new_lines, steps)
+
+
 def _plain(text: str) -> str:
     return html.unescape(_TAGS.sub("", text)).replace("*", "").strip()
 
 
-def redline(old: str, new: str) -> Redline:
+def redline(old: str, new: str, comparison: Comparison | None = None) -> Redline:
     """Compare two renderings of a policy: the newer text, with the changes marked in it."""
-    old_lines, new_lines = old.splitlines(), new.splitlines()
+    comparison = comparison or compare(old, new)
+    old_lines, new_lines = comparison.old_lines, comparison.new_lines
     out: list[str] = []
     sections = [SectionChange("Opening", "")]
     used: set[str] = set()
@@ -172,62 +232,45 @@ def redline(old: str, new: str) -> Redline:
         prefix, body = _split(line)
         emit(prefix + _wrap(tag, body), int(tag == "ins"), int(tag == "del"))
 
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for line in new_lines[j1:j2]:
-                emit(line)
-        elif op == "delete":
-            for line in old_lines[i1:i2]:
-                whole(line, "del")
-        elif op == "insert":
-            for line in new_lines[j1:j2]:
-                whole(line, "ins")
+    for step, i, j in comparison.steps:
+        if step == "equal":
+            emit(new_lines[j])  # type: ignore[index]
+        elif step == "delete":
+            whole(old_lines[i], "del")  # type: ignore[index]
+        elif step == "insert":
+            whole(new_lines[j], "ins")  # type: ignore[index]
         else:
-            for i, j in _pairs(old_lines[i1:i2], new_lines[j1:j2]):
-                if i is None:
-                    whole(new_lines[j1 + j], "ins")  # type: ignore[operator]
-                elif j is None:
-                    whole(old_lines[i1 + i], "del")
-                else:
-                    before, after = old_lines[i1 + i], new_lines[j1 + j]
-                    if _STRUCTURAL.match(after):
-                        emit(after, 1, 1)
-                        continue
-                    prefix, body = _split(after)
-                    marked, ins, dels = _words(_split(before)[1], body)
-                    emit(prefix + marked, ins, dels)
+            after = new_lines[j]  # type: ignore[index]
+            if _STRUCTURAL.match(after):
+                emit(after, 1, 1)
+                continue
+            marked, ins, dels = _words(comparison.words(i, j))  # type: ignore[arg-type]
+            emit(_split(after)[0] + marked, ins, dels)
     sections = [s for s in sections if s.title != "Opening" or s.changed]
     return Redline("\n".join(out) + "\n", sections)
 
 
-def highlight_new(old: str, new: str) -> str:
+def highlight_new(old: str, new: str, comparison: Comparison | None = None) -> str:
     """The newer text with words added since ``old`` wrapped in ``<mark class="ps-new">``.
 
     Nothing is removed or reworded: the text is exactly ``new`` plus the marks. Headings
     and structural lines (admonitions, HTML) are left as they are.
     """
-    old_lines, new_lines = old.splitlines(), new.splitlines()
+    comparison = comparison or compare(old, new)
     out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal" or op == "delete":
-            out.extend(new_lines[j1:j2])
+    for step, i, j in comparison.steps:
+        if j is None:
             continue
-        olds = old_lines[i1:i2]
-        for i, j in _pairs(olds, new_lines[j1:j2]) if olds else [(None, k) for k in range(j2 - j1)]:
-            if j is None:
-                continue
-            line = new_lines[j1 + j]
-            if not line.strip() or _STRUCTURAL.match(line) or _HEADING.match(line):
-                out.append(line)
-                continue
-            prefix, body = _split(line)
-            if i is None:
-                out.append(prefix + _wrap("mark", body))
-            else:
-                marked, _, _ = _words(_split(olds[i])[1], body, mark_deletions=False)
-                out.append(prefix + marked)
+        line = comparison.new_lines[j]
+        if step == "equal" or not line.strip() or _STRUCTURAL.match(line) or _HEADING.match(line):
+            out.append(line)
+            continue
+        prefix, body = _split(line)
+        if step == "insert":
+            out.append(prefix + _wrap("mark", body))
+        else:
+            marked, _, _ = _words(comparison.words(i, j), mark_deletions=False)  # type: ignore[arg-type]
+            out.append(prefix + marked)
     text = "\n".join(out)
     text = text.replace("<mark>", '<mark class="ps-new">')
     return text + ("\n" if new.endswith("\n") else "")

@@ -35,6 +35,9 @@ DEFAULTS_FILE = "_federation.yml"
 
 FieldPath = tuple[str | int, ...]
 
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""PyYAML's safe loader, in C (libyaml) where installed: the same nodes and marks, faster."""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -84,7 +87,7 @@ def _read_yaml(path: Path) -> _Document:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise SettingsError([Problem(path, 1, "", f"is not UTF-8 text ({error.reason})")]) from None
-    loader = yaml.SafeLoader(text)
+    loader = SafeLoader(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -106,7 +109,7 @@ def _read_yaml(path: Path) -> _Document:
 
 
 def _construct(
-    loader: yaml.SafeLoader,
+    loader: yaml.SafeLoader,  # or its C twin
     node: yaml.Node,
     at: FieldPath,
     path: Path,
