@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-
 from mkdocs.config import load_config
 
 from policy_sites.build.inputs import Inputs
