@@ -18,6 +18,7 @@ from rich.progress import (
 
 from policy_sites.build.federation import FederationReport
 from policy_sites.build.site import BuildResult
+from policy_sites.context.views import STAFF
 
 __all__ = ["BuildProgress", "summary_lines"]
 
@@ -78,6 +79,10 @@ def _line(result: BuildResult) -> str:
     return f"built   {result.slug:<24} {result.seconds:5.2f}s"
 
 
+OPEN_LINES_UP_TO = 10
+"""Up to this many settings, the summary says where to open each site's two views."""
+
+
 def summary_lines(report: FederationReport) -> list[str]:
     """The end of a build: how many built, skipped and failed, and why each failure failed."""
     built, skipped, failed = (report.of(s) for s in ("built", "skipped", "failed"))
@@ -86,6 +91,11 @@ def summary_lines(report: FederationReport) -> list[str]:
         f"in {report.seconds:.1f}s -> {report.out_root}"
     ]
     lines += [f"  FAILED {r.slug}: {r.reason}" for r in sorted(failed, key=lambda r: r.slug)]
+    sites = sorted(built + skipped, key=lambda r: r.slug)
+    if len(sites) <= OPEN_LINES_UP_TO:  # a federation of hundreds opens from the portal
+        for result in sites:
+            lines.append(f"open {result.slug}: {result.site / 'index.html'}")
+            lines.append(f"  staff view: {result.site / STAFF.subpath / 'index.html'}")
     if report.portal:
         lines.append(f"portal: {report.portal}")
     return lines

@@ -55,3 +55,23 @@ def test_the_summary_counts_and_gives_each_failures_reason() -> None:
         == "  FAILED cedar: Staff view: invalid settings: settings/cedar.yml:3: name: required"
     )
     assert report.to_json()["counts"] == {"built": 1, "skipped": 1, "failed": 1}
+
+
+def test_the_summary_says_where_to_open_a_few_sites() -> None:
+    report = FederationReport(Path("site"), dt.date(2024, 9, 1), RESULTS, seconds=1.25)
+    lines = summary_lines(report)
+    assert lines[2:] == [
+        "open acorns: site/acorns/index.html",
+        "  staff view: site/acorns/staff/index.html",
+        "open birch: site/birch/index.html",
+        "  staff view: site/birch/staff/index.html",
+    ]
+
+
+def test_a_large_federation_opens_from_the_portal_instead() -> None:
+    many = [BuildResult(f"s{n:03d}", Path(f"site/s{n:03d}")) for n in range(11)]
+    report = FederationReport(Path("site"), dt.date(2024, 9, 1), many, seconds=9.0)
+    report.portal = Path("site/index.html")
+    lines = summary_lines(report)
+    assert not [line for line in lines if line.startswith("open ")]
+    assert lines[-1] == "portal: site/index.html"
