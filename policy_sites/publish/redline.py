@@ -128,9 +128,16 @@ def _pairs(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]
     j = 0
     for i, line in enumerate(old):
         best, best_ratio = None, 0.45
+        prefix = _split(line)[0]
         for k in range(j, len(new)):
-            ratio = difflib.SequenceMatcher(None, line, new[k], autojunk=False).ratio()
-            if ratio > best_ratio and _split(line)[0] == _split(new[k])[0]:
+            if _split(new[k])[0] != prefix:
+                continue
+            matcher = difflib.SequenceMatcher(None, line, new[k], autojunk=False)
+            # The quick ratios are upper bounds of ratio(): skip what cannot win.
+            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
                 best, best_ratio = k, ratio
         if best is None:
             pairs.append((i, None))
