@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -66,19 +65,12 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Projec
     """One federation built serially with SOURCE_DATE_EPOCH set, never modified."""
     root = tmp_path_factory.mktemp("federation")
     project = make_federation(root / "project")
-    saved = {key: os.environ.get(key) for key in ("SOURCE_DATE_EPOCH", "POLICY_SITES_TODAY")}
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    os.environ.pop("POLICY_SITES_TODAY", None)
-    try:
+    with pytest.MonkeyPatch.context() as env:  # module-scoped, so not the monkeypatch fixture
+        env.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        env.delenv("POLICY_SITES_TODAY", raising=False)
         report = build(project, root / "site")
         assert report.ok, [r.error for r in report.of("failed")]
         yield project, root / "site"
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 # --- incremental decisions -------------------------------------------------------------
