@@ -23,14 +23,13 @@ from policy_sites.publish.versions import (
     VIEW_IDS,
     Version,
     VersionError,
-    VersionProblem,
     policy_history,
     read_versions,
     versions_dir,
     write_version,
 )
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
-from policy_sites.settings.loader import load_setting
+from policy_sites.settings.loader import Problem, load_setting
 from policy_sites.settings.schema import PolicyDate
 
 __all__ = ["PublishError", "publish", "render_policies"]
@@ -133,8 +132,10 @@ def publish(
     if folder.exists() or any(v.label == label for v in existing):
         raise VersionError(
             [
-                VersionProblem(
+                Problem(
                     folder.relative_to(project.root),
+                    None,
+                    "",
                     f"version {label!r} is already published; published versions never "
                     "change: choose a new label",
                 )

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from policy_sites.settings.loader import Problem
 from policy_sites.settings.schema import PolicyDate
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
     "VIEW_IDS",
     "Version",
     "VersionError",
-    "VersionProblem",
     "policy_history",
     "read_versions",
     "sha256",
@@ -52,25 +52,10 @@ _HEADER = (
 )
 
 
-@dataclass(frozen=True)
-class VersionProblem:
-    """One thing wrong with a published version, naming the file (and line, where known)."""
-
-    file: Path
-    message: str
-    line: int | None = None
-    field: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
-        field_ = f" {self.field}:" if self.field else ""
-        return f"{where}:{field_} {self.message}"
-
-
 class VersionError(Exception):
     """Published versions that cannot be trusted or written; carries every problem found."""
 
-    def __init__(self, problems: Iterable[VersionProblem]) -> None:
+    def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
@@ -128,22 +113,24 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[VersionProblem]]:
+def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]:
     meta_path = folder / META_FILE
     shown_meta = shown / META_FILE
     if not meta_path.is_file():
-        return None, [VersionProblem(shown_meta, f"is missing; {shown} is not a published version")]
+        return None, [
+            Problem(shown_meta, None, "", f"is missing; {shown} is not a published version")
+        ]
     text = meta_path.read_text(encoding="utf-8")
     try:
         meta = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        return None, [VersionProblem(shown_meta, f"is not valid YAML: {error}")]
+        return None, [Problem(shown_meta, None, "", f"is not valid YAML: {error}")]
     if not isinstance(meta, dict):
-        return None, [VersionProblem(shown_meta, "must be a mapping of keys")]
-    problems: list[VersionProblem] = []
+        return None, [Problem(shown_meta, None, "", "must be a mapping of keys")]
+    problems: list[Problem] = []
 
     def problem(key: str, message: str) -> None:
-        problems.append(VersionProblem(shown_meta, message, _line_of(text, key), key))
+        problems.append(Problem(shown_meta, _line_of(text, key), key, message))
 
     for key in ("label", "ratified", "next_review", "policies", "digest"):
         if key not in meta:
@@ -179,14 +166,16 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[VersionPr
             listed.add(path.resolve())
             if not path.is_file():
                 problems.append(
-                    VersionProblem(shown / rel, "is missing from the published version")
+                    Problem(shown / rel, None, "", "is missing from the published version")
                 )
                 continue
             actual = sha256(path.read_bytes())
             if actual != expected:
                 problems.append(
-                    VersionProblem(
+                    Problem(
                         shown / rel,
+                        None,
+                        "",
                         f"was edited after it was published (sha256 {actual[:12]}…, published "
                         f"as {expected[:12]}…); published versions never change: put the file "
                         "back (git checkout) and publish a new version instead",
@@ -196,8 +185,10 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[VersionPr
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.resolve() not in listed:
             problems.append(
-                VersionProblem(
+                Problem(
                     shown / path.relative_to(folder),
+                    None,
+                    "",
                     "was added after the version was published; remove it",
                 )
             )
@@ -224,7 +215,7 @@ def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     if not root.is_dir():
         return []
     found: list[Version] = []
-    problems: list[VersionProblem] = []
+    problems: list[Problem] = []
     shown_root = Path(settings_dir.name) / slug / "versions"
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         version, trouble = _read_one(folder, shown_root / folder.name)
@@ -257,12 +248,12 @@ def write_version(
     final = root / label
     if final.exists():
         raise VersionError(
-            [VersionProblem(final, f"version {label!r} is already published and cannot change")]
+            [Problem(final, None, "", f"version {label!r} is already published and cannot change")]
         )
     staging = root / f".{label}.writing"
     if staging.exists():
         raise VersionError(
-            [VersionProblem(staging, "a publish of this label was interrupted; remove it")]
+            [Problem(staging, None, "", "a publish of this label was interrupted; remove it")]
         )
     staging.mkdir(parents=True)
     policies: dict[str, dict[str, dict[str, str]]] = {}

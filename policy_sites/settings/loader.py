@@ -41,15 +41,16 @@ SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a settings file."""
+    """One thing wrong with a settings file (or a published version beside it)."""
 
     file: Path
-    line: int
+    line: int | None
+    """The line it is on, where one can be named (a whole file has none)."""
     field: str
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
+        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
 
