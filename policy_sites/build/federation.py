@@ -30,6 +30,7 @@ from policy_sites.build.inputs import Inputs
 from policy_sites.build.portal import fresh_until, summarise, write_portal
 from policy_sites.build.site import BuildResult, build_setting
 from policy_sites.build.state import BuildState
+from policy_sites.context.variables import review_day
 from policy_sites.context.views import STAFF
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import temporary_environment
@@ -46,7 +47,6 @@ __all__ = [
     "in_shard",
     "parse_shard",
     "portal_summaries",
-    "run_today",
 ]
 
 
@@ -61,15 +61,6 @@ def parse_shard(text: str) -> tuple[int, int]:
 def in_shard(slug: str, k: int, n: int) -> bool:
     """Whether shard K of N builds ``slug``: a stable hash, so adding a setting moves no other."""
     return int(hashlib.sha256(slug.encode()).hexdigest(), 16) % n == k - 1
-
-
-def run_today() -> dt.date:
-    """The day review dates are judged against: POLICY_SITES_TODAY, SOURCE_DATE_EPOCH, or today."""
-    if given := os.environ.get("POLICY_SITES_TODAY"):
-        return dt.date.fromisoformat(given)
-    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
 
 
 @dataclass
@@ -245,7 +236,7 @@ def build_federation(
     """
     options = options or BuildOptions()
     clock = time.perf_counter()
-    today = run_today()
+    today = review_day()
     everything = slugs is None and options.shard is None
     available = setting_slugs(project.settings_dir)
     chosen = list(dict.fromkeys(slugs)) if slugs is not None else available
@@ -319,6 +310,6 @@ def assemble_portal(project: Project, reports: Iterable[Mapping], out_root: Path
             if entry.get("status") == "failed":
                 summary["error"] = entry.get("reason") or "failed"
             summaries[entry["slug"]] = summary
-    today = max(days) if days else run_today()
+    today = max(days) if days else review_day()
     ordered = [summaries[slug] for slug in sorted(summaries)]
     return write_portal(out_root, ordered, today, federation_title(project))

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["find_leaks"]
+__all__ = ["find_leaks", "staff_only_texts_in"]
 
 _TEXT_SUFFIXES = {".html", ".json", ".xml", ".txt", ".js", ".md"}
 
@@ -38,9 +38,20 @@ def _readable_text(path: Path) -> str:
     return _normalise(raw)
 
 
+def _needles(secrets: Iterable[str]) -> dict[str, str]:
+    """Staff-only texts worth looking for (four characters or more), as they are compared."""
+    return {_normalise(s): s for s in secrets if len(s.strip()) >= 4}
+
+
+def staff_only_texts_in(text: str, secrets: Iterable[str]) -> list[str]:
+    """The staff-only texts that ``text`` (HTML or Markdown) contains."""
+    folded = _normalise(text)
+    return [secret for needle, secret in _needles(secrets).items() if needle in folded]
+
+
 def find_leaks(tree: Path, secrets: Iterable[str], staff_pages: Iterable[str]) -> list[str]:
     """Each place in ``tree`` where a staff-only text or a staff-only page shows up."""
-    needles = {_normalise(s): s for s in secrets if len(s.strip()) >= 4}
+    needles = _needles(secrets)
     page_dirs = {uri.removesuffix(".md").removesuffix("index").rstrip("/") for uri in staff_pages}
     leaks: list[str] = []
     for path in sorted(tree.rglob("*")):

@@ -139,7 +139,7 @@ def rows(summaries: Iterable[Mapping[str, Any]], today: dt.date) -> list[Row]:
         }
         policies = summary.get("policies") or [{}]
         for policy in policies:
-            review = _last_day(policy.get("next_review"))
+            review = policy.get("next_review")
             found.append(
                 Row(
                     policy=policy.get("id", ""),
@@ -147,7 +147,7 @@ def rows(summaries: Iterable[Mapping[str, Any]], today: dt.date) -> list[Row]:
                     version=policy.get("version") or "",
                     ratified=policy.get("ratified") or "",
                     next_review=policy.get("next_review") or "",
-                    overdue=bool(review and review < today),
+                    overdue=bool(review and PolicyDate.parse(review).passed(today)),
                     **common,
                 )
             )

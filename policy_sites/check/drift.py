@@ -267,7 +267,7 @@ def overdue_reviews(
         for pid, dates in setting.policies.items():
             history = policy_history(versions, pid)
             due = history[-1].next_review if history else dates.next_review
-            if not due or due.last_day >= today:
+            if not due or not due.passed(today):
                 continue
             if history:
                 meta = history[-1].folder / "version.yml"

@@ -17,11 +17,11 @@ from policy_sites.build.federation import (
     assemble_portal,
     build_federation,
     parse_shard,
-    run_today,
 )
 from policy_sites.build.portal import render_csv, render_json, rows, summarise
 from policy_sites.build.progress import BuildProgress, summary_lines
 from policy_sites.cli.options import find_project, project_option
+from policy_sites.context.variables import review_day
 from policy_sites.settings.loader import SettingsError, setting_slugs
 
 __all__ = ["FEDERATION_COMMANDS", "build", "portal", "status"]
@@ -111,7 +111,7 @@ def status(slugs: tuple[str, ...], output: str, today: str | None, project: str 
     """Every setting's policies: current version, ratified, next review, and what is overdue."""
     proj = find_project(project, needs_settings=True)
     try:
-        day = dt.date.fromisoformat(today) if today else run_today()
+        day = dt.date.fromisoformat(today) if today else review_day()
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--today") from None
     summaries = []

@@ -8,12 +8,12 @@ import sys
 
 import click
 
-from policy_sites.build.federation import run_today
 from policy_sites.check.checker import TODAY_VARIABLE, run_check
 from policy_sites.cli.editor import EDITOR_COMMANDS
 from policy_sites.cli.federation import FEDERATION_COMMANDS
 from policy_sites.cli.options import find_project, project_option
 from policy_sites.cli.versions import VERSION_COMMANDS
+from policy_sites.context.variables import review_day
 
 __all__ = ["cli", "main"]
 
@@ -49,7 +49,7 @@ def check(
     """
     proj = find_project(project, needs_settings=True)
     try:
-        day = dt.date.fromisoformat(today) if today else run_today()
+        day = dt.date.fromisoformat(today) if today else review_day()
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--today") from None
     report = run_check(proj, day, render=not no_render)

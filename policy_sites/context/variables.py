@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 from typing import Any
 
 from policy_sites.context.views import View
 from policy_sites.settings.schema import PolicyDate, Setting
 
-__all__ = ["build_context", "escape", "staff_only_values"]
+__all__ = ["build_context", "escape", "review_day", "staff_only_values"]
 
 
 def escape(text: str) -> str:
@@ -42,8 +43,25 @@ def _dates(dates: Any, today: dt.date) -> dict[str, Any]:
         "ratified": show(dates.ratified),
         "next_review": show(dates.next_review),
         "next_review_iso": dates.next_review.iso() if dates.next_review else None,
-        "review_overdue": bool(dates.next_review and dates.next_review.last_day < today),
+        "review_overdue": bool(dates.next_review and dates.next_review.passed(today)),
     }
+
+
+def review_day(configured: str | dt.date | None = None) -> dt.date:
+    """The day review dates are judged against.
+
+    ``configured`` (or else POLICY_SITES_TODAY, YYYY-MM-DD), else the day of
+    SOURCE_DATE_EPOCH (so reproducible builds agree on what is overdue), else today.
+    """
+    if isinstance(configured, dt.date):
+        return configured
+    if given := configured or os.environ.get("POLICY_SITES_TODAY"):
+        return dt.date.fromisoformat(given)
+    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
+        if not epoch.strip().isdigit():
+            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
 
 
 def build_context(setting: Setting, view: View, today: dt.date) -> dict[str, Any]:

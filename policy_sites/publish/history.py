@@ -126,7 +126,7 @@ def current_page(history: PolicyHistory, today: dt.date) -> str:
     before = history.previous(latest)
     text = history.text(latest)
     parts = [_version_line(latest, f"{history.policy}/history.md")]
-    if history.view == "staff" and latest.next_review.last_day < today:
+    if history.view == "staff" and latest.next_review.passed(today):
         parts.append(_overdue(latest, today))
     if before is not None:
         text = highlight_new(history.text(before), text, history.comparison(before, latest))

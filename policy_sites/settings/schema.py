@@ -104,6 +104,10 @@ class PolicyDate:
         last = calendar.monthrange(self.year, self.month)[1]
         return dt.date(self.year, self.month, self.day or last)
 
+    def passed(self, today: dt.date) -> bool:
+        """Whether this date, as a review deadline, has passed: to the month, its last day."""
+        return self.last_day < today
+
     def display(self) -> str:
         """British style: "12 September 2022", or "September 2022" to the month."""
         month = calendar.month_name[self.month]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from policy_sites.context.variables import build_context, escape, staff_only_values
+import pytest
+
+from policy_sites.context.variables import build_context, escape, review_day, staff_only_values
 from policy_sites.context.views import PARENTS, STAFF, switch_href
 from policy_sites.settings.loader import load_setting
+from policy_sites.settings.schema import PolicyDate
 from tests.helpers import REPO
 
 TODAY = dt.date(2023, 1, 1)
@@ -59,3 +62,23 @@ def test_view_switch_links_to_the_same_page_in_the_other_view():
     assert switch_href(page, PARENTS, True) == "../staff/policies/social-media.html"
     assert switch_href(page, STAFF, True) == "../../policies/social-media.html"
     assert switch_href("induction.html", STAFF, False) == "../index.html"
+
+
+def test_review_day_order_given_then_environment_then_epoch(monkeypatch):
+    monkeypatch.delenv("POLICY_SITES_TODAY", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 14 November 2023
+    assert review_day() == dt.date(2023, 11, 14)
+    monkeypatch.setenv("POLICY_SITES_TODAY", "2024-02-01")
+    assert review_day() == dt.date(2024, 2, 1)
+    assert review_day("2025-03-04") == dt.date(2025, 3, 4)
+    monkeypatch.delenv("POLICY_SITES_TODAY")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
+        review_day()
+
+
+def test_a_month_review_date_passes_after_its_last_day():
+    due = PolicyDate.parse("2023-09")
+    assert not due.passed(dt.date(2023, 9, 30))
+    assert due.passed(dt.date(2023, 10, 1))
+    assert PolicyDate.parse("2023-09-12").passed(dt.date(2023, 9, 13))

@@ -7,8 +7,6 @@ The plugin must come before ``macros`` in mkdocs.yml, so that the variables it p
 from __future__ import annotations
 
 import datetime as dt
-import html
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +14,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
-from policy_sites.build.leak_check import find_leaks
-from policy_sites.context.variables import build_context, staff_only_values
+from policy_sites.build.leak_check import find_leaks, staff_only_texts_in
+from policy_sites.context.variables import build_context, review_day, staff_only_values
 from policy_sites.context.views import (
     VIEWS,
     View,
@@ -42,6 +40,9 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
     _histories: dict[str, PolicyHistory]
     _generated: dict[str, str]
     _today: dt.date
+    _policy_dates: dict[str, dict[str, Any]]
+    _secrets: list[str]
+    """Every staff_only text, which the parents' view must never contain."""
 
     capture: dict[str, str] | None = None
     """Set by ``policy-sites publish``: collects each policy page's rendered Markdown."""
@@ -62,11 +63,15 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             self.setting = load_setting(root / self.config.settings_dir, slug, policy_ids(docs_dir))
         except SettingsError as error:
             raise PluginError(f"invalid settings:\n{error}") from None
+        self._secrets = staff_only_values(self.setting)
         self._audiences = {
             path.relative_to(docs_dir).as_posix(): page_audience(path)
             for path in docs_dir.rglob("*.md")
         }
-        today = self._today = _today(self.config.today)
+        try:
+            today = self._today = review_day(self.config.today)
+        except ValueError as error:
+            raise PluginError(str(error)) from None
         try:
             versions = read_versions(root / self.config.settings_dir, slug)
         except VersionError as error:
@@ -82,8 +87,9 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
                 ratified=ratified.display(),
                 next_review=next_review.display(),
                 next_review_iso=next_review.iso(),
-                review_overdue=next_review.last_day < today,
+                review_overdue=next_review.passed(today),
             )
+        self._policy_dates = context["policies"]
         for key, value in context.items():
             config.extra[key] = value
         config.extra["alternate"] = True  # makes Material include our view switch partial
@@ -153,10 +159,10 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             if not self.view.is_staff:
                 self._working_leaks += [
                     f"{page.file.src_uri} (working copy): contains staff-only text {secret!r}"
-                    for secret in _staff_only_in(markdown, self.setting)
+                    for secret in staff_only_texts_in(markdown, self._secrets)
                 ]
             return current_page(history, self._today)
-        overdue = self.view.is_staff and _overdue(self.setting, policy, self._today)
+        overdue = self.view.is_staff and self._policy_dates[policy]["review_overdue"]
         return draft_page(markdown, preview=bool(self.config.preview), overdue=overdue)
 
     on_page_markdown = CombinedEvent(_before_macros, _after_macros)
@@ -174,34 +180,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         if self.view.is_staff:
             return
         staff_pages = [uri for uri, audience in self._audiences.items() if audience == "staff"]
-        leaks = find_leaks(Path(config.site_dir), staff_only_values(self.setting), staff_pages)
+        leaks = find_leaks(Path(config.site_dir), self._secrets, staff_pages)
         leaks += self._working_leaks
         if leaks:
             raise PluginError("staff-only material reached the parents' view:\n" + "\n".join(leaks))
-
-
-def _today(configured: str | dt.date | None) -> dt.date:
-    """The date reviews are judged against: the configured one, SOURCE_DATE_EPOCH, or today."""
-    if isinstance(configured, dt.date):
-        return configured
-    if configured:
-        return dt.date.fromisoformat(configured)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
-
-
-def _overdue(setting: Setting, policy: str, today: dt.date) -> bool:
-    due = setting.policies[policy].next_review
-    return bool(due and due.last_day < today)
-
-
-def _staff_only_in(markdown: str, setting: Setting) -> list[str]:
-    """Staff-only values that a parents' rendering of a working copy contains."""
-    folded = " ".join(html.unescape(markdown).split()).casefold()
-    return [
-        secret
-        for secret in staff_only_values(setting)
-        if len(secret.strip()) >= 4 and " ".join(secret.split()).casefold() in folded
-    ]
