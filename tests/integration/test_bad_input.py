@@ -96,3 +96,6 @@ def test_injected_values_are_html_escaped(project_copy, edit, tmp_path):
     home = (tmp_path / "site" / "poppys" / "index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#91;x&#93;" in home
     assert "&lt;b&gt;Gemma&lt;/b&gt;" in home
+    # Escaped once, even where Material escapes again (the logo's tooltip).
+    for page in (tmp_path / "site" / "poppys").rglob("*.html"):
+        assert "&amp;lt;" not in page.read_text() and "&amp;amp;" not in page.read_text(), page

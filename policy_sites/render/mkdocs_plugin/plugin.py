@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
@@ -93,7 +94,8 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         for key, value in context.items():
             config.extra[key] = value
         config.extra["alternate"] = True  # makes Material include our view switch partial
-        config.site_name = f"{context['name']} policies"
+        # Markup: the name is escaped already, so Material's `| e` must not escape it twice.
+        config.site_name = Markup(f"{context['name']} policies")
         if self.setting.site_root_url:
             root_url = str(self.setting.site_root_url).rstrip("/")
             config.site_url = f"{root_url}/{slug}/{self.view.subpath}"
