@@ -266,15 +266,23 @@ def _history_page(history: PolicyHistory) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Material's search leaves these pages out: a search lands on the current policy, not
+# on a superseded copy or a redline of the same words.
+_NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
+
+
 def generated_pages(history: PolicyHistory) -> dict[str, str]:
-    """Every page a policy's history adds to a view: docs-relative path -> Markdown."""
+    """Every page a policy's history adds to a view: docs-relative path -> Markdown.
+
+    The History page is searchable; each version's own page and each redline are not.
+    """
     base = f"policies/{history.policy}"
     pages = {f"{base}/history.md": _history_page(history)}
     versions = history.versions
     for i, version in enumerate(versions):
-        pages[f"{base}/{version.label}.md"] = _version_page(history, version)
+        pages[f"{base}/{version.label}.md"] = _NOT_SEARCHED + _version_page(history, version)
         for newer in versions[i + 1 :]:
-            pages[changes_uri(history.policy, version, newer)] = _changes_page(
+            pages[changes_uri(history.policy, version, newer)] = _NOT_SEARCHED + _changes_page(
                 history, version, newer
             )
     return pages

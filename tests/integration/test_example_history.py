@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
@@ -82,3 +83,21 @@ def test_halstead_kept_its_2020_21_version(built_sites) -> None:
     assert "KCSIE 2020, EYFS 2017, Working Together to Safeguard Children 2018 → KCSIE 2022" in (
         redline
     )
+
+
+@pytest.mark.parametrize("view", ["", "staff/"])
+@pytest.mark.parametrize("slug", ["poppys", "halstead"])
+def test_search_sends_readers_to_the_current_policy_not_old_copies(built_sites, slug, view):
+    """A search for a policy's words lists the policy and its History, never a
+    superseded version's page or a redline, which repeat the same words."""
+    index = json.loads((built_sites / slug / view / "search/search_index.json").read_text())
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    for policy in ("mobile-and-smart-technology", "social-media"):
+        assert f"policies/{policy}.html" in pages
+        assert f"policies/{policy}/history.html" in pages
+        built = {p.name for p in (built_sites / slug / view / "policies" / policy).glob("*.html")}
+        assert {"history.html"} < built, built  # the versions and redlines were built
+        assert not any(
+            page.startswith(f"policies/{policy}/")
+            for page in pages - {f"policies/{policy}/history.html"}
+        ), sorted(pages)
