@@ -34,7 +34,9 @@ class _BytecodeCache(BytecodeCache):
     """
 
     def __init__(self, folder: Path | None = None) -> None:
-        self._store: dict[str, bytes] = {}
+        # key -> (source checksum, code): code objects are immutable, so every build
+        # can share one, with no unmarshalling per build.
+        self._store: dict[str, tuple[str, CodeType]] = {}
         self._disk: FileSystemBytecodeCache | None = None
         if folder is not None:
             try:
@@ -44,17 +46,18 @@ class _BytecodeCache(BytecodeCache):
                 self._disk = None
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        data = self._store.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
+        stored = self._store.get(bucket.key)
+        if stored is not None:
+            if stored[0] == bucket.checksum:
+                bucket.code = stored[1]
         elif self._disk is not None:
             with contextlib.suppress(OSError, ValueError, EOFError):
                 self._disk.load_bytecode(bucket)
             if bucket.code is not None:
-                self._store[bucket.key] = bucket.bytecode_to_string()
+                self._store[bucket.key] = (bucket.checksum, bucket.code)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
+        self._store[bucket.key] = (bucket.checksum, bucket.code)
         if self._disk is not None:
             with contextlib.suppress(OSError):
                 self._disk.dump_bytecode(bucket)
