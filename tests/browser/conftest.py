@@ -61,8 +61,37 @@ def chromium_available() -> None:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    """A static server configured as the README asks: a missing address gets the 404 page
+    of the view it lies in (``poppys/staff/404.html``), with status 404."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        page = _error_page(Path(self.directory), urlsplit(self.path).path) if code == 404 else None
+        if page is None:
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def _error_page(root: Path, address: str) -> Path | None:
+    """The 404.html of the deepest folder on the way to ``address`` that has one."""
+    parts = [part for part in address.split("/") if part]
+    folders = parts if address.endswith("/") else parts[:-1]  # the last is a file's name
+    folder, found = root, None
+    for part in folders:
+        folder = folder / part
+        if not folder.is_dir():
+            break
+        if (folder / "404.html").is_file():
+            found = folder / "404.html"
+    return found
 
 
 @dataclass

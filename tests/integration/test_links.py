@@ -15,8 +15,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 
 from tests.conftest import EXAMPLES
+from tests.helpers import REPO
 
 # Attributes that point a browser or a reader at another file.
 _LINKING = {"a": "href", "link": "href", "area": "href", "script": "src", "img": "src"}
@@ -48,10 +50,10 @@ def _parse(path: Path) -> _Page:
     return page
 
 
-def _pages(root: Path) -> list[Path]:
-    """Every page but MkDocs' 404 pages: a web server serves those at any missing address,
-    so they link with root-absolute paths that only work where a view is the host's root."""
-    return [path for path in sorted(root.rglob("*.html")) if path.name != "404.html"]
+def _site_root_path() -> str:
+    """The path of the published root on its host ('/' for https://policies.example.org/)."""
+    defaults = yaml.safe_load((REPO / "settings" / "_federation.yml").read_text("utf-8"))
+    return urlsplit(defaults["site_root_url"]).path or "/"
 
 
 def _broken(root: Path, source: Path, target: str) -> str | None:
@@ -60,7 +62,15 @@ def _broken(root: Path, source: Path, target: str) -> str | None:
     if target.startswith(_ELSEWHERE) or parts.scheme or parts.netloc:
         return None
     if parts.path.startswith("/"):
-        return "a root-absolute link breaks when the site is not at the host's root"
+        # Only a 404 page links from the host's root: a web server shows it at any
+        # missing address, so its links cannot be relative (MkDocs uses site_url's path).
+        if source.name != "404.html":
+            return "a root-absolute link breaks when the site is not at the host's root"
+        if not parts.path.startswith(_site_root_path()):
+            return f"outside the published root {_site_root_path()}"
+        target = "/" + parts.path.removeprefix(_site_root_path()).lstrip("/")
+        target += f"#{parts.fragment}" if parts.fragment else ""
+        return _broken(root, root / "index.html", target.lstrip("/"))
     here = source.relative_to(root).parent.as_posix()
     relative = posixpath.normpath(posixpath.join(here, unquote(parts.path))) if parts.path else ""
     if relative.startswith(".."):
@@ -80,13 +90,13 @@ def test_the_published_tree_has_both_views_of_every_example(published_sites: Pat
     for slug in EXAMPLES:
         assert (published_sites / slug / "index.html").is_file()
         assert (published_sites / slug / "staff" / "index.html").is_file()
-    assert len(_pages(published_sites)) >= 4 * len(EXAMPLES)
+    assert len(sorted(published_sites.rglob("*.html"))) >= 4 * len(EXAMPLES)
 
 
 def test_every_internal_link_and_anchor_resolves(published_sites: Path):
     problems = []
     checked = 0
-    for page in _pages(published_sites):
+    for page in sorted(published_sites.rglob("*.html")):
         for target in _parse(page).links:
             checked += 1
             why = _broken(published_sites, page, target)
@@ -119,3 +129,7 @@ def test_the_checker_catches_a_missing_page_and_a_missing_anchor(published_sites
         published_sites, page, "policies/social-media.html#no-such-section"
     )
     assert _broken(published_sites, page, "../../etc/passwd") is not None
+    assert "root-absolute" in _broken(published_sites, page, "/poppys/index.html")
+    not_found = published_sites / "poppys" / "staff" / "404.html"
+    assert _broken(published_sites, not_found, "/poppys/index.html") is None
+    assert _broken(published_sites, not_found, "/poppys/no-such-page.html") == "no such file"

@@ -7,6 +7,7 @@ The plugin must come before ``macros`` in mkdocs.yml, so that the variables it p
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -171,12 +172,20 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
 
     def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:
         exists = self._shows(page.file.src_uri, self.view.other)
-        context["view_switch"] = {
-            "current": self.view.label,
-            "other": self.view.other.short_name,
-            "href": switch_href(page.url, self.view, exists),
-        }
+        context["view_switch"] = self._view_switch(switch_href(page.url, self.view, exists))
         return context
+
+    def on_template_context(self, context: dict, template_name: str, config: Any) -> dict:
+        if template_name == "404.html":
+            # A web server shows this page at any missing address, so MkDocs links it from
+            # the site's root (base_url); the switch goes to the other view's home page.
+            home = switch_href("index.html", self.view, exists_in_other=False)
+            href = posixpath.normpath(posixpath.join(context["base_url"] or "/", home))
+            context["view_switch"] = self._view_switch(href)
+        return context
+
+    def _view_switch(self, href: str) -> dict[str, str]:
+        return {"current": self.view.label, "other": self.view.other.short_name, "href": href}
 
     def on_post_build(self, config: Any) -> None:
         if self.view.is_staff:
