@@ -8,9 +8,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterator
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -27,6 +25,7 @@ from policy_sites.cli.main import cli
 from policy_sites.project import Project
 from tests.conftest import copy_project
 from tests.helpers import REPO
+from tests.links import broken_link, page_links, site_root_path
 
 EPOCH = "1700000000"  # 14 November 2023
 SYNTHETIC = 3
@@ -198,33 +197,6 @@ def test_shards_split_the_settings_and_their_union_is_the_full_build(
 # --- shared assets, portal, status, report -----------------------------------------------
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.links.append(value)
-
-
-def local_targets(page: Path, out: Path) -> Iterator[tuple[str, Path]]:
-    """Every local link of a page (href, src, and the search worker), as a file path."""
-    text = page.read_text(encoding="utf-8")
-    parser = _Links()
-    parser.feed(text)
-    links = parser.links + re.findall(r'"search": "([^"]+)"', text)
-    for link in links:
-        parts = urlsplit(link)
-        if parts.scheme or parts.netloc or not parts.path:
-            continue
-        path = unquote(parts.path)
-        base = out if path.startswith("/") else page.parent
-        target = (base / path.lstrip("/")).resolve()
-        yield link, target / "index.html" if link.endswith("/") else target
-
-
 def test_theme_assets_are_written_once_and_every_local_link_resolves(
     reference: tuple[Project, Path],
 ) -> None:
@@ -236,10 +208,10 @@ def test_theme_assets_are_written_once_and_every_local_link_resolves(
         assert not (out / slug / "staff" / "assets").exists()
     broken, checked = [], 0
     for page in sorted(out.rglob("*.html")):
-        for link, target in local_targets(page, out):
+        for link in page_links(page):  # the search worker's address included
             checked += 1
-            if not target.is_file():
-                broken.append(f"{page.relative_to(out)}: {link}")
+            if why := broken_link(out, page, link, site_root_path(project.root)):
+                broken.append(f"{page.relative_to(out)}: {link}: {why}")
     assert not broken, broken[:20]
     assert checked > 500
 
@@ -257,13 +229,12 @@ def test_pages_link_to_the_shared_assets_one_or_two_folders_up(
 def test_the_portal_lists_every_setting_with_both_views(reference: tuple[Project, Path]) -> None:
     project, out = reference
     page = (out / "index.html").read_text(encoding="utf-8")
-    parser = _Links()
-    parser.feed(page)
+    links = page_links(out / "index.html")
     for slug in slugs_of(project):
-        assert f"{slug}/index.html" in parser.links
-        assert f"{slug}/staff/index.html" in parser.links
-    for link in parser.links:
-        assert (out / link).is_file(), link
+        assert f"{slug}/index.html" in links
+        assert f"{slug}/staff/index.html" in links
+    for link in links:
+        assert broken_link(out, out / "index.html", link) is None, link
     assert "Review overdue" in page  # Poppy's next reviews were due in 2023-09
     assert 'id="filter"' in page and "aria-sort" in page
 
