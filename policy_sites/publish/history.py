@@ -266,15 +266,17 @@ def _history_page(history: PolicyHistory) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Material's search leaves these pages out: a search lands on the current policy, not
-# on a superseded copy or a redline of the same words.
-_NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
+# Left out of Material's search and of search engines (overrides/main.html reads
+# ``noindex``): a search lands on the current policy, not on a superseded copy or a
+# redline of the same words.
+_NOT_SEARCHED = "---\nsearch:\n  exclude: true\nnoindex: true\n---\n\n"
 
 
 def generated_pages(history: PolicyHistory) -> dict[str, str]:
     """Every page a policy's history adds to a view: docs-relative path -> Markdown.
 
-    The History page is searchable; each version's own page and each redline are not.
+    The History page is searchable; each version's own page and each redline are not,
+    by the site's search or by search engines.
     """
     base = f"policies/{history.policy}"
     pages = {f"{base}/history.md": _history_page(history)}

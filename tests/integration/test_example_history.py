@@ -88,16 +88,24 @@ def test_halstead_kept_its_2020_21_version(built_sites) -> None:
 @pytest.mark.parametrize("view", ["", "staff/"])
 @pytest.mark.parametrize("slug", ["poppys", "halstead"])
 def test_search_sends_readers_to_the_current_policy_not_old_copies(built_sites, slug, view):
-    """A search for a policy's words lists the policy and its History, never a
-    superseded version's page or a redline, which repeat the same words."""
-    index = json.loads((built_sites / slug / view / "search/search_index.json").read_text())
+    """A search for a policy's words, on the site or on a search engine, finds the policy
+    and its History, never a version's own page or a redline, which repeat the words."""
+    root = built_sites / slug / view
+    index = json.loads((root / "search/search_index.json").read_text())
     pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    robots = re.compile(r'<meta name="robots" content="noindex')
     for policy in ("mobile-and-smart-technology", "social-media"):
-        assert f"policies/{policy}.html" in pages
-        assert f"policies/{policy}/history.html" in pages
-        built = {p.name for p in (built_sites / slug / view / "policies" / policy).glob("*.html")}
-        assert {"history.html"} < built, built  # the versions and redlines were built
-        assert not any(
-            page.startswith(f"policies/{policy}/")
-            for page in pages - {f"policies/{policy}/history.html"}
-        ), sorted(pages)
+        current, history = f"policies/{policy}.html", f"policies/{policy}/history.html"
+        assert {current, history} <= pages
+        old_copies = sorted(
+            page.relative_to(root).as_posix()
+            for page in (root / "policies" / policy).glob("*.html")
+        )
+        old_copies.remove(history)
+        assert len(old_copies) >= 3, old_copies  # a version or two, and a redline
+        assert not pages & set(old_copies), sorted(pages)
+        for page in old_copies:
+            assert robots.search((root / page).read_text()), page
+        if not view:  # the staff view is noindex throughout
+            assert not robots.search((root / current).read_text())
+            assert not robots.search((root / history).read_text())
