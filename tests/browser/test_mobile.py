@@ -50,7 +50,7 @@ def test_menu_opens_on_a_phone_and_leads_to_a_policy(phone, site_server, slug, v
     home = view_root(slug, view)
     phone.goto(site_server.url(home + "index.html"))
     drawer = phone.locator(".md-sidebar--primary")
-    link = drawer.get_by_role("link", name="Social media policy")
+    link = drawer.get_by_role("link", name="Social media policy", exact=True)
     closed = drawer.bounding_box()
     assert closed is None or closed["x"] + closed["width"] <= 0, "the menu starts closed"
     phone.locator("label.md-header__button[for='__drawer']").click()

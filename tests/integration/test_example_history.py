@@ -109,3 +109,28 @@ def test_search_sends_readers_to_the_current_policy_not_old_copies(built_sites, 
         if not view:  # the staff view is noindex throughout
             assert not robots.search((root / current).read_text())
             assert not robots.search((root / history).read_text())
+
+
+@pytest.mark.parametrize("view", ["", "staff/"])
+def test_the_menu_lists_each_history_after_the_policies(built_sites, view):
+    """Both policies of Poppy's have history; the menu's sections follow mkdocs.yml, with
+    "Versions and changes" after the section that lists the policies."""
+    page = (built_sites / "poppys" / view / "policies/social-media/history.html").read_text()
+    nav = page[page.index("md-nav--primary") : page.index("md-sidebar--secondary")]
+    sections = re.findall(
+        r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>\s*<span class="md-nav__icon', nav
+    )
+    expected = ["Policies", "Versions and changes"] + (["For staff"] if view else [])
+    assert sections == expected
+    listed = re.findall(
+        r'<a href="([^"]+)" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*([^<]+?)\s*<',
+        nav,
+    )
+    assert (
+        "../mobile-and-smart-technology/history.html",
+        "Mobile and smart technology policy: history",
+    ) in listed
+    assert ("history.html", "Social media policy: history") in listed
+    assert (
+        'md-nav__link md-nav__link--active">' in nav.split("Social media policy: history")[0][-400:]
+    )

@@ -161,6 +161,7 @@ def test_a_setting_with_nothing_published_shows_a_draft(
     assert "Draft — not yet ratified" in text
     assert "The committee has not yet ratified this policy" in text
     assert not (site / "policies/social-media/history.html").exists()
+    assert "Versions and changes" not in (site / "index.html").read_text("utf-8")
 
 
 def test_show_changes_switch_highlights_what_is_new(two_years: Project, tmp_path: Path) -> None:

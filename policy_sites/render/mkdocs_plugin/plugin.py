@@ -100,7 +100,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         if self.setting.site_root_url:
             root_url = str(self.setting.site_root_url).rstrip("/")
             config.site_url = f"{root_url}/{slug}/{self.view.subpath}"
-        config.nav = self._pruned_nav(config.nav)
+        config.nav = self._with_histories(self._pruned_nav(config.nav))
         return config
 
     def _shows(self, src_uri: str, view: View) -> bool:
@@ -121,6 +121,31 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
                 pruned.append(item)
         return pruned
 
+    def _with_histories(self, nav: Any) -> Any:
+        """The nav with a "Versions and changes" section of the History pages, placed
+        after the section that lists the policies, so a reviewer finds them in the menu."""
+        if not nav or not self._histories or self.capture is not None:
+            return nav  # publishing builds no history pages
+        section = {
+            "Versions and changes": [
+                f"policies/{pid}/history.md"
+                for pid in self.setting.policies
+                if pid in self._histories
+            ]
+        }
+
+        def lists_a_policy(item: Any) -> bool:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            return isinstance(value, list) and any(self._policy_uri(child) for child in value)
+
+        place = next((i + 1 for i, item in enumerate(nav) if lists_a_policy(item)), len(nav))
+        return [*nav[:place], section, *nav[place:]]
+
+    def _policy_uri(self, item: Any) -> bool:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        folder, _, name = str(value).rpartition("/")
+        return folder == "policies" and name.removesuffix(".md") in self.setting.policies
+
     def on_files(self, files: Files, config: Any) -> Files:
         for file in list(files.documentation_pages()):
             if not self._shows(file.src_uri, self.view):
@@ -135,9 +160,8 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         return files
 
     def _policy_of(self, page: Any) -> str | None:
-        folder, _, name = page.file.src_uri.rpartition("/")
-        policy = name.removesuffix(".md")
-        return policy if folder == "policies" and policy in self.setting.policies else None
+        uri = page.file.src_uri
+        return uri.removeprefix("policies/").removesuffix(".md") if self._policy_uri(uri) else None
 
     @event_priority(100)
     def _before_macros(self, markdown: str, page: Any, config: Any, files: Any) -> str:
