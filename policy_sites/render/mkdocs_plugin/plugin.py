@@ -112,7 +112,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             return None
         pruned = []
         for item in nav:
-            value = next(iter(item.values())) if isinstance(item, dict) else item
+            value = _nav_value(item)
             if isinstance(value, list):
                 children = self._pruned_nav(value)
                 if children:
@@ -135,15 +135,17 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         }
 
         def lists_a_policy(item: Any) -> bool:
-            value = next(iter(item.values())) if isinstance(item, dict) else item
-            return isinstance(value, list) and any(self._policy_uri(child) for child in value)
+            value = _nav_value(item)
+            return isinstance(value, list) and any(
+                self._is_policy_page(_nav_value(child)) for child in value
+            )
 
         place = next((i + 1 for i, item in enumerate(nav) if lists_a_policy(item)), len(nav))
         return [*nav[:place], section, *nav[place:]]
 
-    def _policy_uri(self, item: Any) -> bool:
-        value = next(iter(item.values())) if isinstance(item, dict) else item
-        folder, _, name = str(value).rpartition("/")
+    def _is_policy_page(self, src_uri: Any) -> bool:
+        """Whether ``src_uri`` is one of this setting's policies ('policies/<id>.md')."""
+        folder, _, name = str(src_uri).rpartition("/")
         return folder == "policies" and name.removesuffix(".md") in self.setting.policies
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -161,7 +163,9 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
 
     def _policy_of(self, page: Any) -> str | None:
         uri = page.file.src_uri
-        return uri.removeprefix("policies/").removesuffix(".md") if self._policy_uri(uri) else None
+        return (
+            uri.removeprefix("policies/").removesuffix(".md") if self._is_policy_page(uri) else None
+        )
 
     @event_priority(100)
     def _before_macros(self, markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -219,3 +223,8 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         leaks += self._working_leaks
         if leaks:
             raise PluginError("staff-only material reached the parents' view:\n" + "\n".join(leaks))
+
+
+def _nav_value(item: Any) -> Any:
+    """What a nav entry points at: a page, a link or a list of entries ({title: value} or value)."""
+    return next(iter(item.values())) if isinstance(item, dict) else item
