@@ -245,8 +245,10 @@ def write_new_setting(
         try:
             load_setting(trial, slug, policies)
         except SettingsError as error:
+            # Each problem names its real file: the new one, or the federation's defaults.
             raise SettingsError(
-                Problem(target, p.line, p.field, p.message) for p in error.problems
+                Problem(settings_dir / p.file.name, p.line, p.field, p.message)
+                for p in error.problems
             ) from None
     settings_dir.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race

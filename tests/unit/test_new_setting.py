@@ -99,6 +99,19 @@ def test_invalid_details_write_nothing(settings_dir: Path) -> None:
     assert not (settings_dir / "bad.yml").exists()
 
 
+def test_a_problem_in_the_defaults_names_the_defaults_file(settings_dir: Path) -> None:
+    defaults = settings_dir / DEFAULTS_FILE
+    text = defaults.read_text(encoding="utf-8")
+    defaults.write_text(text.replace("advice_service: The", "advice_servic: The"), "utf-8")
+    with pytest.raises(SettingsError) as caught:
+        write_new_setting(settings_dir, "acorns", details(), POLICIES)
+    (problem,) = [p for p in caught.value.problems if p.field == "advice_servic"]
+    assert problem.file == defaults
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("advice_service:"))
+    assert problem.line == line and "did you mean 'advice_service'" in problem.message
+    assert not (settings_dir / "acorns.yml").exists()
+
+
 def test_never_overwrites(settings_dir: Path) -> None:
     existing = settings_dir / "taken.yml"
     existing.write_text("name: mine\n", encoding="utf-8")
