@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from policy_sites.context.variables import escape
 from policy_sites.publish.redline import (
     Comparison,
+    Redline,
     compare,
     highlight_new,
     redline,
@@ -32,7 +33,6 @@ from policy_sites.settings.schema import PolicyDate
 
 __all__ = [
     "PolicyHistory",
-    "changes_uri",
     "current_page",
     "draft_page",
     "generated_pages",
@@ -49,7 +49,12 @@ class PolicyHistory:
     policy: str
     view: str
     versions: tuple[Version, ...]
+    # Worked out once per view, then read by every page that needs them.
+    _texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _comparisons: dict[tuple[str, str], Comparison] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _redlines: dict[tuple[str, str], Redline] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -58,7 +63,10 @@ class PolicyHistory:
         return self.versions[-1]
 
     def text(self, version: Version) -> str:
-        return version.text(self.policy, self.view)
+        """The version's frozen text in this view (read from disk once)."""
+        if version.label not in self._texts:
+            self._texts[version.label] = version.text(self.policy, self.view)
+        return self._texts[version.label]
 
     def previous(self, version: Version) -> Version | None:
         index = self.versions.index(version)
@@ -79,6 +87,13 @@ class PolicyHistory:
             self._comparisons[key] = compare(self.text(old), self.text(new))
         return self._comparisons[key]
 
+    def redline(self, old: Version, new: Version) -> Redline:
+        """The marked-up changes between two versions; for the summary and the redline page."""
+        key = (old.label, new.label)
+        if key not in self._redlines:
+            self._redlines[key] = redline(self.text(old), self.text(new), self.comparison(old, new))
+        return self._redlines[key]
+
     def summary(self, version: Version) -> str:
         """The publisher's summary, or one worked out from the redline."""
         if version.summary:
@@ -86,13 +101,12 @@ class PolicyHistory:
         before = self.previous(version)
         if before is None:
             return "First published version."
-        return summary_line(
-            redline(self.text(before), self.text(version), self.comparison(before, version))
-        )
+        return summary_line(self.redline(before, version))
 
 
-def changes_uri(policy: str, old: Version, new: Version) -> str:
-    return f"policies/{policy}/changes-{old.label}-to-{new.label}.md"
+def _changes_name(old: Version, new: Version) -> str:
+    """The redline page's file name, inside its policy's folder."""
+    return f"changes-{old.label}-to-{new.label}.md"
 
 
 def _version_line(version: Version, history_link: str) -> str:
@@ -112,7 +126,7 @@ def _after_title(markdown: str, insert: str) -> str:
     return markdown[:end] + "\n\n" + insert + markdown[end:]
 
 
-def _overdue(version: Version, today: dt.date) -> str:
+def _overdue(version: Version) -> str:
     return (
         '!!! danger "Review overdue"\n'
         f"    This policy was due for review by {version.next_review.display()}. "
@@ -127,7 +141,7 @@ def current_page(history: PolicyHistory, today: dt.date) -> str:
     text = history.text(latest)
     parts = [_version_line(latest, f"{history.policy}/history.md")]
     if history.view == "staff" and latest.next_review.passed(today):
-        parts.append(_overdue(latest, today))
+        parts.append(_overdue(latest))
     if before is not None:
         text = highlight_new(history.text(before), text, history.comparison(before, latest))
         parts.append(
@@ -136,7 +150,7 @@ def current_page(history: PolicyHistory, today: dt.date) -> str:
         )
         parts.append(
             f"[What changed since {before.label}]"
-            f"({history.policy}/changes-{before.label}-to-{latest.label}.md)"
+            f"({history.policy}/{_changes_name(before, latest)})"
             "{ .ps-changes-link }\n"
         )
     return _after_title(text, "\n".join(parts))
@@ -175,8 +189,8 @@ def _rebased(markdown: str) -> str:
 def _version_page(history: PolicyHistory, version: Version) -> str:
     text = _rebased(history.text(version))
     match = _H1.search(text)
-    title = match.group(1).strip() if match else history.title()
     if match:
+        title = match.group(1).strip()
         text = text[: match.start()] + f"# {title} (version {version.label})" + text[match.end() :]
     newer = history.following(version)
     if newer is not None:
@@ -198,7 +212,7 @@ def _version_page(history: PolicyHistory, version: Version) -> str:
 
 
 def _changes_page(history: PolicyHistory, old: Version, new: Version) -> str:
-    result = redline(history.text(old), history.text(new), history.comparison(old, new))
+    result = history.redline(old, new)
     title = history.title()
     lines = [
         f"# What changed: {title}, {old.label} to {new.label}",
@@ -248,7 +262,7 @@ def _history_page(history: PolicyHistory) -> str:
         before = history.previous(version)
         what = history.summary(version).replace("|", "\\|")
         if before is not None:
-            link = f"changes-{before.label}-to-{version.label}.md"
+            link = _changes_name(before, version)
             what += f" [What changed since {before.label}]({link})"
         current = " (current)" if version is latest else ""
         lines.append(
@@ -260,9 +274,7 @@ def _history_page(history: PolicyHistory) -> str:
         versions = history.versions
         for i, old in enumerate(versions):
             for new in versions[i + 1 :]:
-                lines.append(
-                    f"- [{old.label} with {new.label}](changes-{old.label}-to-{new.label}.md)"
-                )
+                lines.append(f"- [{old.label} with {new.label}]({_changes_name(old, new)})")
     return "\n".join(lines) + "\n"
 
 
@@ -284,7 +296,7 @@ def generated_pages(history: PolicyHistory) -> dict[str, str]:
     for i, version in enumerate(versions):
         pages[f"{base}/{version.label}.md"] = _NOT_SEARCHED + _version_page(history, version)
         for newer in versions[i + 1 :]:
-            pages[changes_uri(history.policy, version, newer)] = _NOT_SEARCHED + _changes_page(
+            pages[f"{base}/{_changes_name(version, newer)}"] = _NOT_SEARCHED + _changes_page(
                 history, version, newer
             )
     return pages

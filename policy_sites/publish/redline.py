@@ -67,14 +67,6 @@ class Redline:
     def changed_sections(self) -> list[SectionChange]:
         return [s for s in self.sections if s.changed]
 
-    @property
-    def insertions(self) -> int:
-        return sum(s.insertions for s in self.sections)
-
-    @property
-    def deletions(self) -> int:
-        return sum(s.deletions for s in self.sections)
-
 
 def _split(line: str) -> tuple[str, str]:
     prefix = _PREFIX.match(line)
