@@ -30,7 +30,7 @@ from policy_sites.build.inputs import Inputs
 from policy_sites.build.portal import fresh_until, summarise, write_portal
 from policy_sites.build.site import BuildResult, build_setting
 from policy_sites.build.state import BuildState
-from policy_sites.context.variables import review_day
+from policy_sites.context.variables import TODAY_VARIABLE, review_day
 from policy_sites.context.views import STAFF
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import temporary_environment
@@ -251,7 +251,7 @@ def build_federation(
         if on_result:
             on_result(result)
 
-    with temporary_environment(POLICY_SITES_TODAY=today.isoformat()):
+    with temporary_environment(**{TODAY_VARIABLE: today.isoformat()}):
         inputs = Inputs(project, extra=f"shared-assets={options.shared_assets}")
         if options.shared_assets:
             _update_shared_assets(project, out_root, state, inputs.theme)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from policy_sites.context.variables import TODAY_VARIABLE
 from policy_sites.context.views import POLICIES_DIR
 from policy_sites.project import Project
 from policy_sites.settings.loader import DEFAULTS_FILE, SafeLoader
@@ -93,7 +94,7 @@ class Inputs:
             "environment": sorted(
                 (key, value)
                 for key, value in os.environ.items()
-                if key.startswith("POLICY_SITES_") and key != "POLICY_SITES_TODAY"
+                if key.startswith("POLICY_SITES_") and key != TODAY_VARIABLE
             ),
             "extra": extra,
         }

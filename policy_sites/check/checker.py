@@ -21,9 +21,8 @@ from policy_sites.publish.versions import VersionError, read_versions
 from policy_sites.settings.loader import SettingsError, load_setting, setting_slugs
 from policy_sites.settings.schema import Setting
 
-__all__ = ["TODAY_VARIABLE", "CheckReport", "run_check"]
+__all__ = ["CheckReport", "run_check"]
 
-TODAY_VARIABLE = "POLICY_SITES_TODAY"
 """The date review deadlines are judged against (YYYY-MM-DD), as the MkDocs plugin reads it."""
 
 

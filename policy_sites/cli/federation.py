@@ -20,8 +20,7 @@ from policy_sites.build.federation import (
 )
 from policy_sites.build.portal import render_csv, render_json, rows, summarise
 from policy_sites.build.progress import BuildProgress, summary_lines
-from policy_sites.cli.options import find_project, project_option
-from policy_sites.context.variables import review_day
+from policy_sites.cli.options import find_project, project_option, today_option
 from policy_sites.settings.loader import SettingsError, setting_slugs
 
 __all__ = ["FEDERATION_COMMANDS", "build", "portal", "status"]
@@ -105,15 +104,11 @@ def build(
     default="table",
     help="table for people, csv or json for tools.",
 )
-@click.option("--today", metavar="YYYY-MM-DD", help="Judge review dates against this day.")
+@today_option
 @project_option
-def status(slugs: tuple[str, ...], output: str, today: str | None, project: str | None) -> None:
+def status(slugs: tuple[str, ...], output: str, today: dt.date, project: str | None) -> None:
     """Every setting's policies: current version, ratified, next review, and what is overdue."""
     proj = find_project(project, needs_settings=True)
-    try:
-        day = dt.date.fromisoformat(today) if today else review_day()
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--today") from None
     summaries = []
     for slug in list(slugs) or setting_slugs(proj.settings_dir):
         try:
@@ -121,13 +116,13 @@ def status(slugs: tuple[str, ...], output: str, today: str | None, project: str 
         except SettingsError as error:
             first = str(error.problems[0]) if error.problems else str(error)
             summaries.append({"slug": slug, "error": f"invalid settings: {first}"})
-    table = rows(summaries, day)
+    table = rows(summaries, today)
     if output == "csv":
         click.echo(render_csv(table), nl=False)
     elif output == "json":
-        click.echo(render_json(table, day), nl=False)
+        click.echo(render_json(table, today), nl=False)
     else:
-        _print_table(table, day)
+        _print_table(table, today)
     if any(row.error for row in table):
         sys.exit(1)
 

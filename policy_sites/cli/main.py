@@ -8,12 +8,11 @@ import sys
 
 import click
 
-from policy_sites.check.checker import TODAY_VARIABLE, run_check
+from policy_sites.check.checker import run_check
 from policy_sites.cli.editor import EDITOR_COMMANDS
 from policy_sites.cli.federation import FEDERATION_COMMANDS
-from policy_sites.cli.options import find_project, project_option
+from policy_sites.cli.options import find_project, project_option, today_option
 from policy_sites.cli.versions import VERSION_COMMANDS
-from policy_sites.context.variables import review_day
 
 __all__ = ["cli", "main"]
 
@@ -33,26 +32,16 @@ def cli() -> None:
     default="text",
     help="text for people, json for tools.",
 )
-@click.option(
-    "--today",
-    metavar="YYYY-MM-DD",
-    help=f"Judge review dates against this day (default: ${TODAY_VARIABLE}, else today).",
-)
+@today_option
 @click.option("--no-render", is_flag=True, help="Skip rendering every view (faster).")
 @project_option
-def check(
-    strict: bool, output: str, today: str | None, no_render: bool, project: str | None
-) -> None:
+def check(strict: bool, output: str, today: dt.date, no_render: bool, project: str | None) -> None:
     """Validate settings and published versions, find drift, and render every view.
 
     Exit code: 0 when clean (warnings allowed), 1 on errors, 2 on warnings with --strict.
     """
     proj = find_project(project, needs_settings=True)
-    try:
-        day = dt.date.fromisoformat(today) if today else review_day()
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--today") from None
-    report = run_check(proj, day, render=not no_render)
+    report = run_check(proj, today, render=not no_render)
     if output == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:

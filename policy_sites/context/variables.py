@@ -47,6 +47,10 @@ def _dates(dates: Any, today: dt.date) -> dict[str, Any]:
     }
 
 
+TODAY_VARIABLE = "POLICY_SITES_TODAY"
+"""The environment variable that sets the day review dates are judged against."""
+
+
 def review_day(configured: str | dt.date | None = None) -> dt.date:
     """The day review dates are judged against.
 
@@ -55,7 +59,7 @@ def review_day(configured: str | dt.date | None = None) -> dt.date:
     """
     if isinstance(configured, dt.date):
         return configured
-    if given := configured or os.environ.get("POLICY_SITES_TODAY"):
+    if given := configured or os.environ.get(TODAY_VARIABLE):
         return dt.date.fromisoformat(given)
     if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
         if not epoch.strip().isdigit():
