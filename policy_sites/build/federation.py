@@ -215,9 +215,13 @@ def portal_summaries(state: BuildState, failures: Iterable[BuildResult] = ()) ->
         slug: dict(entry.get("summary") or {"slug": slug}) for slug, entry in state.settings.items()
     }
     for result in failures:
-        summary = summaries.setdefault(result.slug, {"slug": result.slug})
-        summary["error"] = result.reason
+        _mark_failed(summaries, result.slug, result.reason)
     return [summaries[slug] for slug in sorted(summaries)]
+
+
+def _mark_failed(summaries: dict[str, dict], slug: str, reason: str | None) -> None:
+    """Show a setting's failure on the portal (kept beside its last good summary)."""
+    summaries.setdefault(slug, {"slug": slug})["error"] = reason or "failed"
 
 
 def build_federation(
@@ -306,10 +310,9 @@ def assemble_portal(project: Project, reports: Iterable[Mapping], out_root: Path
     for report in reports:
         days.append(dt.date.fromisoformat(report["today"]))
         for entry in report.get("settings", []):
-            summary = dict(entry.get("summary") or {"slug": entry["slug"]})
+            summaries[entry["slug"]] = dict(entry.get("summary") or {"slug": entry["slug"]})
             if entry.get("status") == "failed":
-                summary["error"] = entry.get("reason") or "failed"
-            summaries[entry["slug"]] = summary
+                _mark_failed(summaries, entry["slug"], entry.get("reason"))
     today = max(days) if days else review_day()
     ordered = [summaries[slug] for slug in sorted(summaries)]
     return write_portal(out_root, ordered, today, federation_title(project))

@@ -20,6 +20,7 @@ from typing import Any
 
 from policy_sites.context.views import POLICIES_DIR, STAFF, front_matter, policy_ids
 from policy_sites.project import Project
+from policy_sites.publish.versions import read_versions
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import PolicyDate
 
@@ -53,21 +54,15 @@ def _title(docs_dir: Path, pid: str) -> str:
 
 
 def _published(project: Project, slug: str) -> dict[str, Any]:
-    """Policy id -> its latest published version (needs the versions module, issue 3)."""
-    try:
-        from policy_sites.publish.versions import policy_history, read_versions
-    except ImportError:
-        return {}
+    """Policy id -> its latest published version."""
     try:
         versions = read_versions(project.settings_dir, slug)
     except Exception:  # a tampered version fails the build itself, with the reason
         return {}
     latest = {}
-    for version in versions:
+    for version in versions:  # oldest first, so each policy ends on its latest
         for pid in version.policies:
-            history = policy_history(versions, pid)
-            if history:
-                latest[pid] = history[-1]
+            latest[pid] = version
     return latest
 
 

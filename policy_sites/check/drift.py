@@ -80,11 +80,14 @@ def literal_names(project: Project, settings: Mapping[str, Setting]) -> list[Fin
                 dsl.name,
                 (f"the name of a DSL of {slug}", "{{ say.dsl_names() }} (or loop over dsls)"),
             )
+    # Whole words only, compiled once (there may be hundreds of names).
+    patterns = [(re.compile(rf"(?<!\w){re.escape(text)}(?!\w)"), text) for text in wanted]
     findings = []
     for path in source_files(project.docs_dir):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            for text, (what, variable) in wanted.items():
-                if re.search(rf"(?<!\w){re.escape(text)}(?!\w)", line):
+            for pattern, text in patterns:
+                what, variable = wanted[text]
+                if pattern.search(line):
                     findings.append(
                         Finding(
                             shown(project, path),
@@ -161,7 +164,7 @@ def variable_drift(
     for path in source_files(project.docs_dir):
         source, first = read_source(path)
         try:
-            found, _ = uses_in(source, first)
+            found = uses_in(source, first)
         except jinja2.TemplateSyntaxError as error:
             findings.append(
                 Finding(

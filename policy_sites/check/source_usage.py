@@ -55,8 +55,8 @@ class Use:
     whole: bool
 
 
-def uses_in(source: str, first_line: int = 1) -> tuple[list[Use], set[str]]:
-    """Every use of a top-level variable in a Jinja source, and the names it defines itself.
+def uses_in(source: str, first_line: int = 1) -> list[Use]:
+    """Every use of a top-level variable in a Jinja source (names it defines itself aside).
 
     ``first_line`` is the file line of the source's first line (after any front matter).
     Raises jinja2.TemplateSyntaxError for a source Jinja cannot read.
@@ -126,8 +126,7 @@ def uses_in(source: str, first_line: int = 1) -> tuple[list[Use], set[str]]:
             visit(child, mention=(mention and keeps) or tests)
 
     visit(tree)
-    defined = _defined_names(tree)
-    return found, defined
+    return found
 
 
 class _AnyName(dict):
@@ -154,23 +153,6 @@ def _unfiltered(node: nodes.Node) -> nodes.Node:
     while isinstance(node, nodes.Filter) and node.node is not None:
         node = node.node
     return node
-
-
-def _defined_names(tree: nodes.Template) -> set[str]:
-    """Names a source gives values itself: set, for, import, macro."""
-    names: set[str] = set()
-    for node in tree.find_all((nodes.Assign, nodes.For)):
-        names |= {n.name for n in node.target.find_all(nodes.Name)}
-        if isinstance(node.target, nodes.Name):
-            names.add(node.target.name)
-    for node in tree.find_all((nodes.Import, nodes.FromImport, nodes.Macro)):
-        if isinstance(node, nodes.Import):
-            names.add(node.target)
-        elif isinstance(node, nodes.Macro):
-            names.add(node.name)
-        else:
-            names |= {n if isinstance(n, str) else n[-1] for n in node.names}
-    return names
 
 
 def schema_tree(annotation: Any) -> Tree:

@@ -162,7 +162,7 @@ def test_links_that_work_are_not_reported(project_copy):
 
 
 def test_uses_mark_tests_as_mentions_and_output_as_whole():
-    uses, _ = uses_in(
+    uses = uses_in(
         "{% if learning_journal %}{{ learning_journal.name }}{% endif %}\n"
         "{% for c in social_media.official_channels %}{{ c.url }}{% endfor %}\n"
         "{% set d = policies[policy_id] %}{{ d.written }} {{ dsls | plural('x') }}"
