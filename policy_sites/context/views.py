@@ -7,12 +7,23 @@ appear only for settings that list them under ``policies``.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-__all__ = ["PARENTS", "STAFF", "VIEWS", "View", "page_audience", "policy_ids", "switch_href"]
+__all__ = [
+    "PARENTS",
+    "STAFF",
+    "VIEWS",
+    "View",
+    "page_audience",
+    "page_in_view",
+    "policy_ids",
+    "policy_of",
+    "switch_href",
+]
 
 POLICIES_DIR = "policies"
 
@@ -67,12 +78,18 @@ def policy_ids(docs_dir: Path) -> list[str]:
     return sorted(p.stem for p in (docs_dir / POLICIES_DIR).glob("*.md"))
 
 
-def page_in_view(src_uri: str, audience: str | None, view: View, policies: set[str]) -> bool:
+def policy_of(src_uri: str) -> str | None:
+    """The policy id of a page in docs/policies/ ('policies/<id>.md'), None for any other."""
+    folder, _, name = src_uri.rpartition("/")
+    return name.removesuffix(".md") if folder == POLICIES_DIR else None
+
+
+def page_in_view(src_uri: str, audience: str | None, view: View, policies: Container[str]) -> bool:
     """Whether a page (by its path under docs/) belongs in a view of a setting's site."""
     if audience == "staff" and not view.is_staff:
         return False
-    folder, _, name = src_uri.rpartition("/")
-    return not (folder == POLICIES_DIR and name.removesuffix(".md") not in policies)
+    policy = policy_of(src_uri)
+    return policy is None or policy in policies
 
 
 def switch_href(page_url: str, view: View, exists_in_other: bool) -> str:

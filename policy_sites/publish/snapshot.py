@@ -129,7 +129,7 @@ def publish(
         )
     existing = read_versions(project.settings_dir, slug)  # refuses tampered versions
     folder = versions_dir(project.settings_dir, slug) / label
-    if folder.exists() or any(v.label == label for v in existing):
+    if folder.exists():
         raise VersionError(
             [
                 Problem(

@@ -33,15 +33,15 @@ RESERVED_NAMES = frozenset({"assets"})
 """Slugs a setting may not take: its folder would be the shared assets' folder."""
 
 
-def _is_theme_file(file: Any, theme_dirs: Iterable[str]) -> bool:
+def _is_theme_file(file: Any, theme_dirs: set[str]) -> bool:
     if file.is_documentation_page() or not file.src_dir:  # generated files have no src_dir
         return False
-    return os.path.normpath(file.src_dir) in {os.path.normpath(d) for d in theme_dirs}
+    return os.path.normpath(file.src_dir) in theme_dirs
 
 
 def detach(files: Any, config: Any) -> set[str]:
     """Take the theme's static files out of one site's ``files``; return their URIs."""
-    theme_dirs = list(config.theme.dirs)
+    theme_dirs = {os.path.normpath(d) for d in config.theme.dirs}
     taken = {file for file in files if _is_theme_file(file, theme_dirs)}
     for file in taken:
         files.remove(file)

@@ -24,6 +24,7 @@ from policy_sites.context.views import (
     page_audience,
     page_in_view,
     policy_ids,
+    policy_of,
     switch_href,
 )
 from policy_sites.publish.history import PolicyHistory, current_page, draft_page, generated_pages
@@ -74,15 +75,19 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             today = self._today = review_day(self.config.today)
         except ValueError as error:
             raise PluginError(str(error)) from None
-        try:
-            versions = read_versions(root / self.config.settings_dir, slug)
-        except VersionError as error:
-            raise PluginError(f"published versions do not match their hashes:\n{error}") from None
-        self._histories = {
-            pid: PolicyHistory(pid, self.view.id, tuple(found))
-            for pid in self.setting.policies
-            if (found := policy_history(versions, pid))
-        }
+        self._histories = {}
+        if self.capture is None:  # publishing captures working copies; it shows no history
+            try:
+                versions = read_versions(root / self.config.settings_dir, slug)
+            except VersionError as error:
+                raise PluginError(
+                    f"published versions do not match their hashes:\n{error}"
+                ) from None
+            self._histories = {
+                pid: PolicyHistory(pid, self.view.id, tuple(found))
+                for pid in self.setting.policies
+                if (found := policy_history(versions, pid))
+            }
         context = build_context(self.setting, self.view, today)
         for pid, (ratified, next_review) in (self.publishing or {}).items():
             context["policies"][pid].update(
@@ -104,7 +109,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         return config
 
     def _shows(self, src_uri: str, view: View) -> bool:
-        return page_in_view(src_uri, self._audiences.get(src_uri), view, set(self.setting.policies))
+        return page_in_view(src_uri, self._audiences.get(src_uri), view, self.setting.policies)
 
     def _pruned_nav(self, nav: Any) -> Any:
         """The nav from mkdocs.yml without the pages this view or setting leaves out."""
@@ -124,8 +129,8 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
     def _with_histories(self, nav: Any) -> Any:
         """The nav with a "Versions and changes" section of the History pages, placed
         after the section that lists the policies, so a reviewer finds them in the menu."""
-        if not nav or not self._histories or self.capture is not None:
-            return nav  # publishing builds no history pages
+        if not nav or not self._histories:
+            return nav
         section = {
             "Versions and changes": [
                 f"policies/{pid}/history.md"
@@ -137,16 +142,16 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         def lists_a_policy(item: Any) -> bool:
             value = _nav_value(item)
             return isinstance(value, list) and any(
-                self._is_policy_page(_nav_value(child)) for child in value
+                self._policy_of(_nav_value(child)) for child in value
             )
 
         place = next((i + 1 for i, item in enumerate(nav) if lists_a_policy(item)), len(nav))
         return [*nav[:place], section, *nav[place:]]
 
-    def _is_policy_page(self, src_uri: Any) -> bool:
-        """Whether ``src_uri`` is one of this setting's policies ('policies/<id>.md')."""
-        folder, _, name = str(src_uri).rpartition("/")
-        return folder == "policies" and name.removesuffix(".md") in self.setting.policies
+    def _policy_of(self, src_uri: Any) -> str | None:
+        """The id of one of this setting's policies from its source's path, else None."""
+        policy = policy_of(str(src_uri))
+        return policy if policy in self.setting.policies else None
 
     def on_files(self, files: Files, config: Any) -> Files:
         for file in list(files.documentation_pages()):
@@ -154,18 +159,11 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
                 files.remove(file)
         self._generated = {}
         self._working_leaks: list[str] = []
-        if self.capture is None:
-            for history in self._histories.values():
-                for uri, markdown in generated_pages(history).items():
-                    self._generated[uri] = markdown
-                    files.append(File.generated(config, uri, content=markdown))
+        for history in self._histories.values():
+            for uri, markdown in generated_pages(history).items():
+                self._generated[uri] = markdown
+                files.append(File.generated(config, uri, content=markdown))
         return files
-
-    def _policy_of(self, page: Any) -> str | None:
-        uri = page.file.src_uri
-        return (
-            uri.removeprefix("policies/").removesuffix(".md") if self._is_policy_page(uri) else None
-        )
 
     @event_priority(100)
     def _before_macros(self, markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -179,7 +177,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         """A policy page after mkdocs-macros rendered its working copy (so source errors
         still fail the build): publishing keeps that Markdown; the site shows the latest
         published version in its place, or else the working copy marked draft."""
-        policy = self._policy_of(page)
+        policy = self._policy_of(page.file.src_uri)
         if policy is None or page.meta.get("render_macros") is False:
             return markdown
         if self.capture is not None:
