@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import yaml
+from policy_sites.settings.loader import DEFAULTS_FILE, read_mapping
 
 __all__ = ["broken_link", "page_links", "site_root_path"]
 
@@ -64,8 +64,7 @@ def page_links(page: Path) -> list[str]:
 
 def site_root_path(project_root: Path) -> str:
     """The host path of the published root ('/' for https://policies.example.org/)."""
-    defaults = project_root / "settings" / "_federation.yml"
-    url = (yaml.safe_load(defaults.read_text(encoding="utf-8")) or {}).get("site_root_url")
+    url = (read_mapping(project_root / "settings" / DEFAULTS_FILE) or {}).get("site_root_url")
     return urlsplit(url or "/").path or "/"
 
 

@@ -23,7 +23,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from mkdocs.config import load_config
 
 from policy_sites.build.inputs import Inputs
@@ -36,7 +35,7 @@ from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import temporary_environment
 from policy_sites.render.reuse import Reuse, default_cache_folder
 from policy_sites.render.shared_assets import RESERVED_NAMES, write_shared_assets
-from policy_sites.settings.loader import DEFAULTS_FILE, setting_slugs
+from policy_sites.settings.loader import DEFAULTS_FILE, read_mapping, setting_slugs
 
 __all__ = [
     "BuildOptions",
@@ -201,11 +200,7 @@ def _update_shared_assets(project: Project, out_root: Path, state: BuildState, d
 
 def federation_title(project: Project) -> str:
     """The portal's title: '<federation> policies', from the federation defaults."""
-    try:
-        data = yaml.safe_load((project.settings_dir / DEFAULTS_FILE).read_text(encoding="utf-8"))
-        name = data.get("federation") if isinstance(data, dict) else None
-    except (OSError, yaml.YAMLError):
-        name = None
+    name = (read_mapping(project.settings_dir / DEFAULTS_FILE) or {}).get("federation")
     return f"{name}: policies" if name else "Policies"
 
 

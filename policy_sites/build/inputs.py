@@ -15,12 +15,10 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-import yaml
-
 from policy_sites.context.variables import TODAY_VARIABLE
-from policy_sites.context.views import POLICIES_DIR
+from policy_sites.context.views import POLICIES_DIR, policy_ids
 from policy_sites.project import Project
-from policy_sites.settings.loader import DEFAULTS_FILE, SafeLoader
+from policy_sites.settings.loader import DEFAULTS_FILE, read_mapping
 
 __all__ = ["RENDERING_PACKAGES", "Inputs", "builder_digest", "tree_digest"]
 
@@ -80,7 +78,9 @@ class Inputs:
     def __init__(self, project: Project, extra: str = "") -> None:
         self.project = project
         policies_dir = project.docs_dir / POLICIES_DIR
-        self.policies = {p.stem: tree_digest(p) for p in sorted(policies_dir.glob("*.md"))}
+        self.policies = {
+            pid: tree_digest(policies_dir / f"{pid}.md") for pid in policy_ids(project.docs_dir)
+        }
         policy_files = frozenset(f"{POLICIES_DIR}/{pid}.md" for pid in self.policies)
         parts = {
             "builder": builder_digest(),
@@ -107,11 +107,8 @@ class Inputs:
     @staticmethod
     def _policies_named(path: Path) -> set[str] | None:
         """The policy ids a settings file lists, or None if that cannot be told."""
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
-        except (OSError, yaml.YAMLError):
-            return None
-        if not isinstance(data, dict):
+        data = read_mapping(path)
+        if data is None:
             return None
         policies = data.get("policies") or {}
         return {str(key) for key in policies} if isinstance(policies, dict) else None

@@ -8,22 +8,12 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+
+from policy_sites.context.variables import strings_in
 
 __all__ = ["find_leaks", "staff_only_texts_in"]
 
 _TEXT_SUFFIXES = {".html", ".json", ".xml", ".txt", ".js", ".md"}
-
-
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 def _normalise(text: str) -> str:
@@ -34,7 +24,7 @@ def _readable_text(path: Path) -> str:
     raw = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".json":
         with contextlib.suppress(json.JSONDecodeError):
-            raw = "\n".join(_strings(json.loads(raw)))
+            raw = "\n".join(strings_in(json.loads(raw)))
     return _normalise(raw)
 
 

@@ -10,12 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from policy_sites.context.views import View
 from policy_sites.settings.schema import PolicyDate, Setting
 
-__all__ = ["build_context", "escape", "review_day", "staff_only_values"]
+__all__ = [
+    "TODAY_VARIABLE",
+    "build_context",
+    "escape",
+    "review_day",
+    "staff_only_values",
+    "strings_in",
+]
 
 
 def escape(text: str) -> str:
@@ -83,19 +91,18 @@ def build_context(setting: Setting, view: View, today: dt.date) -> dict[str, Any
     return context
 
 
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string in nested dicts and lists (data loaded from YAML or JSON), in order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
+
+
 def staff_only_values(setting: Setting) -> list[str]:
     """Every text under ``staff_only``, as the parents' tree must never contain it."""
-    found: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, str):
-            found.append(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(setting.staff_only.model_dump(mode="json"))
-    return found
+    return list(strings_in(setting.staff_only.model_dump(mode="json")))

@@ -27,6 +27,7 @@ __all__ = [
     "SettingsError",
     "field_lines",
     "load_setting",
+    "read_mapping",
     "setting_slugs",
 ]
 
@@ -287,6 +288,16 @@ def _locate(doc: _Document, loc: FieldPath, fallback: Path) -> tuple[Path, int]:
 def field_lines(path: Path) -> dict[FieldPath, int]:
     """The line on which each field path is written in one settings file (no validation)."""
     return {at: line for at, (_, line) in _read_yaml(path).lines.items()}
+
+
+def read_mapping(path: Path) -> dict | None:
+    """A settings file's plain data, for a quick look at a key without validating it;
+    None if it cannot be read or is not a mapping (loading it properly says why)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def setting_slugs(settings_dir: Path) -> list[str]:
