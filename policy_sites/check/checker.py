@@ -12,13 +12,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policy_sites.build.site import build_setting
+from policy_sites.build.site import build_settings
 from policy_sites.check.drift import find_drift
 from policy_sites.check.findings import ERROR, WARNING, Finding, shown
 from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
-from policy_sites.publish.versions import VersionError, read_versions
-from policy_sites.settings.loader import SettingsError, load_setting, setting_slugs
+from policy_sites.publish.versions import Version, VersionError, read_versions
+from policy_sites.settings.loader import Problem, SettingsError, load_setting, setting_slugs
 from policy_sites.settings.schema import Setting
 
 __all__ = ["CheckReport", "run_check"]
@@ -67,16 +67,18 @@ _FIXES = {
 }
 
 
-def _settings_finding(project: Project, problem: object, message: str) -> Finding:
-    file = getattr(problem, "file", project.settings_dir)
-    line = getattr(problem, "line", None) or 1
+def _settings_finding(project: Project, problem: Problem, message: str) -> Finding:
     fix = next((f for key, f in _FIXES.items() if key in message), "change the value as described")
-    return Finding(shown(project, Path(file)), line, ERROR, message, fix)
+    return Finding(shown(project, problem.file), problem.line or 1, ERROR, message, fix)
 
 
-def _load(project: Project, slug: str, known: list[str]) -> tuple[Setting | None, list[Finding]]:
+def _load(
+    project: Project, slug: str, known: list[str]
+) -> tuple[Setting | None, list[Version], list[Finding]]:
+    """A setting and its published versions, or the findings that say what is wrong."""
     findings = []
     setting = None
+    versions: list[Version] = []
     try:
         setting = load_setting(project.settings_dir, slug, known)
     except SettingsError as error:
@@ -84,7 +86,7 @@ def _load(project: Project, slug: str, known: list[str]) -> tuple[Setting | None
             text = f"{p.field}: {p.message}" if p.field else p.message
             findings.append(_settings_finding(project, p, text))
     try:
-        read_versions(project.settings_dir, slug)
+        versions = read_versions(project.settings_dir, slug)
     except VersionError as error:
         for p in error.problems:
             file = p.file if p.file.is_absolute() else project.root / p.file
@@ -99,7 +101,7 @@ def _load(project: Project, slug: str, known: list[str]) -> tuple[Setting | None
                     "(git checkout -- settings/) and publish a new version instead",
                 )
             )
-    return (None if findings else setting), findings
+    return (None if findings else setting), versions, findings
 
 
 _RENDER_WHERE = re.compile(r"(docs/[^,:\s]+), line (\d+): (.*)")
@@ -142,18 +144,18 @@ def run_check(project: Project, today: dt.date, render: bool = True) -> CheckRep
     slugs = setting_slugs(project.settings_dir)
     report = CheckReport(len(slugs), len(known), rendered=False)
     valid: dict[str, Setting] = {}
+    published: dict[str, list[Version]] = {}
     for slug in slugs:
-        setting, findings = _load(project, slug, known)
+        setting, versions, findings = _load(project, slug, known)
         report.findings += findings
         if setting is not None:
-            valid[slug] = setting
-    report.findings += find_drift(project, valid, today)
+            valid[slug], published[slug] = setting, versions
+    report.findings += find_drift(project, valid, today, published)
     if render:
         with tempfile.TemporaryDirectory(prefix="policy-sites-check-") as scratch:
-            for slug in valid:
-                result = build_setting(project, slug, Path(scratch))
+            for result in build_settings(project, valid, Path(scratch)):
                 if not result.ok:
-                    report.findings += _render_findings(project, slug, str(result.error))
+                    report.findings += _render_findings(project, result.slug, str(result.error))
         report.rendered = True
     report.findings.sort(key=lambda f: (f.severity != ERROR, f.file, f.line, f.message))
     return report

@@ -36,7 +36,7 @@ from policy_sites.check.source_usage import (
 from policy_sites.context.variables import build_context
 from policy_sites.context.views import STAFF, front_matter
 from policy_sites.project import Project
-from policy_sites.publish.versions import policy_history, read_versions
+from policy_sites.publish.versions import Version, policy_history, read_versions
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
 from policy_sites.settings.schema import Guidance, Setting
 
@@ -257,7 +257,10 @@ def _where(project: Project, slug: str, field: tuple[str | int, ...]) -> tuple[s
 
 
 def overdue_reviews(
-    project: Project, settings: Mapping[str, Setting], today: dt.date
+    project: Project,
+    settings: Mapping[str, Setting],
+    versions: Mapping[str, list[Version]],
+    today: dt.date,
 ) -> list[Finding]:
     """A policy whose next review date has passed (a warning).
 
@@ -266,9 +269,8 @@ def overdue_reviews(
     """
     findings = []
     for slug, setting in settings.items():
-        versions = read_versions(project.settings_dir, slug)
         for pid, dates in setting.policies.items():
-            history = policy_history(versions, pid)
+            history = policy_history(versions[slug], pid)
             due = history[-1].next_review if history else dates.next_review
             if not due or not due.passed(today):
                 continue
@@ -310,13 +312,14 @@ def _matches(cited: Mapping[str, str], current: Guidance) -> bool:
     )
 
 
-def guidance_drift(project: Project, settings: Mapping[str, Setting]) -> list[Finding]:
+def guidance_drift(
+    project: Project, settings: Mapping[str, Setting], versions: Mapping[str, list[Version]]
+) -> list[Finding]:
     """The newest published version of a policy citing an older guidance edition."""
     findings = []
     for slug, setting in settings.items():
-        versions = read_versions(project.settings_dir, slug)
         for pid in sorted(setting.policies):
-            history = policy_history(versions, pid)
+            history = policy_history(versions[slug], pid)
             if not history:
                 continue
             newest = history[-1]
@@ -355,14 +358,24 @@ def _line_of(path: Path, fragment: str) -> int:
 # --- all together ----------------------------------------------------------------------------
 
 
-def find_drift(project: Project, settings: Mapping[str, Setting], today: dt.date) -> list[Finding]:
-    """Every drift finding for these (valid) settings, sorted by file and line."""
+def find_drift(
+    project: Project,
+    settings: Mapping[str, Setting],
+    today: dt.date,
+    versions: Mapping[str, list[Version]] | None = None,
+) -> list[Finding]:
+    """Every drift finding for these (valid) settings, sorted by file and line.
+
+    ``versions``: each setting's published versions, if the caller has read them already.
+    """
+    if versions is None:
+        versions = {slug: read_versions(project.settings_dir, slug) for slug in settings}
     return sorted(
         {
             *literal_names(project, settings),
             *variable_drift(project, settings, today),
-            *guidance_drift(project, settings),
-            *overdue_reviews(project, settings, today),
+            *guidance_drift(project, settings, versions),
+            *overdue_reviews(project, settings, versions, today),
             *link_drift(project),
         },
         key=lambda f: (f.file, f.line, f.severity, f.message),
