@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from policy_sites.context.views import POLICIES_DIR, STAFF, front_matter, policy_ids
+from policy_sites.context.views import POLICIES_DIR, STAFF, parse_front_matter, policy_ids
 from policy_sites.project import Project
 from policy_sites.publish.versions import read_versions
 from policy_sites.settings.loader import load_setting
@@ -42,10 +42,10 @@ PORTAL_FILE = "index.html"
 def _title(docs_dir: Path, pid: str) -> str:
     path = docs_dir / POLICIES_DIR / f"{pid}.md"
     try:
-        title = front_matter(path).get("title")
-        if title:
+        text = path.read_text(encoding="utf-8")
+        if title := parse_front_matter(text).get("title"):
             return str(title)
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in text.splitlines():
             if line.startswith("# "):
                 return line[2:].strip()
     except (OSError, ValueError):

@@ -27,14 +27,13 @@ from policy_sites.check.source_usage import (
     Use,
     lookup,
     merge_trees,
-    read_source,
     schema_tree,
     source_files,
     uses_in,
     value_tree,
 )
 from policy_sites.context.variables import build_context
-from policy_sites.context.views import STAFF, front_matter
+from policy_sites.context.views import STAFF, parse_front_matter, split_front_matter
 from policy_sites.project import Project
 from policy_sites.publish.versions import Version, policy_history, read_versions
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
@@ -158,11 +157,12 @@ def variable_drift(
     """Variables used in sources but defined nowhere, and settings no source uses."""
     tree = defined_tree(settings.values(), today)
     assert tree is not None
-    meta_names = {key for path in source_files(project.docs_dir) for key in front_matter(path)}
+    texts = {path: path.read_text(encoding="utf-8") for path in source_files(project.docs_dir)}
+    meta_names = {key for text in texts.values() for key in parse_front_matter(text)}
     findings: list[Finding] = []
     uses: list[Use] = []
-    for path in source_files(project.docs_dir):
-        source, first = read_source(path)
+    for path, text in texts.items():
+        _, source, first = split_front_matter(text)
         try:
             found = uses_in(source, first)
         except jinja2.TemplateSyntaxError as error:

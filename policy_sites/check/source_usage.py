@@ -28,7 +28,6 @@ __all__ = [
     "Use",
     "lookup",
     "merge_trees",
-    "read_source",
     "schema_tree",
     "source_files",
     "uses_in",
@@ -215,14 +214,3 @@ def lookup(tree: Tree, path: tuple[str, ...]) -> int | None:
 def source_files(docs_dir: Path) -> list[Path]:
     """Every Markdown source under docs/, partials included."""
     return sorted(docs_dir.rglob("*.md"))
-
-
-def read_source(path: Path) -> tuple[str, int]:
-    """A Markdown source without its front matter, and the file line its text starts on."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    if lines and lines[0].rstrip("\n") == "---":
-        for number, line in enumerate(lines[1:], 2):
-            if line.rstrip("\n") == "---":
-                return "".join(lines[number:]), number + 1
-    return text, 1

@@ -20,8 +20,10 @@ __all__ = [
     "View",
     "page_audience",
     "page_in_view",
+    "parse_front_matter",
     "policy_ids",
     "policy_of",
+    "split_front_matter",
     "switch_href",
 ]
 
@@ -53,16 +55,26 @@ STAFF = View("staff", "Staff", "staff view", "staff/")
 VIEWS = {view.id: view for view in (PARENTS, STAFF)}
 
 
-def front_matter(path: Path) -> dict:
-    """The YAML front matter of a Markdown source, or {} if it has none."""
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---\n"):
-        return {}
-    end = text.find("\n---", 4)
-    if end == -1:
-        return {}
-    meta = yaml.safe_load(text[4:end])
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """A Markdown source's YAML front matter ('' if none), its body, and the line of the
+    file the body starts on. The front matter lies between two lines of just ``---``."""
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].rstrip("\n") == "---":
+        for number, line in enumerate(lines[1:], 2):
+            if line.rstrip("\n") == "---":
+                return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
+    return "", text, 1
+
+
+def parse_front_matter(text: str) -> dict:
+    """The YAML front matter of a Markdown source's text, or {} if it has none."""
+    meta = yaml.safe_load(split_front_matter(text)[0])
     return meta if isinstance(meta, dict) else {}
+
+
+def front_matter(path: Path) -> dict:
+    """The YAML front matter of a Markdown source file, or {} if it has none."""
+    return parse_front_matter(path.read_text(encoding="utf-8"))
 
 
 def page_audience(path: Path) -> str | None:

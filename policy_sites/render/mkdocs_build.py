@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from policy_sites.context.views import View
+from policy_sites.context.views import View, split_front_matter
 from policy_sites.project import Project
 from policy_sites.render.reuse import Reuse
 from policy_sites.render.shared_assets import SharedAssets
@@ -142,9 +142,6 @@ def _summarise(message: str, docs_dir: Path) -> str:
 def _front_matter_lines(path: Path) -> int:
     """How many lines the YAML front matter takes, as mkdocs-macros counts lines without it."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return split_front_matter(path.read_text(encoding="utf-8"))[2] - 1
     except OSError:
         return 0
-    if not lines or lines[0] != "---":
-        return 0
-    return next((n + 1 for n, line in enumerate(lines[1:], 1) if line == "---"), 0)
