@@ -22,16 +22,20 @@ _INCLUDE = re.compile(r"""{%-?\s*(?:include|import|from)\s+["']([^"']+)["']""")
 def link_drift(project: Project) -> list[Finding]:
     """Links in sources, and nav entries in mkdocs.yml, to pages that do not exist."""
     docs = project.docs_dir
-    pages = {p.relative_to(docs).as_posix() for p in source_files(project.docs_dir)}
+    texts = {
+        p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8")
+        for p in source_files(project.docs_dir)
+    }
+    pages = set(texts)
     partials = {p for p in pages if p.startswith("_")}
     includers: dict[str, list[str]] = {}
-    for page in pages:
-        for name in _INCLUDE.findall((docs / page).read_text(encoding="utf-8")):
+    for page, text in texts.items():
+        for name in _INCLUDE.findall(text):
             includers.setdefault(name, []).append(page)
     findings = []
     for page in sorted(pages):
         bases = [page] if page not in partials else _including_pages(page, includers, partials)
-        text = (docs / page).read_text(encoding="utf-8")
+        text = texts[page]
         for number, line in enumerate(text.splitlines(), 1):
             for match in _LINK.finditer(line):
                 target = match.group(1) or match.group(2)
