@@ -36,5 +36,16 @@ class Project:
         return self.root / "settings"
 
     @property
+    def source_paths(self) -> list[Path]:
+        """What a site is made from: config, shared sources, settings, overrides, macros."""
+        return [
+            self.config_file,
+            self.docs_dir,
+            self.settings_dir,
+            self.root / "overrides",
+            self.root / "macros",
+        ]
+
+    @property
     def default_out(self) -> Path:
         return self.root / "site"

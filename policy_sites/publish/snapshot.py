@@ -68,8 +68,9 @@ def render_policies(
     return captured
 
 
-def _source_commit(root: Path) -> tuple[str | None, bool]:
+def _source_commit(project: Project) -> tuple[str | None, bool]:
     """The commit the sources were published from, and whether they had uncommitted changes."""
+    root = project.root
 
     def git(*args: str) -> str | None:
         try:
@@ -83,7 +84,7 @@ def _source_commit(root: Path) -> tuple[str | None, bool]:
     commit = git("rev-parse", "HEAD")
     if not commit:
         return None, False
-    parts = ["mkdocs.yml", "docs", "settings", "macros", "overrides"]
+    parts = [path.relative_to(root).as_posix() for path in project.source_paths]
     # Published versions are outputs, not sources: a new one is not a dirty source.
     status = git(
         "status", "--porcelain", "--untracked-files=all", "--", *parts,
@@ -152,7 +153,7 @@ def publish(
     dates = {policy: (ratified_on, review_by) for policy in chosen}
     rendered = {view: render_policies(project, slug, view, dates) for view in VIEW_IDS}
     texts = {policy: {view: rendered[view][policy] for view in VIEW_IDS} for policy in chosen}
-    commit, dirty = _source_commit(project.root)
+    commit, dirty = _source_commit(project)
     details = {
         "label": label,
         "ratified": ratified_on.iso(),

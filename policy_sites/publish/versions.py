@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from policy_sites.context.views import VIEWS
 from policy_sites.settings.loader import Problem
 from policy_sites.settings.schema import PolicyDate
 
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 META_FILE = "version.yml"
-VIEW_IDS = ("parents", "staff")
+VIEW_IDS = tuple(VIEWS)  # ("parents", "staff")
 LABEL_PATTERN = re.compile(r"^[0-9][0-9A-Za-z.-]{0,39}$")
 """A version label starts with a digit, e.g. ``2022-23`` or ``2023-01-concern``."""
 

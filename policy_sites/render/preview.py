@@ -33,14 +33,7 @@ HOST = "127.0.0.1"
 
 def watched_paths(project: Project) -> list[Path]:
     """Everything a preview rebuilds on: sources, config, settings, overrides and macros."""
-    candidates = [
-        project.docs_dir,
-        project.config_file,
-        project.settings_dir,
-        project.root / "overrides",
-        project.root / "macros",
-    ]
-    return [path for path in candidates if path.exists()]
+    return [path for path in project.source_paths if path.exists()]
 
 
 def error_page(reason: str) -> bytes:

@@ -397,7 +397,7 @@ class Setting(_Model):
                     f"DSL {dsl.name!r} is for provision {dsl.provision!r}, which is not "
                     f"one of: {', '.join(sorted(names))}",
                 )
-        if any(p.school_age for p in self.provisions) and self.children_devices is None:
+        if self.has_school_age and self.children_devices is None:
             raise FieldProblem(
                 ("children_devices",),
                 "a provision has school_age: true, so 'children_devices' is needed "
