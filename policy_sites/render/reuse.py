@@ -10,7 +10,6 @@ optionally also on disk, so the next run starts warm) and the theme's file listi
 from __future__ import annotations
 
 import contextlib
-import copy
 import hashlib
 import os
 from collections import OrderedDict
@@ -70,21 +69,19 @@ def default_cache_folder() -> Path:
 
 
 class _ThemeYaml:
-    """PyYAML as mkdocs.theme uses it, remembering each theme's parsed mkdocs_theme.yml."""
+    """PyYAML as mkdocs.theme uses it: each theme's mkdocs_theme.yml composed once per run."""
 
-    def __init__(self, yaml: Any, parsed: dict[tuple[str, bytes], Any]) -> None:
+    def __init__(self, yaml: Any, composed: _ComposedYaml) -> None:
         self._yaml = yaml
-        self._parsed = parsed
+        self._composed = composed
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._yaml, name)
 
     def load(self, stream: Any, Loader: Any) -> Any:
         text = stream.read()
-        key = (getattr(stream, "name", ""), text)
-        if key not in self._parsed:
-            self._parsed[key] = self._yaml.load(text, Loader)
-        return copy.deepcopy(self._parsed[key])
+        text = text.decode("utf-8") if isinstance(text, bytes) else text
+        return self._composed.construct(text, Loader)
 
 
 class _ComposedYaml:
@@ -162,7 +159,6 @@ class Reuse:
         self._compiled: dict[tuple[Any, ...], Any] = {}
         self._git: dict[str, Any] = {}
         self._plugins: Any = None
-        self._theme_configs: dict[tuple[str, bytes], Any] = {}
         self._yaml = _ComposedYaml()
 
     @contextlib.contextmanager
@@ -195,7 +191,7 @@ class Reuse:
         context.get_git_info = git_info
         plugins.get_plugins = installed_plugins
         utils.get_themes.cache_clear = lambda: None  # Theme clears it on every load
-        theme.yaml = _ThemeYaml(saved_yaml[0], self._theme_configs)
+        theme.yaml = _ThemeYaml(saved_yaml[0], self._yaml)
         defaults.yaml_load = self._yaml.mkdocs_yaml_load(saved_yaml[1])
         yaml.safe_load = self._yaml.safe_load(saved_yaml[2])
         try:
