@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from policy_sites.settings.loader import DEFAULTS_FILE
+
 __all__ = ["PROJECT_PARTS", "copy_project", "write_synthetic_settings"]
 
 PROJECT_PARTS = ("mkdocs.yml", "docs", "macros", "overrides")
@@ -94,7 +96,7 @@ def copy_project(source: Path, target: Path) -> None:
         else:
             shutil.copy2(source / part, target / part)
     (target / "settings").mkdir(exist_ok=True)
-    shutil.copy2(source / "settings" / "_federation.yml", target / "settings" / "_federation.yml")
+    shutil.copy2(source / "settings" / DEFAULTS_FILE, target / "settings" / DEFAULTS_FILE)
 
 
 def _person(i: int, k: int) -> str:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.synthetic import copy_project as shared_parts
 from policy_sites.build.federation import BuildOptions, build_federation
 from policy_sites.build.site import build_settings
 from policy_sites.project import Project
-from tests.helpers import PROJECT_PARTS, REPO
+from tests.helpers import REPO
 
 EXAMPLES = ("halstead", "poppys")
 
@@ -38,13 +39,8 @@ def published_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def copy_project(target: Path) -> Project:
     """A copy of this project's sources, settings, macros and overrides, safe to edit."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
+    shared_parts(REPO, target)
+    shutil.copytree(REPO / "settings", target / "settings", dirs_exist_ok=True)
     return Project(target)
 
 

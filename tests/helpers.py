@@ -1,14 +1,18 @@
-"""Test helpers: read built pages as a person would see their text."""
+"""Test helpers: run the command line, and read built pages as a person would see their text."""
 
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+from policy_sites.project import Project
+
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "docs", "settings", "macros", "overrides")
 
 
 class _Text(HTMLParser):
@@ -44,11 +48,6 @@ def article_text(page: Path) -> str:
     return visible_text(markup[start : markup.index("</article>", start)])
 
 
-def page_text(page: Path) -> str:
-    """All visible text of a built page, header and navigation included."""
-    return visible_text(page.read_text(encoding="utf-8"))
-
-
 def tree_text(tree: Path) -> dict[str, str]:
     """Every text file of a built tree (HTML, JSON, XML), entities decoded."""
     return {
@@ -56,3 +55,14 @@ def tree_text(tree: Path) -> dict[str, str]:
         for path in sorted(tree.rglob("*"))
         if path.is_file() and path.suffix in {".html", ".json", ".xml", ".txt"}
     }
+
+
+def run_cli(project: Project, *args: str, **environment: str) -> subprocess.CompletedProcess:
+    """``python -m policy_sites ARGS --project ROOT`` in a subprocess, with extra variables."""
+    return subprocess.run(
+        [sys.executable, "-m", "policy_sites", *args, "--project", str(project.root)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **environment},
+        check=False,
+    )

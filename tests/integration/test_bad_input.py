@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from policy_sites.build.site import build_setting
-from policy_sites.project import Project
-
-
-def run_cli(project: Project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "policy_sites", *args, "--project", str(project.root)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
+from tests.helpers import run_cli
 
 
 def snapshot(tree: Path) -> dict[str, bytes]:

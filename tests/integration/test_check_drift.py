@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 from policy_sites.project import Project
+from tests import helpers
 
 
 def run_cli(project: Project, *args: str, today: str = "2023-01-01") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "policy_sites", *args, "--project", str(project.root)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "POLICY_SITES_TODAY": today},
-        check=False,
-    )
+    """The command line, judging review dates against ``today``."""
+    return helpers.run_cli(project, *args, POLICY_SITES_TODAY=today)
 
 
 def edition_line(meta, edition: str) -> int:

@@ -23,6 +23,7 @@ from policy_sites.build.federation import (
 from policy_sites.build.state import STATE_FILE
 from policy_sites.cli.main import cli
 from policy_sites.project import Project
+from policy_sites.settings.loader import setting_slugs
 from tests.conftest import copy_project
 from tests.helpers import REPO
 from tests.links import broken_link, page_links, site_root_path
@@ -38,7 +39,7 @@ def make_federation(root: Path) -> Project:
 
 
 def slugs_of(project: Project) -> set[str]:
-    return {p.stem for p in project.settings_dir.glob("*.yml") if not p.name.startswith("_")}
+    return set(setting_slugs(project.settings_dir))
 
 
 def build(project: Project, out: Path, **options: object) -> FederationReport:
