@@ -6,15 +6,17 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from policy_sites.context.views import STAFF
+from policy_sites.context.views import VIEWS as ALL_VIEWS
 from tests.conftest import EXAMPLES
 
-VIEWS = ("parents", "staff")
+VIEWS = tuple(ALL_VIEWS)  # ("parents", "staff")
 SETTING_VIEWS = [(slug, view) for slug in EXAMPLES for view in VIEWS]
 
 
 def view_root(slug: str, view: str) -> str:
     """The site path of a view's folder ('poppys/' or 'poppys/staff/')."""
-    return f"{slug}/staff/" if view == "staff" else f"{slug}/"
+    return f"{slug}/{ALL_VIEWS[view].subpath}"
 
 
 def view_pages(root: Path, slug: str, view: str) -> list[str]:
@@ -24,7 +26,7 @@ def view_pages(root: Path, slug: str, view: str) -> list[str]:
     pages = []
     for path in sorted(base.rglob("*.html")):
         inside = path.relative_to(base).parts
-        if view == "parents" and inside[0] == "staff":
+        if view == "parents" and inside[0] == STAFF.subpath.rstrip("/"):  # the staff view
             continue
         pages.append(path.relative_to(root).as_posix())
     return pages
