@@ -20,7 +20,7 @@ from policy_sites.settings.new_setting import (
     DSLDetails,
     NewSettingDetails,
     ProvisionDetails,
-    check_slug,
+    new_setting_file,
     write_new_setting,
 )
 from policy_sites.settings.schema import PolicyDate
@@ -199,14 +199,13 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     (lower-case letters, digits and hyphens, e.g. little-acorns). An existing file is
     never overwritten.
     """
-    try:
-        check_slug(slug)
+    proj = find_project(project)
+    try:  # before any question: a bad or taken name fails at once
+        target = new_setting_file(proj.settings_dir, slug)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="SLUG") from None
-    proj = find_project(project)
-    target = proj.settings_dir / f"{slug}.yml"
-    if target.exists():
-        raise click.ClickException(f"{target} already exists; edit it, or choose another name")
+    except FileExistsError as error:
+        raise click.ClickException(str(error)) from None
     o = options
     ask = _Asker(interactive=not no_input)
     if ask.interactive:

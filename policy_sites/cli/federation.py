@@ -21,6 +21,7 @@ from policy_sites.build.federation import (
 from policy_sites.build.portal import render_csv, render_json, rows, summarise
 from policy_sites.build.progress import BuildProgress, summary_lines
 from policy_sites.cli.options import find_project, project_option, today_option
+from policy_sites.project import Project
 from policy_sites.settings.loader import SettingsError, setting_slugs
 
 __all__ = ["FEDERATION_COMMANDS", "build", "portal", "status"]
@@ -33,9 +34,18 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
         raise click.BadParameter(str(error)) from None
 
 
+_out_option = click.option(
+    "--out", type=click.Path(file_okay=False), help="Output folder (default: site/)."
+)
+
+
+def _out_root(project: Project, out: str | None) -> Path:
+    return Path(out).resolve() if out else project.default_out
+
+
 @click.command()
 @click.argument("slugs", nargs=-1)
-@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: site/).")
+@_out_option
 @click.option(
     "--jobs",
     "-j",
@@ -81,7 +91,7 @@ def build(
     proj = find_project(project, needs_settings=True)
     if preview:
         os.environ["POLICY_SITES_PREVIEW"] = "true"
-    out_root = Path(out).resolve() if out else proj.default_out
+    out_root = _out_root(proj, out)
     options = BuildOptions(jobs=jobs, force=force, shard=shard)
     with BuildProgress() as progress:
         done = build_federation(
@@ -158,12 +168,12 @@ def _print_table(table: list, day: dt.date) -> None:
     type=click.Path(dir_okay=False, exists=True),
     help="A report written by `build --shard K/N --report FILE`; give one per shard.",
 )
-@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: site/).")
+@_out_option
 @project_option
 def portal(reports: tuple[str, ...], out: str | None, project: str | None) -> None:
     """Write the portal page listing every setting, from the shards' build reports."""
     proj = find_project(project, needs_settings=True)
-    out_root = Path(out).resolve() if out else proj.default_out
+    out_root = _out_root(proj, out)
     loaded = [json.loads(Path(path).read_text(encoding="utf-8")) for path in reports]
     click.echo(f"portal: {assemble_portal(proj, loaded, out_root)}")
 

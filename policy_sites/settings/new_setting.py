@@ -24,6 +24,7 @@ __all__ = [
     "NewSettingDetails",
     "ProvisionDetails",
     "check_slug",
+    "new_setting_file",
     "render_settings_file",
     "write_new_setting",
 ]
@@ -228,14 +229,20 @@ staff_only:
 """
 
 
-def write_new_setting(
-    settings_dir: Path, slug: str, details: NewSettingDetails, policies: list[str]
-) -> Path:
-    """Validate and write ``settings/<slug>.yml``; refuse to overwrite an existing file."""
+def new_setting_file(settings_dir: Path, slug: str) -> Path:
+    """Where a new setting's file goes; ValueError for a bad slug, FileExistsError if taken."""
     check_slug(slug)
     target = settings_dir / f"{slug}.yml"
     if target.exists():
         raise FileExistsError(f"{target} already exists; edit it, or choose another name")
+    return target
+
+
+def write_new_setting(
+    settings_dir: Path, slug: str, details: NewSettingDetails, policies: list[str]
+) -> Path:
+    """Validate and write ``settings/<slug>.yml``; refuse to overwrite an existing file."""
+    target = new_setting_file(settings_dir, slug)
     text = render_settings_file(details, policies)
     with tempfile.TemporaryDirectory(prefix="policy-sites-new-") as scratch:
         trial = Path(scratch)
