@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import copy_project as shared_parts
-from policy_sites.build.federation import BuildOptions, build_federation
-from policy_sites.build.site import build_settings
+from policy_sites.builder.federation import BuildOptions, build_federation
+from policy_sites.builder.site import build_settings
 from policy_sites.project import Project
 from tests.helpers import REPO
 

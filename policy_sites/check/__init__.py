@@ -1,1 +1,1 @@
-"""policy-sites check: invalid settings, edited versions, and drift in sources and settings."""
+"""Stage 7, check: invalid settings, edited versions, and drift in sources and settings."""

@@ -12,14 +12,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policy_sites.build.site import build_settings
+from policy_sites.builder.site import build_settings
 from policy_sites.check.drift import find_drift
 from policy_sites.check.findings import ERROR, WARNING, Finding, shown
 from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
-from policy_sites.publish.versions import Version, VersionError, read_versions
 from policy_sites.settings.loader import Problem, SettingsError, load_setting, setting_slugs
 from policy_sites.settings.schema import Setting
+from policy_sites.versions.store import Version, VersionError, read_versions
 
 __all__ = ["CheckReport", "run_check"]
 

@@ -35,9 +35,9 @@ from policy_sites.check.source_usage import (
 from policy_sites.context.variables import build_context
 from policy_sites.context.views import STAFF, parse_front_matter, split_front_matter
 from policy_sites.project import Project
-from policy_sites.publish.versions import Version, policy_history, read_versions
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
 from policy_sites.settings.schema import Guidance, Setting
+from policy_sites.versions.store import Version, policy_history, read_versions
 
 __all__ = [
     "CODE_READS",

@@ -1,1 +1,1 @@
-"""The ``policy-sites`` command line: one module a group of commands, ``main`` the entry point."""
+"""Stage 8, cli: the ``policy-sites`` command line; ``main`` is the entry point."""

@@ -12,14 +12,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from policy_sites.build.federation import (
+from policy_sites.builder.federation import (
     BuildOptions,
     assemble_portal,
     build_federation,
     parse_shard,
 )
-from policy_sites.build.portal import render_csv, render_json, rows, summarise
-from policy_sites.build.progress import BuildProgress, summary_lines
+from policy_sites.builder.portal import render_csv, render_json, rows, summarise
+from policy_sites.builder.progress import BuildProgress, summary_lines
 from policy_sites.cli.options import find_project, project_option, today_option
 from policy_sites.project import Project
 from policy_sites.settings.loader import SettingsError, setting_slugs

@@ -6,8 +6,8 @@ import click
 
 from policy_sites.cli.options import find_project, project_option
 from policy_sites.publish.snapshot import PublishError, publish
-from policy_sites.publish.versions import VersionError
 from policy_sites.settings.loader import SettingsError
+from policy_sites.versions.store import VersionError
 
 __all__ = ["VERSION_COMMANDS", "publish_command"]
 

@@ -1,1 +1,1 @@
-"""Stage 5, publish: ratified versions frozen in the repository, their history and redlines."""
+"""Stage 6, publish: freeze a setting's rendered policies as a ratified version."""

@@ -18,7 +18,10 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from policy_sites.context.views import VIEWS, policy_ids
 from policy_sites.project import Project
-from policy_sites.publish.versions import (
+from policy_sites.render.mkdocs_build import BuildFailed, build_view
+from policy_sites.settings.loader import Problem, load_setting
+from policy_sites.settings.schema import PolicyDate
+from policy_sites.versions.store import (
     LABEL_PATTERN,
     VIEW_IDS,
     Version,
@@ -28,9 +31,6 @@ from policy_sites.publish.versions import (
     versions_dir,
     write_version,
 )
-from policy_sites.render.mkdocs_build import BuildFailed, build_view
-from policy_sites.settings.loader import Problem, load_setting
-from policy_sites.settings.schema import PolicyDate
 
 __all__ = ["PublishError", "publish", "render_policies"]
 

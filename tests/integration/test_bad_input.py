@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policy_sites.build.site import build_setting
+from policy_sites.builder.site import build_setting
 from tests.helpers import run_cli
 
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from policy_sites.publish.versions import read_versions
+from policy_sites.versions.store import read_versions
 from tests.helpers import REPO, article_text
 
 

@@ -14,13 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from bench.synthetic import write_synthetic_settings
-from policy_sites.build.federation import (
+from policy_sites.builder.federation import (
     BuildOptions,
     FederationReport,
     assemble_portal,
     build_federation,
 )
-from policy_sites.build.state import STATE_FILE
+from policy_sites.builder.state import STATE_FILE
 from policy_sites.cli.main import cli
 from policy_sites.project import Project
 from policy_sites.settings.loader import setting_slugs

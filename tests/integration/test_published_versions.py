@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from policy_sites.build.site import build_setting
+from policy_sites.builder.site import build_setting
 from policy_sites.cli.main import cli
 from policy_sites.project import Project
 from policy_sites.publish.snapshot import publish, render_policies
-from policy_sites.publish.versions import VersionError, read_versions
 from policy_sites.settings.schema import PolicyDate
+from policy_sites.versions.store import VersionError, read_versions
 from tests.helpers import article_text, tree_text
 
 LOGINS = "the leadership team, so that someone can reach the account in an emergency"

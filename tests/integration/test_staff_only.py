@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_sites.build.site import build_setting
+from policy_sites.builder.site import build_setting
 from policy_sites.context.variables import staff_only_values
 from policy_sites.settings.loader import load_setting
 from tests.helpers import REPO, tree_text

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from policy_sites.build.site import build_setting
+from policy_sites.builder.site import build_setting
 from tests.helpers import article_text
 
 HALSTEAD_CHANNELS = """  official_channels:

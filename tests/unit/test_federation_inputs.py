@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_sites.build.inputs import Inputs
+from policy_sites.builder.inputs import Inputs
 from policy_sites.project import Project
 
 SLUGS = ("halstead", "poppys")
@@ -87,7 +87,7 @@ def test_build_switches_make_every_setting_stale(
 
 
 def test_the_builders_own_code_is_an_input(monkeypatch: pytest.MonkeyPatch) -> None:
-    import policy_sites.build.inputs as inputs
+    import policy_sites.builder.inputs as inputs
 
     before = inputs.builder_digest()
     monkeypatch.setattr(inputs, "RENDERING_PACKAGES", (*inputs.RENDERING_PACKAGES, "click"))

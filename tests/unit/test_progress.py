@@ -6,9 +6,9 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from policy_sites.build.federation import FederationReport
-from policy_sites.build.progress import BuildProgress, summary_lines
-from policy_sites.build.site import BuildResult
+from policy_sites.builder.federation import FederationReport
+from policy_sites.builder.progress import BuildProgress, summary_lines
+from policy_sites.builder.site import BuildResult
 
 RESULTS = [
     BuildResult("acorns", Path("site/acorns"), seconds=0.5),

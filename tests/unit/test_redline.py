@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from policy_sites.publish.redline import highlight_new, redline, summary_line
+from policy_sites.versions.redline import highlight_new, redline, summary_line
 
 OLD = """# Social media policy
 

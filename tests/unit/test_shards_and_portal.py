@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from policy_sites.build.federation import in_shard, parse_shard
-from policy_sites.build.portal import fresh_until, render_portal, rows
+from policy_sites.builder.federation import in_shard, parse_shard
+from policy_sites.builder.portal import fresh_until, render_portal, rows
 
 SLUGS = [f"setting-{i:03d}" for i in range(300)]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_sites.publish.versions import VersionError, policy_history, read_versions, write_version
+from policy_sites.versions.store import VersionError, policy_history, read_versions, write_version
 
 TEXTS = {
     "social-media": {

@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
-from policy_sites.build.leak_check import find_leaks, staff_only_texts_in
+from policy_sites.context.leak_check import find_leaks, staff_only_texts_in
 from policy_sites.context.variables import build_context, review_day, staff_only_values
 from policy_sites.context.views import (
     VIEWS,
@@ -27,11 +27,11 @@ from policy_sites.context.views import (
     policy_of,
     switch_href,
 )
-from policy_sites.publish.history import PolicyHistory, current_page, draft_page, generated_pages
-from policy_sites.publish.versions import VersionError, policy_history, read_versions
 from policy_sites.render.mkdocs_plugin.config import PolicySitesConfig
 from policy_sites.settings.loader import SettingsError, load_setting
 from policy_sites.settings.schema import PolicyDate, Setting
+from policy_sites.versions.history import PolicyHistory, current_page, draft_page, generated_pages
+from policy_sites.versions.store import VersionError, policy_history, read_versions
 
 
 class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):

@@ -20,9 +20,9 @@ from typing import Any
 
 from policy_sites.context.views import POLICIES_DIR, STAFF, parse_front_matter, policy_ids
 from policy_sites.project import Project
-from policy_sites.publish.versions import read_versions
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import PolicyDate
+from policy_sites.versions.store import read_versions
 
 __all__ = [
     "PORTAL_FILE",

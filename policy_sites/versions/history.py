@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 from policy_sites.context.variables import escape
-from policy_sites.publish.redline import (
+from policy_sites.settings.schema import PolicyDate
+from policy_sites.versions.redline import (
     Comparison,
     Redline,
     compare,
@@ -28,8 +29,7 @@ from policy_sites.publish.redline import (
     redline,
     summary_line,
 )
-from policy_sites.publish.versions import Version
-from policy_sites.settings.schema import PolicyDate
+from policy_sites.versions.store import Version
 
 __all__ = [
     "PolicyHistory",

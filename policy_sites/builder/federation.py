@@ -25,10 +25,10 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from policy_sites.build.inputs import Inputs
-from policy_sites.build.portal import fresh_until, summarise, write_portal
-from policy_sites.build.site import BuildResult, build_setting
-from policy_sites.build.state import BuildState
+from policy_sites.builder.inputs import Inputs
+from policy_sites.builder.portal import fresh_until, summarise, write_portal
+from policy_sites.builder.site import BuildResult, build_setting
+from policy_sites.builder.state import BuildState
 from policy_sites.context.variables import TODAY_VARIABLE, review_day
 from policy_sites.context.views import STAFF
 from policy_sites.project import Project

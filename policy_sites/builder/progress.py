@@ -16,8 +16,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from policy_sites.build.federation import FederationReport
-from policy_sites.build.site import BuildResult
+from policy_sites.builder.federation import FederationReport
+from policy_sites.builder.site import BuildResult
 from policy_sites.context.views import STAFF
 
 __all__ = ["BuildProgress", "summary_lines"]
