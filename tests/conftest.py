@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from policy_sites.builder.federation import BuildOptions, build_federation
 from policy_sites.builder.site import build_settings
 from policy_sites.project import Project
 from tests.helpers import REPO
+from tests.nginx_server import NginxServer, run_nginx
 
 EXAMPLES = ("halstead", "poppys")
 
@@ -35,6 +36,20 @@ def published_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     failed = {r.slug: r.error for r in report.results if not r.ok}
     assert not failed, failed
     return out
+
+
+@pytest.fixture(scope="session")
+def nginx_server(
+    published_sites: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[NginxServer]:
+    """The published example sites served by a real nginx with the generated configuration;
+    each staff view has one login (``STAFF_USERS``, password ``STAFF_PASSWORD``)."""
+    state = tmp_path_factory.mktemp("nginx")
+    with run_nginx(Project(REPO), published_sites, state, STAFF_USERS) as server:
+        yield server
+
+
+STAFF_USERS = {"halstead": "harriet", "poppys": "penny"}
 
 
 def copy_project(target: Path) -> Project:

@@ -60,10 +60,11 @@ PROVIDED = frozenset(
 )  # fmt: skip
 """Names every source may use without a settings file defining them."""
 
-CODE_READS = frozenset({("provisions",), ("site_root_url",), ("federation",)})
+CODE_READS = frozenset({("provisions",), ("site_root_url",), ("federation",), ("publishing",)})
 """Settings fields policy-sites itself reads (so no source needs to): the provisions give
 ``school_age`` and ``several_provisions``; ``site_root_url`` gives the sitemap;
-``federation`` titles the portal page."""
+``federation`` titles the portal page; ``publishing`` steers the portal, the view switch
+and ``policy-sites deploy``."""
 
 
 # --- literal names -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import sys
 import click
 
 from policy_sites.check.checker import run_check
+from policy_sites.cli.deploy import DEPLOY_COMMANDS
 from policy_sites.cli.editor import EDITOR_COMMANDS
 from policy_sites.cli.federation import FEDERATION_COMMANDS
 from policy_sites.cli.options import find_project, project_option, today_option
@@ -59,7 +60,7 @@ def check(strict: bool, output: str, today: dt.date, no_render: bool, project: s
     sys.exit(report.exit_code(strict))
 
 
-for _command in (*FEDERATION_COMMANDS, *EDITOR_COMMANDS, *VERSION_COMMANDS):
+for _command in (*FEDERATION_COMMANDS, *EDITOR_COMMANDS, *VERSION_COMMANDS, *DEPLOY_COMMANDS):
     cli.add_command(_command)
 
 

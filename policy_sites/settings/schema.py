@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -37,10 +38,12 @@ __all__ = [
     "PolicyDate",
     "PolicyDates",
     "Provision",
+    "Publishing",
     "Setting",
     "SocialMedia",
     "StaffContact",
     "StaffOnly",
+    "StaffPasswords",
     "Visitors",
 ]
 
@@ -327,6 +330,30 @@ class LocalPartnership(_Model):
     short_name: Text | None = None
 
 
+class StaffPasswords(StrEnum):
+    """Whose password list guards a setting's staff view on the web server."""
+
+    PER_SETTING = "per-setting"
+    FEDERATION = "federation"
+
+
+class Publishing(_Model):
+    """How the built sites go on a web server (``policy-sites deploy``)."""
+
+    staff_links: bool = Field(
+        default=True,
+        description="Whether the portal and the parents' view's header link to the staff "
+        "view. Set false to keep the staff view's address out of every public page (it "
+        "stays reachable for staff who know it).",
+    )
+    staff_passwords: StaffPasswords = Field(
+        default=StaffPasswords.PER_SETTING,
+        description="'per-setting': each setting's staff view has its own password file, so "
+        "one setting's staff cannot read another's; 'federation': one file for every staff "
+        "view.",
+    )
+
+
 class Setting(_Model):
     """Everything the shared policy text needs to know about one setting.
 
@@ -376,6 +403,10 @@ class Setting(_Model):
         description="The web address the whole site/ folder is published at, e.g. "
         "'https://policies.example.org/'. Each setting's site is then at <this>/<slug>/; "
         "used for the sitemap and canonical links.",
+    )
+    publishing: Publishing = Field(
+        default_factory=Publishing,
+        description="How the sites are published: staff links, staff passwords.",
     )
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ STAGES = [
     "versions",
     "render",
     "builder",
+    "deploy",
     "publish",
     "check",
     "cli",
