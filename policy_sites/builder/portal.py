@@ -88,7 +88,8 @@ def summarise(project: Project, slug: str) -> dict[str, Any]:
         "slug": slug,
         "name": setting.name,
         "parents": f"{slug}/index.html",
-        "staff": f"{slug}/{STAFF.subpath}index.html",
+        # Left out where the federation keeps staff views' addresses off public pages.
+        "staff": f"{slug}/{STAFF.subpath}index.html" if setting.publishing.staff_links else "",
         "policies": policies,
     }
 
@@ -216,11 +217,9 @@ def _display(iso: str) -> str:
 def _cells(row: Row) -> list[tuple[str, str]]:
     """(sort key, HTML) for each column of one row."""
     e = html.escape
-    views = (
-        f'<a href="{e(row.parents)}">Parents and visitors</a> · <a href="{e(row.staff)}">Staff</a>'
-        if row.parents
-        else ""
-    )
+    views = f'<a href="{e(row.parents)}">Parents and visitors</a>' if row.parents else ""
+    if row.parents and row.staff:
+        views += f' · <a href="{e(row.staff)}">Staff</a>'
     if row.error:
         status = ("0", f'<span class="failed">Not built: {e(row.error)}</span>')
     elif row.overdue:
@@ -254,6 +253,7 @@ def render_portal(table: list[Row], today: dt.date, title: str = "Policies") -> 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title)}</title>
+<link rel="icon" href="data:,">
 <style>{_STYLE}</style>
 </head>
 <body>

@@ -210,7 +210,9 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             context["view_switch"] = self._view_switch(href)
         return context
 
-    def _view_switch(self, href: str) -> dict[str, str]:
+    def _view_switch(self, href: str) -> dict[str, str] | None:
+        if not (self.view.is_staff or self.setting.publishing.staff_links):
+            return None  # the federation keeps the staff view's address off public pages
         return {"current": self.view.label, "other": self.view.other.short_name, "href": href}
 
     def on_post_build(self, config: Any) -> None:
