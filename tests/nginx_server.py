@@ -45,6 +45,7 @@ class NginxServer:
     base: str
     config: str
     state: Path
+    redirect: str | None = None
 
     def url(self, path: str) -> str:
         return self.base + path.lstrip("/")
@@ -68,10 +69,12 @@ def run_nginx(
     state: Path,
     users: dict[str, str],
     slugs: tuple[str, ...] | None = None,
+    tls: tuple[Path, Path] | None = None,
 ) -> Iterator[NginxServer]:
     """Write the configuration for ``site`` listing ``slugs`` (default: those in ``users``),
     give each setting in ``users`` that login (password STAFF_PASSWORD), start nginx, and
-    stop it afterwards."""
+    stop it afterwards. With ``tls`` (certificate, key) it serves HTTPS, and
+    ``NginxServer.redirect`` is the plain-HTTP address that redirects to it."""
     require_nginx()
     store = CredentialsStore(state / "credentials")
     slugs = tuple(sorted(slugs or users))
@@ -79,8 +82,15 @@ def run_nginx(
     for slug, user in users.items():
         store.set_password(files[slug], user, STAFF_PASSWORD)
     for attempt in range(5):  # another process may take the free port first
-        port = _free_port()
-        plan = plan_server(ServerOptions(site, listen=f"127.0.0.1:{port}"), files, slugs)
+        port, plain = _free_port(), _free_port()
+        options = ServerOptions(
+            site,
+            listen=f"127.0.0.1:{port}",
+            tls_certificate=tls[0] if tls else None,
+            tls_key=tls[1] if tls else None,
+            redirect_listen=f"127.0.0.1:{plain}",
+        )
+        plan = plan_server(options, files, slugs)
         config = render_standalone(plan, state)
         (state / "nginx.conf").write_text(config, encoding="utf-8")
         log = state / "error.log"
@@ -96,7 +106,9 @@ def run_nginx(
         if "Address already in use" not in errors or attempt == 4:
             raise AssertionError(f"nginx did not start:\n{errors}")
     try:
-        yield NginxServer(site, f"http://127.0.0.1:{port}/", config, state)
+        scheme = "https" if tls else "http"
+        redirect = f"http://127.0.0.1:{plain}/" if tls else None
+        yield NginxServer(site, f"{scheme}://127.0.0.1:{port}/", config, state, redirect)
     finally:
         process.terminate()  # SIGTERM: nginx's fast shutdown
         try:

@@ -62,6 +62,12 @@ def deploy() -> None:
 @click.option("--tls-certificate", type=click.Path(dir_okay=False), help="Serve HTTPS.")
 @click.option("--tls-key", type=click.Path(dir_okay=False), help="The certificate's key.")
 @click.option(
+    "--redirect-listen",
+    default="80",
+    show_default=True,
+    help="With TLS: where plain HTTP is redirected to HTTPS.",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, writable=True),
     help="Write the configuration here (default: print it).",
@@ -74,6 +80,7 @@ def nginx(
     listen: str,
     tls_certificate: str | None,
     tls_key: str | None,
+    redirect_listen: str,
     output: str | None,
     project: str | None,
 ) -> None:
@@ -97,6 +104,7 @@ def nginx(
             listen,
             Path(tls_certificate).resolve() if tls_certificate else None,
             Path(tls_key).resolve() if tls_key else None,
+            redirect_listen,
         )
         plan = plan_server(options, files, slugs)
         text = render_server(plan)

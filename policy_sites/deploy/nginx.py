@@ -64,6 +64,8 @@ class ServerOptions:
     listen: str = "80"
     tls_certificate: Path | None = None
     tls_key: Path | None = None
+    redirect_listen: str = "80"
+    """With TLS: where plain HTTP is answered with a redirect to HTTPS."""
 
     @property
     def tls(self) -> bool:
@@ -141,8 +143,9 @@ def plan_server(
 def _check_options(options: ServerOptions) -> None:
     if not _SERVER_NAME.fullmatch(options.server_name):
         raise NginxError(f"server name {options.server_name!r}: host names separated by spaces")
-    if not _LISTEN.fullmatch(options.listen):
-        raise NginxError(f"listen {options.listen!r}: a port, or an address and a port")
+    for listen in (options.listen, options.redirect_listen):
+        if not _LISTEN.fullmatch(listen):
+            raise NginxError(f"listen {listen!r}: a port, or an address and a port")
     if (options.tls_certificate is None) != (options.tls_key is None):
         raise NginxError("TLS needs both a certificate and its key")
 
@@ -283,7 +286,7 @@ def render_server(plan: ServerPlan) -> str:
             *_server_body(plan),
         ]
         redirect = [
-            "listen 80;",
+            f"listen {options.redirect_listen};",
             f"server_name {options.server_name};",
             "server_tokens off;",
             "return 301 https://$host$request_uri;",

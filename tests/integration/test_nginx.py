@@ -11,6 +11,8 @@ import gzip
 import http.client
 import re
 import shutil
+import ssl
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,8 +38,25 @@ def get(
     server: NginxServer, path: str, login: tuple[str, str] | None = None, **headers: str
 ) -> tuple[int, dict[str, str], bytes]:
     """One GET of ``path`` exactly as written: status, headers (lower-case names), body."""
-    address = urlsplit(server.base)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    return request(server.base, path, login, **headers)
+
+
+def request(
+    base: str,
+    path: str,
+    login: tuple[str, str] | None = None,
+    trust: Path | None = None,
+    **headers: str,
+) -> tuple[int, dict[str, str], bytes]:
+    """A GET from the server at ``base`` (http or https, trusting the certificate ``trust``)."""
+    address = urlsplit(base)
+    if address.scheme == "https":
+        context = ssl.create_default_context(cafile=str(trust))
+        connection = http.client.HTTPSConnection(
+            address.hostname, address.port, timeout=10, context=context
+        )
+    else:
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
     sent = {name.replace("_", "-"): value for name, value in headers.items()}
     if login:
         token = base64.b64encode(f"{login[0]}:{login[1]}".encode()).decode()
@@ -248,3 +267,27 @@ def test_a_missing_password_file_keeps_the_staff_view_shut(
         status, _, body = get(s, "/halstead/staff/index.html", staff("poppys"))
         assert status == 403 and b"staff-details" not in body  # nginx cannot open the file
         assert get(s, "/halstead/staff/index.html")[0] == 401
+
+
+def test_https_with_a_certificate(published_sites: Path, tmp_path: Path) -> None:
+    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+         "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    tls = (certificate, key)
+    with run_nginx(Project(REPO), published_sites, tmp_path / "state", STAFF_USERS, tls=tls) as s:
+        assert s.base.startswith("https://")
+        status, headers, _ = request(s.base, "/poppys/", trust=certificate)
+        assert status == 200
+        assert headers["strict-transport-security"] == "max-age=31536000"
+        assert "upgrade-insecure-requests" in headers["content-security-policy"]
+        page = "/poppys/staff/index.html"
+        assert request(s.base, page, trust=certificate)[0] == 401
+        assert request(s.base, page, staff("poppys"), trust=certificate)[0] == 200
+        # Plain HTTP never sees a page or asks for a password: it is sent to HTTPS.
+        status, headers, body = request(s.redirect, page, staff("poppys"))
+        assert status == 301 and b"staff-details" not in body
+        assert headers["location"] == f"https://127.0.0.1{page}"
