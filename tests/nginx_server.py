@@ -70,17 +70,20 @@ def run_nginx(
     users: dict[str, str],
     slugs: tuple[str, ...] | None = None,
     tls: tuple[Path, Path] | None = None,
+    shut: tuple[str, ...] = (),
 ) -> Iterator[NginxServer]:
     """Write the configuration for ``site`` listing ``slugs`` (default: those in ``users``),
     give each setting in ``users`` that login (password STAFF_PASSWORD), start nginx, and
     stop it afterwards. With ``tls`` (certificate, key) it serves HTTPS, and
-    ``NginxServer.redirect`` is the plain-HTTP address that redirects to it."""
+    ``NginxServer.redirect`` is the plain-HTTP address that redirects to it. The settings
+    in ``shut`` get no password file (as when their settings cannot be read)."""
     require_nginx()
     store = CredentialsStore(state / "credentials")
     slugs = tuple(sorted(slugs or users))
     files = password_files(project, store, slugs)
     for slug, user in users.items():
         store.set_password(files[slug], user, STAFF_PASSWORD)
+    files = {slug: file for slug, file in files.items() if slug not in shut}
     for attempt in range(5):  # another process may take the free port first
         port, plain = _free_port(), _free_port()
         options = ServerOptions(

@@ -95,9 +95,14 @@ def nginx(
     if not (root / "index.html").is_file():
         raise click.ClickException(f"{root} holds no built sites: run policy-sites build first")
     store = _store(proj, root, credentials)
-    slugs = setting_slugs(proj.settings_dir)
+    slugs, files = setting_slugs(proj.settings_dir), {}
+    for slug in slugs:
+        try:
+            files.update(password_files(proj, store, [slug]))
+        except SettingsError as error:
+            first = error.problems[0] if error.problems else error
+            click.echo(f"warning: {slug}: its settings cannot be read: {first}", err=True)
     try:
-        files = password_files(proj, store, slugs)
         options = ServerOptions(
             root,
             server_name,
@@ -108,7 +113,7 @@ def nginx(
         )
         plan = plan_server(options, files, slugs)
         text = render_server(plan)
-    except (SettingsError, NginxError) as error:
+    except NginxError as error:
         raise click.ClickException(str(error)) from None
     for warning in plan.warnings:
         click.echo(f"warning: {warning}", err=True)

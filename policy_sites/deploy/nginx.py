@@ -111,7 +111,9 @@ def plan_server(
 ) -> ServerPlan:
     """The locations for every setting in ``slugs`` built into ``options.site``.
 
-    ``password_files`` maps each slug to the file guarding its staff view.
+    ``password_files`` maps each slug to the file guarding its staff view; a setting
+    missing from it (its settings cannot be read) keeps its parents' view and has its
+    staff view shut.
     """
     _check_options(options)
     views: list[ViewPlan] = []
@@ -123,7 +125,7 @@ def plan_server(
             continue  # not built (or failed): the catch-all below keeps its staff view shut
         for view in (PARENTS, STAFF):
             code = inline_code(_view_pages(options.site, slug, view))
-            lock = password_files[slug] if view.is_staff else None
+            lock = password_files.get(slug) if view.is_staff else None
             views.append(ViewPlan(slug, view, code, lock))
             warnings += [
                 f"{slug}/{view.subpath}{where}: a style attribute or event handler, which the "
@@ -132,6 +134,8 @@ def plan_server(
             ]
     portal = inline_code(sorted(options.site.glob("*.html")))
     for view in views:
+        if view.view.is_staff and view.password_file is None:
+            warnings.append(f"{view.prefix} is shut (404): no password file for {view.slug}")
         if view.password_file and not view.password_file.is_file():
             warnings.append(
                 f"{view.password_file} does not exist yet: {view.prefix} refuses everyone "
@@ -204,7 +208,9 @@ _HIDDEN = "location ~ /\\. { return 404; }  # the build's state and lock files"
 def _view_location(view: ViewPlan, tls: bool) -> list[str]:
     staff = view.view.is_staff
     lines = [f"location ^~ {view.prefix} {{"]
-    if staff:
+    if staff and view.password_file is None:
+        lines.append("return 404;")
+    elif staff:
         lines += [
             f'auth_basic "Staff policies: {view.slug}";',
             f"auth_basic_user_file {_quoted(view.password_file)};",

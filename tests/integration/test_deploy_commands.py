@@ -223,3 +223,26 @@ def test_a_copy_without_staff_warns_about_links_to_it(published_sites: Path, tmp
     assert not list(copy.glob("*/staff"))
     again = run_cli(Project(REPO), "deploy", "without-staff", str(copy), "--site", site)
     assert again.returncode == 1 and "not an empty folder" in again.stderr
+
+
+def test_an_invalid_settings_staff_view_is_shut(
+    project_copy: Project, published_sites: Path, tmp_path: Path, edit
+) -> None:
+    edit(project_copy.settings_dir / "halstead.yml", "name:", "nmae:")
+    done = run_cli(
+        project_copy,
+        "deploy",
+        "nginx",
+        "--site",
+        str(published_sites),
+        **{CREDENTIALS_VARIABLE: str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "warning: halstead: its settings cannot be read: " in done.stderr
+    assert "halstead.yml:" in done.stderr and "Traceback" not in done.stderr
+    assert "warning: /halstead/staff/ is shut (404): no password file" in done.stderr
+    # Its last good site stays public; its staff view stays shut until the file is fixed.
+    assert "location ^~ /halstead/ {" in done.stdout
+    staff = done.stdout.split("location ^~ /halstead/staff/ {")[1].split("}")[0]
+    assert staff.split()[:2] == ["return", "404;"] and "auth_basic" not in staff
+    assert "location ^~ /poppys/staff/ {" in done.stdout

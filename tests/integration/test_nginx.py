@@ -237,6 +237,18 @@ def test_a_staff_view_the_configuration_does_not_list_stays_shut(
         assert get(server, "/poppys/staff/index.html", staff("poppys"))[0] == 200
 
 
+def test_a_staff_view_without_a_password_file_is_shut(
+    published_sites: Path, tmp_path: Path
+) -> None:
+    # As for a setting whose settings file cannot be read: its last site stays public.
+    state = tmp_path / "state"
+    with run_nginx(Project(REPO), published_sites, state, STAFF_USERS, shut=("halstead",)) as s:
+        assert get(s, "/halstead/")[0] == 200
+        for path in ("/halstead/staff/", "/halstead/staff/index.html", "/halstead//staff/"):
+            status, _, body = get(s, path, staff("halstead"))
+            assert status == 404 and b"staff-details" not in body, path
+
+
 def test_one_password_file_for_the_federation_when_it_says_so(
     published_sites: Path, tmp_path: Path
 ) -> None:
