@@ -39,6 +39,12 @@ NOT_FOUND_PAGE = "404.html"
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SERVER_NAME = re.compile(r"[A-Za-z0-9*_.-]+(?: [A-Za-z0-9*_.-]+)*")
 _LISTEN = re.compile(r"(?:\[[0-9a-fA-F:]+\]:|[0-9.]+:)?[0-9]{1,5}")
+STAFF_ZONE = "policy_sites_staff"
+STAFF_RATE = "5r/s"
+STAFF_BURST = 60
+"""Requests to staff views per visitor's address: a person reading pages stays far below
+(a page is one or two requests), while password guessing, each guess a bcrypt check of
+the server's CPU, is held to five a second."""
 _FINGERPRINTED = r"\.[0-9a-f]{8}\.min\.(?:css|js)(?:\.map)?$"
 """Material's bundles carry a hash of their content in their names: ``bundle.a5f9d56c.min.js``."""
 
@@ -212,6 +218,8 @@ def _view_location(view: ViewPlan, tls: bool) -> list[str]:
         lines.append("return 404;")
     elif staff:
         lines += [
+            f"limit_req zone={STAFF_ZONE} burst={STAFF_BURST} nodelay;",
+            "limit_req_status 429;",
             f'auth_basic "Staff policies: {view.slug}";',
             f"auth_basic_user_file {_quoted(view.password_file)};",
         ]
@@ -281,7 +289,11 @@ def _indent(lines: list[str], depth: int = 1) -> list[str]:
 def render_server(plan: ServerPlan) -> str:
     """The server block(s), for /etc/nginx/sites-available/ (inside nginx's ``http``)."""
     options = plan.options
-    head = ["# Written by `policy-sites deploy nginx`; write it again after each build."]
+    head = [
+        "# Written by `policy-sites deploy nginx`; write it again after each build.",
+        "# Included inside nginx's http block (as Debian's sites-enabled/ files are).",
+        f"limit_req_zone $binary_remote_addr zone={STAFF_ZONE}:1m rate={STAFF_RATE};",
+    ]
     if options.tls:
         server = [
             f"listen {options.listen} ssl http2;",

@@ -181,13 +181,9 @@ def _links_into_staff(page: Path, slug_root: Path) -> list[str]:
 
 
 def test_a_federation_can_keep_staff_views_off_public_pages(
-    project_copy: Project, tmp_path: Path
+    project_copy: Project, tmp_path: Path, edit
 ) -> None:
-    defaults = project_copy.settings_dir / "_federation.yml"
-    defaults.write_text(
-        defaults.read_text(encoding="utf-8") + "\npublishing:\n  staff_links: false\n",
-        encoding="utf-8",
-    )
+    edit(project_copy.settings_dir / "_federation.yml", "staff_links: true", "staff_links: false")
     out = tmp_path / "site"
     report = build_federation(project_copy, list(EXAMPLES), out, BuildOptions(jobs=1))
     assert report.ok, [r.error for r in report.results]

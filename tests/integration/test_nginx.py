@@ -20,7 +20,7 @@ import pytest
 
 from policy_sites.context.variables import staff_only_values
 from policy_sites.deploy.credentials import CredentialsStore, password_files
-from policy_sites.deploy.nginx import ServerOptions, plan_server
+from policy_sites.deploy.nginx import STAFF_BURST, ServerOptions, plan_server
 from policy_sites.project import Project
 from policy_sites.settings.loader import load_setting
 from tests.conftest import EXAMPLES, STAFF_USERS, copy_project
@@ -250,14 +250,11 @@ def test_a_staff_view_without_a_password_file_is_shut(
 
 
 def test_one_password_file_for_the_federation_when_it_says_so(
-    published_sites: Path, tmp_path: Path
+    published_sites: Path, tmp_path: Path, edit
 ) -> None:
     project = copy_project(tmp_path / "project")
     defaults = project.settings_dir / "_federation.yml"
-    defaults.write_text(
-        defaults.read_text(encoding="utf-8") + "\npublishing:\n  staff_passwords: federation\n",
-        encoding="utf-8",
-    )
+    edit(defaults, "staff_passwords: per-setting", "staff_passwords: federation")
     files = password_files(project, CredentialsStore(tmp_path / "credentials"), list(EXAMPLES))
     assert {path.name for path in files.values()} == {"federation.htpasswd"}
     state = tmp_path / "state"
@@ -303,3 +300,17 @@ def test_https_with_a_certificate(published_sites: Path, tmp_path: Path) -> None
         status, headers, body = request(s.redirect, page, staff("poppys"))
         assert status == 301 and b"staff-details" not in body
         assert headers["location"] == f"https://127.0.0.1{page}"
+
+
+def test_password_guessing_is_slowed_down(published_sites: Path, tmp_path: Path) -> None:
+    # Every guess costs a bcrypt check; beyond a burst, one address gets 429 at once.
+    with run_nginx(Project(REPO), published_sites, tmp_path / "state", STAFF_USERS) as s:
+        statuses = [get(s, "/poppys/staff/index.html")[0] for _ in range(STAFF_BURST + 20)]
+        assert statuses[0] == 401 and 429 in statuses
+        assert set(statuses) == {401, 429}
+        assert get(s, "/poppys/index.html")[0] == 200  # public pages are not limited
+
+
+def test_a_folder_without_its_slash_is_redirected(nginx_server: NginxServer) -> None:
+    status, headers, _ = get(nginx_server, "/poppys")
+    assert status == 301 and headers["location"] == "/poppys/"
