@@ -22,6 +22,9 @@ _SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
 
 
 def csp_hash(text: str) -> str:
+    """The CSP source for an inline element's text. Browsers read CR LF and lone CR as LF
+    before anything else, so the hash is of the text with its line ends made LF too."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 

@@ -17,6 +17,7 @@ def test_a_scripts_hash_is_the_one_browsers_compute() -> None:
     assert csp_hash("alert('Hello, world.');") == (
         "'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='"
     )
+    assert csp_hash("a;\r\nb;\rc;") == csp_hash("a;\nb;\nc;")  # as a browser reads the page
 
 
 def test_only_inline_code_a_browser_runs_is_hashed(tmp_path: Path) -> None:
