@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 __all__ = ["InlineCode", "csp_hash", "inline_code"]
@@ -39,39 +39,31 @@ class InlineCode:
     """Pages with a ``style=""`` attribute or an ``on...=`` handler, which hashes cannot allow."""
 
 
-class _Collector(HTMLParser):
-    def __init__(self, found: InlineCode, name: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.found, self.name = found, name
-        self._open: tuple[str, list[str]] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if any(key == "style" or key.startswith("on") for key, _ in attrs):
-            self.found.style_attributes.append(f"{self.name}: <{tag}>")
-        if tag == "script" and "src" not in values:
-            kind = (values.get("type") or "").strip().lower()
-            self._open = ("script", []) if kind in _SCRIPT_TYPES else None
-        elif tag == "style":
-            self._open = ("style", [])
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self._open[1].append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open and tag == self._open[0]:
-            text = "".join(self._open[1])
-            (self.found.scripts if tag == "script" else self.found.styles).add(csp_hash(text))
-        if tag in ("script", "style"):
-            self._open = None
+# How a browser splits a page here: a script's or style's text runs to the first
+# "</script" or "</style" followed by a space, "/" or ">". Regular expressions rather than
+# a full parser, because a federation's pages number thousands and this reads each once;
+# a false match (a comment holding a script tag) only allows one more hash.
+_ELEMENT = re.compile(r"<(script|style)\b([^>]*)>(.*?)</\1[\t\n\f\r />]", re.IGNORECASE | re.DOTALL)
+_SRC = re.compile(r"(?:^|\s)src\s*=", re.IGNORECASE)
+_TYPE = re.compile(r"""(?:^|\s)type\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+_INLINE_ATTRIBUTE = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*?\s(?:style|on[a-z]+)\s*=", re.IGNORECASE)
 
 
 def inline_code(pages: Iterable[Path]) -> InlineCode:
     """Every inline script's and style's hash in ``pages`` (HTML files)."""
     found = InlineCode()
     for page in pages:
-        collector = _Collector(found, page.name)
-        collector.feed(page.read_text(encoding="utf-8"))
-        collector.close()
+        markup = page.read_text(encoding="utf-8")
+        for match in _ELEMENT.finditer(markup):
+            tag, attributes, text = match.group(1).lower(), match.group(2), match.group(3)
+            if tag == "style":
+                found.styles.add(csp_hash(text))
+            elif not _SRC.search(attributes):
+                kind = _TYPE.search(attributes)
+                if (kind.group(1).lower() if kind else "") in _SCRIPT_TYPES:
+                    found.scripts.add(csp_hash(text))
+        outside = _ELEMENT.sub("", markup)  # a script's text is not markup
+        found.style_attributes += [
+            f"{page.name}: <{m.group(1).lower()}>" for m in _INLINE_ATTRIBUTE.finditer(outside)
+        ]
     return found
