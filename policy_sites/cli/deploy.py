@@ -58,7 +58,10 @@ def deploy() -> None:
 @_site_option
 @_credentials_option
 @click.option("--server-name", default="_", show_default=True, help="nginx's server_name.")
-@click.option("--listen", default="80", show_default=True, help="Port, or address:port.")
+@click.option(
+    "--listen",
+    help="Port, or address:port (default: 443 with a certificate, else 80).",
+)
 @click.option("--tls-certificate", type=click.Path(dir_okay=False), help="Serve HTTPS.")
 @click.option("--tls-key", type=click.Path(dir_okay=False), help="The certificate's key.")
 @click.option(
@@ -77,7 +80,7 @@ def nginx(
     site: str | None,
     credentials: str | None,
     server_name: str,
-    listen: str,
+    listen: str | None,
     tls_certificate: str | None,
     tls_key: str | None,
     redirect_listen: str,
@@ -106,7 +109,7 @@ def nginx(
         options = ServerOptions(
             root,
             server_name,
-            listen,
+            listen or ("443" if tls_certificate else "80"),
             Path(tls_certificate).resolve() if tls_certificate else None,
             Path(tls_key).resolve() if tls_key else None,
             redirect_listen,

@@ -130,8 +130,6 @@ def test_the_nginx_command_serves_https_when_given_a_certificate(
         "/etc/ssl/policies.pem",
         "--tls-key",
         "/etc/ssl/policies.key",
-        "--listen",
-        "443",
         **{CREDENTIALS_VARIABLE: str(tmp_path)},
     )
     assert done.returncode == 0, done.stderr
