@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import bcrypt
@@ -240,3 +244,33 @@ def test_an_invalid_settings_staff_view_is_shut(
     staff = done.stdout.split("location ^~ /halstead/staff/ {")[1].split("}")[0]
     assert staff.split()[:2] == ["return", "404;"] and "auth_basic" not in staff
     assert "location ^~ /poppys/staff/ {" in done.stdout
+
+
+def test_on_a_terminal_the_password_is_asked_for_twice_and_not_shown(tmp_path: Path) -> None:
+    leader, follower = pty.openpty()
+    command = [
+        sys.executable, "-m", "policy_sites", "deploy", "staff-password", "poppys", "alice",
+        "--credentials", str(tmp_path), "--project", str(REPO),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen = b""
+
+    def read_until(text: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while text not in seen and time.monotonic() < deadline:
+            if select.select([leader], [], [], 1)[0]:
+                seen += os.read(leader, 1024)
+        assert text in seen, seen
+
+    read_until(b"New password for alice: ")
+    os.write(leader, PASSWORD.encode() + b"\n")
+    read_until(b"Repeat for confirmation: ")
+    os.write(leader, PASSWORD.encode() + b"\n")
+    read_until(b"added alice to")
+    assert process.wait(timeout=30) == 0
+    os.close(leader)
+    assert PASSWORD.encode() not in seen  # never echoed
+    hashed = (tmp_path / "poppys.htpasswd").read_text().strip().split(":", 1)[1]
+    assert bcrypt.checkpw(PASSWORD.encode(), hashed.encode())
