@@ -7,6 +7,7 @@ The package follows the pipeline, one subpackage a stage:
 - ``versions``  published versions: storage and hashes, redlines, History pages
 - ``render``    the MkDocs side: the plugin, theme reuse, shared assets, live preview
 - ``builder``   one setting's two views, or a whole federation, into ``site/``; the portal
+- ``deploy``    the built ``site/`` on a web server: nginx, staff passwords, public copies
 - ``publish``   freeze a setting's policies as a ratified version, through a real build
 - ``check``     what ``policy-sites check`` finds: errors and drift
 - ``cli``       the ``policy-sites`` command line

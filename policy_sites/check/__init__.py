@@ -1,1 +1,1 @@
-"""Stage 7, check: invalid settings, edited versions, and drift in sources and settings."""
+"""Stage 8, check: invalid settings, edited versions, and drift in sources and settings."""

@@ -1,1 +1,1 @@
-"""Stage 8, cli: the ``policy-sites`` command line; ``main`` is the entry point."""
+"""Stage 9, cli: the ``policy-sites`` command line; ``main`` is the entry point."""

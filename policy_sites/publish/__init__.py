@@ -1,1 +1,1 @@
-"""Stage 6, publish: freeze a setting's rendered policies as a ratified version."""
+"""Stage 7, publish: freeze a setting's rendered policies as a ratified version."""
