@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
+from policy_sites.project import Project
 from tests.browser.conftest import DESKTOP, Requests
 from tests.browser.support import SETTING_VIEWS, search, view_pages, view_root
 from tests.conftest import EXAMPLES, STAFF_USERS
-from tests.nginx_server import STAFF_PASSWORD, NginxServer
+from tests.helpers import REPO
+from tests.nginx_server import STAFF_PASSWORD, NginxServer, run_nginx
 
 pytestmark = pytest.mark.browser
 
@@ -69,6 +72,16 @@ def _open(browser, server: NginxServer, slug: str) -> Iterator[tuple[object, Pro
     finally:
         context.close()
     assert not requests.third_party, requests.third_party
+
+
+@pytest.fixture(scope="module")
+def nginx_server(
+    published_sites: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[NginxServer]:
+    """This file's own nginx: the staff views' request limit counts these pages alone."""
+    state = tmp_path_factory.mktemp("browser-nginx")
+    with run_nginx(Project(REPO), published_sites, state, STAFF_USERS) as server:
+        yield server
 
 
 @pytest.fixture(params=EXAMPLES)
