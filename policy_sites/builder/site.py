@@ -81,7 +81,7 @@ def build_setting(
     except BuildFailed as error:
         result.error = str(error)
     except OSError as error:  # disk full, read-only output: the previous site stays
-        result.error = write_failure(error)
+        result.error = write_failure(error, out_root)
     except RecursionError:  # a last guard: the loader bounds nesting long before this
         result.error = "too deeply nested to build (RecursionError)"
     if result.error:
@@ -90,10 +90,12 @@ def build_setting(
     return result
 
 
-def write_failure(error: OSError) -> str:
-    """An OSError as one line: what could not be written, and why."""
-    where = f" {error.filename}" if error.filename else ""
-    return f"could not write{where}: {error.strerror or error}"
+def write_failure(error: OSError, out_root: Path | None = None) -> str:
+    """An OSError as one line: where it could not write, and why (the file, if in the output)."""
+    named = [str(name) for name in (error.filename2, error.filename) if name]
+    inside = [name for name in named if out_root is None or name.startswith(str(out_root))]
+    where = inside[0] if inside else out_root
+    return f"could not write {where}: {error.strerror or error}" if where else str(error)
 
 
 def _swap_in(staging: Path, final: Path) -> None:

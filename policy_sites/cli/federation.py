@@ -103,7 +103,7 @@ def build(
         os.environ["POLICY_SITES_PREVIEW"] = "true"
     out_root = _out_root(proj, out)
     options = BuildOptions(jobs=jobs, force=force, shard=shard)
-    with ends_cleanly("build"):
+    with ends_cleanly("build", out_root):
         with BuildProgress() as progress:
             done = build_federation(
                 proj,
@@ -192,7 +192,7 @@ def portal(reports: tuple[str, ...], out: str | None, project: str | None) -> No
     proj = find_project(project, needs_settings=True)
     out_root = _out_root(proj, out)
     loaded = [json.loads(Path(path).read_text(encoding="utf-8")) for path in reports]
-    with ends_cleanly("portal"):
+    with ends_cleanly("portal", out_root):
         click.echo(f"portal: {assemble_portal(proj, loaded, out_root, _say_waiting)}")
 
 

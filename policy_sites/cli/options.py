@@ -38,7 +38,7 @@ def check_slugs(context: click.Context, parameter: click.Parameter, value):
 
 
 @contextlib.contextmanager
-def ends_cleanly(what: str) -> Iterator[None]:
+def ends_cleanly(what: str, out_root: Path) -> Iterator[None]:
     """Turn a fault into one line and an exit code instead of a traceback.
 
     Disk full and a read-only folder (OSError), the output refused, Ctrl-C and SIGTERM
@@ -54,7 +54,7 @@ def ends_cleanly(what: str) -> Iterator[None]:
     except OutputRefused as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
-        raise click.ClickException(f"{what} stopped: {write_failure(error)}") from None
+        raise click.ClickException(f"{what} stopped: {write_failure(error, out_root)}") from None
     except KeyboardInterrupt:
         click.echo(
             f"{what} interrupted: the sites finished before it were kept, the rest keep "
