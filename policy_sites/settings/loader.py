@@ -195,10 +195,11 @@ def read_yaml_document(path: Path) -> _Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        reason = " ".join(filter(None, [error.context, error.problem]))
+        reason = " ".join(" ".join(filter(None, [error.context, error.problem])).split())
         raise _problem(path, line, (), f"is not valid YAML: {reason}") from None
     except yaml.YAMLError as error:  # e.g. a character YAML does not allow, without a mark
-        raise _problem(path, 1, (), f"is not valid YAML: {error}") from None
+        reason = " ".join(str(error).split())
+        raise _problem(path, 1, (), f"is not valid YAML: {reason}") from None
 
 
 def _check_text(path: Path, node: yaml.Node, at: FieldPath, text: str, limit: int) -> None:
