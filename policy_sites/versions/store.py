@@ -257,7 +257,9 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]
                     )
                 )
             files.setdefault(str(policy), {})[view] = rel
-    for path in sorted(folder.rglob("*")):
+    # With policies malformed, their files are not "added": say only what is malformed.
+    malformed = any(p.field.startswith("policies") for p in problems)
+    for path in [] if malformed else sorted(folder.rglob("*")):
         if (path.is_file() or path.is_symlink()) and path.resolve() not in listed:
             problems.append(
                 Problem(
