@@ -29,6 +29,7 @@ from policy_sites.cli.options import (
 )
 from policy_sites.project import Project
 from policy_sites.settings.loader import SettingsError, setting_slugs
+from policy_sites.settings.names import display_name
 
 __all__ = ["FEDERATION_COMMANDS", "build", "portal", "status"]
 
@@ -142,7 +143,7 @@ def status(slugs: tuple[str, ...], output: str, today: dt.date, project: str | N
             summaries.append(summarise(proj, slug))
         except SettingsError as error:
             first = str(error.problems[0]) if error.problems else str(error)
-            summaries.append({"slug": slug, "error": f"invalid settings: {first}"})
+            summaries.append({"slug": display_name(slug), "error": f"invalid settings: {first}"})
     table = rows(summaries, today)
     if output == "csv":
         click.echo(render_csv(table), nl=False)

@@ -40,6 +40,16 @@ def display_name(name: str) -> str:
     return name if plain else printable(name)
 
 
+def _meant(path: str) -> str:
+    """The setting a path probably means: 'settings/poppys/versions', 'poppys.yml': poppys."""
+    parts = [part for part in re.split(r"[\\/]", path) if part and part != "."]
+    if "versions" in parts[1:]:
+        return parts[parts.index("versions", 1) - 1]
+    if "settings" in parts[:-1]:
+        return parts[parts.index("settings") + 1].removesuffix(".yml")
+    return parts[-1].removesuffix(".yml") if parts else ""
+
+
 def slug_problem(slug: str) -> str | None:
     """Why ``slug`` cannot name a setting, or None if it can."""
     if _SLUG.fullmatch(slug):
@@ -53,7 +63,7 @@ def slug_problem(slug: str) -> str | None:
         "characters (for example 'little-acorns')"
     )
     hint = ""
-    stem = re.split(r"[\\/]", slug.rstrip("/\\"))[-1].removesuffix(".yml")
+    stem = _meant(slug)
     if ("/" in slug or "\\" in slug or slug.endswith(".yml")) and _SLUG.fullmatch(stem):
         hint = f"; did you mean {stem!r}?"
     elif slug.lower() != slug and _SLUG.fullmatch(slug.lower()):
