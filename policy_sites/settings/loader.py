@@ -103,18 +103,24 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2
 """Control characters, and the invisible marks that reorder text; tab and newline are text."""
 
 
-def _problem(path: Path, node_or_line: yaml.Node | int | None, at: FieldPath, message: str):
+def _problem(
+    path: Path, node_or_line: yaml.Node | int | None, at: FieldPath, message: str
+) -> SettingsError:
     line = node_or_line.start_mark.line + 1 if isinstance(node_or_line, yaml.Node) else node_or_line
     return SettingsError([Problem(path, line, _dotted(at), message)])
 
 
-def _check_shape(path: Path, text: str) -> None:
+def _check_shape(path: Path, text: str) -> int | None:
     """Refuse nesting deeper than MAX_DEPTH from the parser's flat event stream, before
-    anything recursive (libyaml's composer, this module's constructor) sees the file."""
+    anything recursive (libyaml's composer, this module's constructor) sees the file.
+    Returns the line of the first alias (``*name``), if there is one."""
     loader = SafeLoader(text)
     depth = 0
+    first_alias = None
     try:
         while (event := loader.get_event()) is not None:
+            if first_alias is None and isinstance(event, yaml.AliasEvent):
+                first_alias = event.start_mark.line + 1
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -128,6 +134,7 @@ def _check_shape(path: Path, text: str) -> None:
                 depth -= 1
     finally:
         loader.dispose()
+    return first_alias
 
 
 def _expanded_size(root: yaml.Node) -> int:
@@ -171,7 +178,7 @@ def read_yaml_document(path: Path) -> _Document:
     except OSError as error:
         raise _problem(path, None, (), f"cannot be read: {error.strerror}") from None
     try:
-        _check_shape(path, text)
+        first_alias = _check_shape(path, text)
         loader = SafeLoader(text)
         try:
             root = loader.get_single_node()
@@ -182,7 +189,7 @@ def read_yaml_document(path: Path) -> _Document:
             if _expanded_size(root) > MAX_VALUES:
                 raise _problem(
                     path,
-                    root,
+                    first_alias or root,
                     (),
                     f"holds more than {MAX_VALUES:,} values once its aliases ('*name') are "
                     "expanded; write the values out instead",
