@@ -311,6 +311,19 @@ def _read_register(
     return entries, details.problems
 
 
+def _read_folders(root: Path, shown_root: Path) -> tuple[list[Version], list[Path], list[Problem]]:
+    """Every version folder, and the versions among them that read cleanly."""
+    found: list[Version] = []
+    problems: list[Problem] = []
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for folder in folders:
+        version, trouble = _read_one(folder, shown_root / folder.name)
+        problems += trouble
+        if version:
+            found.append(version)
+    return found, folders, problems
+
+
 def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     """Every published version of a setting, oldest first; VersionError if any was tampered
     with, is missing from the register, or is listed in it but gone."""
@@ -319,15 +332,10 @@ def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     root = versions_dir(settings_dir, slug)
     if not root.is_dir():
         return []
-    found: list[Version] = []
     shown_root = Path(settings_dir.name) / slug / "versions"
     register, problems = _read_register(root, shown_root)
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    for folder in folders:
-        version, trouble = _read_one(folder, shown_root / folder.name)
-        problems += trouble
-        if version:
-            found.append(version)
+    found, folders, trouble = _read_folders(root, shown_root)
+    problems += trouble
     if register is None:
         if folders:
             problems.append(
@@ -340,24 +348,35 @@ def read_versions(settings_dir: Path, slug: str) -> list[Version]:
                     f"run 'policy-sites register {slug}'",
                 )
             )
-    elif not problems:
-        problems += _register_problems(register, found, shown_root, slug)
+    elif not any(p.file.name == REGISTER_FILE for p in problems):
+        problems += _register_problems(register, found, folders, shown_root, slug)
     if problems:
         raise VersionError(problems)
     return sorted(found, key=Version.sort_key)
 
 
 def _register_problems(
-    register: list[dict[str, str]], found: list[Version], shown_root: Path, slug: str
+    register: list[dict[str, str]],
+    found: list[Version],
+    folders: list[Path],
+    shown_root: Path,
+    slug: str,
 ) -> list[Problem]:
-    """A listed version whose folder is gone or whose details differ; a folder not listed."""
+    """A listed version whose folder is gone or whose details differ; a folder not listed.
+
+    ``found`` are the versions that read cleanly; ``folders`` every version folder, so
+    one that could not be read (reported on its own) is not also called missing.
+    """
     problems = []
     present = {version.label: version for version in found}
+    there = {folder.name for folder in folders}
     listed = {entry["label"] for entry in register}
     latest = register[-1]["label"] if register else None
     for entry in register:
         label = entry["label"]
         version = present.get(label)
+        if label in there and version is None:
+            continue  # unreadable: its own problems say why
         if version is None:
             which = "the latest published version" if label == latest else "a published version"
             problems.append(
@@ -379,7 +398,7 @@ def _register_problems(
                     "digest); restore it from git",
                 )
             )
-    for label in sorted(set(present) - listed):
+    for label in sorted(there - listed):
         problems.append(
             Problem(
                 shown_root / label,
@@ -400,18 +419,17 @@ def register_versions(settings_dir: Path, slug: str) -> list[str]:
     already listed is never changed and none is ever removed.
     """
     root = versions_dir(settings_dir, slug)
+    if not root.is_dir():
+        return []
     shown_root = Path(settings_dir.name) / slug / "versions"
     register, problems = _read_register(root, shown_root)
-    found = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        version, trouble = _read_one(folder, shown_root / folder.name)
-        problems += trouble
-        if version:
-            found.append(version)
+    if problems:
+        raise VersionError(problems)
+    found, folders, problems = _read_folders(root, shown_root)
     entries = list(register or [])
     problems += [
         p
-        for p in _register_problems(entries, found, shown_root, slug)
+        for p in _register_problems(entries, found, folders, shown_root, slug)
         if "is not listed" not in p.message
     ]
     if problems:

@@ -440,3 +440,23 @@ def test_example_versions_are_registered() -> None:
     for slug in ("poppys", "halstead"):
         assert (REPO / "settings" / slug / "versions" / REGISTER_FILE).is_file()
         assert read_versions(REPO / "settings", slug)
+
+
+def test_a_deleted_version_and_an_edited_one_are_both_named(three: Path) -> None:
+    shutil.rmtree(three / "2022-23")
+    frozen = three / "2020-21" / "parents" / "social-media.md"
+    frozen.write_text(frozen.read_text() + "edited\n")
+    with pytest.raises(VersionError) as caught:
+        read_versions(three.parent.parent, "poppys")
+    text = str(caught.value)
+    assert "2022-23: is missing: the latest published version" in text
+    assert "2020-21/parents/social-media.md: was edited after it was published" in text
+    assert "2020-21: is missing" not in text
+
+
+def test_a_malformed_register_is_named(three: Path) -> None:
+    (three / REGISTER_FILE).write_text("versions: oops\n")
+    with pytest.raises(VersionError, match=r"published\.yml:1: versions: expected a list"):
+        read_versions(three.parent.parent, "poppys")
+    with pytest.raises(VersionError, match="expected a list"):
+        register_versions(three.parent.parent, "poppys")
