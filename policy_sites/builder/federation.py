@@ -12,11 +12,15 @@ writing the theme's assets once for every site, then the portal page.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import datetime as dt
 import hashlib
 import multiprocessing
 import os
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -26,6 +30,7 @@ from pathlib import Path
 from mkdocs.config import load_config
 
 from policy_sites.builder.inputs import Inputs
+from policy_sites.builder.output import owned_output, setting_folder
 from policy_sites.builder.portal import fresh_until, summarise, write_portal
 from policy_sites.builder.site import BuildResult, build_setting
 from policy_sites.builder.state import BuildState
@@ -34,8 +39,9 @@ from policy_sites.context.views import STAFF
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import temporary_environment
 from policy_sites.render.reuse import Reuse, default_cache_folder
-from policy_sites.render.shared_assets import RESERVED_NAMES, write_shared_assets
+from policy_sites.render.shared_assets import write_shared_assets
 from policy_sites.settings.loader import DEFAULTS_FILE, read_mapping, setting_slugs
+from policy_sites.settings.names import display_name, slug_problem
 
 __all__ = [
     "BuildOptions",
@@ -119,9 +125,40 @@ class FederationReport:
 _WORKER_REUSE: Reuse | None = None
 
 
-def _start_worker(cache_folder: Path | None) -> None:
+def _start_worker(cache_folder: Path | None, parent: int) -> None:
     global _WORKER_REUSE
+    _stop_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the parent stops the workers, so a worker
+    # does not print its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if it set one
     _WORKER_REUSE = Reuse(cache_folder)
+
+
+def _stop_with_parent(parent: int) -> None:
+    """End this worker when the build that started it dies, however it dies (even SIGKILL).
+
+    On Linux the kernel sends SIGTERM (prctl PR_SET_PDEATHSIG); elsewhere a thread
+    watches for the parent to go.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        armed = False
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _build_and_summarise(
@@ -162,9 +199,13 @@ def _run(
     # fork: workers start with everything imported; all of them are forked at the first
     # submit, before ``started`` may start a progress display's thread.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(options.cache_folder,)
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(options.cache_folder, os.getpid()),
+    )
+    try:
         root, out, shared = str(project.root), str(out_root), options.shared_assets
         futures = {pool.submit(_worker_task, root, s, out, shared): s for s in todo}
         started()
@@ -174,6 +215,13 @@ def _run(
                 yield future.result()
             except Exception as error:  # a worker died (out of memory, killed)
                 yield BuildResult(slug, out_root / slug, error=f"worker failed: {error!r}")
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM) or a fault: stop the workers now
+        pool.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():
+            child.terminate()
+        raise
+    else:
+        pool.shutdown()
 
 
 def _unchanged(
@@ -210,7 +258,8 @@ def portal_summaries(state: BuildState, failures: Iterable[BuildResult] = ()) ->
         slug: dict(entry.get("summary") or {"slug": slug}) for slug, entry in state.settings.items()
     }
     for result in failures:
-        _mark_failed(summaries, result.slug, result.reason)
+        if not slug_problem(result.slug):  # a file badly named has no site to list
+            _mark_failed(summaries, result.slug, result.reason)
     return [summaries[slug] for slug in sorted(summaries)]
 
 
@@ -226,12 +275,15 @@ def build_federation(
     options: BuildOptions | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[BuildResult], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> FederationReport:
     """Build the settings named (every setting if None) into ``out_root``, as cheaply as possible.
 
     Unchanged settings are skipped, the rest built in ``options.jobs`` worker processes;
     ``on_start`` gets how many settings there are, ``on_result`` each one's result as it
-    comes. The state, shared assets and portal are updated at the end.
+    comes. The state, shared assets and portal are updated at the end. ``out_root`` must
+    be an output folder (see ``output.owned_output``); ``on_wait`` hears if another build
+    holds it.
     """
     options = options or BuildOptions()
     clock = time.perf_counter()
@@ -241,73 +293,86 @@ def build_federation(
     chosen = list(dict.fromkeys(slugs)) if slugs is not None else available
     if options.shard:
         chosen = [slug for slug in chosen if in_shard(slug, *options.shard)]
-    out_root.mkdir(parents=True, exist_ok=True)
-    state = BuildState.load(out_root)
-    report = FederationReport(out_root, today, [], shard=options.shard)
+    with owned_output(project, out_root, on_wait):
+        state = BuildState.load(out_root)
+        report = FederationReport(out_root, today, [], shard=options.shard)
 
-    def done(result: BuildResult) -> None:
-        report.results.append(result)
-        if on_result:
-            on_result(result)
+        def done(result: BuildResult) -> None:
+            report.results.append(result)
+            if on_result:
+                on_result(result)
 
-    with temporary_environment(**{TODAY_VARIABLE: today.isoformat()}):
-        inputs = Inputs(project, extra=f"shared-assets={options.shared_assets}")
-        if options.shared_assets:
-            _update_shared_assets(project, out_root, state, inputs.theme)
-        fingerprints: dict[str, str] = {}
-        ready: list[BuildResult] = []
-        todo: list[str] = []
-        for slug in chosen:
-            if options.shared_assets and slug in RESERVED_NAMES:
-                reason = f"the name {slug!r} is kept for the shared theme files; rename the file"
-                ready.append(BuildResult(slug, out_root / slug, error=reason))
-                continue
-            fingerprints[slug] = inputs.fingerprint(slug)
-            if not options.force and _unchanged(state, slug, fingerprints[slug], out_root, today):
-                summary = state.settings[slug].get("summary")
-                ready.append(BuildResult(slug, out_root / slug, skipped=True, summary=summary))
-            else:
-                todo.append(slug)
+        with temporary_environment(**{TODAY_VARIABLE: today.isoformat()}):
+            inputs = Inputs(project, extra=f"shared-assets={options.shared_assets}")
+            if options.shared_assets:
+                _update_shared_assets(project, out_root, state, inputs.theme)
+            fingerprints: dict[str, str] = {}
+            ready: list[BuildResult] = []
+            todo: list[str] = []
+            for slug in chosen:
+                bad_name = slug_problem(slug)
+                if bad_name:  # a settings file named '..yml', 'Poppys.yml', 'assets.yml'
+                    reason = f"settings file's name: {bad_name}"
+                    ready.append(BuildResult(display_name(slug), out_root, error=reason))
+                    continue
+                fingerprints[slug] = inputs.fingerprint(slug)
+                if not options.force and _unchanged(
+                    state, slug, fingerprints[slug], out_root, today
+                ):
+                    summary = state.settings[slug].get("summary")
+                    ready.append(BuildResult(slug, out_root / slug, skipped=True, summary=summary))
+                else:
+                    todo.append(slug)
 
-        def started() -> None:
-            if on_start:
-                on_start(len(chosen))
-            for result in ready:
+            def started() -> None:
+                if on_start:
+                    on_start(len(chosen))
+                for result in ready:
+                    done(result)
+
+            for result in _run(project, todo, out_root, options, started):
+                if result.ok:
+                    summary = result.summary or {"slug": result.slug}
+                    state.settings[result.slug] = {
+                        "fingerprint": fingerprints[result.slug],
+                        "fresh_until": fresh_until(summary, today),
+                        "built_on": today.isoformat(),
+                        "summary": summary,
+                    }
                 done(result)
 
-        for result in _run(project, todo, out_root, options, started):
-            if result.ok:
-                summary = result.summary or {"slug": result.slug}
-                state.settings[result.slug] = {
-                    "fingerprint": fingerprints[result.slug],
-                    "fresh_until": fresh_until(summary, today),
-                    "built_on": today.isoformat(),
-                    "summary": summary,
-                }
-            done(result)
-
-    if everything:
-        for gone in sorted(set(state.settings) - set(available)):
-            shutil.rmtree(out_root / gone, ignore_errors=True)
-            del state.settings[gone]
-    state.save(out_root)
-    if options.portal and options.shard is None:
-        summaries = portal_summaries(state, report.of("failed"))
-        report.portal = write_portal(out_root, summaries, today, federation_title(project))
+        if everything:
+            for gone in sorted(set(state.settings) - set(available)):
+                folder = setting_folder(out_root, gone)  # the state file could say anything
+                if folder is not None and folder.is_dir() and not folder.is_symlink():
+                    shutil.rmtree(folder, ignore_errors=True)
+                del state.settings[gone]
+        state.save(out_root)
+        if options.portal and options.shard is None:
+            summaries = portal_summaries(state, report.of("failed"))
+            report.portal = write_portal(out_root, summaries, today, federation_title(project))
     report.seconds = time.perf_counter() - clock
     return report
 
 
-def assemble_portal(project: Project, reports: Iterable[Mapping], out_root: Path) -> Path:
+def assemble_portal(
+    project: Project,
+    reports: Iterable[Mapping],
+    out_root: Path,
+    on_wait: Callable[[str], None] | None = None,
+) -> Path:
     """Write the portal from several shards' ``--report`` files (their union)."""
     summaries: dict[str, dict] = {}
     days = []
     for report in reports:
         days.append(dt.date.fromisoformat(report["today"]))
         for entry in report.get("settings", []):
+            if slug_problem(str(entry.get("slug"))):
+                continue  # only a setting's name may become a link on the portal
             summaries[entry["slug"]] = dict(entry.get("summary") or {"slug": entry["slug"]})
             if entry.get("status") == "failed":
                 _mark_failed(summaries, entry["slug"], entry.get("reason"))
     today = max(days) if days else review_day()
     ordered = [summaries[slug] for slug in sorted(summaries)]
-    return write_portal(out_root, ordered, today, federation_title(project))
+    with owned_output(project, out_root, on_wait):
+        return write_portal(out_root, ordered, today, federation_title(project))

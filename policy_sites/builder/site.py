@@ -16,8 +16,9 @@ from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
 from policy_sites.render.reuse import Reuse
+from policy_sites.settings.names import display_name, slug_problem
 
-__all__ = ["BuildResult", "build_setting", "build_settings"]
+__all__ = ["BuildResult", "build_setting", "build_settings", "write_failure"]
 
 
 @dataclass
@@ -64,28 +65,45 @@ def build_setting(
 ) -> BuildResult:
     """Build both views of one setting into ``out_root/slug``, replacing it only on success."""
     started = time.perf_counter()
+    bad_name = slug_problem(slug)
+    if bad_name:  # checked before any path is made from it; shown escaped, never raw
+        return BuildResult(display_name(slug), out_root, error=f"settings file's name: {bad_name}")
+    result = BuildResult(slug, out_root / slug)
     final = out_root / slug
-    result = BuildResult(slug, final)
-    out_root.mkdir(parents=True, exist_ok=True)
     staging = out_root / f".{slug}.building"
-    shutil.rmtree(staging, ignore_errors=True)
     try:
+        out_root.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
         for view in (PARENTS, STAFF):  # parents first: its build empties the folder
             site_dir = staging / view.subpath
             result.warnings += build_view(project, slug, view, site_dir, reuse, shared_assets)
-    except BuildFailed as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        result.error = str(error)
-    else:
         _swap_in(staging, final)
+    except BuildFailed as error:
+        result.error = str(error)
+    except OSError as error:  # disk full, read-only output: the previous site stays
+        result.error = write_failure(error, out_root)
+    except RecursionError:  # a last guard: the loader bounds nesting long before this
+        result.error = "too deeply nested to build (RecursionError)"
+    if result.error:
+        shutil.rmtree(staging, ignore_errors=True)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def write_failure(error: OSError, out_root: Path | None = None) -> str:
+    """An OSError as one line: where it could not write, and why (the file, if in the output)."""
+    named = [str(name) for name in (error.filename2, error.filename) if name]
+    inside = [name for name in named if out_root is None or name.startswith(str(out_root))]
+    where = inside[0] if inside else out_root
+    return f"could not write {where}: {error.strerror or error}" if where else str(error)
 
 
 def _swap_in(staging: Path, final: Path) -> None:
     retired = final.with_name(f".{final.name}.old")
     shutil.rmtree(retired, ignore_errors=True)
-    if final.exists():
+    if final.is_symlink():  # never follow a link out of the output folder
+        final.unlink()
+    elif final.exists():
         final.rename(retired)
     staging.rename(final)
     shutil.rmtree(retired, ignore_errors=True)

@@ -9,10 +9,21 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from policy_sites.settings.names import slug_problem
+
 __all__ = ["STATE_FILE", "BuildState"]
+
+
+def _asset_path(name: object) -> bool:
+    """Whether ``name`` is a path inside the shared ``assets/`` folder and nowhere else."""
+    if not isinstance(name, str) or "\\" in name:
+        return False
+    parts = PurePosixPath(name).parts
+    return len(parts) > 1 and parts[0] == "assets" and not {"..", "."} & set(parts)
+
 
 STATE_FILE = ".policy-sites-state.json"
 _FORMAT = 1
@@ -33,12 +44,27 @@ class BuildState:
             return cls()
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             return cls()
-        return cls(dict(data.get("settings") or {}), dict(data.get("assets") or {}))
+        settings, assets = data.get("settings"), data.get("assets")
+        settings = settings if isinstance(settings, dict) else {}
+        assets = assets if isinstance(assets, dict) else {}
+        # The file is only a cache, and could have been edited: a name that is not a
+        # setting's, or an asset path leading anywhere but into assets/, is dropped, so
+        # that nothing outside the output's own folders is ever replaced or deleted.
+        files = assets.get("files")
+        assets["files"] = [f for f in files if _asset_path(f)] if isinstance(files, list) else []
+        return cls(
+            {k: v for k, v in settings.items() if not slug_problem(k) and isinstance(v, dict)},
+            assets,
+        )
 
     def save(self, out_root: Path) -> None:
         body = {"format": _FORMAT, "assets": self.assets, "settings": self.settings}
         text = json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         path = out_root / STATE_FILE
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # the next build clears it too, if this fails
+            raise

@@ -18,6 +18,7 @@ from policy_sites.check.findings import ERROR, WARNING, Finding, shown
 from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import Problem, SettingsError, load_setting, setting_slugs
+from policy_sites.settings.names import slug_problem
 from policy_sites.settings.schema import Setting
 from policy_sites.versions.store import Version, VersionError, read_versions
 
@@ -85,6 +86,8 @@ def _load(
         for p in error.problems:
             text = f"{p.field}: {p.message}" if p.field else p.message
             findings.append(_settings_finding(project, p, text))
+    if slug_problem(slug):  # the file's name, reported above; no versions folder to read
+        return None, [], findings
     try:
         versions = read_versions(project.settings_dir, slug)
     except VersionError as error:

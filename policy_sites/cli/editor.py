@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from policy_sites.cli.options import find_project, project_option
+from policy_sites.cli.options import find_project, project_option, slug_argument
 from policy_sites.context.views import policy_ids
 from policy_sites.render.preview import serve as serve_preview
 from policy_sites.settings.json_schema import SCHEMA_FILE, schema_is_current, schema_text
@@ -169,7 +169,7 @@ def _dsls(ask: _Asker, given: tuple[str, ...], provisions: list[ProvisionDetails
 
 
 @click.command()
-@click.argument("slug")
+@slug_argument()
 @click.option("--name", help="The setting's name, exactly as it should appear.")
 @click.option("--provision", multiple=True, help="A provision's name (repeat for each).")
 @click.option(
@@ -285,7 +285,7 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
 
 
 @click.command()
-@click.argument("slug")
+@slug_argument()
 @click.option(
     "--audience",
     type=click.Choice(["parents", "staff"]),

@@ -20,9 +20,16 @@ from policy_sites.builder.federation import (
 )
 from policy_sites.builder.portal import render_csv, render_json, rows, summarise
 from policy_sites.builder.progress import BuildProgress, summary_lines
-from policy_sites.cli.options import find_project, project_option, today_option
+from policy_sites.cli.options import (
+    ends_cleanly,
+    find_project,
+    project_option,
+    slug_argument,
+    today_option,
+)
 from policy_sites.project import Project
 from policy_sites.settings.loader import SettingsError, setting_slugs
+from policy_sites.settings.names import display_name
 
 __all__ = ["FEDERATION_COMMANDS", "build", "portal", "status"]
 
@@ -39,12 +46,16 @@ _out_option = click.option(
 )
 
 
+def _say_waiting(message: str) -> None:
+    click.echo(message, err=True)
+
+
 def _out_root(project: Project, out: str | None) -> Path:
     return Path(out).resolve() if out else project.default_out
 
 
 @click.command()
-@click.argument("slugs", nargs=-1)
+@slug_argument(many=True)
 @_out_option
 @click.option(
     "--jobs",
@@ -93,20 +104,27 @@ def build(
         os.environ["POLICY_SITES_PREVIEW"] = "true"
     out_root = _out_root(proj, out)
     options = BuildOptions(jobs=jobs, force=force, shard=shard)
-    with BuildProgress() as progress:
-        done = build_federation(
-            proj, list(slugs) or None, out_root, options, progress.on_start, progress.on_result
-        )
-    for line in summary_lines(done):
-        click.echo(line, err=not done.ok and line.lstrip().startswith("FAILED"))
-    if report:
-        Path(report).write_text(json.dumps(done.to_json(), indent=2) + "\n", encoding="utf-8")
+    with ends_cleanly("build", out_root):
+        with BuildProgress() as progress:
+            done = build_federation(
+                proj,
+                list(slugs) or None,
+                out_root,
+                options,
+                progress.on_start,
+                progress.on_result,
+                on_wait=_say_waiting,
+            )
+        for line in summary_lines(done):
+            click.echo(line, err=not done.ok and line.lstrip().startswith("FAILED"))
+        if report:
+            Path(report).write_text(json.dumps(done.to_json(), indent=2) + "\n", encoding="utf-8")
     if not done.ok:
         raise click.ClickException(f"{len(done.of('failed'))} setting(s) failed to build")
 
 
 @click.command()
-@click.argument("slugs", nargs=-1)
+@slug_argument(many=True)
 @click.option(
     "--format",
     "output",
@@ -125,7 +143,7 @@ def status(slugs: tuple[str, ...], output: str, today: dt.date, project: str | N
             summaries.append(summarise(proj, slug))
         except SettingsError as error:
             first = str(error.problems[0]) if error.problems else str(error)
-            summaries.append({"slug": slug, "error": f"invalid settings: {first}"})
+            summaries.append({"slug": display_name(slug), "error": f"invalid settings: {first}"})
     table = rows(summaries, today)
     if output == "csv":
         click.echo(render_csv(table), nl=False)
@@ -175,7 +193,8 @@ def portal(reports: tuple[str, ...], out: str | None, project: str | None) -> No
     proj = find_project(project, needs_settings=True)
     out_root = _out_root(proj, out)
     loaded = [json.loads(Path(path).read_text(encoding="utf-8")) for path in reports]
-    click.echo(f"portal: {assemble_portal(proj, loaded, out_root)}")
+    with ends_cleanly("portal", out_root):
+        click.echo(f"portal: {assemble_portal(proj, loaded, out_root, _say_waiting)}")
 
 
 FEDERATION_COMMANDS = (build, status, portal)

@@ -1,16 +1,77 @@
-"""What the ``policy-sites`` commands share: --project and finding the project, --today."""
+"""What the ``policy-sites`` commands share: --project and finding the project, --today,
+and the one rule for the setting names given on the command line."""
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
+from policy_sites.builder.output import OutputRefused
+from policy_sites.builder.site import write_failure
 from policy_sites.context.variables import TODAY_VARIABLE, review_day
 from policy_sites.project import Project
 from policy_sites.settings.loader import setting_slugs
+from policy_sites.settings.names import slug_problem
 
-__all__ = ["find_project", "project_option", "today_option"]
+__all__ = [
+    "check_slugs",
+    "ends_cleanly",
+    "find_project",
+    "project_option",
+    "slug_argument",
+    "today_option",
+]
+
+
+def check_slugs(context: click.Context, parameter: click.Parameter, value):
+    """A click callback: refuse any name that is not a slug before a file is read."""
+    for slug in (value,) if isinstance(value, str) else value or ():
+        problem = slug_problem(slug)
+        if problem:
+            raise click.BadParameter(problem)
+    return value
+
+
+@contextlib.contextmanager
+def ends_cleanly(what: str, out_root: Path) -> Iterator[None]:
+    """Turn a fault into one line and an exit code instead of a traceback.
+
+    Disk full and a read-only folder (OSError), the output refused, Ctrl-C and SIGTERM
+    each end the command with a sentence; the next run clears what was left half-done.
+    """
+
+    def terminated(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    except OutputRefused as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"{what} stopped: {write_failure(error, out_root)}") from None
+    except KeyboardInterrupt:
+        click.echo(
+            f"{what} interrupted: the sites finished before it were kept, the rest keep "
+            "their previous version; run it again to finish",
+            err=True,
+        )
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def slug_argument(*, many: bool = False):
+    """The SLUG (or SLUGS) argument of a command, checked against the one naming rule."""
+    if many:
+        return click.argument("slugs", nargs=-1, callback=check_slugs)
+    return click.argument("slug", callback=check_slugs)
+
 
 project_option = click.option(
     "--project",

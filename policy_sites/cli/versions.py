@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import click
 
-from policy_sites.cli.options import find_project, project_option
+from policy_sites.cli.options import find_project, project_option, slug_argument
 from policy_sites.publish.snapshot import PublishError, publish
-from policy_sites.settings.loader import SettingsError
-from policy_sites.versions.store import VersionError
+from policy_sites.settings.loader import SettingsError, setting_slugs
+from policy_sites.versions.store import REGISTER_FILE, VersionError, register_versions
 
 __all__ = ["VERSION_COMMANDS", "publish_command"]
 
 
 @click.command("publish")
-@click.argument("slug")
+@slug_argument()
 @click.option("--version", "label", required=True, help="The version's label, e.g. 2022-23.")
 @click.option("--ratified", required=True, help="When the committee ratified it: YYYY-MM-DD.")
 @click.option("--next-review", required=True, help="When it is next due for review: YYYY-MM.")
@@ -53,4 +53,24 @@ def publish_command(
     click.echo(f"          {folder}/ (commit it with the settings file)")
 
 
-VERSION_COMMANDS = (publish_command,)
+@click.command("register")
+@slug_argument(many=True)
+@project_option
+def register_command(slugs: tuple[str, ...], project: str | None) -> None:
+    """List the published versions of SLUGS (default: every setting) in their register.
+
+    The register is settings/SLUG/versions/published.yml.
+    For versions published before the register existed (publish keeps it up to date).
+    Each version's hashes are checked first; a version already listed is never changed.
+    """
+    proj = find_project(project)
+    for slug in slugs or setting_slugs(proj.settings_dir):
+        try:
+            added = register_versions(proj.settings_dir, slug)
+        except VersionError as error:
+            raise click.ClickException(str(error)) from None
+        listed = ", ".join(added) if added else "nothing new"
+        click.echo(f"{slug}: {REGISTER_FILE} lists {listed}")
+
+
+VERSION_COMMANDS = (publish_command, register_command)

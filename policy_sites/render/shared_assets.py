@@ -21,16 +21,12 @@ from jinja2 import pass_context
 from mkdocs.plugins import BasePlugin
 
 __all__ = [
-    "RESERVED_NAMES",
     "SharedAssets",
     "detach",
     "shared_url_filter",
     "theme_files",
     "write_shared_assets",
 ]
-
-RESERVED_NAMES = frozenset({"assets"})
-"""Slugs a setting may not take: its folder would be the shared assets' folder."""
 
 
 def _is_theme_file(file: Any, theme_dirs: set[str]) -> bool:

@@ -9,6 +9,7 @@ silently throw the first away.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from policy_sites.settings.names import printable, slug_problem
 from policy_sites.settings.schema import FieldProblem, Setting
 
 __all__ = [
@@ -70,6 +72,8 @@ class _Document:
 
     data: dict[str, Any]
     lines: dict[FieldPath, tuple[Path, int]] = field(default_factory=dict)
+    typed: dict[FieldPath, str] = field(default_factory=dict)
+    """How each number or true/false was typed: YAML reads ``2022.10`` as 2022.1."""
 
 
 _PLAIN_TAGS = {
@@ -84,30 +88,140 @@ _PLAIN_TAGS = {
 }
 
 
-def _read_yaml(path: Path) -> _Document:
+MAX_FILE_BYTES = 256 * 1024
+"""A settings file or version.yml larger than this is refused unread (the examples: 5 KB)."""
+MAX_DEPTH = 16
+"""How deeply mappings and lists may nest (the schema needs 4)."""
+MAX_VALUES = 20_000
+"""How many values a file may hold once aliases (``*name``) are expanded."""
+MAX_TEXT = 2_000
+"""The longest text a value may hold: a phrase or a name, not a document."""
+MAX_KEY = 100
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters, and the invisible marks that reorder text; tab and newline are text."""
+
+
+def _problem(
+    path: Path, node_or_line: yaml.Node | int | None, at: FieldPath, message: str
+) -> SettingsError:
+    line = node_or_line.start_mark.line + 1 if isinstance(node_or_line, yaml.Node) else node_or_line
+    return SettingsError([Problem(path, line, _dotted(at), message)])
+
+
+def _check_shape(path: Path, text: str) -> int | None:
+    """Refuse nesting deeper than MAX_DEPTH from the parser's flat event stream, before
+    anything recursive (libyaml's composer, this module's constructor) sees the file.
+    Returns the line of the first alias (``*name``), if there is one."""
+    loader = SafeLoader(text)
+    depth = 0
+    first_alias = None
     try:
+        while (event := loader.get_event()) is not None:
+            if first_alias is None and isinstance(event, yaml.AliasEvent):
+                first_alias = event.start_mark.line + 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _problem(
+                        path,
+                        event.start_mark.line + 1,
+                        (),
+                        f"nests more than {MAX_DEPTH} levels deep; a settings file needs a few",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return first_alias
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the file holds with every alias expanded (each node counted once
+    per use, computed once per node), stopping early past MAX_VALUES."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) not in sizes:
+            total = 1
+            if isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = node.value
+            else:
+                children = []
+            for child in children:
+                total += size(child)
+                if total > MAX_VALUES:
+                    break
+            sizes[id(node)] = total
+        return sizes[id(node)]
+
+    return size(root)
+
+
+def read_yaml_document(path: Path) -> _Document:
+    """One YAML file as plain data with each field's line, within the limits above.
+
+    Used for settings files and published versions' details alike: a file too large,
+    too deep, an alias bomb, a tag, a merge key, a control character or an overlong text
+    is a Problem naming the file and line, never a crash.
+    """
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            size = path.stat().st_size
+            raise _problem(path, 1, (), f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise SettingsError([Problem(path, 1, "", f"is not UTF-8 text ({error.reason})")]) from None
-    loader = SafeLoader(text)
+        raise _problem(path, 1, (), f"is not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise _problem(path, None, (), f"cannot be read: {error.strerror}") from None
     try:
-        root = loader.get_single_node()
-        if root is None:
-            raise SettingsError([Problem(path, 1, "", "is empty")])
-        if not isinstance(root, yaml.MappingNode):
-            raise SettingsError(
-                [Problem(path, root.start_mark.line + 1, "", "must be a mapping of keys")]
-            )
-        doc = _Document({})
-        doc.data = _construct(loader, root, (), path, doc.lines)
-        return doc
+        first_alias = _check_shape(path, text)
+        loader = SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                raise _problem(path, 1, (), "is empty")
+            if not isinstance(root, yaml.MappingNode):
+                raise _problem(path, root, (), "must be a mapping of keys")
+            if _expanded_size(root) > MAX_VALUES:
+                raise _problem(
+                    path,
+                    first_alias or root,
+                    (),
+                    f"holds more than {MAX_VALUES:,} values once its aliases ('*name') are "
+                    "expanded; write the values out instead",
+                )
+            doc = _Document({})
+            doc.data = _construct(loader, root, (), path, doc)
+            return doc
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        reason = " ".join(filter(None, [error.context, error.problem]))
-        raise SettingsError([Problem(path, line, "", f"is not valid YAML: {reason}")]) from None
-    finally:
-        loader.dispose()
+        reason = " ".join(" ".join(filter(None, [error.context, error.problem])).split())
+        raise _problem(path, line, (), f"is not valid YAML: {reason}") from None
+    except yaml.YAMLError as error:  # e.g. a character YAML does not allow, without a mark
+        reason = " ".join(str(error).split())
+        raise _problem(path, 1, (), f"is not valid YAML: {reason}") from None
+
+
+def _check_text(path: Path, node: yaml.Node, at: FieldPath, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise _problem(path, node, at, f"is {len(text):,} characters long; the limit is {limit:,}")
+    bad = _CONTROL.search(text)
+    if bad:
+        code = f"U+{ord(bad.group()):04X}"
+        raise _problem(
+            path,
+            node,
+            at,
+            f"contains an invisible control character ({code}) at position "
+            f"{bad.start() + 1}; retype the text without it",
+        )
 
 
 def _construct(
@@ -115,50 +229,51 @@ def _construct(
     node: yaml.Node,
     at: FieldPath,
     path: Path,
-    lines: dict[FieldPath, tuple[Path, int]],
+    doc: _Document,
 ) -> Any:
     """Build plain Python values from YAML nodes, noting where each field path was written."""
     if node.tag not in _PLAIN_TAGS:
-        raise SettingsError(
-            [
-                Problem(
-                    path,
-                    node.start_mark.line + 1,
-                    _dotted(at),
-                    f"the YAML tag {node.tag!r} is not allowed; write plain values only",
-                )
-            ]
+        raise _problem(
+            path, node, at, f"the YAML tag {node.tag!r} is not allowed; write plain values only"
         )
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                raise _problem(
+                    path,
+                    key_node,
+                    at,
+                    "'<<' (a YAML merge key) is not supported; write the keys out in full",
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _problem(path, key_node, at, "a key must be plain text, not a list or map")
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 key = str(key)
+            _check_text(path, key_node, at, key, MAX_KEY)
             here = (*at, key)
             line = key_node.start_mark.line + 1
             if key in result:
-                first = lines[here][1]
-                raise SettingsError(
-                    [
-                        Problem(
-                            path,
-                            line,
-                            _dotted(here),
-                            f"is written twice (first on line {first}); keep one",
-                        )
-                    ]
+                first = doc.lines[here][1]
+                raise _problem(
+                    path, line, here, f"is written twice (first on line {first}); keep one"
                 )
-            lines[here] = (path, line)
-            result[key] = _construct(loader, value_node, here, path, lines)
+            doc.lines[here] = (path, line)
+            result[key] = _construct(loader, value_node, here, path, doc)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
-            lines[(*at, index)] = (path, item.start_mark.line + 1)
-            items.append(_construct(loader, item, (*at, index), path, lines))
+            doc.lines[(*at, index)] = (path, item.start_mark.line + 1)
+            items.append(_construct(loader, item, (*at, index), path, doc))
         return items
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str):
+        _check_text(path, node, at, value, MAX_TEXT)
+    elif isinstance(value, bool | int | float):
+        doc.typed[at] = node.value
+    return value
 
 
 def _merge(base: _Document, override: _Document) -> _Document:
@@ -174,7 +289,9 @@ def _merge(base: _Document, override: _Document) -> _Document:
         p: where for p, where in base.lines.items() if not any(p[: len(q)] == q for q in replaced)
     }
     lines.update(override.lines)
-    return _Document(merge(base.data, override.data), lines)
+    typed = {p: t for p, t in base.typed.items() if p in lines and p not in override.lines}
+    typed.update(override.typed)
+    return _Document(merge(base.data, override.data), lines, typed)
 
 
 def _value_at(data: Any, path: FieldPath) -> Any:
@@ -184,8 +301,11 @@ def _value_at(data: Any, path: FieldPath) -> Any:
 
 
 def _dotted(path: FieldPath) -> str:
+    """``a.b[2].c``; a key with a control character or a mark shown escaped, never raw."""
     out = ""
     for part in path:
+        if isinstance(part, str) and (_CONTROL.search(part) or not part.isprintable()):
+            part = printable(part)
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
@@ -260,6 +380,9 @@ def _problems(doc: _Document, fallback: Path, error: ValidationError) -> list[Pr
         if isinstance(cause, FieldProblem):
             loc = (*loc, *cause.path)
         message = _describe(item)
+        typed = doc.typed.get(loc)
+        if item["type"] == "string_type" and typed is not None:
+            message = _typed_as_text(typed, item.get("input"))
         if item["type"] == "extra_forbidden":
             key = str(loc[-1])
             model = _model_at(Setting, loc[:-1])
@@ -277,6 +400,19 @@ def _problems(doc: _Document, fallback: Path, error: ValidationError) -> list[Pr
     return problems
 
 
+def _typed_as_text(typed: str, value: Any) -> str:
+    """Where text was expected and YAML read a number or true/false from what was typed."""
+    kind = "true/false" if isinstance(value, bool) else "a number"
+    shown = str(value).lower() if isinstance(value, bool) else repr(value)
+    quoted = f"'{typed}'"
+    if typed != shown:
+        return (
+            f"expected text; YAML reads {typed} as {kind}, {shown}, not as typed: "
+            f"put it in quotes, {quoted}"
+        )
+    return f"expected text, got {kind}, {typed}: put it in quotes, {quoted}"
+
+
 def _locate(doc: _Document, loc: FieldPath, fallback: Path) -> tuple[Path, int]:
     """The line that wrote ``loc``, or the nearest enclosing one that was written."""
     for end in range(len(loc), 0, -1):
@@ -287,17 +423,16 @@ def _locate(doc: _Document, loc: FieldPath, fallback: Path) -> tuple[Path, int]:
 
 def field_lines(path: Path) -> dict[FieldPath, int]:
     """The line on which each field path is written in one settings file (no validation)."""
-    return {at: line for at, (_, line) in _read_yaml(path).lines.items()}
+    return {at: line for at, (_, line) in read_yaml_document(path).lines.items()}
 
 
 def read_mapping(path: Path) -> dict | None:
     """A settings file's plain data, for a quick look at a key without validating it;
     None if it cannot be read or is not a mapping (loading it properly says why)."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return read_yaml_document(path).data
+    except SettingsError:
         return None
-    return data if isinstance(data, dict) else None
 
 
 def setting_slugs(settings_dir: Path) -> list[str]:
@@ -309,6 +444,11 @@ def load_setting(
     settings_dir: Path, slug: str, known_policies: Iterable[str] | None = None
 ) -> Setting:
     """Read, merge and validate one setting; raise SettingsError naming every problem."""
+    bad_name = slug_problem(slug)
+    if bad_name:
+        plain = slug.isprintable() and len(slug) <= MAX_KEY
+        shown = settings_dir / f"{slug}.yml" if plain else settings_dir
+        raise SettingsError([Problem(shown, None, "", f"the file's name: {bad_name}")])
     path = settings_dir / f"{slug}.yml"
     if not path.is_file():
         available = setting_slugs(settings_dir)
@@ -316,9 +456,9 @@ def load_setting(
         hint = f"; did you mean {guess[0]!r}?" if guess else f"; settings: {', '.join(available)}"
         raise SettingsError([Problem(path, 0, "", f"no such setting {slug!r}{hint}")])
     defaults_path = settings_dir / DEFAULTS_FILE
-    doc = _read_yaml(path)
+    doc = read_yaml_document(path)
     if defaults_path.is_file():
-        doc = _merge(_read_yaml(defaults_path), doc)
+        doc = _merge(read_yaml_document(defaults_path), doc)
     try:
         setting = Setting.model_validate(doc.data)
     except ValidationError as error:

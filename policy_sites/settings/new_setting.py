@@ -8,7 +8,6 @@ the federation defaults), and an existing file is never overwritten.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import yaml
 
 from policy_sites.settings.json_schema import SCHEMA_FILE
 from policy_sites.settings.loader import DEFAULTS_FILE, Problem, SettingsError, load_setting
+from policy_sites.settings.names import check_slug
 
 __all__ = [
     "DSLDetails",
@@ -28,8 +28,6 @@ __all__ = [
     "render_settings_file",
     "write_new_setting",
 ]
-
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -66,16 +64,6 @@ class NewSettingDetails:
     written: str | None = None
     ratified: str | None = None
     next_review: str | None = None
-
-
-def check_slug(slug: str) -> str:
-    """The slug if it can name a settings file (and a folder of the site), else ValueError."""
-    if not _SLUG.match(slug):
-        raise ValueError(
-            f"{slug!r} cannot be a setting's short name: use lower-case letters, digits "
-            "and hyphens, starting with a letter or digit (for example 'little-acorns')"
-        )
-    return slug
 
 
 def _q(value: str) -> str:

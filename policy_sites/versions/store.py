@@ -25,23 +25,28 @@ from typing import Any
 import yaml
 
 from policy_sites.context.views import VIEWS
-from policy_sites.settings.loader import Problem
+from policy_sites.settings.loader import Problem, SettingsError, read_yaml_document
+from policy_sites.settings.names import check_slug, printable, slug_problem
 from policy_sites.settings.schema import PolicyDate
 
 __all__ = [
     "LABEL_PATTERN",
     "META_FILE",
+    "REGISTER_FILE",
     "VIEW_IDS",
     "Version",
     "VersionError",
     "policy_history",
     "read_versions",
+    "register_versions",
     "sha256",
     "versions_dir",
     "write_version",
 ]
 
 META_FILE = "version.yml"
+REGISTER_FILE = "published.yml"
+"""Beside the version folders: every label published, oldest first, with its details' digest."""
 VIEW_IDS = tuple(VIEWS)  # ("parents", "staff")
 LABEL_PATTERN = re.compile(r"^[0-9][0-9A-Za-z.-]{0,39}$")
 """A version label starts with a digit, e.g. ``2022-23`` or ``2023-01-concern``."""
@@ -50,6 +55,12 @@ _HEADER = (
     "# A published version of this setting's policies, written by `policy-sites publish`.\n"
     "# Never edit this folder by hand: check and build refuse a version whose files or\n"
     "# details no longer match these hashes. To change a policy, publish a new version.\n"
+)
+
+_REGISTER_HEADER = (
+    "# Every version of this setting published so far, oldest first, written by\n"
+    "# `policy-sites publish`. check and build fail if a version listed here is missing\n"
+    "# or differs, so a deleted version is noticed. Never edit this file by hand.\n"
 )
 
 
@@ -76,6 +87,8 @@ class Version:
     guidance: tuple[Mapping[str, str], ...]
     files: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """policy id -> view id -> file path relative to the version folder."""
+    digest: str = ""
+    """The SHA-256 of the details, as recorded in the register (``published.yml``)."""
 
     @property
     def policies(self) -> list[str]:
@@ -100,8 +113,8 @@ def sha256(data: bytes) -> str:
 
 
 def versions_dir(settings_dir: Path, slug: str) -> Path:
-    """Where a setting's published versions are kept."""
-    return settings_dir / slug / "versions"
+    """Where a setting's published versions are kept (ValueError for a name that is no slug)."""
+    return settings_dir / check_slug(slug) / "versions"
 
 
 def _digest(meta: Mapping[str, Any]) -> str:
@@ -109,9 +122,47 @@ def _digest(meta: Mapping[str, Any]) -> str:
     return sha256(json.dumps(body, sort_keys=True, default=str).encode("utf-8"))
 
 
-def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*{re.escape(key)}:", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class _Details:
+    """A version.yml read within limits, with a problem per field that has the wrong shape."""
+
+    def __init__(self, path: Path, shown: Path) -> None:
+        self.shown = shown
+        self.problems: list[Problem] = []
+        try:
+            doc = read_yaml_document(path)
+        except SettingsError as error:
+            self.data: dict[str, Any] = {}
+            self.lines: dict = {}
+            self.problems += [Problem(shown, p.line, p.field, p.message) for p in error.problems]
+        else:
+            self.data, self.lines = doc.data, doc.lines
+
+    def problem(self, at: tuple[str, ...], message: str) -> None:
+        line = next(
+            (self.lines[at[:n]][1] for n in range(len(at), 0, -1) if at[:n] in self.lines), None
+        )
+        self.problems.append(Problem(self.shown, line, ".".join(at), message))
+
+    def expect(self, at: tuple[str, ...], value: Any, kind: type | tuple, what: str) -> bool:
+        if isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool):
+            return True
+        self.problem(at, f"expected {what}, got {printable(str(value), 40)}")
+        return False
+
+
+def _inside(folder: Path, rel: str) -> Path | None:
+    """``folder/rel`` if it stays inside ``folder`` (no '..', no absolute path, no symlink out)."""
+    if not rel or rel.startswith(("/", "\\")) or ".." in re.split(r"[\\/]", rel):
+        return None
+    path = folder / rel
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return None
+    return path
 
 
 def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]:
@@ -121,49 +172,72 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]
         return None, [
             Problem(shown_meta, None, "", f"is missing; {shown} is not a published version")
         ]
-    text = meta_path.read_text(encoding="utf-8")
-    try:
-        meta = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        return None, [Problem(shown_meta, None, "", f"is not valid YAML: {error}")]
-    if not isinstance(meta, dict):
-        return None, [Problem(shown_meta, None, "", "must be a mapping of keys")]
-    problems: list[Problem] = []
-
-    def problem(key: str, message: str) -> None:
-        problems.append(Problem(shown_meta, _line_of(text, key), key, message))
-
+    details = _Details(meta_path, shown_meta)
+    if details.problems:
+        return None, details.problems
+    meta = details.data
+    problems = details.problems
     for key in ("label", "ratified", "next_review", "policies", "digest"):
         if key not in meta:
-            problem(key, "is required but missing")
+            details.problem((key,), "is required but missing")
     if problems:
         return None, problems
     if meta.get("digest") != _digest(meta):
-        problem(
-            "digest",
+        details.problem(
+            ("digest",),
             "the version's details were edited after it was published (digest mismatch); "
             "published versions never change: publish a new version instead",
         )
     label = str(meta["label"])
     if label != folder.name:
-        problem("label", f"label {label!r} does not match the folder name {folder.name!r}")
+        details.problem(
+            ("label",), f"label {printable(label)} does not match the folder name {folder.name!r}"
+        )
     dates: dict[str, PolicyDate] = {}
     for key in ("ratified", "next_review"):
         try:
             dates[key] = PolicyDate.parse(meta[key])
-        except ValueError as error:
-            problem(key, str(error))
+        except (ValueError, TypeError) as error:
+            details.problem((key,), str(error))
+    for key in ("summary", "source_commit", "published"):
+        if meta.get(key) is not None:
+            details.expect((key,), meta[key], (str, dt.date), "text")
+    guidance = meta.get("guidance") or []
+    if details.expect(("guidance",), guidance, list, "a list of guidance editions"):
+        for index, entry in enumerate(guidance):
+            at = ("guidance", str(index))
+            if details.expect(at, entry, dict, "a mapping with title and edition") and not all(
+                isinstance(entry.get(k), str) for k in ("title", "edition")
+            ):
+                details.problem(at, "expected a title and an edition, each as text")
     files: dict[str, dict[str, str]] = {}
     listed: set[Path] = {meta_path.resolve()}
-    policies = meta["policies"] if isinstance(meta["policies"], dict) else {}
+    policies = meta["policies"]
+    if not details.expect(("policies",), policies, dict, "a mapping of policies"):
+        policies = {}
     for policy, views in policies.items():
+        if not details.expect(("policies", policy), views, dict, "a mapping of views"):
+            continue
         for view in VIEW_IDS:
-            entry = (views or {}).get(view) or {}
-            rel, expected = entry.get("file"), entry.get("sha256")
-            if not rel or not expected:
-                problem(policy, f"policy {policy!r} lacks the {view} view's file and hash")
+            at = ("policies", policy, view)
+            entry = views.get(view)
+            if not details.expect(at, entry, dict, "a mapping with file and sha256"):
                 continue
-            path = folder / rel
+            rel, expected = entry.get("file"), entry.get("sha256")
+            if not isinstance(rel, str) or not isinstance(expected, str):
+                details.problem(at, "expected a file and its sha256, each as text")
+                continue
+            if not _SHA256.fullmatch(expected):
+                details.problem((*at, "sha256"), "expected 64 hexadecimal digits")
+                continue
+            path = _inside(folder, rel)
+            if path is None:
+                details.problem(
+                    (*at, "file"),
+                    f"expected a file inside {shown}/, got {printable(rel)}; a published "
+                    "version holds its own copy of every text",
+                )
+                continue
             listed.add(path.resolve())
             if not path.is_file():
                 problems.append(
@@ -182,9 +256,11 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]
                         "back (git checkout) and publish a new version instead",
                     )
                 )
-            files.setdefault(str(policy), {})[view] = str(rel)
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.resolve() not in listed:
+            files.setdefault(str(policy), {})[view] = rel
+    # With policies malformed, their files are not "added": say only what is malformed.
+    malformed = any(p.field.startswith("policies") for p in problems)
+    for path in [] if malformed else sorted(folder.rglob("*")):
+        if (path.is_file() or path.is_symlink()) and path.resolve() not in listed:
             problems.append(
                 Problem(
                     shown / path.relative_to(folder),
@@ -204,28 +280,172 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]
         summary=meta.get("summary") or None,
         source_commit=meta.get("source_commit") or None,
         source_dirty=bool(meta.get("source_dirty")),
-        guidance=tuple(meta.get("guidance") or ()),
+        guidance=tuple(guidance),
         files=files,
+        digest=meta["digest"],
     )
     return version, []
 
 
-def read_versions(settings_dir: Path, slug: str) -> list[Version]:
-    """Every published version of a setting, oldest first; VersionError if any was tampered with."""
-    root = versions_dir(settings_dir, slug)
-    if not root.is_dir():
-        return []
+def _read_register(
+    root: Path, shown_root: Path
+) -> tuple[list[dict[str, str]] | None, list[Problem]]:
+    """The register's entries (label and digest, oldest first); None if there is none."""
+    path = root / REGISTER_FILE
+    shown = shown_root / REGISTER_FILE
+    if not path.is_file():
+        return None, []
+    details = _Details(path, shown)
+    if details.problems:
+        return [], details.problems
+    entries = details.data.get("versions")
+    if not details.expect(("versions",), entries, list, "a list of label and digest"):
+        return [], details.problems
+    for index, entry in enumerate(entries):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("label"), str)
+            and isinstance(entry.get("digest"), str)
+        ):
+            details.problem(("versions", str(index)), "expected a label and a digest, each as text")
+    return entries, details.problems
+
+
+def _read_folders(root: Path, shown_root: Path) -> tuple[list[Version], list[Path], list[Problem]]:
+    """Every version folder, and the versions among them that read cleanly."""
     found: list[Version] = []
     problems: list[Problem] = []
-    shown_root = Path(settings_dir.name) / slug / "versions"
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for folder in folders:
         version, trouble = _read_one(folder, shown_root / folder.name)
         problems += trouble
         if version:
             found.append(version)
+    return found, folders, problems
+
+
+def read_versions(settings_dir: Path, slug: str) -> list[Version]:
+    """Every published version of a setting, oldest first; VersionError if any was tampered
+    with, is missing from the register, or is listed in it but gone."""
+    if slug_problem(slug):
+        raise VersionError([Problem(settings_dir, None, "", str(slug_problem(slug)))])
+    root = versions_dir(settings_dir, slug)
+    if not root.is_dir():
+        return []
+    shown_root = Path(settings_dir.name) / slug / "versions"
+    register, problems = _read_register(root, shown_root)
+    found, folders, trouble = _read_folders(root, shown_root)
+    problems += trouble
+    if register is None:
+        if folders:
+            problems.append(
+                Problem(
+                    shown_root / REGISTER_FILE,
+                    None,
+                    "",
+                    "is missing: it lists every published version, so that a deleted one is "
+                    "noticed. Restore it from git; for versions published before it existed, "
+                    f"run 'policy-sites register {slug}'",
+                )
+            )
+    elif not any(p.file.name == REGISTER_FILE for p in problems):
+        problems += _register_problems(register, found, folders, shown_root, slug)
     if problems:
         raise VersionError(problems)
     return sorted(found, key=Version.sort_key)
+
+
+def _register_problems(
+    register: list[dict[str, str]],
+    found: list[Version],
+    folders: list[Path],
+    shown_root: Path,
+    slug: str,
+) -> list[Problem]:
+    """A listed version whose folder is gone or whose details differ; a folder not listed.
+
+    ``found`` are the versions that read cleanly; ``folders`` every version folder, so
+    one that could not be read (reported on its own) is not also called missing.
+    """
+    problems = []
+    present = {version.label: version for version in found}
+    there = {folder.name for folder in folders}
+    listed = {entry["label"] for entry in register}
+    latest = register[-1]["label"] if register else None
+    for entry in register:
+        label = entry["label"]
+        version = present.get(label)
+        if label in there and version is None:
+            continue  # unreadable: its own problems say why
+        if version is None:
+            which = "the latest published version" if label == latest else "a published version"
+            problems.append(
+                Problem(
+                    shown_root / label,
+                    None,
+                    "",
+                    f"is missing: {which} ({REGISTER_FILE} lists it); published versions "
+                    f"are never removed: restore it (git checkout -- {shown_root}/{label})",
+                )
+            )
+        elif version.digest != entry["digest"]:
+            problems.append(
+                Problem(
+                    shown_root / label / META_FILE,
+                    None,
+                    "digest",
+                    f"is not the version that was published ({REGISTER_FILE} records another "
+                    "digest); restore it from git",
+                )
+            )
+    for label in sorted(there - listed):
+        problems.append(
+            Problem(
+                shown_root / label,
+                None,
+                "",
+                f"is not listed in {REGISTER_FILE}; publish versions with 'policy-sites "
+                f"publish', or run 'policy-sites register {slug}' for one published before "
+                "the register existed",
+            )
+        )
+    return problems
+
+
+def register_versions(settings_dir: Path, slug: str) -> list[str]:
+    """Add every published version not yet in the register, oldest first; return their labels.
+
+    For versions published before registers existed. Each is hash-checked first; a label
+    already listed is never changed and none is ever removed.
+    """
+    root = versions_dir(settings_dir, slug)
+    if not root.is_dir():
+        return []
+    shown_root = Path(settings_dir.name) / slug / "versions"
+    register, problems = _read_register(root, shown_root)
+    if problems:
+        raise VersionError(problems)
+    found, folders, problems = _read_folders(root, shown_root)
+    entries = list(register or [])
+    problems += [
+        p
+        for p in _register_problems(entries, found, folders, shown_root, slug)
+        if "is not listed" not in p.message
+    ]
+    if problems:
+        raise VersionError(problems)
+    listed = {entry["label"] for entry in entries}
+    added = [v for v in sorted(found, key=Version.sort_key) if v.label not in listed]
+    _write_register(root, entries + [{"label": v.label, "digest": v.digest} for v in added])
+    return [v.label for v in added]
+
+
+def _write_register(root: Path, entries: list[dict[str, str]]) -> None:
+    body = yaml.safe_dump({"versions": entries}, sort_keys=False, width=100)
+    path = root / REGISTER_FILE
+    temporary = root / f".{REGISTER_FILE}.writing"
+    temporary.write_text(_REGISTER_HEADER + body, encoding="utf-8")
+    temporary.replace(path)
 
 
 def policy_history(versions: Iterable[Version], policy: str) -> list[Version]:
@@ -269,8 +489,12 @@ def write_version(
     meta["digest"] = _digest(meta)
     body = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     (staging / META_FILE).write_text(_HEADER + body, encoding="utf-8")
+    register, problems = _read_register(root, root)
+    if problems:
+        raise VersionError(problems)
     staging.rename(final)
     version, problems = _read_one(final, final)
     if version is None:  # pragma: no cover - would be a bug in this module
         raise VersionError(problems)
+    _write_register(root, [*(register or []), {"label": label, "digest": version.digest}])
     return version
