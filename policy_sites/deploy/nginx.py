@@ -21,6 +21,7 @@ from pathlib import Path
 
 from policy_sites.context.views import PARENTS, STAFF, View
 from policy_sites.deploy.inline import InlineCode, inline_code
+from policy_sites.settings.names import slug_problem
 
 __all__ = [
     "ASSETS",
@@ -36,7 +37,6 @@ __all__ = [
 ASSETS = "assets"
 """The shared theme assets' folder in a federation build (``site/assets/``)."""
 NOT_FOUND_PAGE = "404.html"
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SERVER_NAME = re.compile(r"[A-Za-z0-9*_.-]+(?: [A-Za-z0-9*_.-]+)*")
 _LISTEN = re.compile(r"(?:\[[0-9a-fA-F:]+\]:|[0-9.]+:)?[0-9]{1,5}")
 STAFF_ZONE = "policy_sites_staff"
@@ -125,8 +125,9 @@ def plan_server(
     views: list[ViewPlan] = []
     warnings: list[str] = []
     for slug in slugs:
-        if not _SLUG.fullmatch(slug):
-            raise NginxError(f"setting {slug!r}: only a-z, 0-9 and '-' can go into the server")
+        if problem := slug_problem(slug):
+            # The one name rule (settings/names.py) also keeps the server block's syntax safe.
+            raise NginxError(f"setting {problem}")
         if not (options.site / slug / "index.html").is_file():
             continue  # not built (or failed): the catch-all below keeps its staff view shut
         for view in (PARENTS, STAFF):

@@ -105,7 +105,7 @@ def test_paths_nginx_would_expand_are_refused(tmp_path: Path) -> None:
 
 
 def test_a_setting_name_that_is_not_a_plain_slug_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(NginxError, match="only a-z"):
+    with pytest.raises(NginxError, match="lower-case letters, digits and hyphens"):
         plan_server(ServerOptions(_site(tmp_path)), {}, ["poppys/ {"])
 
 
