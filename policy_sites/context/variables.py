@@ -26,6 +26,7 @@ __all__ = [
     "escape",
     "escape_url",
     "review_day",
+    "staff_only_fields",
     "staff_only_values",
     "strings_in",
 ]
@@ -156,3 +157,22 @@ def strings_in(value: Any) -> Iterator[str]:
 def staff_only_values(setting: Setting) -> list[str]:
     """Every text under ``staff_only``, as the parents' tree must never contain it."""
     return list(strings_in(setting.staff_only.model_dump(mode="json")))
+
+
+def staff_only_fields(setting: Setting) -> dict[str, str]:
+    """Every text under ``staff_only`` by the field that holds it ('staff_only.notes[0]'),
+    so that a report can name where a leak came from without repeating it."""
+    found: dict[str, str] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, str):
+            found[path] = value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+
+    walk(setting.staff_only.model_dump(mode="json"), "staff_only")
+    return found
