@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policy_sites.context.leak_check import raw_staff_only_texts, redact
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
@@ -75,7 +76,8 @@ def build_setting(
             result.warnings += build_view(project, slug, view, site_dir, reuse, shared_assets)
     except BuildFailed as error:
         shutil.rmtree(staging, ignore_errors=True)
-        result.error = str(error)
+        # The reason goes to the terminal and --report: never with a staff-only text in it.
+        result.error = redact(str(error), raw_staff_only_texts(project.settings_dir, slug))
     else:
         _swap_in(staging, final)
     result.seconds = time.perf_counter() - started
