@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policy_sites.context.leak_check import raw_staff_only_texts, redact
+from policy_sites.context.leak_check import redact, staff_only_texts_of
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
@@ -77,7 +77,7 @@ def build_setting(
     except BuildFailed as error:
         shutil.rmtree(staging, ignore_errors=True)
         # The reason goes to the terminal and --report: never with a staff-only text in it.
-        result.error = redact(str(error), raw_staff_only_texts(project.settings_dir, slug))
+        result.error = redact(str(error), staff_only_texts_of(project.settings_dir, slug))
     else:
         _swap_in(staging, final)
     result.seconds = time.perf_counter() - started

@@ -23,8 +23,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from policy_sites.context.variables import strings_in
-from policy_sites.settings.loader import DEFAULTS_FILE, read_mapping
+from policy_sites.context.variables import staff_only_values, strings_in
+from policy_sites.settings.loader import SettingsError, load_setting
 
 __all__ = [
     "REDACTED",
@@ -32,8 +32,8 @@ __all__ = [
     "folded",
     "markdown_text",
     "plain_text",
-    "raw_staff_only_texts",
     "redact",
+    "staff_only_texts_of",
 ]
 
 SHORTEST = 4
@@ -158,22 +158,20 @@ def _visible_text(path: Path) -> str:
     return plain_text(raw)
 
 
-def raw_staff_only_texts(settings_dir: Path, slug: str) -> list[str]:
-    """Every text under ``staff_only`` in a setting's file and the federation defaults, read
-    without validating them, so a failure's reason can be redacted even for a broken file."""
-    texts: list[str] = []
-    for path in (settings_dir / DEFAULTS_FILE, settings_dir / f"{slug}.yml"):
-        data = read_mapping(path) if path.is_file() else None
-        if data and "staff_only" in data:
-            texts += [t for t in strings_in(data["staff_only"]) if len(t.strip()) >= SHORTEST]
-    return texts
+def staff_only_texts_of(settings_dir: Path, slug: str) -> list[str]:
+    """The staff-only texts of a setting, to redact from a failure's reason; none if its
+    file cannot be loaded (the loader's own messages name fields, not staff-only values)."""
+    try:
+        return staff_only_values(load_setting(settings_dir, slug))
+    except (SettingsError, OSError, ValueError):
+        return []
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
     """``text`` with each staff-only text in it (case and spacing aside) replaced by REDACTED."""
     for secret in sorted(set(secrets), key=len, reverse=True):
         words = secret.split()
-        if words:
+        if len(secret.strip()) >= SHORTEST:
             pattern = r"\s+".join(re.escape(word) for word in words)
             text = re.sub(pattern, REDACTED, text, flags=re.IGNORECASE)
     return text

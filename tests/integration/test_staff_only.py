@@ -161,3 +161,16 @@ def test_the_portal_says_not_built_and_the_reasons_name_fields_not_text(
     assert "Not built</span>" in portal and "staff_only" not in portal
     for text in (result.stdout, result.stderr, report.read_text(), portal):
         assert "4711" not in text, "a staff-only text was repeated"
+
+
+def test_a_failures_reason_is_redacted_of_staff_only_text(project_copy, edit, tmp_path):
+    _add_staff_note(project_copy, edit, ALARM)
+    home = project_copy.docs_dir / "index.md"
+    edit(
+        home,
+        "{% if for_staff %}",
+        '{% include "Alarm code 4711 then hash.md" %}\n{% if for_staff %}',
+    )
+    result = build_setting(project_copy, "poppys", tmp_path / "site")
+    assert not result.ok
+    assert "[staff-only text]" in result.error and "4711" not in result.error
