@@ -275,6 +275,9 @@ CHANNEL_URL = ("social_media", "official_channels", 0, "url")
 @example((("staff_only", "contacts", 0, "name"), ISSUE_CASES["attr_list braces"]))
 @example((("name",), ISSUE_CASES["heading at line start"]))
 @example((("phones", "staff_phones_quiet_during"), ISSUE_CASES["admonition after blank line"]))
+@example((("phones", "staff_keep_phones"), ISSUE_CASES["heading after blank line"]))
+@example((("staff_only", "notes", 0), ISSUE_CASES["jinja-looking dunder"]))
+@example((CHANNEL_URL, ISSUE_URLS["parenthesis in the path"]))
 def test_any_value_in_any_field_is_shown_as_text(builder, plain_pages, path_and_value):
     path, value = path_and_value
     if KINDS[path] == "url":
