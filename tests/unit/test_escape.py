@@ -7,8 +7,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
+from pydantic import ValidationError
 
 from policy_sites.context.variables import escape, escape_url
+from policy_sites.settings.loader import load_setting
+from policy_sites.settings.schema import Setting
 from tests.helpers import REPO
 from tests.hostile import ISSUE_CASES, hostile_text
 from tests.page_markup import parse, unsafe_addresses
@@ -129,3 +132,12 @@ def test_escape_url_keeps_the_address_whole_and_safe_in_a_link():
     link = parse(html)
     assert [tag for tag, _ in link.elements] == ["p", "a"], html
     assert link.text == "our page"
+
+
+@pytest.mark.parametrize(
+    "address", ["https://x.org/?a=1", "https://x.org/#top", "https://me@x.org/", "javascript:x"]
+)
+def test_the_sites_address_is_a_bare_web_folder(address):
+    data = load_setting(REPO / "settings", "poppys").model_dump(mode="json")
+    with pytest.raises(ValidationError):
+        Setting.model_validate({**data, "site_root_url": address})
