@@ -31,7 +31,7 @@ from mkdocs.config import load_config
 
 from policy_sites.builder.inputs import Inputs
 from policy_sites.builder.output import owned_output, setting_folder
-from policy_sites.builder.portal import fresh_until, summarise, write_portal
+from policy_sites.builder.portal import PortalLeak, fresh_until, summarise, write_portal
 from policy_sites.builder.site import BuildResult, build_setting
 from policy_sites.builder.state import BuildState
 from policy_sites.context.variables import TODAY_VARIABLE, review_day
@@ -168,7 +168,9 @@ def _build_and_summarise(
     if result.ok:
         try:
             with reuse.active() if reuse else contextlib.nullcontext():
-                result.summary = summarise(project, slug)
+                result.summary = summarise(project, slug, public=True)
+        except PortalLeak as error:
+            result.error = str(error)
         except Exception as error:  # the build read the same setting, so this is unexpected
             result.summary = {"slug": slug, "error": f"no summary: {error}"}
     return result

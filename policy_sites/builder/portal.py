@@ -18,16 +18,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from policy_sites.context.leak_check import LeakCheck, plain_text
+from policy_sites.context.variables import staff_only_fields, strings_in
 from policy_sites.context.views import POLICIES_DIR, STAFF, parse_front_matter, policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import load_setting
-from policy_sites.settings.schema import PolicyDate
+from policy_sites.settings.schema import PolicyDate, Setting
 from policy_sites.versions.store import read_versions
 
 __all__ = [
     "PORTAL_FILE",
+    "PortalLeak",
     "Row",
     "fresh_until",
+    "portal_leaks",
     "render_csv",
     "render_json",
     "render_portal",
@@ -66,8 +70,16 @@ def _published(project: Project, slug: str) -> dict[str, Any]:
     return latest
 
 
-def summarise(project: Project, slug: str) -> dict[str, Any]:
-    """What the portal shows about one setting (raises SettingsError if it is invalid)."""
+class PortalLeak(ValueError):
+    """A setting's row on the public portal would show one of its staff-only texts."""
+
+
+def summarise(project: Project, slug: str, public: bool = False) -> dict[str, Any]:
+    """What the portal shows about one setting (raises SettingsError if it is invalid).
+
+    ``public``: for the public portal, so checked to show nothing staff-only in its rows
+    (raises PortalLeak, naming the fields); ``status`` prints to its user's terminal.
+    """
     setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
     published = _published(project, slug)
     policies = []
@@ -84,7 +96,7 @@ def summarise(project: Project, slug: str) -> dict[str, Any]:
                 "next_review": next_review.iso() if next_review else None,
             }
         )
-    return {
+    summary = {
         "slug": slug,
         "name": setting.name,
         "parents": f"{slug}/index.html",
@@ -92,6 +104,31 @@ def summarise(project: Project, slug: str) -> dict[str, Any]:
         "staff": f"{slug}/{STAFF.subpath}index.html" if setting.publishing.staff_links else "",
         "policies": policies,
     }
+    if public and (fields := portal_leaks(setting, summary)):
+        raise PortalLeak(f"the portal's row would show the staff-only text of {', '.join(fields)}")
+    return summary
+
+
+def portal_leaks(setting: Setting, summary: Mapping[str, Any]) -> list[str]:
+    """The staff-only fields whose text the setting's rows on the portal would show.
+
+    What the rows show by design is public: the setting's public values, its policies'
+    titles, version labels and dates; the check guards against anything else getting in.
+    """
+    shown_by_design = [
+        *strings_in(setting.model_dump(mode="json", exclude={"staff_only"})),
+        *_FIXED_WORDS,
+    ]
+    for row in rows([summary], dt.date.today()):
+        shown_by_design += [
+            row.title,
+            row.version,
+            _display(row.ratified),
+            _display(row.next_review),
+        ]
+    check = LeakCheck(staff_only_fields(setting), public_values=shown_by_design)
+    cells = [cell for row in rows([summary], dt.date.today()) for _, cell in _cells(row)]
+    return check.fields_in(plain_text(" ".join(cells)))
 
 
 def _last_day(iso: str | None) -> dt.date | None:
@@ -214,14 +251,24 @@ def _display(iso: str) -> str:
     return PolicyDate.parse(iso).display() if iso else ""
 
 
+_FIXED_WORDS = (
+    "Parents and visitors",
+    "Staff",
+    "not published",
+    "Not built",
+    "Review overdue",
+    "Up to date",
+)
+
+
 def _cells(row: Row) -> list[tuple[str, str]]:
     """(sort key, HTML) for each column of one row."""
     e = html.escape
     views = f'<a href="{e(row.parents)}">Parents and visitors</a>' if row.parents else ""
     if row.parents and row.staff:
         views += f' · <a href="{e(row.staff)}">Staff</a>'
-    if row.error:
-        status = ("0", f'<span class="failed">Not built: {e(row.error)}</span>')
+    if row.error:  # why is for the terminal and --report: a reason may quote a staff-only text
+        status = ("0", '<span class="failed">Not built</span>')
     elif row.overdue:
         status = ("1", '<span class="overdue">Review overdue</span>')
     else:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policy_sites.context.leak_check import redact, staff_only_texts_of
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
@@ -79,7 +80,8 @@ def build_setting(
             result.warnings += build_view(project, slug, view, site_dir, reuse, shared_assets)
         _swap_in(staging, final)
     except BuildFailed as error:
-        result.error = str(error)
+        # The reason goes to the terminal and --report: never with a staff-only text in it.
+        result.error = redact(str(error), staff_only_texts_of(project.settings_dir, slug))
     except OSError as error:  # disk full, read-only output: the previous site stays
         result.error = write_failure(error, out_root)
     except RecursionError:  # a last guard: the loader bounds nesting long before this

@@ -1,17 +1,21 @@
 """From a validated setting to the variables the shared policy sources are rendered with.
 
-Every string is HTML-escaped here, once, so that a name such as ``<script>`` shows as
-text wherever a source uses it. Staff-only details are left out of the parents' view
-altogether, so a parents' page that mentions them fails to build instead of leaking.
+Every value is text, in every context: each string is escaped here, once, for both
+layers it passes through (Markdown, then HTML), so that whatever a settings file holds
+shows literally wherever a source puts it. Web addresses get their own escaping, safe
+inside an ``href`` and a Markdown link. Staff-only details are left out of the parents'
+view altogether, so a parents' page that mentions them fails to build instead of leaking.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
+
+from pydantic import AnyUrl
 
 from policy_sites.context.views import View
 from policy_sites.settings.schema import PolicyDate, Setting
@@ -20,19 +24,65 @@ __all__ = [
     "TODAY_VARIABLE",
     "build_context",
     "escape",
+    "escape_url",
     "review_day",
+    "staff_only_fields",
     "staff_only_values",
     "strings_in",
 ]
 
+_MARKUP = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        # Markdown's inline syntax (escapes, code, emphasis, links) and the extensions'
+        # (attr_list's braces, tables' bars) means something wherever it stands in a line.
+        **{char: f"&#{ord(char)};" for char in "\\`*_{}[]|"},
+    }
+)
+
+_LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+"""Every character that ends a line for Python (str.splitlines) and so maybe for Markdown."""
+
+_LINE_START = re.compile(r"[^\w&]|\d+[.)]")
+"""What may begin a block when a value begins a line: a list's '-', '+' or '1.', a heading's
+'#', an admonition's '!!!', a definition's ':', a code block's indent, and so on."""
+
 
 def escape(text: str) -> str:
-    """Escape for Markdown that becomes HTML: no tags, no entities, no link syntax."""
-    escaped = html.escape(text, quote=False).replace('"', "&quot;")
-    return escaped.replace("[", "&#91;").replace("]", "&#93;")
+    """A value as text that Markdown and HTML both leave as it is.
+
+    One line (line breaks become spaces: a value cannot start a heading, a list or a
+    warning box); the characters of HTML and of Markdown's inline syntax as character
+    references; and, as a value may begin a line of a source, its first character if it
+    is not a letter or a digit (and the '.' or ')' after leading digits). Plain words
+    come out unchanged, so published texts compare equal across this escaping.
+    """
+    escaped = _LINE_BREAKS.sub(" ", text).translate(_MARKUP)
+    if match := _LINE_START.match(escaped):
+        end = match.end() - 1
+        escaped = f"{escaped[:end]}&#{ord(escaped[end])};{escaped[end + 1 :]}"
+    if escaped.endswith(" "):  # two spaces at the end of a line would be a line break
+        escaped = escaped[:-1] + "&#32;"
+    return escaped
+
+
+_URL_UNSAFE = str.maketrans(
+    {char: f"%{ord(char):02X}" for char in " \"'<>()[]{}\\`|"} | {"&": "&amp;"}
+)
+
+
+def escape_url(url: str) -> str:
+    """A web address safe in an ``href="..."`` and in a Markdown link: the characters that
+    could end either percent-encoded (the same address to a browser), ``&`` as ``&amp;``."""
+    return url.translate(_URL_UNSAFE)
 
 
 def _escaped(value: Any) -> Any:
+    if isinstance(value, AnyUrl):
+        return escape_url(str(value))
     if isinstance(value, str):
         return escape(value)
     if isinstance(value, dict):
@@ -78,7 +128,8 @@ def review_day(configured: str | dt.date | None = None) -> dt.date:
 
 def build_context(setting: Setting, view: View, today: dt.date) -> dict[str, Any]:
     """The template variables for one setting in one view."""
-    data = setting.model_dump(mode="json", exclude=None if view.is_staff else {"staff_only"})
+    # Python mode keeps web addresses as URL objects, so they get a URL's escaping.
+    data = setting.model_dump(exclude=None if view.is_staff else {"staff_only"})
     data["policies"] = {pid: _dates(d, today) for pid, d in setting.policies.items()}
     context = _escaped(data)
     context.update(
@@ -106,3 +157,22 @@ def strings_in(value: Any) -> Iterator[str]:
 def staff_only_values(setting: Setting) -> list[str]:
     """Every text under ``staff_only``, as the parents' tree must never contain it."""
     return list(strings_in(setting.staff_only.model_dump(mode="json")))
+
+
+def staff_only_fields(setting: Setting) -> dict[str, str]:
+    """Every text under ``staff_only`` by the field that holds it ('staff_only.notes[0]'),
+    so that a report can name where a leak came from without repeating it."""
+    found: dict[str, str] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, str):
+            found[path] = value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+
+    walk(setting.staff_only.model_dump(mode="json"), "staff_only")
+    return found

@@ -409,6 +409,17 @@ class Setting(_Model):
         description="How the sites are published: staff links, staff passwords.",
     )
 
+    @field_validator("site_root_url")
+    @classmethod
+    def _a_base_address(cls, url: HttpUrl | None) -> HttpUrl | None:
+        """Every page's canonical link and the sitemap start with it: a bare folder address."""
+        if url is not None and (url.query is not None or url.fragment is not None or url.username):
+            raise ValueError(
+                "the address the site is published at has no '?', '#' or user name; "
+                "write it like https://policies.example.org/"
+            )
+        return url
+
     @model_validator(mode="after")
     def _provisions_fit(self) -> Setting:
         names = {p.name for p in self.provisions} | {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from policy_sites.builder.site import build_setting
 from policy_sites.context.variables import staff_only_values
 from policy_sites.settings.loader import load_setting
-from tests.helpers import REPO, tree_text
+from tests.helpers import REPO, run_cli, tree_text
 
 # Text that only staff-only pages and staff-only blocks of the sources contain.
 STAFF_ONLY_WORDING = [
@@ -77,3 +78,99 @@ def test_staff_only_text_written_into_a_public_source_is_caught(project_copy, ed
     assert not result.ok
     assert "staff-only material reached the parents' view" in result.error
     assert not (tmp_path / "site" / "poppys").exists()
+
+
+ALARM = "Alarm code 4711 then hash"
+
+
+def _add_staff_note(project, edit, note: str) -> None:
+    edit(project.settings_dir / "poppys.yml", "  notes:\n", f"  notes:\n    - {note}\n")
+
+
+def test_staff_only_text_split_by_formatting_is_caught_everywhere_a_visitor_looks(
+    project_copy, edit, tmp_path
+):
+    _add_staff_note(project_copy, edit, ALARM)
+    home = project_copy.docs_dir / "index.md"  # (partials come from the working folder's docs/)
+    edit(home, "{% if for_staff %}", "Alarm code **4711** then hash.\n\n{% if for_staff %}")
+    result = build_setting(project_copy, "poppys", tmp_path / "site")
+    assert not result.ok
+    for place in ("index.html", "search/search_index.json"):
+        assert f"{place}: shows the staff-only text of staff_only.notes[0]" in result.error
+    assert "4711" not in result.error, "the report repeats the staff-only text"
+
+
+def test_a_leak_in_a_working_copy_behind_a_published_version_is_caught(
+    project_copy, edit, tmp_path
+):
+    _add_staff_note(project_copy, edit, ALARM)
+    source = project_copy.docs_dir / "policies" / "social-media.md"
+    edit(source, "## Who and what it covers", "Alarm *code* 4711 then `hash`\n\n## Who and what")
+    result = build_setting(project_copy, "poppys", tmp_path / "site")
+    assert not result.ok
+    assert (
+        "policies/social-media.md (working copy): shows the staff-only text of "
+        "staff_only.notes[0]" in result.error
+    )
+
+
+HONEST_CONTACTS = """  contacts:
+    - name: Gemma Chapman
+      role: Pre-school Manager
+      phone: 07700 900123
+    - name: Mary Smith
+      role: Designated Safeguarding Lead
+      email: mary.smith@example.org
+    - name: Sam Patel
+      role: Deputy Designated Safeguarding Lead
+      phone: 07700 900456
+"""
+
+
+@pytest.mark.parametrize("slug", ["poppys", "halstead"])
+def test_an_honest_contacts_list_with_public_words_builds(project_copy, tmp_path, slug):
+    settings = project_copy.settings_dir / f"{slug}.yml"
+    text = settings.read_text(encoding="utf-8").replace(
+        "staff_only:\n", "staff_only:\n" + HONEST_CONTACTS
+    )
+    settings.write_text(text, encoding="utf-8")
+    result = build_setting(project_copy, slug, tmp_path / "site")
+    assert result.ok, result.error
+    staff = (tmp_path / "site" / slug / "staff" / "staff-details.html").read_text()
+    assert "07700 900456" in staff and "Sam Patel" in staff
+    parents = tree_text(tmp_path / "site" / slug)
+    assert not any(
+        "07700" in text for path, text in parents.items() if not path.startswith("staff/")
+    )
+
+
+def test_the_portal_says_not_built_and_the_reasons_name_fields_not_text(
+    project_copy, edit, tmp_path
+):
+    _add_staff_note(project_copy, edit, ALARM)
+    home = project_copy.docs_dir / "index.md"
+    edit(home, "{% if for_staff %}", "Alarm code 4711 *then* hash.\n\n{% if for_staff %}")
+    report = tmp_path / "report.json"
+    result = run_cli(project_copy, "build", "--jobs", "1", "--report", str(report))
+    assert result.returncode == 1
+    assert "FAILED  poppys:" in result.stdout + result.stderr
+    assert "staff_only.notes[0]" in result.stdout + result.stderr
+    reasons = {s["slug"]: s["reason"] for s in json.loads(report.read_text())["settings"]}
+    assert "staff_only.notes[0]" in reasons["poppys"] and reasons["halstead"] is None
+    portal = (project_copy.default_out / "index.html").read_text(encoding="utf-8")
+    assert "Not built</span>" in portal and "staff_only" not in portal
+    for text in (result.stdout, result.stderr, report.read_text(), portal):
+        assert "4711" not in text, "a staff-only text was repeated"
+
+
+def test_a_failures_reason_is_redacted_of_staff_only_text(project_copy, edit, tmp_path):
+    _add_staff_note(project_copy, edit, ALARM)
+    home = project_copy.docs_dir / "index.md"
+    edit(
+        home,
+        "{% if for_staff %}",
+        '{% include "Alarm code 4711 then hash.md" %}\n{% if for_staff %}',
+    )
+    result = build_setting(project_copy, "poppys", tmp_path / "site")
+    assert not result.ok
+    assert "[staff-only text]" in result.error and "4711" not in result.error

@@ -7,7 +7,10 @@ import datetime as dt
 import pytest
 
 from policy_sites.builder.federation import in_shard, parse_shard
-from policy_sites.builder.portal import fresh_until, render_portal, rows
+from policy_sites.builder.portal import fresh_until, portal_leaks, render_portal, rows, summarise
+from policy_sites.project import Project
+from policy_sites.settings.loader import load_setting
+from tests.helpers import REPO
 
 SLUGS = [f"setting-{i:03d}" for i in range(300)]
 
@@ -79,3 +82,13 @@ def test_the_portal_escapes_names_and_flags_overdue_policies() -> None:
     assert page.count("Review overdue") == 1
     assert 'href="acorns/staff/index.html"' in page
     assert "12 September 2022" in page and "not published" in page
+
+
+def test_a_portal_row_showing_a_staff_only_text_is_caught() -> None:
+    project = Project(REPO)
+    summary = summarise(project, "poppys", public=True)  # the examples' rows are clean
+    setting = load_setting(project.settings_dir, "poppys")
+    assert portal_leaks(setting, summary) == []
+    secret = setting.staff_only.account_logins
+    leaky = {**summary, "name": f"Poppy's ({secret})"}  # as a regression might
+    assert portal_leaks(setting, leaky) == ["staff_only.account_logins"]

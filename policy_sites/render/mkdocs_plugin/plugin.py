@@ -16,8 +16,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
-from policy_sites.context.leak_check import find_leaks, staff_only_texts_in
-from policy_sites.context.variables import build_context, review_day, staff_only_values
+from policy_sites.context.leak_check import LeakCheck
+from policy_sites.context.variables import (
+    build_context,
+    review_day,
+    staff_only_fields,
+    strings_in,
+)
 from policy_sites.context.views import (
     VIEWS,
     View,
@@ -44,8 +49,12 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
     _generated: dict[str, str]
     _today: dt.date
     _policy_dates: dict[str, dict[str, Any]]
-    _secrets: list[str]
-    """Every staff_only text, which the parents' view must never contain."""
+    _secrets: dict[str, str]
+    """Every staff_only text by its field, which the parents' view must never show."""
+    _public_markdown: list[str]
+    """What the sources rendered for this view: staff-only text written there is public."""
+    _working_copies: dict[str, str]
+    """Policies' working copies not shown (a published version is), checked for leaks too."""
 
     capture: dict[str, str] | None = None
     """Set by ``policy-sites publish``: collects each policy page's rendered Markdown."""
@@ -66,7 +75,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             self.setting = load_setting(root / self.config.settings_dir, slug, policy_ids(docs_dir))
         except SettingsError as error:
             raise PluginError(f"invalid settings:\n{error}") from None
-        self._secrets = staff_only_values(self.setting)
+        self._secrets = staff_only_fields(self.setting)
         self._audiences = {
             path.relative_to(docs_dir).as_posix(): page_audience(path)
             for path in docs_dir.rglob("*.md")
@@ -158,7 +167,8 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             if not self._shows(file.src_uri, self.view):
                 files.remove(file)
         self._generated = {}
-        self._working_leaks: list[str] = []
+        self._public_markdown = []
+        self._working_copies = {}
         for history in self._histories.values():
             for uri, markdown in generated_pages(history).items():
                 self._generated[uri] = markdown
@@ -177,19 +187,18 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         """A policy page after mkdocs-macros rendered its working copy (so source errors
         still fail the build): publishing keeps that Markdown; the site shows the latest
         published version in its place, or else the working copy marked draft."""
+        if page.meta.get("render_macros") is False:
+            return markdown
+        self._public_markdown.append(markdown)
         policy = self._policy_of(page.file.src_uri)
-        if policy is None or page.meta.get("render_macros") is False:
+        if policy is None:
             return markdown
         if self.capture is not None:
             self.capture[policy] = markdown
             return markdown
         history = self._histories.get(policy)
         if history is not None and not self.config.preview:
-            if not self.view.is_staff:
-                self._working_leaks += [
-                    f"{page.file.src_uri} (working copy): contains staff-only text {secret!r}"
-                    for secret in staff_only_texts_in(markdown, self._secrets)
-                ]
+            self._working_copies[f"{page.file.src_uri} (working copy)"] = markdown
             return current_page(history, self._today)
         overdue = self.view.is_staff and self._policy_dates[policy]["review_overdue"]
         return draft_page(markdown, preview=bool(self.config.preview), overdue=overdue)
@@ -215,12 +224,18 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             return None  # the federation keeps the staff view's address off public pages
         return {"current": self.view.label, "other": self.view.other.short_name, "href": href}
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: Any) -> None:
+        """The parents' view, finished, shows nothing staff-only: pages, 404 page, search
+        index and sitemaps, as a visitor can fetch them; and no working copy holds any."""
         if self.view.is_staff:
             return
+        public_values = strings_in(self.setting.model_dump(mode="json", exclude={"staff_only"}))
+        check = LeakCheck(self._secrets, public_values, self._public_markdown)
         staff_pages = [uri for uri, audience in self._audiences.items() if audience == "staff"]
-        leaks = find_leaks(Path(config.site_dir), self._secrets, staff_pages)
-        leaks += self._working_leaks
+        leaks = check.scan_tree(Path(config.site_dir), staff_pages)
+        for where, markdown in self._working_copies.items():
+            leaks += check.scan_markdown(where, markdown)
         if leaks:
             raise PluginError("staff-only material reached the parents' view:\n" + "\n".join(leaks))
 
