@@ -32,6 +32,7 @@ from policy_sites.check.source_usage import (
     uses_in,
     value_tree,
 )
+from policy_sites.context.phrases import FACTS_READ
 from policy_sites.context.variables import build_context
 from policy_sites.context.views import STAFF, parse_front_matter, split_front_matter
 from policy_sites.project import Project
@@ -60,10 +61,10 @@ PROVIDED = frozenset(
 )  # fmt: skip
 """Names every source may use without a settings file defining them."""
 
-CODE_READS = frozenset({("provisions",), ("site_root_url",), ("federation",)})
+CODE_READS = frozenset({("provisions",), ("site_root_url",), ("federation",)}) | FACTS_READ
 """Settings fields policy-sites itself reads (so no source needs to): the provisions give
 ``school_age`` and ``several_provisions``; ``site_root_url`` gives the sitemap;
-``federation`` titles the portal page."""
+``federation`` titles the portal page; context/phrases.py words the structured facts."""
 
 
 # --- literal names -------------------------------------------------------------------------

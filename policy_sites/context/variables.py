@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
 from policy_sites.settings.schema import PolicyDate, Setting
 
@@ -81,6 +82,7 @@ def build_context(setting: Setting, view: View, today: dt.date) -> dict[str, Any
     data = setting.model_dump(mode="json", exclude=None if view.is_staff else {"staff_only"})
     data["policies"] = {pid: _dates(d, today) for pid, d in setting.policies.items()}
     context = _escaped(data)
+    context.update(sentence_facts(setting, escape))
     context.update(
         school_age=setting.has_school_age,
         several_provisions=len(setting.provisions) > 1,
