@@ -73,7 +73,7 @@ def summarise(project: Project, slug: str) -> dict[str, Any]:
     policies = []
     for pid, dates in sorted(setting.policies.items()):
         version = published.get(pid)
-        ratified = version.ratified if version else dates.ratified
+        ratified = version.ratified if version else None  # nothing published: not ratified
         next_review = version.next_review if version else dates.next_review
         policies.append(
             {

@@ -47,6 +47,7 @@ __all__ = [
     "guidance_drift",
     "literal_names",
     "overdue_reviews",
+    "published_dates_drift",
     "variable_drift",
 ]
 
@@ -359,6 +360,42 @@ def _line_of(path: Path, fragment: str) -> int:
 # --- all together ----------------------------------------------------------------------------
 
 
+def published_dates_drift(
+    project: Project,
+    settings: Mapping[str, Setting],
+    versions: Mapping[str, list[Version]],
+) -> list[Finding]:
+    """A date in a settings file that differs from the latest published version's (an error).
+
+    Once a policy is published, the site shows the version's dates; a different date in
+    the working copy tells a second story, which the next publication would silently end.
+    """
+    findings = []
+    for slug, setting in settings.items():
+        for pid, dates in setting.policies.items():
+            history = policy_history(versions[slug], pid)
+            if not history:
+                continue
+            latest = history[-1]
+            for key in ("ratified", "next_review"):
+                given, published = getattr(dates, key), getattr(latest, key)
+                if given is None or given == published:
+                    continue
+                file, line = _where(project, slug, ("policies", pid, key))
+                findings.append(
+                    Finding(
+                        file,
+                        line,
+                        ERROR,
+                        f"{slug}: policies.{pid}.{key} is {given.iso()}, but the latest "
+                        f"published version ({latest.label}) says {published.iso()}",
+                        f"write {published.iso()} here, or leave the date out (the published "
+                        "version's date is the one shown); to change it, publish a new version",
+                    )
+                )
+    return findings
+
+
 def find_drift(
     project: Project,
     settings: Mapping[str, Setting],
@@ -377,6 +414,7 @@ def find_drift(
             *variable_drift(project, settings, today),
             *guidance_drift(project, settings, versions),
             *overdue_reviews(project, settings, versions, today),
+            *published_dates_drift(project, settings, versions),
             *link_drift(project),
         },
         key=lambda f: (f.file, f.line, f.severity, f.message),

@@ -7,7 +7,7 @@ here once, from already-escaped parts, and handed to the sources as variables.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from policy_sites.settings.schema import DSL, Setting
@@ -63,8 +63,26 @@ def _provision_of(setting: Setting, dsl: DSL) -> str | None:
     return dsl.provision
 
 
-def sentence_facts(setting: Setting, escape: Callable[[str], str]) -> dict[str, Any]:
+def _policy_pages(setting: Setting, titles: Mapping[str, str]) -> list[dict[str, str]]:
+    """The policies this setting publishes, in the order of docs/policies/, with links
+    relative to a page at the top of the site (index, induction)."""
+    order = list(titles) or sorted(setting.policies)
+    chosen = [pid for pid in order if pid in setting.policies]
+    return [
+        {
+            "id": pid,
+            "title": titles.get(pid, pid),
+            "link": f"[{titles.get(pid, pid)}](policies/{pid}.md)",
+        }
+        for pid in chosen
+    ]
+
+
+def sentence_facts(
+    setting: Setting, escape: Callable[[str], str], titles: Mapping[str, str]
+) -> dict[str, Any]:
     """The variables whose words depend on the setting's structured facts (all escaped)."""
+    pages = _policy_pages(setting, titles)
     groups: dict[tuple[str | None, bool], list[DSL]] = {}
     order = [p.name for p in setting.provisions]
     for dsl in sorted(
@@ -130,4 +148,6 @@ def sentence_facts(setting: Setting, escape: Callable[[str], str]) -> dict[str, 
             "has": "has" if len(approvers) == 1 else "have",
         },
         "where_children_are": where,
+        "policy_pages": pages,
+        "policy_links": join_and(page["link"] for page in pages),
     }
