@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import total_ordering
 from typing import Annotated, Any
 
 from pydantic import (
@@ -100,9 +101,12 @@ class RatifyingBody(StrEnum):
 _DSL_TITLE = re.compile(r"designated\s+safeguarding|\bdsl\b|\bdeputy\s+dsl\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class PolicyDate:
-    """A policy date to the month ("2022-09") or to the day ("2022-09-12")."""
+    """A policy date to the month ("2022-09") or to the day ("2022-09-12").
+
+    Ordered by the days they cover, so a month and a day in it can be compared."""
 
     year: int
     month: int
@@ -139,6 +143,11 @@ class PolicyDate:
     def last_day(self) -> dt.date:
         last = calendar.monthrange(self.year, self.month)[1]
         return dt.date(self.year, self.month, self.day or last)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PolicyDate):
+            return NotImplemented
+        return (self.first_day, self.last_day) < (other.first_day, other.last_day)
 
     def passed(self, today: dt.date) -> bool:
         """Whether this date, as a review deadline, has passed: to the month, its last day."""
