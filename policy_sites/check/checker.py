@@ -161,15 +161,21 @@ def _page_source(project: Project, page: str) -> str:
     return shown(project, project.docs_dir / "_partials")
 
 
-def prose_findings(project: Project, slug: str, site: Path) -> list[Finding]:
+def prose_findings(
+    project: Project, slug: str, site: Path, placeholders_reported: bool = False
+) -> list[Finding]:
     """The prose check on every page built from the current sources of one setting's
-    two views (a published version's frozen pages cannot change, so they are not read)."""
+    two views (a published version's frozen pages cannot change, so they are not read).
+    ``placeholders_reported``: leave out each page's placeholder, already reported in the
+    settings file where it is to be filled in."""
     findings = []
     for page, problems in lint_site(site).items():
         if f"{POLICIES_DIR}/" in page and page.count("/") > page.startswith("staff/") + 1:
             continue  # policies/<policy>/<version or history>.html: frozen text
         view = "staff" if page.startswith("staff/") else "parents'"
         for problem in problems:
+            if placeholders_reported and problem.detail == PLACEHOLDER:
+                continue
             findings.append(_prose_finding(project, slug, page, view, problem))
     return findings
 
@@ -229,9 +235,13 @@ def run_check(project: Project, today: dt.date, render: bool = True) -> CheckRep
     report = CheckReport(len(slugs), len(known), rendered=False)
     valid: dict[str, Setting] = {}
     published: dict[str, list[Version]] = {}
+    unfilled = set()
     for slug in slugs:
         setting, versions, findings = _load(project, slug, known)
-        report.findings += findings + placeholder_findings(project, slug)
+        placeholders = placeholder_findings(project, slug)
+        report.findings += findings + placeholders
+        if placeholders:
+            unfilled.add(slug)
         if setting is not None:
             valid[slug], published[slug] = setting, versions
     report.findings += find_drift(project, valid, today, published)
@@ -242,7 +252,7 @@ def run_check(project: Project, today: dt.date, render: bool = True) -> CheckRep
                     report.findings += _render_findings(project, result.slug, str(result.error))
                 else:
                     report.findings += prose_findings(
-                        project, result.slug, Path(scratch) / result.slug
+                        project, result.slug, Path(scratch) / result.slug, result.slug in unfilled
                     )
         report.rendered = True
     report.findings.sort(key=lambda f: (f.severity != ERROR, f.file, f.line, f.message))

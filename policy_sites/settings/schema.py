@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import total_ordering
+from functools import cache, total_ordering
 from typing import Annotated, Any
 
 from pydantic import (
@@ -32,6 +32,7 @@ __all__ = [
     "PLACEHOLDER",
     "ChildrenDevices",
     "FieldProblem",
+    "Frame",
     "Guidance",
     "LearningJournal",
     "LocalPartnership",
@@ -46,6 +47,8 @@ __all__ = [
     "StaffContact",
     "StaffOnly",
     "Visitors",
+    "free_text_fields",
+    "placeholders_in",
 ]
 
 
@@ -73,9 +76,21 @@ an error, and the prose check finds any that reaches a page, until the editor re
 
 
 def _frame(sentence: str, example: str, note: str = "") -> str:
-    """A free-text field's description: the one sentence it completes, and an example."""
+    """A free-text field's description: the one sentence it completes, and an example.
+    (``free_text_fields`` reads them back, for ``new``'s questions and the guide.)"""
     extra = f" {note}" if note else ""
     return f"Completes: \"{sentence}\" For example: '{example}'.{extra}"
+
+
+_FRAME = re.compile(r"Completes: \"(?P<sentence>.*?)\" For example: '(?P<example>.*?)'\.(?: |$)")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The one sentence a free-text field completes ('…' marks the gap), and an example."""
+
+    sentence: str
+    example: str
 
 
 class RatifyingBody(StrEnum):
@@ -553,3 +568,41 @@ class Setting(_Model):
     @property
     def has_school_age(self) -> bool:
         return any(p.school_age for p in self.provisions)
+
+
+def placeholders_in(setting: Setting) -> list[str]:
+    """Every value of a setting still holding a placeholder from ``new``."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(setting.model_dump(mode="json"))
+    return found
+
+
+@cache
+def free_text_fields(model: type[BaseModel] | None = None, prefix: str = "") -> dict[str, Frame]:
+    """Every free-text field of the settings, by dotted path ('phones.staff_keep_phones';
+    items of a list are not numbered), with the sentence it completes."""
+    found: dict[str, Frame] = {}
+    for name, info in (model or Setting).model_fields.items():
+        path = f"{prefix}{name}"
+        if info.description and (match := _FRAME.search(info.description)):
+            found[path] = Frame(match["sentence"], match["example"])
+        for inner in _models_in(info.annotation):
+            found |= free_text_fields(inner, f"{path}.")
+    return found
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in getattr(annotation, "__args__", ()) for m in _models_in(arg)]
