@@ -280,14 +280,14 @@ def overdue_reviews(
                 meta = history[-1].folder / "version.yml"
                 file, line = shown(project, meta), _line_of(meta, "next_review:")
                 fix = (
-                    "review the policy with the committee, then publish a new version: "
+                    "review the policy, have it ratified, then publish a new version: "
                     f"policy-sites publish {slug} --version LABEL --ratified YYYY-MM-DD "
                     "--next-review YYYY-MM"
                 )
             else:
                 file, line = _where(project, slug, ("policies", pid, "next_review"))
                 fix = (
-                    "review the policy with the committee, then write the new ratified "
+                    "review the policy, have it ratified, then write the new ratified "
                     "and next_review dates here (or publish a version)"
                 )
             findings.append(
