@@ -195,6 +195,9 @@ def _agreement(text: str) -> Iterator[str]:
             before = text[max(0, match.start() - 30) : match.start()]
             if re.search(r"\bfor (?:our |the |this |these )?(?:official )?$", before):
                 continue  # "the details for our official account are": the verb is the details'
+            clause = re.split(r"[,.;:!?]", text[: match.start()])[-1]
+            if pattern is _SINGULAR_THEN_PLURAL and re.search(r"\band\b", clause):
+                continue  # "the Manager and the Chair of the Committee have": two subjects
             yield match.group(0)
 
 

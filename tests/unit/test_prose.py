@@ -29,6 +29,8 @@ SENTENCES = [
     (Rule.AGREEMENT, "Our official accounts is: our Facebook page",
      "The login details for our official account are held by the Chair."),
     (Rule.AGREEMENT, "The full policy say more.", "The full policies say more."),
+    (Rule.AGREEMENT, "The committee have agreed it.",
+     "Only after the Manager and the Chair of the Committee have assessed the risks."),
     (Rule.PERSON, "I use social media during setting hours only on their lunch break.",
      "I never share anything about the children, their families or colleagues online."),
     (Rule.PERSON, "I keep my phone in your locker.",
