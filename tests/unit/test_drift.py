@@ -202,3 +202,14 @@ def test_a_working_copy_date_that_differs_from_the_published_one(project_copy, e
     ]
     assert "policies.mobile-and-smart-technology.ratified is 2022-09-12" in found[0].message
     assert "(2022-23) says 2022-09" in found[0].message
+
+
+def test_a_policy_in_no_menu(project_copy, edit):
+    extra = project_copy.docs_dir / "policies" / "extra.md"
+    extra.write_text("---\npolicy_id: extra\n---\n# Extra policy\n", encoding="utf-8")
+    found = [f for f in drift(project_copy) if "in no menu" in f.message]
+    assert [(f.file, f.severity) for f in found] == [("docs/policies/extra.md", WARNING)]
+    assert "- policies/extra.md" in found[0].fix
+    edit(project_copy.config_file, "      - policies/social-media.md\n",
+         "      - policies/social-media.md\n      - policies/extra.md\n")  # fmt: skip
+    assert not [f for f in drift(project_copy) if "in no menu" in f.message]
