@@ -63,6 +63,8 @@ _RETURNED = [
 ]
 _JOURNALS = ["Tapestry", "Seesaw", "Famly", "Blossom"]
 _REVIEW = ["at least once a year", "every year in September", "every two years"]
+_ADVICE = ["the local authority's safeguarding advice line", "our local early help team"]
+_ALLEGATIONS = ["the Local Authority Designated Officer (LADO)", "the LADO and Ofsted"]
 
 
 def _one(values: list[str]) -> st.SearchStrategy[str]:
@@ -194,11 +196,21 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     data["internet_filtering"] = draw(_one(_FILTER))
     data["policies"] = draw(_policies())
     _maybe(draw, data, "review_frequency", _one(_REVIEW))
+    _maybe(draw, data, "advice_service", _one(_ADVICE))
+    _maybe(draw, data, "allegations_contact", _one(_ALLEGATIONS))
+    _maybe(draw, data, "police_non_emergency", st.just("101 (or 0300 123 4567)"))
+    _maybe(draw, data, "federation", st.just("Generated settings"))
+    _maybe(draw, data, "site_root_url", st.just("https://policies.example.net/sub/"))
     if draw(st.booleans()):
         staff: dict[str, Any] = {}
         _maybe(draw, staff, "account_logins", st.just(f"the logins holder of setting {number}"))
-        _maybe(draw, staff, "contacts", st.just(
-            [{"name": f"Office line {number}", "phone": f"01632 96{number:04d}"}]))  # fmt: skip
+        contact = {
+            "name": f"Office line {number}",
+            "phone": f"01632 96{number:04d}",
+            "email": f"office{number}@example.net",
+            "role": f"Deputy lead {number}",
+        }
+        _maybe(draw, staff, "contacts", st.just([contact]))  # fmt: skip
         _maybe(draw, staff, "notes", st.just([f"Staff-only note number {number} for this site."]))
         data["staff_only"] = staff
     return data
