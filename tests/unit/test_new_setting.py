@@ -10,6 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 from policy_sites.cli.main import cli
+from policy_sites.project import Project
+from policy_sites.publish.snapshot import PublishError, publish
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
 from policy_sites.settings.new_setting import (
     QUESTIONS,
@@ -253,3 +255,16 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
     assert str(setting.policies["mobile-and-smart-technology"].written) == "2025-09"
     assert setting.policies["social-media"].ratified is None
     assert len(placeholders_in(setting)) == 2
+
+
+def test_publish_refuses_placeholders_and_a_ratified_month(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    args = ["new", "acorns", "--no-input", "--project", str(root), "--name", "Acorns",
+            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery"]  # fmt: skip
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    proj = Project(root)
+    with pytest.raises(PublishError, match="placeholder"):
+        publish(proj, "acorns", "2026-27", "2026-09-14", "2027-09")
+    with pytest.raises(PublishError, match="give the day it was ratified"):
+        publish(proj, "acorns", "2026-27", "2026-09", "2027-09")
+    assert not (root / "settings" / "acorns").exists()
