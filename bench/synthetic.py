@@ -85,6 +85,7 @@ _LAST = [
 _EARLY = ("Pre-school", "Nursery", "Playgroup", "Baby room and toddlers")
 _SCHOOL = ("Out-of-school club", "Breakfast and after-school club", "Holiday club")
 _PLATFORMS = ("Facebook", "Instagram", "YouTube", "X")
+_BODIES = ("committee", "trustees", "owner", "proprietor", "governors")
 
 
 def copy_project(source: Path, target: Path) -> None:
@@ -121,8 +122,15 @@ def _vary(data: dict, i: int) -> dict:
         if "provision" in dsl:
             dsl["provision"] = renamed.get(dsl["provision"], dsl["provision"])
         dsls.append(dsl)
+    if i % 2:  # every other setting has a deputy DSL for its first provision
+        deputy = {"name": _person(i, 9), "role": "Deputy Manager", "deputy": True}
+        if len(provisions) > 1:
+            deputy["provision"] = provisions[0]["name"]
+        dsls.append(deputy)
     data["dsls"] = dsls
+    data["ratifying_body"] = _BODIES[i % len(_BODIES)]
     social = dict(data["social_media"])
+    social["approved_by"] = ["the Manager", "the Chair"][: 1 + i % 2]
     social["official_channels"] = [
         {"platform": _PLATFORMS[(i + k) % len(_PLATFORMS)], "description": f"our page {k + 1}"}
         for k in range(i % 3)

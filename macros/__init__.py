@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from policy_sites.context.phrases import join_and, join_or
+
 __all__ = [
     "LINKED_SCHEMES",
     "citation",
@@ -22,23 +24,6 @@ __all__ = [
 
 LINKED_SCHEMES = ("https", "http", "mailto", "tel")
 """The only kinds of address a page links to (never javascript:, data: or the like)."""
-
-
-def _join(items: Iterable[Any], word: str) -> str:
-    parts = [str(item) for item in items]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return f"{', '.join(parts[:-1])} {word} {parts[-1]}"
-
-
-def join_and(items: Iterable[Any]) -> str:
-    """['a', 'b', 'c'] -> 'a, b and c'."""
-    return _join(items, "and")
-
-
-def join_or(items: Iterable[Any]) -> str:
-    """['a', 'b'] -> 'a or b'."""
-    return _join(items, "or")
 
 
 def plural(count: int | Iterable[Any], singular: str, several: str | None = None) -> str:

@@ -85,7 +85,7 @@ def summarise(project: Project, slug: str, public: bool = False) -> dict[str, An
     policies = []
     for pid, dates in sorted(setting.policies.items()):
         version = published.get(pid)
-        ratified = version.ratified if version else dates.ratified
+        ratified = version.ratified if version else None  # nothing published: not ratified
         next_review = version.next_review if version else dates.next_review
         policies.append(
             {

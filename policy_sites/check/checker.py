@@ -15,11 +15,19 @@ from pathlib import Path
 from policy_sites.builder.site import build_settings
 from policy_sites.check.drift import find_drift
 from policy_sites.check.findings import ERROR, WARNING, Finding, shown
-from policy_sites.context.views import policy_ids
+from policy_sites.check.prose import ProseProblem, Rule, lint_site
+from policy_sites.context.views import POLICIES_DIR, policy_ids
 from policy_sites.project import Project
-from policy_sites.settings.loader import Problem, SettingsError, load_setting, setting_slugs
+from policy_sites.settings.loader import (
+    Problem,
+    SettingsError,
+    field_lines,
+    load_setting,
+    read_mapping,
+    setting_slugs,
+)
 from policy_sites.settings.names import slug_problem
-from policy_sites.settings.schema import Setting
+from policy_sites.settings.schema import PLACEHOLDER, Setting
 from policy_sites.versions.store import Version, VersionError, read_versions
 
 __all__ = ["CheckReport", "run_check"]
@@ -141,6 +149,88 @@ def _render_findings(project: Project, slug: str, error: str) -> list[Finding]:
     return found
 
 
+_CERTAIN = frozenset(
+    {Rule.EDITOR_TEXT, Rule.EMPTY_VALUE, Rule.EMPTY_BULLET, Rule.DRAFT_AND_RATIFIED}
+)
+"""Prose rules that cannot be a matter of style: errors. The others are warnings."""
+
+
+def _page_source(project: Project, page: str) -> str:
+    """The source a rendered page comes from, as near as can be named."""
+    view_page = page.removeprefix("staff/")
+    candidate = project.docs_dir / view_page.replace(".html", ".md")
+    if candidate.is_file():
+        return shown(project, candidate)
+    return shown(project, project.docs_dir / "_partials")
+
+
+def prose_findings(
+    project: Project, slug: str, site: Path, placeholders_reported: bool = False
+) -> list[Finding]:
+    """The prose check on every page built from the current sources of one setting's
+    two views (a published version's frozen pages cannot change, so they are not read).
+    ``placeholders_reported``: leave out each page's placeholder, already reported in the
+    settings file where it is to be filled in."""
+    findings = []
+    for page, problems in lint_site(site).items():
+        if f"{POLICIES_DIR}/" in page and page.count("/") > page.startswith("staff/") + 1:
+            continue  # policies/<policy>/<version or history>.html: frozen text
+        view = "staff" if page.startswith("staff/") else "parents'"
+        for problem in problems:
+            if placeholders_reported and problem.detail == PLACEHOLDER:
+                continue
+            findings.append(_prose_finding(project, slug, page, view, problem))
+    return findings
+
+
+def _prose_finding(
+    project: Project, slug: str, page: str, view: str, problem: ProseProblem
+) -> Finding:
+    return Finding(
+        _page_source(project, page),
+        1,
+        ERROR if problem.rule in _CERTAIN else WARNING,
+        f"{slug} ({view} view) {page}: {problem}",
+        "reword the source (a variable may need a condition, or a phrase from "
+        "context/phrases.py), or correct the setting's value so the sentence reads right",
+    )
+
+
+def _values(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple, str]]:
+    if isinstance(data, str):
+        return [(path, data)]
+    if isinstance(data, dict):
+        return [v for key, item in data.items() for v in _values(item, (*path, key))]
+    if isinstance(data, list):
+        return [v for index, item in enumerate(data) for v in _values(item, (*path, index))]
+    return []
+
+
+def placeholder_findings(project: Project, slug: str) -> list[Finding]:
+    """Every value 'policy-sites new' left for the editor to fill in (errors until done)."""
+    file = project.settings_dir / f"{slug}.yml"
+    try:
+        data = read_mapping(file)
+        lines = field_lines(file)
+    except SettingsError:
+        return []  # reported by validation
+    found = []
+    for path, value in _values(data or {}):
+        if value.strip().upper().startswith(PLACEHOLDER):
+            name = ".".join(str(part) for part in path)
+            found.append(
+                Finding(
+                    shown(project, file),
+                    lines.get(path, 1),
+                    ERROR,
+                    f"{name}: still a placeholder: {value!r}",
+                    "replace it with the setting's own words (the comment above says "
+                    "which sentence it completes)",
+                )
+            )
+    return found
+
+
 def run_check(project: Project, today: dt.date, render: bool = True) -> CheckReport:
     """Check every setting: settings, published versions, drift and (optionally) rendering."""
     known = policy_ids(project.docs_dir)
@@ -148,9 +238,13 @@ def run_check(project: Project, today: dt.date, render: bool = True) -> CheckRep
     report = CheckReport(len(slugs), len(known), rendered=False)
     valid: dict[str, Setting] = {}
     published: dict[str, list[Version]] = {}
+    unfilled = set()
     for slug in slugs:
         setting, versions, findings = _load(project, slug, known)
-        report.findings += findings
+        placeholders = placeholder_findings(project, slug)
+        report.findings += findings + placeholders
+        if placeholders:
+            unfilled.add(slug)
         if setting is not None:
             valid[slug], published[slug] = setting, versions
     report.findings += find_drift(project, valid, today, published)
@@ -159,6 +253,10 @@ def run_check(project: Project, today: dt.date, render: bool = True) -> CheckRep
             for result in build_settings(project, valid, Path(scratch)):
                 if not result.ok:
                     report.findings += _render_findings(project, result.slug, str(result.error))
+                else:
+                    report.findings += prose_findings(
+                        project, result.slug, Path(scratch) / result.slug, result.slug in unfilled
+                    )
         report.rendered = True
     report.findings.sort(key=lambda f: (f.severity != ERROR, f.file, f.line, f.message))
     return report

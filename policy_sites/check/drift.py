@@ -32,6 +32,7 @@ from policy_sites.check.source_usage import (
     uses_in,
     value_tree,
 )
+from policy_sites.context.phrases import FACTS_READ
 from policy_sites.context.variables import build_context
 from policy_sites.context.views import STAFF, parse_front_matter, split_front_matter
 from policy_sites.project import Project
@@ -46,6 +47,7 @@ __all__ = [
     "guidance_drift",
     "literal_names",
     "overdue_reviews",
+    "published_dates_drift",
     "variable_drift",
 ]
 
@@ -60,11 +62,13 @@ PROVIDED = frozenset(
 )  # fmt: skip
 """Names every source may use without a settings file defining them."""
 
-CODE_READS = frozenset({("provisions",), ("site_root_url",), ("federation",), ("publishing",)})
+CODE_READS = (
+    frozenset({("provisions",), ("site_root_url",), ("federation",), ("publishing",)}) | FACTS_READ
+)
 """Settings fields policy-sites itself reads (so no source needs to): the provisions give
 ``school_age`` and ``several_provisions``; ``site_root_url`` gives the sitemap;
 ``federation`` titles the portal page; ``publishing`` steers the portal, the view switch
-and ``policy-sites deploy``."""
+and ``policy-sites deploy``; context/phrases.py words the structured facts."""
 
 
 # --- literal names -------------------------------------------------------------------------
@@ -279,14 +283,14 @@ def overdue_reviews(
                 meta = history[-1].folder / "version.yml"
                 file, line = shown(project, meta), _line_of(meta, "next_review:")
                 fix = (
-                    "review the policy with the committee, then publish a new version: "
+                    "review the policy, have it ratified, then publish a new version: "
                     f"policy-sites publish {slug} --version LABEL --ratified YYYY-MM-DD "
                     "--next-review YYYY-MM"
                 )
             else:
                 file, line = _where(project, slug, ("policies", pid, "next_review"))
                 fix = (
-                    "review the policy with the committee, then write the new ratified "
+                    "review the policy, have it ratified, then write the new ratified "
                     "and next_review dates here (or publish a version)"
                 )
             findings.append(
@@ -359,6 +363,42 @@ def _line_of(path: Path, fragment: str) -> int:
 # --- all together ----------------------------------------------------------------------------
 
 
+def published_dates_drift(
+    project: Project,
+    settings: Mapping[str, Setting],
+    versions: Mapping[str, list[Version]],
+) -> list[Finding]:
+    """A date in a settings file that differs from the latest published version's (an error).
+
+    Once a policy is published, the site shows the version's dates; a different date in
+    the working copy tells a second story, which the next publication would silently end.
+    """
+    findings = []
+    for slug, setting in settings.items():
+        for pid, dates in setting.policies.items():
+            history = policy_history(versions[slug], pid)
+            if not history:
+                continue
+            latest = history[-1]
+            for key in ("ratified", "next_review"):
+                given, published = getattr(dates, key), getattr(latest, key)
+                if given is None or given == published:
+                    continue
+                file, line = _where(project, slug, ("policies", pid, key))
+                findings.append(
+                    Finding(
+                        file,
+                        line,
+                        ERROR,
+                        f"{slug}: policies.{pid}.{key} is {given.iso()}, but the latest "
+                        f"published version ({latest.label}) says {published.iso()}",
+                        f"write {published.iso()} here, or leave the date out (the published "
+                        "version's date is the one shown); to change it, publish a new version",
+                    )
+                )
+    return findings
+
+
 def find_drift(
     project: Project,
     settings: Mapping[str, Setting],
@@ -377,6 +417,7 @@ def find_drift(
             *variable_drift(project, settings, today),
             *guidance_drift(project, settings, versions),
             *overdue_reviews(project, settings, versions, today),
+            *published_dates_drift(project, settings, versions),
             *link_drift(project),
         },
         key=lambda f: (f.file, f.line, f.severity, f.message),

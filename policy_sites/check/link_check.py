@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 import yaml
 
-from policy_sites.check.findings import ERROR, Finding, shown
+from policy_sites.check.findings import ERROR, WARNING, Finding, shown
 from policy_sites.check.source_usage import source_files
 from policy_sites.project import Project
 
@@ -105,6 +105,20 @@ def _nav_drift(project: Project, pages: set[str]) -> list[Finding]:
         (v for k, v in getattr(root, "value", []) if getattr(k, "value", None) == "nav"), None
     )
     findings = []
+    listed = {str(node.value) for node in _scalars(nav)}
+    if nav is not None:
+        for page in sorted(pages):
+            if page.startswith("policies/") and page.count("/") == 1 and page not in listed:
+                findings.append(
+                    Finding(
+                        shown(project, project.docs_dir / page),
+                        1,
+                        WARNING,
+                        f"the policy docs/{page} is in no menu: settings that publish it "
+                        "build its page, but no menu leads to it",
+                        f"add '- {page}' under 'Policies:' in the nav of mkdocs.yml",
+                    )
+                )
     for node in _scalars(nav):
         value = str(node.value)
         if value.endswith(".md") and "://" not in value and value not in pages:

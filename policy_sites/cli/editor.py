@@ -17,13 +17,16 @@ from policy_sites.render.preview import serve as serve_preview
 from policy_sites.settings.json_schema import SCHEMA_FILE, schema_is_current, schema_text
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.settings.new_setting import (
+    QUESTIONS,
     DSLDetails,
     NewSettingDetails,
+    NewSettingError,
     ProvisionDetails,
     new_setting_file,
+    parse_day_or_month,
     write_new_setting,
 )
-from policy_sites.settings.schema import PolicyDate
+from policy_sites.settings.schema import RatifyingBody
 
 __all__ = ["EDITOR_COMMANDS"]
 
@@ -57,75 +60,31 @@ def _tidy(text: str) -> str:
 
 
 def _date(text: str) -> str:
-    """A policy date as typed, checked now so that a mistake is asked for again."""
+    """A policy date as typed (empty for none), checked now so a mistake is asked again."""
     text = _tidy(text)
-    if text:
-        try:
-            PolicyDate.parse(text)
-        except ValueError as error:
-            raise click.BadParameter(str(error)) from None
-    return text
+    if not text:
+        return ""
+    try:
+        return parse_day_or_month(text, "date")
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
-class _Asker:
-    """Takes a value from its option, asks for it in the terminal, or (``--no-input``) fails."""
-
-    def __init__(self, interactive: bool) -> None:
-        self.interactive = interactive
-        self.missing: list[str] = []
-
-    def one(self, given: str | None, option: str, question: str, default: str | None = None,
-            check: Callable[[str], str] = _tidy) -> str:  # fmt: skip
-        if given is not None:
-            try:
-                return check(given)
-            except click.BadParameter as error:
-                raise click.BadParameter(str(error), param_hint=option) from None
-        if self.interactive:
-            return click.prompt(
-                question, default=default, value_proc=check, show_default=bool(default)
-            )
-        if default is None:
-            self.missing.append(option)
-            return ""
-        return default
-
-    def many(self, given: tuple[str, ...], option: str, question: str,
-             default: list[str] | None = None) -> list[str]:  # fmt: skip
-        if given:
-            return [_tidy(g) for g in given if _tidy(g)]
-        if not self.interactive:
-            if default is None:
-                self.missing.append(option)
-            return list(default or [])
-        found: list[str] = []
-        while True:
-            hint = " (leave empty to finish)" if found or default else ""
-            shown = ", ".join(default) if default and not found else ""
-            answer = _tidy(click.prompt(question + hint, default=shown, show_default=bool(shown)))
-            if not answer:
-                if found:
-                    return found
-                click.echo("Please give at least one.")
-                continue
-            if answer == shown:
-                return list(default or [])
-            found.append(answer)
-            question = "Another"
+def _ask_list(question: str) -> list[str]:
+    """Answers one at a time until an empty one."""
+    found: list[str] = []
+    while answer := _tidy(click.prompt(question, default="", show_default=False)):
+        found.append(answer)
+        question = "  Another (leave empty to finish)"
+    return found
 
 
-def _provisions(ask: _Asker, plain: tuple[str, ...], school: tuple[str, ...]):
-    if plain or school or not ask.interactive:
-        found = [ProvisionDetails(_tidy(n)) for n in plain]
-        found += [ProvisionDetails(_tidy(n), school_age=True) for n in school]
-        if not found:
-            ask.missing.append("--provision")
-        return found
-    found = []
+def _ask_provisions() -> list[ProvisionDetails]:
+    found: list[ProvisionDetails] = []
     while True:
-        name = _tidy(click.prompt(
-            "Provision name, e.g. Pre-school" + (" (leave empty to finish)" if found else ""),
-            default="", show_default=False))  # fmt: skip
+        more = " (leave empty to finish)" if found else ""
+        name = _tidy(click.prompt(f"Provision name, e.g. Pre-school{more}", default="",
+                                  show_default=False))  # fmt: skip
         if not name:
             if found:
                 return found
@@ -135,37 +94,59 @@ def _provisions(ask: _Asker, plain: tuple[str, ...], school: tuple[str, ...]):
         found.append(ProvisionDetails(name, short or None, school_age))
 
 
-def _dsls(ask: _Asker, given: tuple[str, ...], provisions: list[ProvisionDetails]):
-    several = len(provisions) > 1
-    if given or not ask.interactive:
-        found = []
-        for text in given:
-            parts = [_tidy(part) for part in text.split(",")]
-            if len(parts) not in (2, 3) or not all(parts):
-                raise click.BadParameter(
-                    f"{text!r}: write 'Name, Role' or 'Name, Role, Provision'", param_hint="--dsl"
-                )
-            found.append(DSLDetails(*parts))
-        if not found:
-            ask.missing.append("--dsl")
-        return found
+def _ask_dsls(provisions: list[ProvisionDetails]) -> list[DSLDetails]:
     names = [p.name for p in provisions]
-    found = []
+    found: list[DSLDetails] = []
     while True:
-        name = _tidy(click.prompt(
-            "Designated Safeguarding Lead's full name" + (" (leave empty to finish)" if found
-                                                         else ""),
-            default="", show_default=False))  # fmt: skip
+        more = " (leave empty to finish)" if found else ""
+        name = _tidy(click.prompt(f"A Designated Safeguarding Lead's full name{more}",
+                                  default="", show_default=False))  # fmt: skip
         if not name:
             if found:
                 return found
             continue
-        role = _tidy(click.prompt("  Their job title, e.g. Nursery Manager"))
-        provision = None
-        if several:
-            provision = click.prompt("  Which provision do they lead for?",
-                                     type=click.Choice(names))  # fmt: skip
-        found.append(DSLDetails(name, role, provision))
+        role = _tidy(click.prompt("  Their job title, e.g. Nursery Manager (optional)",
+                                  default="", show_default=False))  # fmt: skip
+        deputy = click.confirm("  Are they a deputy DSL?", default=False)
+        provision = names[0]
+        if len(names) > 1:
+            provision = click.prompt("  Which provision?", type=click.Choice(names))
+        found.append(DSLDetails(name, role or None, provision, deputy))
+
+
+def _given_dsls(
+    leads: tuple[tuple[str, str, str], ...],
+    deputies: tuple[tuple[str, str, str], ...],
+    provisions: list[ProvisionDetails],
+) -> list[DSLDetails]:
+    """DSLs from --dsl and --deputy-dsl: NAME JOB_TITLE PROVISION, three separate values."""
+    known = {p.name for p in provisions} | {p.short_name for p in provisions if p.short_name}
+    found = []
+    for option, given, deputy in (("--dsl", leads, False), ("--deputy-dsl", deputies, True)):
+        for name, role, provision in given:
+            name, role, provision = _tidy(name), _tidy(role), _tidy(provision)
+            if not name:
+                raise click.BadParameter("the name is empty", param_hint=option)
+            if provision not in known:
+                raise click.BadParameter(
+                    f"{name!r}: provision {provision!r} is not one of: " + ", ".join(sorted(known)),
+                    param_hint=option,
+                )
+            found.append(DSLDetails(name, role or None, provision, deputy))
+    return found
+
+
+def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per free-text fact ``new`` asks for, worded from its sentence."""
+    for question in reversed(QUESTIONS):
+        command = click.option(
+            question.option,
+            question.key,
+            multiple=question.many,
+            help=f"Completes '{question.frame}' (e.g. {question.example})"
+            + (" Repeat for each." if question.many else ""),
+        )(command)
+    return command
 
 
 @click.command()
@@ -178,18 +159,29 @@ def _dsls(ask: _Asker, given: tuple[str, ...], provisions: list[ProvisionDetails
     multiple=True,
     help="A provision that school-age children attend (repeat for each).",
 )
-@click.option("--dsl", multiple=True, help="A DSL as 'Name, Role' or 'Name, Role, Provision'.")
-@click.option("--staff-keep-phones", help="Completes 'Staff keep their phones ...'.")
-@click.option("--phone-free-area", multiple=True, help="Where nobody uses a phone (repeat).")
-@click.option("--phone-free-when", help="When those areas are phone-free.")
-@click.option("--phones-quiet-during", help="Completes 'Phones are off or silent during ...'.")
-@click.option("--permission-from", multiple=True, help="Who may allow a device in a session.")
-@click.option("--staff-social-media", help="When staff may use social media at work.")
+@click.option(
+    "--dsl",
+    nargs=3,
+    multiple=True,
+    metavar="NAME JOB_TITLE PROVISION",
+    help="A lead DSL, three values: full name, job title ('' if none), provision's name.",
+)
+@click.option(
+    "--deputy-dsl",
+    nargs=3,
+    multiple=True,
+    metavar="NAME JOB_TITLE PROVISION",
+    help="A deputy DSL, given as for --dsl.",
+)
+@_question_options
 @click.option("--channel", multiple=True, help="An official social media platform (repeat).")
-@click.option("--internet-filtering", help="Completes 'Filtering is provided by ...'.")
-@click.option("--written", help="When the policies were written (YYYY-MM).")
-@click.option("--ratified", help="When they were ratified (YYYY-MM).")
-@click.option("--next-review", help="When they are next due for review (YYYY-MM).")
+@click.option(
+    "--ratifying-body",
+    type=click.Choice([body.value for body in RatifyingBody]),
+    help="Who ratifies the policies (left out: the federation's choice).",
+)
+@click.option("--written", help="When the policies were written: YYYY-MM or YYYY-MM-DD.")
+@click.option("--next-review", help="When they are next due for review: YYYY-MM or YYYY-MM-DD.")
 @click.option("--no-input", is_flag=True, help="Ask nothing: take every detail from options.")
 @project_option
 def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
@@ -197,7 +189,8 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
 
     SLUG is the setting's short name, used for its file and its site's folder
     (lower-case letters, digits and hyphens, e.g. little-acorns). An existing file is
-    never overwritten.
+    never overwritten. A fact not given is written as a FILL IN placeholder, which
+    'policy-sites check' reports until it is replaced.
     """
     proj = find_project(project)
     try:  # before any question: a bad or taken name fails at once
@@ -207,72 +200,60 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     except FileExistsError as error:
         raise click.ClickException(str(error)) from None
     o = options
-    ask = _Asker(interactive=not no_input)
-    if ask.interactive:
-        click.echo(f"A new setting: {target}\nPress Enter to accept a suggestion in [brackets].")
-    name = ask.one(o["name"], "--name", "The setting's name, exactly as it should appear")
-    provisions = _provisions(ask, o["provision"], o["school_age"])
-    dsls = _dsls(ask, o["dsl"], provisions)
-    defaults = NewSettingDetails("", [], [], "")
-    if ask.interactive and any(p.school_age for p in provisions):
-        defaults.confiscated_kept = ask.one(
-            None, "", "Where is a confiscated device kept? 'We keep it ...'",
-            defaults.confiscated_kept,
-        )  # fmt: skip
-        defaults.returned_to = ask.one(None, "", "'It goes back to ...'", defaults.returned_to)
-    details = NewSettingDetails(
-        name=name,
-        provisions=provisions,
-        dsls=dsls,
-        staff_keep_phones=ask.one(
-            o["staff_keep_phones"], "--staff-keep-phones",
-            "Where do staff keep their phones? 'Staff keep their phones ...'",
-        ),
-        phone_free_areas=ask.many(
-            o["phone_free_area"], "--phone-free-area", "A phone-free area",
-            defaults.phone_free_areas,
-        ),
-        phone_free_when=ask.one(
-            o["phone_free_when"], "--phone-free-when", "When are those areas phone-free?",
-            defaults.phone_free_when,
-        ),
-        staff_phones_quiet_during=ask.one(
-            o["phones_quiet_during"], "--phones-quiet-during",
-            "'Staff phones are off or on silent during ...'", defaults.staff_phones_quiet_during,
-        ),
-        permission_from=ask.many(
-            o["permission_from"], "--permission-from",
-            "Who may let staff use a personal device in a session?", defaults.permission_from,
-        ),
-        staff_personal_use=ask.one(
-            o["staff_social_media"], "--staff-social-media",
-            "'Staff may use social media for personal reasons during setting hours ...'",
-            defaults.staff_personal_use,
-        ),
-        official_channels=list(o["channel"]) if o["channel"] or not ask.interactive else [
-            _tidy(c) for c in click.prompt(
-                "Official social media platforms, separated by commas (empty if none)",
-                default="", show_default=False).split(",") if _tidy(c)
-        ],
-        internet_filtering=ask.one(
-            o["internet_filtering"], "--internet-filtering", "'Filtering is provided by ...'",
-            defaults.internet_filtering,
-        ),
-        written=ask.one(o["written"], "--written", "Policies written (YYYY-MM, optional)",
-                        "", _date) or None,
-        ratified=ask.one(o["ratified"], "--ratified", "Policies ratified (YYYY-MM, optional)",
-                         "", _date) or None,
-        next_review=ask.one(o["next_review"], "--next-review",
-                            "Next review due (YYYY-MM, optional)", "", _date) or None,
-        confiscated_kept=defaults.confiscated_kept,
-        returned_to=defaults.returned_to,
+    ask = not no_input
+    provisions = [ProvisionDetails(_tidy(n)) for n in o["provision"] if _tidy(n)]
+    provisions += [ProvisionDetails(_tidy(n), school_age=True) for n in o["school_age"]]
+    if no_input:
+        missing = [opt for opt, value in (("--name", o["name"]), ("--provision", provisions),
+                   ("--dsl", o["dsl"])) if not value]  # fmt: skip
+        if missing:
+            raise click.UsageError("with --no-input, give these options too: " + ", ".join(missing))
+    else:
+        click.echo(f"A new setting: {target}\nLeave an answer empty to fill it in later.")
+    name = _tidy(o["name"] or click.prompt("The setting's name, exactly as it should appear"))
+    provisions = provisions or _ask_provisions()
+    dsls = _given_dsls(o["dsl"], o["deputy_dsl"], provisions) if (o["dsl"] or no_input) else (
+        _ask_dsls(provisions)
     )  # fmt: skip
-    if ask.missing:
-        raise click.UsageError(
-            "with --no-input, give these options too: " + ", ".join(dict.fromkeys(ask.missing))
-        )
+    details = NewSettingDetails(name, provisions, dsls, ratifying_body=None)
+    for question in details.questions():
+        given = o[question.key]
+        if question.many:
+            value: Any = [_tidy(g) for g in given if _tidy(g)]
+            if not value and ask:
+                value = _ask_list(f"{question.frame}, e.g. {question.example}")
+        else:
+            value = _tidy(given) if given else None
+            if value is None and ask:
+                value = _tidy(click.prompt(f"{question.frame}, e.g. {question.example}",
+                                           default="", show_default=False)) or None  # fmt: skip
+        setattr(details, question.key, value)
+    details.official_channels = [_tidy(c) for c in o["channel"] if _tidy(c)]
+    if not o["channel"] and ask:
+        details.official_channels = _ask_list("An official social media platform, if any")
+    body = o["ratifying_body"]
+    if body is None and ask:
+        body = click.prompt("Who ratifies the policies (empty: the federation's choice)",
+                            type=click.Choice(["", *(b.value for b in RatifyingBody)]),
+                            default="", show_default=False) or None  # fmt: skip
+    details.ratifying_body = RatifyingBody(body) if body else None
+    for key, label in (("written", "written"), ("next_review", "next due for review")):
+        given = o[key]
+        if given:
+            try:
+                setattr(details, key, parse_day_or_month(given, "--" + key.replace("_", "-")))
+            except ValueError as error:
+                raise click.BadParameter(str(error)) from None
+        elif ask:
+            setattr(details, key, click.prompt(
+                f"When the policies were {label} (YYYY-MM or YYYY-MM-DD, optional)",
+                default="", show_default=False, value_proc=_date) or None)  # fmt: skip
     try:
         written = write_new_setting(proj.settings_dir, slug, details, policy_ids(proj.docs_dir))
+    except NewSettingError as error:
+        for message in error.messages:
+            click.echo(message, err=True)
+        raise click.ClickException("the new setting was not written; nothing changed") from None
     except SettingsError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -280,6 +261,9 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     except FileExistsError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"wrote {written}")
+    if left := details.unanswered():
+        click.echo("  fill in (check reports them until you do): "
+                   + ", ".join(q.key for q in left))  # fmt: skip
     click.echo(f"  preview it:  policy-sites serve {slug}")
     click.echo("  check it:    policy-sites check")
 

@@ -15,7 +15,7 @@ __all__ = ["VERSION_COMMANDS", "publish_command"]
 @click.command("publish")
 @slug_argument()
 @click.option("--version", "label", required=True, help="The version's label, e.g. 2022-23.")
-@click.option("--ratified", required=True, help="When the committee ratified it: YYYY-MM-DD.")
+@click.option("--ratified", required=True, help="The day it was ratified: YYYY-MM-DD.")
 @click.option("--next-review", required=True, help="When it is next due for review: YYYY-MM.")
 @click.option(
     "--policy",

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import AnyUrl
 
+from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
 from policy_sites.settings.schema import PolicyDate, Setting
 
@@ -126,12 +127,16 @@ def review_day(configured: str | dt.date | None = None) -> dt.date:
     return dt.date.today()
 
 
-def build_context(setting: Setting, view: View, today: dt.date) -> dict[str, Any]:
-    """The template variables for one setting in one view."""
+def build_context(
+    setting: Setting, view: View, today: dt.date, titles: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The template variables for one setting in one view (``titles``: each shared
+    policy's title, for the links to the policies the setting publishes)."""
     # Python mode keeps web addresses as URL objects, so they get a URL's escaping.
     data = setting.model_dump(exclude=None if view.is_staff else {"staff_only"})
     data["policies"] = {pid: _dates(d, today) for pid, d in setting.policies.items()}
     context = _escaped(data)
+    context.update(sentence_facts(setting, escape, titles or {}))
     context.update(
         school_age=setting.has_school_age,
         several_provisions=len(setting.provisions) > 1,

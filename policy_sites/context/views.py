@@ -23,6 +23,7 @@ __all__ = [
     "parse_front_matter",
     "policy_ids",
     "policy_of",
+    "policy_titles",
     "split_front_matter",
     "switch_href",
 ]
@@ -88,6 +89,18 @@ def page_audience(path: Path) -> str | None:
 def policy_ids(docs_dir: Path) -> list[str]:
     """The shared policies: one Markdown source each in docs/policies/."""
     return sorted(p.stem for p in (docs_dir / POLICIES_DIR).glob("*.md"))
+
+
+def policy_titles(docs_dir: Path) -> dict[str, str]:
+    """Each shared policy's title: the first level-one heading of its source."""
+    titles = {}
+    for pid in policy_ids(docs_dir):
+        _, body, _ = split_front_matter((docs_dir / POLICIES_DIR / f"{pid}.md").read_text("utf-8"))
+        heading = next((line for line in body.splitlines() if line.startswith("# ")), None)
+        if heading is None:
+            raise ValueError(f"docs/{POLICIES_DIR}/{pid}.md has no title: start it with '# '")
+        titles[pid] = heading.removeprefix("# ").strip()
+    return titles
 
 
 def policy_of(src_uri: str) -> str | None:

@@ -20,7 +20,7 @@ from policy_sites.context.views import VIEWS, policy_ids
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
 from policy_sites.settings.loader import Problem, load_setting
-from policy_sites.settings.schema import PolicyDate
+from policy_sites.settings.schema import PolicyDate, placeholders_in
 from policy_sites.versions.store import (
     LABEL_PATTERN,
     VIEW_IDS,
@@ -117,10 +117,20 @@ def publish(
             "only, for example 2022-23"
         )
     ratified_on = _parse_date(ratified, "--ratified")
+    if ratified_on.day is None:
+        raise PublishError(
+            f"--ratified {ratified!r}: give the day it was ratified, as YYYY-MM-DD "
+            "(for example 2025-09-15)"
+        )
     review_by = _parse_date(next_review, "--next-review")
     if review_by < ratified_on:
         raise PublishError(f"--next-review {review_by} is before --ratified {ratified_on}")
     setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
+    if unfilled := placeholders_in(setting):
+        raise PublishError(
+            f"settings/{slug}.yml still has {len(unfilled)} placeholder(s) to fill in, "
+            f"such as {unfilled[0]!r}; 'policy-sites check' lists them"
+        )
     chosen = sorted(set(policies)) or sorted(setting.policies)
     unknown = [p for p in chosen if p not in setting.policies]
     if unknown:

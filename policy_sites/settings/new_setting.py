@@ -1,8 +1,11 @@
-"""Writing a new setting's file: commented YAML from a few details, checked before it is saved.
+"""A new setting's file: what ``policy-sites new`` asks, and the commented YAML it writes.
 
-The file reads like the examples in settings/: one comment per key saying which sentence
-of the policy it completes. It is validated with the same loader the builds use (with
-the federation defaults), and an existing file is never overwritten.
+Nothing is invented. A fact the editor did not give is written as a placeholder that
+starts with "FILL IN" and names the sentence it completes; ``check`` reports each one as
+an error and ``publish`` refuses the setting until they are all replaced. Optional facts
+(official accounts, a learning journal, visitors' phone rules) are left out, with a
+commented example. The file is validated with the same loader the builds use (with the
+federation defaults) before it is saved, and an existing file is never overwritten.
 """
 
 from __future__ import annotations
@@ -18,13 +21,23 @@ import yaml
 from policy_sites.settings.json_schema import SCHEMA_FILE
 from policy_sites.settings.loader import DEFAULTS_FILE, Problem, SettingsError, load_setting
 from policy_sites.settings.names import check_slug
+from policy_sites.settings.schema import (
+    PLACEHOLDER,
+    PolicyDate,
+    RatifyingBody,
+    free_text_fields,
+)
 
 __all__ = [
+    "QUESTIONS",
     "DSLDetails",
     "NewSettingDetails",
+    "NewSettingError",
     "ProvisionDetails",
+    "Question",
     "check_slug",
     "new_setting_file",
+    "parse_day_or_month",
     "render_settings_file",
     "write_new_setting",
 ]
@@ -39,31 +52,107 @@ class ProvisionDetails:
 
 @dataclass(frozen=True)
 class DSLDetails:
+    """A DSL as given: separate values, so a comma in a job title cannot split it."""
+
     name: str
-    role: str
+    role: str | None = None
     provision: str | None = None
+    deputy: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """One free-text fact ``new`` asks for, worded from the schema: the one sentence it
+    completes, and an example."""
+
+    key: str
+    """The attribute of NewSettingDetails, and the last part of the settings key."""
+    path: str
+    """Its dotted path in the settings file, as in ``free_text_fields``."""
+    option: str
+    many: bool = False
+    """A list: one item per answer (a place, a person)."""
+    school_age_only: bool = False
+
+    @property
+    def frame(self) -> str:
+        return free_text_fields()[self.path].sentence
+
+    @property
+    def example(self) -> str:
+        return free_text_fields()[self.path].example
+
+    @property
+    def placeholder(self) -> str:
+        return f'{PLACEHOLDER}: completes "{self.frame}"'
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("manager", "manager", "--manager"),
+    Question("staff_keep_phones", "phones.staff_keep_phones", "--staff-keep-phones"),
+    Question("staff_phones_quiet_during", "phones.staff_phones_quiet_during",
+             "--phones-quiet-during"),
+    Question("phone_free_areas", "phones.phone_free_areas", "--phone-free-area", many=True),
+    Question("phone_free_when", "phones.phone_free_when", "--phone-free-when"),
+    Question("permission_from", "phones.permission_from", "--permission-from", many=True),
+    Question("staff_personal_use", "social_media.staff_personal_use", "--staff-social-media"),
+    Question("internet_filtering", "internet_filtering", "--internet-filtering"),
+    Question("confiscated_kept", "children_devices.confiscated_kept", "--confiscated-kept",
+             school_age_only=True),
+    Question("returned_to", "children_devices.returned_to", "--returned-to",
+             school_age_only=True),
+)  # fmt: skip
+"""Every free-text fact ``new`` asks for, in the order it asks."""
 
 
 @dataclass
 class NewSettingDetails:
-    """What ``policy-sites new`` asks for; everything else gets a sensible, commented default."""
+    """What ``policy-sites new`` was told; None (or an empty list) means not told."""
 
     name: str
     provisions: list[ProvisionDetails]
     dsls: list[DSLDetails]
-    staff_keep_phones: str
-    phone_free_areas: list[str] = field(default_factory=lambda: ["any room where children are"])
-    phone_free_when: str = "when children are present"
-    staff_phones_quiet_during: str = "sessions"
-    permission_from: list[str] = field(default_factory=lambda: ["the Manager"])
-    staff_personal_use: str = "only on their break, and only away from the children"
+    manager: str | None = None
+    staff_keep_phones: str | None = None
+    staff_phones_quiet_during: str | None = None
+    phone_free_areas: list[str] = field(default_factory=list)
+    phone_free_when: str | None = None
+    permission_from: list[str] = field(default_factory=list)
+    staff_personal_use: str | None = None
+    internet_filtering: str | None = None
+    confiscated_kept: str | None = None
+    returned_to: str | None = None
     official_channels: list[str] = field(default_factory=list)
-    internet_filtering: str = "our internet service provider"
-    confiscated_kept: str = "in the office"
-    returned_to: str = "the child's parent or carer at the end of the session"
+    ratifying_body: RatifyingBody | None = None
     written: str | None = None
-    ratified: str | None = None
     next_review: str | None = None
+
+    @property
+    def school_age(self) -> bool:
+        return any(p.school_age for p in self.provisions)
+
+    def questions(self) -> list[Question]:
+        """The questions that apply to this setting."""
+        return [q for q in QUESTIONS if self.school_age or not q.school_age_only]
+
+    def unanswered(self) -> list[Question]:
+        return [q for q in self.questions() if not getattr(self, q.key)]
+
+
+class NewSettingError(ValueError):
+    """The details given for a new setting do not make a valid file; says which option."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+def parse_day_or_month(text: str, option: str) -> str:
+    """A policy date as the commands take it (YYYY-MM or YYYY-MM-DD), else ValueError."""
+    try:
+        return PolicyDate.parse(text).iso()
+    except ValueError as error:
+        raise ValueError(f"{option} {text!r}: {error}") from None
 
 
 def _q(value: str) -> str:
@@ -74,8 +163,15 @@ def _q(value: str) -> str:
     return dumped.removesuffix("\n").removesuffix("\n...").strip()
 
 
-def _items(values: list[str], indent: str) -> str:
-    return "\n".join(f"{indent}- {_q(v)}" for v in values)
+def _fact(details: NewSettingDetails, key: str, indent: str) -> str:
+    """One free-text fact with its comment: the sentence it completes, and its value."""
+    question = next(q for q in QUESTIONS if q.key == key)
+    value = getattr(details, key)
+    comment = f'{indent}# "{question.frame}", e.g. {question.example}\n'
+    if question.many:
+        items = value or [question.placeholder]
+        return comment + f"{indent}{key}:\n" + "\n".join(f"{indent}  - {_q(v)}" for v in items)
+    return comment + f"{indent}{key}: {_q(value or question.placeholder)}"
 
 
 def _provisions(details: NewSettingDetails) -> str:
@@ -92,28 +188,30 @@ def _dsls(details: NewSettingDetails) -> str:
     lines = []
     for d in details.dsls:
         lines.append(f"  - name: {_q(d.name)}")
-        lines.append(f"    role: {_q(d.role)}")
-        if d.provision:
+        if d.role:
+            lines.append(f"    role: {_q(d.role)}")
+        if d.deputy:
+            lines.append("    deputy: true")
+        if d.provision and len(details.provisions) > 1:
             lines.append(f"    provision: {_q(d.provision)}")
     return "\n".join(lines)
 
 
 def _channels(details: NewSettingDetails) -> str:
     if not details.official_channels:
-        return "  # None yet. To add one, replace [] with lines like the two below.\n" + (
-            "  official_channels: []\n"
+        return (
+            "  # None. To add one, replace [] with lines like these:\n"
             "  #  - platform: Facebook\n"
-            "  #    description: our Facebook page"
+            "  #    description: our Facebook page\n"
+            "  official_channels: []"
         )
     lines = ["  official_channels:"]
-    for platform in details.official_channels:
-        lines.append(f"    - platform: {_q(platform)}")
-        lines.append(f"      description: {_q(f'our {platform} page')}")
+    lines += [f"    - platform: {_q(platform)}" for platform in details.official_channels]
     return "\n".join(lines)
 
 
 def _policies(details: NewSettingDetails, policies: list[str]) -> str:
-    dates = [(k, v) for k, v in (("written", details.written), ("ratified", details.ratified),
+    dates = [(k, v) for k, v in (("written", details.written),
              ("next_review", details.next_review)) if v]  # fmt: skip
     lines = []
     for pid in policies:
@@ -126,7 +224,7 @@ def _policies(details: NewSettingDetails, policies: list[str]) -> str:
 
 
 def _children_devices(details: NewSettingDetails) -> str:
-    if not any(p.school_age for p in details.provisions):
+    if not details.school_age:
         return (
             "# Only needed if a provision has school_age: true. Then write:\n"
             "# children_devices:\n"
@@ -136,10 +234,21 @@ def _children_devices(details: NewSettingDetails) -> str:
     return (
         "# Needed because school-age children attend.\n"
         "children_devices:\n"
-        '  # "If a phone is taken away, we keep it ..."\n'
-        f"  confiscated_kept: {_q(details.confiscated_kept)}\n"
-        '  # "It goes back to ..."\n'
-        f"  returned_to: {_q(details.returned_to)}\n"
+        f"{_fact(details, 'confiscated_kept', '  ')}\n"
+        f"{_fact(details, 'returned_to', '  ')}\n"
+    )
+
+
+def _ratifying_body(details: NewSettingDetails) -> str:
+    choices = ", ".join(body.value for body in RatifyingBody)
+    if details.ratifying_body is None:
+        return (
+            f"# Who ratifies the policies ({choices}):\n"
+            "# left out, the federation's choice in _federation.yml. To set your own, write:\n"
+            "# ratifying_body: trustees\n"
+        )
+    return (
+        f"# Who ratifies the policies: {choices}.\nratifying_body: {details.ratifying_body.value}\n"
     )
 
 
@@ -149,8 +258,9 @@ def render_settings_file(details: NewSettingDetails, policies: list[str]) -> str
 # yaml-language-server: $schema=../{SCHEMA_FILE}
 #
 # {" ".join(details.name.split())}: the facts its policy website needs.
-# The shared policy text in docs/ fills these in. Anything not written here comes
-# from _federation.yml. Run `policy-sites check` after editing.
+# The shared policy text in docs/ fills these in. Each comment quotes the sentence a
+# value completes. Replace every "{PLACEHOLDER}" value: `policy-sites check` reports
+# each one until you do. Anything not written here comes from _federation.yml.
 
 name: {_q(details.name)}
 
@@ -159,55 +269,55 @@ name: {_q(details.name)}
 provisions:
 {_provisions(details)}
 
-# Designated Safeguarding Leads. With more than one provision, say which one each leads.
+# Designated Safeguarding Leads: a lead for each provision, and any deputies
+# (deputy: true). role is the person's job title.
 dsls:
 {_dsls(details)}
 
-# How the policies name the person in charge.
-manager: the Manager
+{_fact(details, "manager", "")}
+
+{_ratifying_body(details)}
+# The rooms or areas children use, if you want the policies to name them:
+# rooms:
+#   - the baby room
+#   - the garden
 
 phones:
-  # Nobody may use a phone in these places ...
-  phone_free_areas:
-{_items(details.phone_free_areas, "    ")}
-  # ... at these times:
-  phone_free_when: {_q(details.phone_free_when)}
-  # "Staff keep their phones ..."
-  staff_keep_phones: {_q(details.staff_keep_phones)}
-  # "Phones are switched off or on silent during ..."
-  staff_phones_quiet_during: {_q(details.staff_phones_quiet_during)}
+{_fact(details, "phone_free_areas", "  ")}
+{_fact(details, "phone_free_when", "  ")}
+{_fact(details, "staff_keep_phones", "  ")}
+{_fact(details, "staff_phones_quiet_during", "  ")}
   # true if staff must hide or turn off Bluetooth and AirDrop in sessions.
   hide_bluetooth_and_airdrop: false
-  # Who may allow a member of staff to use a personal device in a session:
-  permission_from:
-{_items(details.permission_from, "    ")}
+{_fact(details, "permission_from", "  ")}
 
 social_media:
-  # "Staff may use social media for personal reasons during setting hours ..."
-  staff_personal_use: {_q(details.staff_personal_use)}
+{_fact(details, "staff_personal_use", "  ")}
   # The setting's own accounts.
 {_channels(details)}
   # true if official accounts are registered with setting email addresses.
   registered_with_setting_email: false
-  # Who risk-assessed and approved official social media use.
-  approved_by: the Manager
+  # Who risk-assessed and approved official social media use (left out: the manager):
+  # approved_by:
+  #   - the Chair of the Committee
 
 # An online learning journal, if you use one. For example:
 # learning_journal:
 #   name: Tapestry
-learning_journal: null
 
-visitors:
-  # "If you must take a call, please ..."
-  essential_calls: step outside before answering
-  # true if signs tell visitors the phone rules.
-  signage: false
+# Visitors' phones, if you have rules beyond "not while children are present":
+# visitors:
+#   # "Visitors may use a phone …"
+#   phones_allowed: only in the office
+#   # "A visitor who must take an essential call is asked to …"
+#   essential_calls: step outside before answering
+#   signage: true
 
 {_children_devices(details)}
-# "Filtering is provided by ..."
-internet_filtering: {_q(details.internet_filtering)}
+{_fact(details, "internet_filtering", "")}
 
-# The policies this setting publishes, with their dates (YYYY-MM or YYYY-MM-DD).
+# The policies this setting publishes. Dates are YYYY-MM or YYYY-MM-DD; the ratified
+# date is recorded when you publish a version (policy-sites publish --ratified).
 policies:
 {_policies(details, policies)}
 
@@ -226,10 +336,35 @@ def new_setting_file(settings_dir: Path, slug: str) -> Path:
     return target
 
 
+_OPTIONS = {
+    "name": "--name",
+    "provisions": "--provision/--school-age",
+    "dsls": "--dsl/--deputy-dsl",
+    "social_media.official_channels": "--channel",
+    "policies": "--written/--next-review",
+    "ratifying_body": "--ratifying-body",
+} | {q.key: q.option for q in QUESTIONS}
+
+
+def _option_for(field_path: str) -> str:
+    """The option of ``new`` that gave a field, from its dotted path."""
+    parts = field_path.replace("[", ".").replace("]", "").split(".")
+    for length in range(len(parts), 0, -1):
+        for candidate in (".".join(parts[:length]), parts[length - 1]):
+            if candidate in _OPTIONS:
+                return _OPTIONS[candidate]
+    return "the details given"
+
+
 def write_new_setting(
     settings_dir: Path, slug: str, details: NewSettingDetails, policies: list[str]
 ) -> Path:
-    """Validate and write ``settings/<slug>.yml``; refuse to overwrite an existing file."""
+    """Validate and write ``settings/<slug>.yml``; refuse to overwrite an existing file.
+
+    A problem with the details raises NewSettingError naming the option that gave them
+    (the file was never written, so it has no line to point at); a problem in the
+    federation's defaults raises SettingsError naming that real file and line.
+    """
     target = new_setting_file(settings_dir, slug)
     text = render_settings_file(details, policies)
     with tempfile.TemporaryDirectory(prefix="policy-sites-new-") as scratch:
@@ -240,11 +375,19 @@ def write_new_setting(
         try:
             load_setting(trial, slug, policies)
         except SettingsError as error:
-            # Each problem names its real file: the new one, or the federation's defaults.
-            raise SettingsError(
-                Problem(settings_dir / p.file.name, p.line, p.field, p.message)
-                for p in error.problems
-            ) from None
+            in_defaults = [p for p in error.problems if p.file.name == DEFAULTS_FILE]
+            if in_defaults:
+                raise SettingsError(
+                    Problem(settings_dir / DEFAULTS_FILE, p.line, p.field, p.message)
+                    for p in in_defaults
+                ) from None
+            raise NewSettingError(
+                [
+                    f"{_option_for(p.field)}: {p.field}: {p.message}" if p.field
+                    else f"{_option_for('')}: {p.message}"
+                    for p in error.problems
+                ]
+            ) from None  # fmt: skip
     settings_dir.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
         out.write(text)

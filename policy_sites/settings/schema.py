@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache, total_ordering
 from typing import Annotated, Any
 
 from pydantic import (
@@ -28,8 +29,10 @@ from pydantic.functional_validators import BeforeValidator
 
 __all__ = [
     "DSL",
+    "PLACEHOLDER",
     "ChildrenDevices",
     "FieldProblem",
+    "Frame",
     "Guidance",
     "LearningJournal",
     "LocalPartnership",
@@ -39,12 +42,15 @@ __all__ = [
     "PolicyDates",
     "Provision",
     "Publishing",
+    "RatifyingBody",
     "Setting",
     "SocialMedia",
     "StaffContact",
     "StaffOnly",
     "StaffPasswords",
     "Visitors",
+    "free_text_fields",
+    "placeholders_in",
 ]
 
 
@@ -66,10 +72,58 @@ Text = Annotated[str, Field(min_length=1)]
 Phrase = Annotated[str, Field(min_length=1)]
 """A phrase that completes a sentence in the shared policy text (no full stop)."""
 
+PLACEHOLDER = "FILL IN"
+"""Starts a value that ``policy-sites new`` could not know: ``check`` reports each one as
+an error, and the prose check finds any that reaches a page, until the editor replaces it."""
 
-@dataclass(frozen=True, order=True)
+
+def _frame(sentence: str, example: str, note: str = "") -> str:
+    """A free-text field's description: the one sentence it completes, and an example.
+    (``free_text_fields`` reads them back, for ``new``'s questions and the guide.)"""
+    extra = f" {note}" if note else ""
+    return f"Completes: \"{sentence}\" For example: '{example}'.{extra}"
+
+
+_FRAME = re.compile(r"Completes: \"(?P<sentence>.*?)\" For example: '(?P<example>.*?)'\.(?: |$)")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The one sentence a free-text field completes ('…' marks the gap), and an example."""
+
+    sentence: str
+    example: str
+
+
+class RatifyingBody(StrEnum):
+    """Who agrees and ratifies the policies; the sources name it in their own sentences."""
+
+    COMMITTEE = "committee"
+    TRUSTEES = "trustees"
+    OWNER = "owner"
+    PROPRIETOR = "proprietor"
+    GOVERNORS = "governors"
+
+    @property
+    def noun(self) -> str:
+        """'the committee', 'the trustees': as a sentence names the body."""
+        return f"the {self.value}"
+
+    @property
+    def plural(self) -> bool:
+        """Whether the body takes a plural verb ('the trustees have')."""
+        return self in (RatifyingBody.TRUSTEES, RatifyingBody.GOVERNORS)
+
+
+_DSL_TITLE = re.compile(r"designated\s+safeguarding|\bdsl\b|\bdeputy\s+dsl\b", re.IGNORECASE)
+
+
+@total_ordering
+@dataclass(frozen=True)
 class PolicyDate:
-    """A policy date to the month ("2022-09") or to the day ("2022-09-12")."""
+    """A policy date to the month ("2022-09") or to the day ("2022-09-12").
+
+    Ordered by the days they cover, so a month and a day in it can be compared."""
 
     year: int
     month: int
@@ -106,6 +160,11 @@ class PolicyDate:
     def last_day(self) -> dt.date:
         last = calendar.monthrange(self.year, self.month)[1]
         return dt.date(self.year, self.month, self.day or last)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PolicyDate):
+            return NotImplemented
+        return (self.first_day, self.last_day) < (other.first_day, other.last_day)
 
     def passed(self, today: dt.date) -> bool:
         """Whether this date, as a review deadline, has passed: to the month, its last day."""
@@ -153,15 +212,34 @@ class Provision(_Model):
 
 
 class DSL(_Model):
-    """A Designated Safeguarding Lead."""
+    """A Designated Safeguarding Lead, or a deputy DSL."""
 
     name: Text = Field(description="Full name, e.g. 'Tracey McCartney'.")
-    role: Text = Field(description="Job title, e.g. 'Pre-school Manager'.")
+    role: Text | None = Field(
+        default=None,
+        description="Their job title, not their safeguarding role (left out: the name "
+        "alone). " + _frame("Designated Safeguarding Lead: Gemma Chapman, …", "Pre-school Manager"),
+    )
+    deputy: bool = Field(
+        default=False,
+        description="true for a deputy DSL. Each provision needs at least one lead "
+        "(deputy: false); deputies are listed after its lead.",
+    )
     provision: Text | None = Field(
         default=None,
         description="Which provision this person leads for. Needed when the setting "
         "runs more than one provision; must match a provision's name or short name.",
     )
+
+    @field_validator("role")
+    @classmethod
+    def _job_title(cls, value: str | None) -> str | None:
+        if value and _DSL_TITLE.search(value):
+            raise ValueError(
+                f"{value!r} is a safeguarding role, not a job title: write the person's job "
+                "title (for example 'Nursery Manager'), and deputy: true for a deputy DSL"
+            )
+        return value
 
 
 class Phones(_Model):
@@ -169,17 +247,23 @@ class Phones(_Model):
 
     phone_free_areas: list[Phrase] = Field(
         min_length=1,
-        description="Where nobody may use a phone, e.g. ['the main room', 'the toilets'].",
+        description="Where nobody may use a phone, each one place; the list is joined with "
+        "'and'. " + _frame("Nobody may use a phone in … when children are present.", "the toilets"),
     )
     phone_free_when: Phrase = Field(
-        description="When those areas are phone-free, e.g. 'when children are present'."
-    )
+        description=_frame(
+            "Nobody may use a phone in the main room …", "during a session",
+            "Say when, not where: the places are phone_free_areas.",
+        )
+    )  # fmt: skip
     staff_keep_phones: Phrase = Field(
-        description="Where staff keep personal phones, completing 'Staff keep their phones "
-        "…', e.g. 'in their lockers' or 'in the basket provided in the office'."
-    )
+        description=_frame(
+            "Staff keep their personal phones …", "in their lockers",
+            "Written about staff ('their'), never 'my' or 'your'.",
+        )
+    )  # fmt: skip
     staff_phones_quiet_during: Phrase = Field(
-        description="When staff phones must be off or on silent, e.g. 'opening times'."
+        description=_frame("Staff switch their phones off or to silent during …", "sessions")
     )
     hide_bluetooth_and_airdrop: bool = Field(
         default=False,
@@ -188,7 +272,11 @@ class Phones(_Model):
     permission_from: list[Phrase] = Field(
         min_length=1,
         description="Who may let a member of staff use a personal device during a "
-        "session, e.g. ['the Manager', 'the person in charge of the session'].",
+        "session, each one person; the list is joined with 'or'. "
+        + _frame(
+            "Staff do not use personal devices in a session unless … has agreed first.",
+            "the person in charge of the session",
+        ),
     )
 
 
@@ -197,12 +285,15 @@ class OfficialChannel(_Model):
 
     platform: Text = Field(description="e.g. 'Facebook'.")
     description: Text | None = Field(
-        default=None, description="How the policy names it, e.g. 'our Facebook Page'."
+        default=None,
+        description="How the policy names it in a list of accounts; without it, the "
+        "platform's name. "
+        + _frame("Our official social media accounts are: …", "our Facebook Page"),
     )
     url: HttpUrl | None = Field(default=None, description="Its web address (https://…).")
     run_by: Phrase | None = Field(
         default=None,
-        description="Who runs or hosts it, e.g. 'the Chair of the Management Committee'.",
+        description=_frame("our Facebook Page, run by …", "the Chair of the Management Committee"),
     )
 
 
@@ -210,9 +301,11 @@ class SocialMedia(_Model):
     """Social media: staff personal use and the setting's official channels."""
 
     staff_personal_use: Phrase = Field(
-        description="When staff may use social media for personal reasons during setting "
-        "hours, completing 'Staff may do so …', e.g. 'only on their lunch break, and only "
-        "in the office'."
+        description=_frame(
+            "Staff may use social media for personal reasons during setting hours …",
+            "only on their lunch break, and only in the office",
+            "Written about staff ('their'), never 'my' or 'your'.",
+        )
     )
     official_channels: list[OfficialChannel] = Field(
         default_factory=list,
@@ -222,10 +315,20 @@ class SocialMedia(_Model):
         default=False,
         description="true if official accounts are registered with setting email addresses.",
     )
-    approved_by: Phrase = Field(
-        default="the Manager",
-        description="Who risk-assessed and approved official social media use.",
+    approved_by: list[Phrase] = Field(
+        default_factory=list,
+        description="Who risk-assessed and approved official social media use, each one "
+        "person; the list is joined with 'and' and the verb agrees. Left out: the manager. "
+        + _frame(
+            "We use official social media only after … has assessed the risks.",
+            "the Chair of the Committee",
+        ),
     )
+
+    @field_validator("approved_by", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
 
 class LearningJournal(_Model):
@@ -240,13 +343,19 @@ class Visitors(_Model):
     phones_allowed: Phrase | None = Field(
         default=None,
         description="If visitors may not have phones out anywhere near children: where and "
-        "why they may use them, e.g. 'only in the office, for a specific purpose such as "
-        "multi-agency work'.",
+        "why they may use them. "
+        + _frame(
+            "Visitors may use a phone …",
+            "only in the office, for a specific purpose such as multi-agency work",
+        ),
     )
     essential_calls: Phrase | None = Field(
         default=None,
-        description="What a visitor does to take an essential call, e.g. 'step outside "
-        "the nursery boundary first'.",
+        description="What a visitor does to take an essential call, starting with a verb. "
+        + _frame(
+            "A visitor who must take an essential call is asked to …",
+            "step outside the nursery boundary before answering",
+        ),
     )
     signage: bool = Field(default=False, description="true if signs tell visitors the phone rules.")
 
@@ -255,11 +364,13 @@ class ChildrenDevices(_Model):
     """Children's own phones and devices (settings with school-age children)."""
 
     confiscated_kept: Phrase = Field(
-        description="Where a confiscated device is kept, e.g. 'in the office'."
+        description=_frame("A confiscated device is kept safe …", "in the office")
     )
     returned_to: Phrase = Field(
-        description="Who gets it back and when, e.g. 'the child's parent or carer at the "
-        "end of the session'."
+        description=_frame(
+            "A confiscated device is handed back to …",
+            "the child's parent or carer at the end of the session",
+        )
     )
 
 
@@ -268,9 +379,17 @@ class PolicyDates(_Model):
 
     written: DateField | None = Field(default=None, description="Written or last updated.")
     ratified: DateField | None = Field(
-        default=None, description="Agreed and ratified by the committee (or equivalent)."
+        default=None,
+        description="The day the ratifying body agreed it. Normally left out: `policy-sites "
+        "publish --ratified` records it, and `check` reports a date here that differs from "
+        "the latest published version's. A policy with nothing published shows no ratified "
+        "date.",
     )
-    next_review: DateField | None = Field(default=None, description="Next review due.")
+    next_review: DateField | None = Field(
+        default=None,
+        description="Next review due. Once a version is published, its date is the one shown, "
+        "and `check` reports a date here that differs from it.",
+    )
 
     @model_validator(mode="after")
     def _in_order(self) -> PolicyDates:
@@ -362,10 +481,29 @@ class Setting(_Model):
 
     name: Text = Field(description="The setting's name, exactly as it should appear.")
     provisions: list[Provision] = Field(min_length=1)
-    dsls: list[DSL] = Field(min_length=1, description="Designated Safeguarding Leads.")
+    dsls: list[DSL] = Field(
+        min_length=1,
+        description="Designated Safeguarding Leads and their deputies: at least one lead "
+        "(deputy: false) for each provision.",
+    )
     manager: Phrase = Field(
         default="the Manager",
-        description="How the policies refer to the person in charge, e.g. 'the Manager'.",
+        description="How the policies name the person in charge, with 'the'. "
+        + _frame("Staff tell … straight away about any breach.", "the Pre-school Leader"),
+    )
+    ratifying_body: RatifyingBody = Field(
+        description="Who agrees and ratifies the policies: committee, trustees, owner, "
+        "proprietor or governors. The sources write 'Agreed and ratified by the committee' "
+        "or 'the trustees have …' to suit."
+    )
+    rooms: list[Phrase] = Field(
+        default_factory=list,
+        description="The rooms or areas children use, each one place; the list is joined "
+        "with 'and'. Left out: 'any room or area where children are'. "
+        + _frame(
+            "Visitors' phones are not allowed in …, or in any other area where children are.",
+            "the baby room",
+        ),
     )
     phones: Phones
     social_media: SocialMedia
@@ -375,8 +513,10 @@ class Setting(_Model):
         default=None, description="Needed when any provision has school-age children."
     )
     internet_filtering: Phrase = Field(
-        description="How access is filtered on setting devices, completing 'Filtering is "
-        "provided by …', e.g. 'the school internet service'."
+        description=_frame(
+            "Access to the internet on setting devices is filtered by …",
+            "the school internet service",
+        )
     )
     policies: dict[str, PolicyDates] = Field(
         min_length=1,
@@ -388,15 +528,24 @@ class Setting(_Model):
     federation: Text | None = Field(default=None, description="The federation's name.")
     guidance: list[Guidance] = Field(min_length=1)
     local_partnership: LocalPartnership
-    advice_service: Text = Field(description="Where the DSL goes for safeguarding advice.")
+    advice_service: Text = Field(
+        description=_frame(
+            "If we are unsure what to do, a DSL asks … for advice.",
+            "The Education People's Education Safeguarding Service",
+        )
+    )
     allegations_contact: Text = Field(
         default="the Local Authority Designated Officer (LADO)",
-        description="Who is told about allegations against staff.",
+        description=_frame(
+            "We tell … about an allegation against a member of staff.",
+            "the Local Authority Designated Officer (LADO)",
+        ),
     )
     police_non_emergency: Text = "101"
     police_emergency: Text = "999"
     review_frequency: Phrase = Field(
-        default="at least once a year", description="How often every policy is reviewed."
+        default="at least once a year",
+        description=_frame("We review this policy …", "at least once a year"),
     )
     site_root_url: HttpUrl | None = Field(
         default=None,
@@ -439,6 +588,16 @@ class Setting(_Model):
                     f"DSL {dsl.name!r} is for provision {dsl.provision!r}, which is not "
                     f"one of: {', '.join(sorted(names))}",
                 )
+        for provision in self.provisions:
+            own = {provision.name, provision.short_name} - {None}
+            leads = [d for d in self.dsls if not d.deputy and (not several or d.provision in own)]
+            if not leads:
+                where = f" for the {provision.name}" if several else ""
+                raise FieldProblem(
+                    ("dsls",),
+                    f"no lead DSL{where}: every DSL listed is a deputy; give the lead "
+                    "deputy: false",
+                )
         if self.has_school_age and self.children_devices is None:
             raise FieldProblem(
                 ("children_devices",),
@@ -450,3 +609,41 @@ class Setting(_Model):
     @property
     def has_school_age(self) -> bool:
         return any(p.school_age for p in self.provisions)
+
+
+def placeholders_in(setting: Setting) -> list[str]:
+    """Every value of a setting still holding a placeholder from ``new``."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(setting.model_dump(mode="json"))
+    return found
+
+
+@cache
+def free_text_fields(model: type[BaseModel] | None = None, prefix: str = "") -> dict[str, Frame]:
+    """Every free-text field of the settings, by dotted path ('phones.staff_keep_phones';
+    items of a list are not numbered), with the sentence it completes."""
+    found: dict[str, Frame] = {}
+    for name, info in (model or Setting).model_fields.items():
+        path = f"{prefix}{name}"
+        if info.description and (match := _FRAME.search(info.description)):
+            found[path] = Frame(match["sentence"], match["example"])
+        for inner in _models_in(info.annotation):
+            found |= free_text_fields(inner, f"{path}.")
+    return found
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in getattr(annotation, "__args__", ()) for m in _models_in(arg)]

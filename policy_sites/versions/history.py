@@ -130,7 +130,7 @@ def _overdue(version: Version) -> str:
     return (
         '!!! danger "Review overdue"\n'
         f"    This policy was due for review by {version.next_review.display()}. "
-        "Review it with the committee and publish the new version.\n"
+        "Review it and publish the new version.\n"
     )
 
 
@@ -160,12 +160,12 @@ def draft_page(markdown: str, preview: bool, overdue: bool = False) -> str:
     """A working copy, under a banner saying it is not (or not yet) the ratified text."""
     if preview:
         note = (
-            "This is a preview of the working copy. It may differ from the version the "
-            "committee ratified, which is what the published site shows."
+            "This is a preview of the working copy. It may differ from the ratified "
+            "version, which is what the published site shows."
         )
     else:
         note = (
-            "The committee has not yet ratified this policy. This is the working copy, "
+            "This policy has not been ratified yet. This is the working copy, "
             "and it may change before it is published."
         )
     banner = f'!!! warning "Draft — not yet ratified"\n    {note}\n'
@@ -252,8 +252,8 @@ def _history_page(history: PolicyHistory) -> str:
         f"# {title}: history",
         "",
         f"The current version is {latest.label}, ratified {latest.ratified.display()}: "
-        f"[read the current policy](../{history.policy}.md). Every version the committee "
-        "ratified is listed here, newest first, and can still be read.",
+        f"[read the current policy](../{history.policy}.md). Every ratified version "
+        "is listed here, newest first, and can still be read.",
         "",
         "| Version | Ratified | Next review | What changed |",
         "| --- | --- | --- | --- |",

@@ -76,7 +76,7 @@ def test_text_output_strict_and_today(project_copy):
     assert late.returncode == 0
     assert "warning  settings/poppys/versions/2022-23/version.yml:6:" in late.stderr
     assert "due for review in September 2023" in late.stderr
-    assert "fix: review the policy with the committee, then publish" in late.stderr
+    assert "fix: review the policy, have it ratified, then publish" in late.stderr
     assert "ok: 2 settings, 2 policies; 4 warning(s)" in late.stdout
 
     strict = run_cli(project_copy, "check", "--no-render", "--strict", today="2026-11-22")

@@ -14,7 +14,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from policy_sites.check.prose import lint_site
 from policy_sites.project import Project
+from policy_sites.settings.schema import free_text_fields
 from tests.helpers import REPO, article_text
 
 GUIDE = REPO / "guide" / "editors-guide.md"
@@ -38,10 +40,17 @@ class Opens:
     file: str
 
 
-def guide_steps(text: str) -> list[Command | Edit | Opens]:
-    """The guide's shell commands, its "In `file`, change: ... to: ..." edits and the
-    files it tells the reader to open, in the order they appear."""
-    steps: list[Command | Edit | Opens] = []
+@dataclass(frozen=True)
+class Create:
+    file: str
+    text: str
+
+
+def guide_steps(text: str) -> list[Command | Edit | Opens | Create]:
+    """The guide's shell commands, its "In `file`, change: ... to: ..." edits, the files
+    it creates ("Create `file` with:") and the files it tells the reader to open, in
+    the order they appear."""
+    steps: list[Command | Edit | Opens | Create] = []
     pending: tuple[str, str] | None = None
     position = 0
     for match in _FENCE.finditer(text):
@@ -50,7 +59,10 @@ def guide_steps(text: str) -> list[Command | Edit | Opens]:
         steps += [Opens(f) for f in re.findall(r"Open `([^`]+\.html)`", before)]
         language, body = match.group(1), match.group(2)
         change = re.search(r"In\s+`([^`]+)`, change:\s*$", before)
-        if change:
+        create = re.search(r"Create\s+`([^`]+)`\s+with:\s*$", before)
+        if create:
+            steps.append(Create(create.group(1), body))
+        elif change:
             pending = (change.group(1), body)
         elif pending and re.search(r"\bto:\s*$", before):
             steps.append(Edit(pending[0], pending[1].removesuffix("\n"), body.removesuffix("\n")))
@@ -105,7 +117,9 @@ def test_guide_parser_finds_commands_edits_and_pages():
     assert {s.file for s in steps if isinstance(s, Edit)} == {
         "settings/little-acorns.yml",
         "docs/policies/social-media.md",
+        "mkdocs.yml",
     }
+    assert [s.file for s in steps if isinstance(s, Create)] == ["docs/policies/acceptable-use.md"]
     assert [s for s in steps if isinstance(s, Opens)]
 
 
@@ -119,7 +133,11 @@ def test_every_step_of_the_guide_works_as_written(project_copy: Project):
     }
     outputs: dict[str, str] = {}
     for step in guide_steps(GUIDE.read_text(encoding="utf-8")):
-        if isinstance(step, Edit):
+        if isinstance(step, Create):
+            path = root / step.file
+            assert not path.exists(), f"the guide creates {step.file}, which exists already"
+            path.write_text(step.text, encoding="utf-8")
+        elif isinstance(step, Edit):
             path = root / step.file
             text = path.read_text(encoding="utf-8")
             assert step.old in text, f"the guide's edit does not match {step.file}"
@@ -145,6 +163,29 @@ def test_every_step_of_the_guide_works_as_written(project_copy: Project):
     social = root / "site" / "little-acorns" / "policies" / "social-media.html"
     assert "covered when staff start at Little Acorns" in article_text(social)
 
+    # The third policy: on Little Acorns' site, its menu and induction sheet; not elsewhere.
+    site = root / "site" / "little-acorns"
+    added = article_text(site / "policies" / "acceptable-use.html")
+    assert "Access to the internet on setting devices is filtered by our broadband" in added
+    assert "a DSL (or a deputy) or the Nursery Manager straight away" in added
+    induction = (site / "staff" / "induction.html").read_text(encoding="utf-8")
+    assert 'href="policies/acceptable-use.html">Acceptable use policy</a>' in induction
+    assert "policies/acceptable-use.html" in (site / "index.html").read_text(encoding="utf-8")
+    assert not lint_site(site), lint_site(site)
+
 
 def test_readme_links_to_the_guide():
     assert "(guide/editors-guide.md)" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_guide_shows_the_sentence_each_free_text_field_completes():
+    """The guide's table and the schema's descriptions (which editors' tools show) agree."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[2].strip(): line.split("|")[3].strip()
+        for line in guide.splitlines()
+        if line.startswith("| `")
+    }
+    for path, frame in free_text_fields().items():
+        assert rows.get(frame.sentence) == frame.example, (path, frame)
+        assert path.split(".")[-1] in guide, path

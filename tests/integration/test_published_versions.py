@@ -160,7 +160,7 @@ def test_a_setting_with_nothing_published_shows_a_draft(
     site = _build(_fresh(project_copy), tmp_path, "halstead")
     text = article_text(site / "policies/social-media.html")
     assert "Draft — not yet ratified" in text
-    assert "The committee has not yet ratified this policy" in text
+    assert "This policy has not been ratified yet" in text
     assert not (site / "policies/social-media/history.html").exists()
     assert "Versions and changes" not in (site / "index.html").read_text("utf-8")
 

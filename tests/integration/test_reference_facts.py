@@ -31,9 +31,14 @@ FACTS = [
     ("poppys", [MOBILE], BOTH, "Provisions: Pre-school; Out-of-school club (school-age children)"),
     # where staff keep personal phones
     ("halstead", [MOBILE], BOTH, "keep their personal phones and devices in the basket provided"),
-    ("halstead", [HOME], STAFF, "personal phone and devices in the basket provided in the office"),
+    (
+        "halstead",
+        [HOME],
+        STAFF,
+        "staff keep their personal phones and devices in the basket provided in the office",
+    ),
     ("poppys", [MOBILE], BOTH, "keep their personal phones and devices in their lockers"),
-    ("poppys", [HOME], STAFF, "keep your personal phone and devices in their lockers"),
+    ("poppys", [HOME], STAFF, "staff keep their personal phones and devices in their lockers"),
     # phone rules for everyone
     (
         "halstead",

@@ -123,8 +123,8 @@ def test_unknown_top_level_name(project_copy, edit):
 
 
 def test_loop_variables_are_checked_through_the_loop(project_copy, edit):
-    partial = project_copy.docs_dir / "_partials" / "key-details.md"
-    edit(partial, "{{ dsl.role }}", "{{ dsl.rol }}")
+    partial = project_copy.docs_dir / "_partials" / "staff-quick-reference.md"
+    edit(partial, "{{ dsl.role }}{% endif %}", "{{ dsl.rol }}{% endif %}")
     finding = only(drift(project_copy), "rol")
     assert "'dsls[]' has no 'rol'" in finding.message
     assert "dsls[].role" in finding.fix
@@ -132,28 +132,29 @@ def test_loop_variables_are_checked_through_the_loop(project_copy, edit):
 
 def test_setting_no_source_uses(project_copy, edit):
     source = project_copy.docs_dir / "policies" / "social-media.md"
-    edit(source, "after {{ social_media.approved_by }} has", "after the Manager has")
-    found = [f for f in drift(project_copy) if "approved_by" in f.message]
+    edit(source, "{% if social_media.registered_with_setting_email %}", "{% if false %}")
+    found = [f for f in drift(project_copy) if "registered_with" in f.message]
     assert {(f.file, f.line, f.severity) for f in found} == {
-        (f"settings/{slug}.yml", line_of(project_copy.settings_dir / f"{slug}.yml", "approved_by"),
+        (f"settings/{slug}.yml",
+         line_of(project_copy.settings_dir / f"{slug}.yml", "registered_with_setting_email"),
          WARNING)
         for slug in ("halstead", "poppys")
     }  # fmt: skip
 
 
 def test_broken_links_and_nav(project_copy, edit):
-    induction = project_copy.docs_dir / "induction.md"
-    edit(induction, "[social media](policies/social-media.md)", "[social media](social-media.md)")
+    policy = project_copy.docs_dir / "policies" / "mobile-and-smart-technology.md"
+    edit(policy, "[Social media policy](social-media.md)", "[Social media policy](social.md)")
     partial = project_copy.docs_dir / "_partials" / "staff-quick-reference.md"
     edit(partial, "[staff-only details](staff-details.md)", "[staff-only details](staff.md)")
     edit(project_copy.config_file, "- induction.md", "- inducton.md")
     found = [f for f in drift(project_copy) if f.severity == ERROR]
     assert [(f.file, f.line) for f in found] == [
         ("docs/_partials/staff-quick-reference.md", line_of(partial, "(staff.md)")),
-        ("docs/induction.md", line_of(induction, "(social-media.md)")),
+        ("docs/policies/mobile-and-smart-technology.md", line_of(policy, "(social.md)")),
         ("mkdocs.yml", line_of(project_copy.config_file, "inducton.md")),
     ]
-    assert "policies/social-media.md" in found[1].fix
+    assert "social-media.md" in found[1].fix
     assert "staff-details.md" in found[0].fix
 
 
@@ -190,3 +191,25 @@ def test_errors_exit_1_even_without_strict(project_copy, edit):
     report = run_check(project_copy, EARLY, render=False)
     assert report.exit_code(strict=False) == 1
     assert report.as_dict()["errors"] == 1
+
+
+def test_a_working_copy_date_that_differs_from_the_published_one(project_copy, edit):
+    settings = project_copy.settings_dir / "poppys.yml"
+    edit(settings, "    ratified: 2022-09\n", "    ratified: 2022-09-12\n")
+    found = [f for f in drift(project_copy) if "published version" in f.message]
+    assert [(f.file, f.line, f.severity) for f in found] == [
+        ("settings/poppys.yml", line_of(settings, "2022-09-12"), ERROR)
+    ]
+    assert "policies.mobile-and-smart-technology.ratified is 2022-09-12" in found[0].message
+    assert "(2022-23) says 2022-09" in found[0].message
+
+
+def test_a_policy_in_no_menu(project_copy, edit):
+    extra = project_copy.docs_dir / "policies" / "extra.md"
+    extra.write_text("---\npolicy_id: extra\n---\n# Extra policy\n", encoding="utf-8")
+    found = [f for f in drift(project_copy) if "in no menu" in f.message]
+    assert [(f.file, f.severity) for f in found] == [("docs/policies/extra.md", WARNING)]
+    assert "- policies/extra.md" in found[0].fix
+    edit(project_copy.config_file, "      - policies/social-media.md\n",
+         "      - policies/social-media.md\n      - policies/extra.md\n")  # fmt: skip
+    assert not [f for f in drift(project_copy) if "in no menu" in f.message]

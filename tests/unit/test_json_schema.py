@@ -40,7 +40,7 @@ def test_schema_carries_the_editors_hints_and_refuses_unknown_keys() -> None:
     schema = setting_json_schema()
     phones = schema["$defs"]["Phones"]
     assert (
-        "Where staff keep personal phones"
+        'Completes: "Staff keep their personal phones …"'
         in phones["properties"]["staff_keep_phones"]["description"]
     )
     assert phones["additionalProperties"] is False

@@ -10,14 +10,19 @@ import yaml
 from click.testing import CliRunner
 
 from policy_sites.cli.main import cli
+from policy_sites.project import Project
+from policy_sites.publish.snapshot import PublishError, publish
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
 from policy_sites.settings.new_setting import (
+    QUESTIONS,
     DSLDetails,
     NewSettingDetails,
+    NewSettingError,
     ProvisionDetails,
     check_slug,
     write_new_setting,
 )
+from policy_sites.settings.schema import PLACEHOLDER, placeholders_in
 from tests.helpers import REPO
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]
@@ -38,6 +43,9 @@ def details(**changes) -> NewSettingDetails:
         dsls=[DSLDetails("Jo Bloggs", "Nursery Manager")],
         staff_keep_phones="in the office",
     )
+    for question in QUESTIONS:  # every fact given, unless a test leaves one out
+        if getattr(base, question.key) in (None, []):
+            setattr(base, question.key, [question.example] if question.many else question.example)
     for key, value in changes.items():
         setattr(base, key, value)
     return base
@@ -52,7 +60,10 @@ def test_written_file_loads_with_the_details_given(settings_dir: Path) -> None:
     )
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../settings.schema.json\n")
-    assert '# "Staff keep their phones ..."\n  staff_keep_phones: in the office' in text
+    assert (
+        '# "Staff keep their personal phones …", e.g. in their lockers\n'
+        "  staff_keep_phones: in the office"
+    ) in text
     setting = load_setting(settings_dir, "little-acorns", POLICIES)
     assert setting.name == "Little Acorns"
     assert setting.dsls[0].role == "Nursery Manager"
@@ -90,13 +101,39 @@ def test_school_age_provision_gets_children_devices(settings_dir: Path) -> None:
     assert setting.children_devices is not None
 
 
-def test_invalid_details_write_nothing(settings_dir: Path) -> None:
+def test_invalid_details_write_nothing_and_name_the_option(settings_dir: Path) -> None:
     two = [ProvisionDetails("Pre-school"), ProvisionDetails("Club")]
-    with pytest.raises(SettingsError) as caught:
+    with pytest.raises(NewSettingError) as caught:
         write_new_setting(settings_dir, "bad", details(provisions=two), POLICIES)
-    assert "needs a 'provision'" in str(caught.value)
-    assert str(settings_dir / "bad.yml") in str(caught.value)
+    assert "--dsl/--deputy-dsl: dsls[0]: DSL 'Jo Bloggs' needs a 'provision'" in str(caught.value)
+    assert "bad.yml" not in str(caught.value)  # never written, so no file or line to name
     assert not (settings_dir / "bad.yml").exists()
+
+
+def test_nothing_is_invented(settings_dir: Path) -> None:
+    bare = NewSettingDetails("Little Acorns", [ProvisionDetails("Nursery")],
+                             [DSLDetails("Jo Bloggs")])  # fmt: skip
+    path = write_new_setting(settings_dir, "bare", bare, POLICIES)
+    text = path.read_text(encoding="utf-8")
+    setting = load_setting(settings_dir, "bare", POLICIES)
+    unfilled = placeholders_in(setting)
+    assert len(unfilled) == len([q for q in QUESTIONS if not q.school_age_only])
+    assert all(value.startswith(PLACEHOLDER) for value in unfilled)
+    assert setting.social_media.official_channels == []
+    assert setting.visitors.essential_calls is None and setting.visitors.phones_allowed is None
+    assert setting.learning_journal is None
+    for invented in ("step outside", "in the office", "our Facebook", "any room where"):
+        assert invented not in "\n".join(line for line in text.splitlines()
+                                         if not line.lstrip().startswith("#"))  # fmt: skip
+
+
+def test_a_deputy_and_a_job_title_with_commas(settings_dir: Path) -> None:
+    dsls = [DSLDetails("Jo Bloggs", "Manager"),
+            DSLDetails("Sam Lee", "Deputy Manager, Room Leader", deputy=True)]  # fmt: skip
+    write_new_setting(settings_dir, "two", details(dsls=dsls), POLICIES)
+    setting = load_setting(settings_dir, "two", POLICIES)
+    assert setting.dsls[1].role == "Deputy Manager, Room Leader"
+    assert setting.dsls[1].deputy
 
 
 def test_a_problem_in_the_defaults_names_the_defaults_file(settings_dir: Path) -> None:
@@ -142,13 +179,20 @@ def test_command_without_input(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli,
         [*args, "--name", "Little Acorns", "--provision", "Nursery", "--school-age", "Club",
-         "--dsl", "Jo Bloggs, Manager, Nursery", "--dsl", "Al Lee, Club Lead, Club",
-         "--staff-keep-phones", "in lockers", "--next-review", "2026-09"],
+         "--dsl", "Jo Bloggs", "Manager", "Nursery", "--dsl", "Al Lee", "Club Lead", "Club",
+         "--deputy-dsl", "Kim Day", "Deputy Manager, Nursery", "Nursery",
+         "--staff-keep-phones", "in lockers", "--next-review", "2026-09",
+         "--ratifying-body", "trustees"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = yaml.safe_load((root / "settings" / "little-acorns.yml").read_text(encoding="utf-8"))
     assert data["provisions"][1] == {"name": "Club", "school_age": True}
     assert data["dsls"][1]["provision"] == "Club"
+    assert data["dsls"][2] == {"name": "Kim Day", "role": "Deputy Manager, Nursery",
+                               "deputy": True, "provision": "Nursery"}  # fmt: skip
+    assert data["ratifying_body"] == "trustees"
+    assert data["children_devices"]["confiscated_kept"].startswith(PLACEHOLDER)
+    assert "fill in (check reports them until you do): manager" in result.output
     assert "policy-sites serve little-acorns" in result.output
 
     again = CliRunner().invoke(cli, [*args, "--name", "Other"])
@@ -157,8 +201,18 @@ def test_command_without_input(tmp_path: Path) -> None:
 
     missing = CliRunner().invoke(cli, ["new", "other", "--no-input", "--project", str(root)])
     assert missing.exit_code == 2
-    assert "--name, --provision, --dsl, --staff-keep-phones" in missing.output
+    assert "--name, --provision, --dsl" in missing.output
     assert not (root / "settings" / "other.yml").exists()
+
+    # The comma-separated form of old cannot be mis-split: it is refused.
+    base = ["new", "x", "--no-input", "--project", str(root), "--name", "X",
+            "--provision", "Nursery"]  # fmt: skip
+    commas = CliRunner().invoke(cli, [*base, "--dsl", "Jo Bloggs, Deputy Manager, Deputy DSL"])
+    assert commas.exit_code == 2 and "requires 3 arguments" in commas.output
+    title = CliRunner().invoke(cli, [*base, "--dsl", "Jo Bloggs", "Deputy DSL", "Nursery"])
+    assert title.exit_code == 1
+    assert "--dsl/--deputy-dsl: dsls[0].role: 'Deputy DSL' is a safeguarding role" in title.output
+    assert not (root / "settings" / "x.yml").exists()
 
 
 def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
@@ -167,14 +221,21 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
         "Sunny Days",  # name
         "Pre-school", "", "n",  # provision, short name, school age
         "",  # no more provisions
-        "Ann Lee", "Manager",  # DSL
+        "Ann Lee", "Manager", "n",  # DSL, job title, not a deputy
+        "Bo Ray", "", "y",  # a deputy without a job title
         "",  # no more DSLs
+        "the Pre-school Leader",  # manager
         "in their lockers",
+        "",  # quiet during: left to fill in
         "the main room", "the garden", "",  # phone-free areas
-        "", "", "", "",  # accept suggestions
-        "Facebook",
-        "",  # filtering
-        "2025-13", "2025-09", "2025-09", "2026-09",  # a bad month is asked again
+        "during a session",
+        "the Pre-school Leader", "",  # permission from
+        "only on their break",
+        "",  # filtering: left to fill in
+        "Facebook", "",  # channels
+        "owner",  # ratifying body
+        "2025-13", "2025-09",  # a bad month is asked again
+        "",  # next review
     ]  # fmt: skip
     result = CliRunner().invoke(
         cli, ["new", "sunny-days", "--project", str(root)], input="\n".join(answers) + "\n"
@@ -183,9 +244,27 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
     assert "month 13 is not between 01 and 12" in result.output
     setting = load_setting(root / "settings", "sunny-days", POLICIES)
     assert setting.name == "Sunny Days"
-    assert setting.dsls[0].name == "Ann Lee"
+    assert [(d.name, d.role, d.deputy) for d in setting.dsls] == [
+        ("Ann Lee", "Manager", False), ("Bo Ray", None, True)]  # fmt: skip
+    assert setting.manager == "the Pre-school Leader"
     assert setting.phones.staff_keep_phones == "in their lockers"
     assert setting.phones.phone_free_areas == ["the main room", "the garden"]
-    assert setting.phones.permission_from == ["the Manager"]
+    assert setting.phones.permission_from == ["the Pre-school Leader"]
     assert setting.social_media.official_channels[0].platform == "Facebook"
-    assert str(setting.policies["mobile-and-smart-technology"].ratified) == "2025-09"
+    assert setting.ratifying_body == "owner"
+    assert str(setting.policies["mobile-and-smart-technology"].written) == "2025-09"
+    assert setting.policies["social-media"].ratified is None
+    assert len(placeholders_in(setting)) == 2
+
+
+def test_publish_refuses_placeholders_and_a_ratified_month(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    args = ["new", "acorns", "--no-input", "--project", str(root), "--name", "Acorns",
+            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery"]  # fmt: skip
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    proj = Project(root)
+    with pytest.raises(PublishError, match="placeholder"):
+        publish(proj, "acorns", "2026-27", "2026-09-14", "2027-09")
+    with pytest.raises(PublishError, match="give the day it was ratified"):
+        publish(proj, "acorns", "2026-27", "2026-09", "2027-09")
+    assert not (root / "settings" / "acorns").exists()

@@ -30,6 +30,7 @@ from policy_sites.context.views import (
     page_in_view,
     policy_ids,
     policy_of,
+    policy_titles,
     switch_href,
 )
 from policy_sites.render.mkdocs_plugin.config import PolicySitesConfig
@@ -97,7 +98,16 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
                 for pid in self.setting.policies
                 if (found := policy_history(versions, pid))
             }
-        context = build_context(self.setting, self.view, today)
+        try:
+            titles = policy_titles(docs_dir)
+        except ValueError as error:
+            raise PluginError(str(error)) from None
+        context = build_context(self.setting, self.view, today, titles)
+        if self.capture is None:
+            # A working copy on the site is a draft: the ratified date it shows is a
+            # published version's, in that version's frozen text, never the settings file's.
+            for dates in context["policies"].values():
+                dates["ratified"] = None
         for pid, (ratified, next_review) in (self.publishing or {}).items():
             context["policies"][pid].update(
                 ratified=ratified.display(),

@@ -1,0 +1,292 @@
+"""The prose check: mistakes a shared source makes only for some settings, read off the pages.
+
+A source that reads well for the two example settings can still say "has" after two
+approvers, leave an empty bullet when a list is empty, or drop a fragment written about
+"their" lockers into a sentence that starts with "I". These rules read every block of
+text (paragraph, list item, heading, table cell) of a rendered page's article, the way
+a parent would, and say which rule a block breaks. ``check`` runs them on every page of
+every setting's two views; the tests run them on hand-written and generated settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from html.parser import HTMLParser
+from pathlib import Path
+
+__all__ = ["Block", "ProseProblem", "Rule", "lint_blocks", "lint_html", "lint_site", "page_blocks"]
+
+
+class Rule(StrEnum):
+    """What a block of text got wrong; the value is what the finding calls it."""
+
+    DOUBLED_WORD = "doubled word"
+    EMPTY_BULLET = "empty bullet"
+    DANGLING_CONJUNCTION = "dangling 'and' or 'or'"
+    AGREEMENT = "subject and verb disagree"
+    PERSON = "a first-person statement slips into another person"
+    LISTS_RUN_TOGETHER = "two lists run into one"
+    DRAFT_AND_RATIFIED = "'draft' beside a ratified date"
+    EDITOR_TEXT = "text meant for editors on a live page"
+    EMPTY_VALUE = "an empty value in the text"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a page's text: its tag, its own words, and the list it belongs to."""
+
+    tag: str
+    text: str
+    list_id: int | None = None
+    has_sublist: bool = False
+
+
+@dataclass(frozen=True)
+class ProseProblem:
+    rule: Rule
+    text: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        extra = f" ({self.detail})" if self.detail else ""
+        shown = self.text if len(self.text) <= 160 else self.text[:157] + "..."
+        return f"{self.rule.value}{extra}: {shown!r}"
+
+
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "figcaption"}
+_SKIP = {"script", "style", "svg", "button"}
+
+
+@dataclass
+class _Open:
+    tag: str
+    parts: list[str] = field(default_factory=list)
+    list_id: int | None = None
+    has_sublist: bool = False
+
+
+class _ArticleParser(HTMLParser):
+    """Collects the blocks of the first <article> (the page's own content)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self._depth = 0  # inside <article> when > 0
+        self._done = False
+        self._stack: list[_Open] = []
+        self._lists: list[int] = []
+        self._list_count = 0
+        self._skip_tag: str | None = None
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._done:
+            return
+        if tag == "article":
+            self._depth += 1
+            return
+        if not self._depth:
+            return
+        if self._skip_tag is not None:
+            self._skip_depth += tag == self._skip_tag
+            return
+        classes = dict(attrs).get("class") or ""
+        if tag in _SKIP or (tag == "a" and "headerlink" in classes):
+            self._skip_tag, self._skip_depth = tag, 1
+            return
+        if tag in ("ul", "ol"):
+            self._list_count += 1
+            self._lists.append(self._list_count)
+            if self._stack and self._stack[-1].tag == "li":
+                self._stack[-1].has_sublist = True
+            return
+        if tag in _BLOCKS:
+            if self._stack and self._stack[-1].tag == "li":
+                self._stack[-1].has_sublist = True  # a loose list's item holds a <p>
+            list_id = self._lists[-1] if tag == "li" and self._lists else None
+            self._stack.append(_Open(tag, list_id=list_id))
+        elif tag == "br" and self._stack:
+            self._stack[-1].parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._done or not self._depth:
+            return
+        if tag == "article":
+            self._depth -= 1
+            self._done = self._depth == 0
+            return
+        if self._skip_tag is not None:
+            if tag == self._skip_tag:
+                self._skip_depth -= 1
+                if not self._skip_depth:
+                    self._skip_tag = None
+            return
+        if tag in ("ul", "ol") and self._lists:
+            self._lists.pop()
+            return
+        if tag in _BLOCKS and self._stack and self._stack[-1].tag == tag:
+            block = self._stack.pop()
+            text = " ".join("".join(block.parts).split())
+            self.blocks.append(Block(tag, text, block.list_id, block.has_sublist))
+
+    def handle_data(self, data: str) -> None:
+        if self._depth and self._skip_tag is None and self._stack and not self._done:
+            self._stack[-1].parts.append(data)
+
+
+def page_blocks(html: str) -> list[Block]:
+    """The blocks of text of a page's article, in reading order (a block ends before the
+    blocks nested in it, so a list item's text is its own words without its sub-list)."""
+    parser = _ArticleParser()
+    parser.feed(html)
+    parser.close()
+    return parser.blocks
+
+
+# --- rules on one block -------------------------------------------------------------------
+
+_DOUBLED = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+_DANGLING = [
+    re.compile(r"\b(?:and|or)\s*$", re.IGNORECASE),
+    re.compile(r"\b(?:and|or)\s*[.;:!?]", re.IGNORECASE),
+    re.compile(r"\b(?:and|or)\s+(?:and|or)\b", re.IGNORECASE),
+    re.compile(r"^(?:and|or)\b", re.IGNORECASE),
+]
+_PERFECT = r"(?:assessed|agreed|approved|overall|been|said|asked|given|decided)"
+_JOINED_HAS = re.compile(
+    r"\b\w+ and (?:the |a |an |our )?[\w'\u2019-]+(?: [\w'\u2019-]+){0,3} has " + _PERFECT
+)
+_SINGULAR_NOUN = r"(?:Lead|DSL|account|committee|owner|proprietor|policy|deputy)"
+_PLURAL_NOUN = r"(?:Leads|DSLs|accounts|trustees|governors|policies|deputies)"
+_SINGULAR_THEN_PLURAL = re.compile(
+    rf"\b{_SINGULAR_NOUN}(?: \([^)]*\))? (?:are|have|say|were)\b", re.IGNORECASE
+)
+_PLURAL_THEN_SINGULAR = re.compile(
+    rf"\b{_PLURAL_NOUN}(?: \([^)]*\))? (?:is|has|says|was)\b", re.IGNORECASE
+)
+_FIRST_PERSON = re.compile(r"^I\b")
+_OTHER_PERSON = re.compile(r"\b(their|they|them|themselves|your|you|yours)\b", re.IGNORECASE)
+_ANTECEDENTS = {
+    "children", "families", "parents", "carers", "colleagues", "staff", "people",
+    "visitors", "others", "child's", "child", "family", "everyone",
+}  # fmt: skip
+_EDITOR = re.compile(
+    r"\bFILL IN\b|\bTODO\b|\bsettings? file\b|\bsetting's file\b|\bstaff_only\b"
+    r"|\bpolicy-sites\b|\byml\b|\{\{|\}\}|\{%|%\}"
+)
+_EMPTY = [
+    (re.compile(r"\bNone\b(?! of)"), "None"),
+    (re.compile(r"\bnull\b"), "null"),
+    (re.compile(r"\[\s*\]"), "[]"),
+    (re.compile(r"\{\s*\}"), "{}"),
+    (re.compile(r"(?:^|\s)[.,;:](?=\s|$)"), "punctuation with nothing before it"),
+    (re.compile(r"\(\s*\)"), "()"),
+]
+
+
+def _agreement(text: str) -> Iterator[str]:
+    if match := _JOINED_HAS.search(text):
+        yield match.group(0)
+    for pattern in (_SINGULAR_THEN_PLURAL, _PLURAL_THEN_SINGULAR):
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 30) : match.start()]
+            if re.search(r"\bfor (?:our |the |this |these )?(?:official )?$", before):
+                continue  # "the details for our official account are": the verb is the details'
+            clause = re.split(r"[,.;:!?]", text[: match.start()])[-1]
+            if pattern is _SINGULAR_THEN_PLURAL and re.search(r"\band\b", clause):
+                continue  # "the Manager and the Chair of the Committee have": two subjects
+            yield match.group(0)
+
+
+def _person(text: str) -> Iterator[str]:
+    if not _FIRST_PERSON.match(text):
+        return
+    words = re.findall(r"[\w'\u2019]+", text)
+    for index, word in enumerate(words):
+        if _OTHER_PERSON.fullmatch(word):
+            before = {w.lower() for w in words[:index]}
+            if word.lower().startswith("th") and before & _ANTECEDENTS:
+                continue
+            yield word
+
+
+def lint_text(text: str) -> list[ProseProblem]:
+    """The rules that read one block of text on its own."""
+    problems = []
+    if match := _DOUBLED.search(text):
+        problems.append(ProseProblem(Rule.DOUBLED_WORD, text, match.group(0)))
+    for pattern in _DANGLING:
+        if match := pattern.search(text):
+            problems.append(ProseProblem(Rule.DANGLING_CONJUNCTION, text, match.group(0)))
+            break
+    problems += [ProseProblem(Rule.AGREEMENT, text, found) for found in _agreement(text)]
+    problems += [ProseProblem(Rule.PERSON, text, f"'{word}'") for word in _person(text)]
+    if match := _EDITOR.search(text):
+        problems.append(ProseProblem(Rule.EDITOR_TEXT, text, match.group(0)))
+    for pattern, what in _EMPTY:
+        if pattern.search(text):
+            problems.append(ProseProblem(Rule.EMPTY_VALUE, text, what))
+            break
+    return problems
+
+
+# --- rules on a whole page ----------------------------------------------------------------
+
+_PUNCTUATED = re.compile(r"[.;:!?]$")
+_DRAFT = re.compile(r"\bdraft\b", re.IGNORECASE)
+_RATIFIED_DATE = re.compile(r"\bratified\b[^.]{0,80}?\b(?:19|20)\d\d\b", re.IGNORECASE)
+
+
+def _run_together(items: list[Block]) -> bool:
+    """A list whose items change once from fragments to sentences (or back), with at
+    least two on the sentence side: the shape of an account list and a rule list merged."""
+    ends = [bool(_PUNCTUATED.search(item.text)) for item in items if item.text]
+    changes = [i for i in range(1, len(ends)) if ends[i] != ends[i - 1]]
+    if len(changes) != 1:
+        return False
+    split = changes[0]
+    sentences = ends[split:] if ends[split] else ends[:split]
+    return len(sentences) >= 2
+
+
+def lint_blocks(blocks: Iterable[Block]) -> list[ProseProblem]:
+    """Every rule on a page's blocks."""
+    blocks = list(blocks)
+    problems = []
+    lists: dict[int, list[Block]] = {}
+    for block in blocks:
+        if block.tag == "li" and not block.text and not block.has_sublist:
+            problems.append(ProseProblem(Rule.EMPTY_BULLET, block.text))
+        if block.text:
+            problems += lint_text(block.text)
+        if block.list_id is not None:
+            lists.setdefault(block.list_id, []).append(block)
+    for items in lists.values():
+        if _run_together(items):
+            problems.append(
+                ProseProblem(Rule.LISTS_RUN_TOGETHER, " / ".join(i.text for i in items))
+            )
+    drafts = [b.text for b in blocks if _DRAFT.search(b.text)]
+    ratified = [b.text for b in blocks if _RATIFIED_DATE.search(b.text)]
+    if drafts and ratified:
+        problems.append(ProseProblem(Rule.DRAFT_AND_RATIFIED, f"{drafts[0]} / {ratified[0]}"))
+    return problems
+
+
+def lint_html(html: str) -> list[ProseProblem]:
+    """Every rule on one rendered page."""
+    return lint_blocks(page_blocks(html))
+
+
+def lint_site(folder: Path) -> dict[str, list[ProseProblem]]:
+    """Every page of a built view (its HTML files, by path relative to the folder) with
+    the problems found on it; pages without problems are left out."""
+    found = {}
+    for page in sorted(folder.rglob("*.html")):
+        problems = lint_html(page.read_text(encoding="utf-8"))
+        if problems:
+            found[page.relative_to(folder).as_posix()] = problems
+    return found

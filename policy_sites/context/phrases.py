@@ -1,0 +1,153 @@
+"""Phrases built from structured facts, so the shared sources never guess at English.
+
+A settings file holds facts (a DSL is a deputy, the trustees ratify, two people approve);
+the words that depend on them (labels, "has" or "have", "a DSL or a deputy") are made
+here once, from already-escaped parts, and handed to the sources as variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from policy_sites.settings.schema import DSL, Setting
+
+__all__ = ["FACTS_READ", "join_and", "join_or", "sentence_facts"]
+
+FACTS_READ = frozenset(
+    {("rooms",), ("ratifying_body",), ("social_media", "approved_by"), ("dsls", "*", "provision")}
+)
+"""Settings fields the sources see only through the phrases made here."""
+
+
+def _join(items: Iterable[Any], word: str) -> str:
+    parts = [str(item) for item in items]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {word} {parts[-1]}"
+
+
+def join_and(items: Iterable[Any]) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    return _join(items, "and")
+
+
+def join_or(items: Iterable[Any]) -> str:
+    """['a', 'b'] -> 'a or b'."""
+    return _join(items, "or")
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _dsl_title(deputy: bool, count: int, provision: str | None) -> str:
+    title = "Designated Safeguarding " + ("Lead" if count == 1 else "Leads")
+    if deputy:
+        title = "Deputy " + title
+    return f"{title} for the {provision}" if provision else title
+
+
+def _named(dsl: DSL, escape: Callable[[str], str]) -> str:
+    """'Gemma Chapman, Pre-school Manager', or the name alone when no job title is given."""
+    return f"{escape(dsl.name)}, {escape(dsl.role)}" if dsl.role else escape(dsl.name)
+
+
+def _provision_of(setting: Setting, dsl: DSL) -> str | None:
+    """The full name of the provision a DSL leads for, when the setting runs several."""
+    if len(setting.provisions) < 2:
+        return None
+    for provision in setting.provisions:
+        if dsl.provision in (provision.name, provision.short_name):
+            return provision.name
+    return dsl.provision
+
+
+def _policy_pages(setting: Setting, titles: Mapping[str, str]) -> list[dict[str, str]]:
+    """The policies this setting publishes, in the order of docs/policies/, with links
+    relative to a page at the top of the site (index, induction)."""
+    order = list(titles) or sorted(setting.policies)
+    chosen = [pid for pid in order if pid in setting.policies]
+    return [
+        {
+            "id": pid,
+            "title": titles.get(pid, pid),
+            "link": f"[{titles.get(pid, pid)}](policies/{pid}.md)",
+        }
+        for pid in chosen
+    ]
+
+
+def sentence_facts(
+    setting: Setting, escape: Callable[[str], str], titles: Mapping[str, str]
+) -> dict[str, Any]:
+    """The variables whose words depend on the setting's structured facts (all escaped)."""
+    pages = _policy_pages(setting, titles)
+    groups: dict[tuple[str | None, bool], list[DSL]] = {}
+    order = [p.name for p in setting.provisions]
+    for dsl in sorted(
+        setting.dsls,
+        key=lambda d: (order.index(p) if (p := _provision_of(setting, d)) in order else 0,
+                       d.deputy),
+    ):  # fmt: skip
+        groups.setdefault((_provision_of(setting, dsl), dsl.deputy), []).append(dsl)
+    dsl_lines = [
+        {
+            "label": escape(_dsl_title(deputy, len(people), provision)),
+            "people": "; ".join(_named(d, escape) for d in people),
+        }
+        for (provision, deputy), people in groups.items()
+    ]
+    dsls = []
+    for dsl in setting.dsls:
+        provision = _provision_of(setting, dsl)
+        dsls.append(
+            {
+                "name": escape(dsl.name),
+                "role": escape(dsl.role) if dsl.role else None,
+                "deputy": dsl.deputy,
+                "provision": escape(provision) if provision else None,
+                "title": escape(_dsl_title(dsl.deputy, 1, provision)),
+            }
+        )
+    leads = [d for d in dsls if not d["deputy"]]
+    deputies = [d for d in dsls if d["deputy"]]
+    lead_names = join_and(
+        d["name"] + (f" for the {d['provision']}" if d["provision"] else "") for d in leads
+    )
+    deputy_names = join_and(
+        d["name"] + (f" for the {d['provision']}" if d["provision"] else "") for d in deputies
+    )
+    body = setting.ratifying_body
+    approvers = [escape(a) for a in setting.social_media.approved_by] or [escape(setting.manager)]
+    rooms = [escape(r) for r in setting.rooms]
+    where = "any room or area where children are"
+    if rooms:
+        where = f"{join_and(rooms)}, or in any other area where children are"
+    return {
+        "dsls": dsls,
+        "dsl_lines": dsl_lines,
+        "dsl_leads": leads,
+        "dsl_deputies": deputies,
+        "dsl_lead_names": lead_names,
+        "dsl_deputy_names": deputy_names,
+        "dsl_leads_title": (
+            "Designated Safeguarding Lead (DSL)"
+            if len(leads) == 1
+            else "Designated Safeguarding Leads (DSLs)"
+        ),
+        "a_dsl": "a DSL (or a deputy)" if deputies else "a DSL",
+        "ratifying_body": {
+            "kind": body.value,
+            "name": body.noun,
+            "Name": _upper_first(body.noun),
+            "has": "have" if body.plural else "has",
+        },
+        "approvers": {
+            "names": join_and(approvers),
+            "has": "has" if len(approvers) == 1 else "have",
+        },
+        "where_children_are": where,
+        "policy_pages": pages,
+        "policy_links": join_and(page["link"] for page in pages),
+    }

@@ -1,0 +1,216 @@
+"""Hypothesis strategies for whole settings files, across every choice the schema offers.
+
+Structure is drawn freely (one to three provisions, school-age or not; one to five DSLs,
+a lead for each provision and any deputies; zero to three official channels; any
+non-empty set of policies; every optional key present or absent). Wording is drawn from
+pools of fragments a manager might write for each field's one sentence, so that a
+sentence reading wrongly is the sources' fault, not the generator's. Hostile text is
+tests/integration/test_bad_input.py's job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from policy_sites.settings.schema import RatifyingBody
+
+__all__ = ["POLICIES", "settings_data"]
+
+POLICIES = ("mobile-and-smart-technology", "social-media", "acceptable-use")
+"""The shared policies of the test project: the two sources and the guide's third one."""
+
+_FIRST = ["Amira", "Ben", "Chloë", "Dev", "Ellen", "Farah", "Gus", "Hana", "Isla", "Jack",
+          "Kemi", "Liam", "Maya", "Noor", "Owen", "Zoë"]  # fmt: skip
+_LAST = ["Ahmed", "O'Brien", "Clarke", "Davies-Lowe", "Evans", "Nguyễn", "Green", "Hughes",
+         "Iqbal", "Jones", "Khan", "Lewis", "Moore"]  # fmt: skip
+_EARLY = ["Pre-school", "Nursery", "Baby room", "Toddler group", "Playgroup"]
+_SCHOOL = ["Out-of-school club", "Breakfast club", "Holiday club", "After-school club"]
+_ROLES = ["Manager", "Deputy Manager", "Room Leader", "Pre-school Leader", "Club Supervisor",
+          "Special Educational Needs Co-ordinator", "Owner", "Early Years Teacher"]  # fmt: skip
+_SETTING = ["Little Acorns", "Sunflowers", "Tots & Toddlers", "St Mary's", "Rainbow",
+            "Kite Hill", "The Ark", "Busy Bees"]  # fmt: skip
+_KIND = ["Nursery", "Pre-school", "Kids' Club", "Day Nursery", "Playgroup"]
+
+_MANAGER = ["the Manager", "the Pre-school Leader", "the Club Manager", "the Owner",
+            "the Nursery Manager"]  # fmt: skip
+_AREAS = ["the main room", "the toilets", "the garden", "the baby room", "the hall",
+          "the nappy-changing area", "the sleep room"]  # fmt: skip
+_WHEN = ["when children are present", "during a session", "at any time during opening hours"]
+_KEEP = ["in their lockers", "in the office", "in the basket provided in the office",
+         "in the locked cupboard in the kitchen", "in their bags in the staff room"]  # fmt: skip
+_QUIET = ["sessions", "opening hours", "club hours", "the working day"]
+_PERMIT = ["the Manager", "the person in charge of the session", "the Deputy Manager",
+           "the Owner"]  # fmt: skip
+_PERSONAL = ["only on their lunch break, and only in the office", "only on their break",
+             "only with permission from the Manager", "only away from the children"]  # fmt: skip
+_FILTER = ["the school internet service", "our broadband provider's filters",
+           "the filters on our setting devices"]  # fmt: skip
+_PLATFORMS = ["Facebook", "Instagram", "YouTube", "WhatsApp", "X"]
+_RUN_BY = ["the Manager", "the Chair of the Committee", "the Owner", "two named staff"]
+_APPROVERS = ["the Manager", "the Chair of the Committee", "the school's Headteacher",
+              "the Owner"]  # fmt: skip
+_VISITOR_PHONES = ["only in the office", "only in the entrance lobby",
+                   "only outside the building"]  # fmt: skip
+_CALLS = ["step outside before answering", "ask a member of staff where to go",
+          "leave the room first"]  # fmt: skip
+_KEPT = ["in the office", "in a locked drawer", "in the Manager's office"]
+_RETURNED = [
+    "the child's parent or carer at the end of the session",
+    "the child at the end of the day",
+    "the child's parent or carer at collection",
+]
+_JOURNALS = ["Tapestry", "Seesaw", "Famly", "Blossom"]
+_REVIEW = ["at least once a year", "every year in September", "every two years"]
+_ADVICE = ["the local authority's safeguarding advice line", "our local early help team"]
+_ALLEGATIONS = ["the Local Authority Designated Officer (LADO)", "the LADO and Ofsted"]
+
+
+def _one(values: list[str]) -> st.SearchStrategy[str]:
+    return st.sampled_from(values)
+
+
+def _some(values: list[str], most: int = 3) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(values), min_size=1, max_size=most, unique=True)
+
+
+def _person() -> st.SearchStrategy[str]:
+    return st.builds(lambda first, last: f"{first} {last}", _one(_FIRST), _one(_LAST))
+
+
+@st.composite
+def _provisions(draw: st.DrawFn) -> list[dict[str, Any]]:
+    count = draw(st.integers(1, 3))
+    ages = draw(st.lists(st.booleans(), min_size=count, max_size=count))
+    names = draw(st.permutations(_EARLY + _SCHOOL))
+    early = [n for n in names if n in _EARLY]
+    school = [n for n in names if n in _SCHOOL]
+    found = []
+    for index, school_age in enumerate(ages):
+        provision: dict[str, Any] = {"name": (school if school_age else early)[index]}
+        if draw(st.booleans()):
+            provision["school_age"] = school_age
+        elif school_age:
+            provision["school_age"] = True
+        if draw(st.booleans()):
+            provision["short_name"] = f"P{index + 1}"
+        found.append(provision)
+    return found
+
+
+@st.composite
+def _dsls(draw: st.DrawFn, provisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    several = len(provisions) > 1
+    people = draw(st.lists(_person(), min_size=5, max_size=5, unique=True))
+    found: list[dict[str, Any]] = []
+    for provision in provisions:
+        found.append({"provision": provision, "deputy": False})
+    for _ in range(draw(st.integers(0, 5 - len(provisions)))):
+        found.append(
+            {"provision": draw(st.sampled_from(provisions)), "deputy": draw(st.booleans())}
+        )
+    dsls = []
+    for person, dsl in zip(people, draw(st.permutations(found)), strict=False):
+        entry: dict[str, Any] = {"name": person}
+        if draw(st.booleans()):
+            entry["role"] = draw(_one(_ROLES))
+        if dsl["deputy"]:
+            entry["deputy"] = True
+        if several or draw(st.booleans()):
+            provision = dsl["provision"]
+            entry["provision"] = provision.get("short_name") or provision["name"]
+        dsls.append(entry)
+    return dsls
+
+
+def _maybe(draw: st.DrawFn, data: dict[str, Any], key: str, value: st.SearchStrategy) -> None:
+    """Set an optional key, or leave it out (half the time each)."""
+    if draw(st.booleans()):
+        data[key] = draw(value)
+
+
+@st.composite
+def _channels(draw: st.DrawFn) -> list[dict[str, Any]]:
+    platforms = draw(st.lists(_one(_PLATFORMS), max_size=3, unique=True))
+    channels = []
+    for platform in platforms:
+        channel: dict[str, Any] = {"platform": platform}
+        _maybe(draw, channel, "description", st.just(f"our {platform} page"))
+        _maybe(draw, channel, "url", st.just(f"https://example.org/{platform.lower()}"))
+        _maybe(draw, channel, "run_by", _one(_RUN_BY))
+        channels.append(channel)
+    return channels
+
+
+@st.composite
+def _policies(draw: st.DrawFn) -> dict[str, Any]:
+    chosen = draw(st.lists(st.sampled_from(POLICIES), min_size=1, max_size=3, unique=True))
+    policies: dict[str, Any] = {}
+    for pid in chosen:
+        dates: dict[str, Any] = {}
+        _maybe(draw, dates, "written", st.sampled_from(["2025-09", "2026-01-15"]))
+        _maybe(draw, dates, "next_review", st.sampled_from(["2027-09", "2026-10"]))
+        policies[pid] = dates
+    return policies
+
+
+@st.composite
+def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
+    """One setting's file as data; ``number`` makes its staff-only texts its own."""
+    provisions = draw(_provisions())
+    data: dict[str, Any] = {
+        "name": f"{draw(_one(_SETTING))} {draw(_one(_KIND))} {number}",
+        "provisions": provisions,
+        "dsls": draw(_dsls(provisions)),
+    }
+    _maybe(draw, data, "manager", _one(_MANAGER))
+    _maybe(draw, data, "ratifying_body", st.sampled_from([b.value for b in RatifyingBody]))
+    _maybe(draw, data, "rooms", _some(_AREAS))
+    phones: dict[str, Any] = {
+        "phone_free_areas": draw(_some(_AREAS)),
+        "phone_free_when": draw(_one(_WHEN)),
+        "staff_keep_phones": draw(_one(_KEEP)),
+        "staff_phones_quiet_during": draw(_one(_QUIET)),
+        "permission_from": draw(_some(_PERMIT, 2)),
+    }
+    _maybe(draw, phones, "hide_bluetooth_and_airdrop", st.booleans())
+    data["phones"] = phones
+    social: dict[str, Any] = {"staff_personal_use": draw(_one(_PERSONAL))}
+    _maybe(draw, social, "official_channels", _channels())
+    _maybe(draw, social, "registered_with_setting_email", st.booleans())
+    _maybe(draw, social, "approved_by", _some(_APPROVERS, 2))
+    data["social_media"] = social
+    _maybe(draw, data, "learning_journal", _one(_JOURNALS).map(lambda n: {"name": n}))
+    visitors: dict[str, Any] = {}
+    _maybe(draw, visitors, "phones_allowed", _one(_VISITOR_PHONES))
+    _maybe(draw, visitors, "essential_calls", _one(_CALLS))
+    _maybe(draw, visitors, "signage", st.booleans())
+    if visitors or draw(st.booleans()):
+        data["visitors"] = visitors
+    if any(p.get("school_age") for p in provisions):
+        data["children_devices"] = {
+            "confiscated_kept": draw(_one(_KEPT)),
+            "returned_to": draw(_one(_RETURNED)),
+        }
+    data["internet_filtering"] = draw(_one(_FILTER))
+    data["policies"] = draw(_policies())
+    _maybe(draw, data, "review_frequency", _one(_REVIEW))
+    _maybe(draw, data, "advice_service", _one(_ADVICE))
+    _maybe(draw, data, "allegations_contact", _one(_ALLEGATIONS))
+    _maybe(draw, data, "police_non_emergency", st.just("101 (or 0300 123 4567)"))
+    _maybe(draw, data, "federation", st.just("Generated settings"))
+    _maybe(draw, data, "site_root_url", st.just("https://policies.example.net/sub/"))
+    if draw(st.booleans()):
+        staff: dict[str, Any] = {}
+        _maybe(draw, staff, "account_logins", st.just(f"the logins holder of setting {number}"))
+        contact = {
+            "name": f"Office line {number}",
+            "phone": f"01632 96{number:04d}",
+            "email": f"office{number}@example.net",
+            "role": f"Deputy lead {number}",
+        }
+        _maybe(draw, staff, "contacts", st.just([contact]))  # fmt: skip
+        _maybe(draw, staff, "notes", st.just([f"Staff-only note number {number} for this site."]))
+        data["staff_only"] = staff
+    return data

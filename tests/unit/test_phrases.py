@@ -1,0 +1,98 @@
+"""Phrases from structured facts: labels, agreement and the ratifying body's forms."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from policy_sites.context.phrases import sentence_facts
+from policy_sites.context.variables import escape
+from policy_sites.settings.loader import load_setting
+from policy_sites.settings.schema import DSL, Setting
+from tests.helpers import REPO
+
+
+def poppys() -> Setting:
+    return load_setting(REPO / "settings", "poppys")
+
+
+def facts(setting: Setting) -> dict:
+    return sentence_facts(setting, escape, {})
+
+
+def with_(setting: Setting, **changes) -> Setting:
+    return Setting.model_validate(setting.model_dump(mode="json") | changes)
+
+
+def test_leads_and_deputies_per_provision():
+    setting = with_(poppys(), dsls=[
+        {"name": "Gemma Chapman", "role": "Pre-school Manager", "provision": "Pre-school"},
+        {"name": "Ann <Lee>", "role": "Deputy", "deputy": True, "provision": "OSC"},
+        {"name": "Mary Smith", "provision": "OSC"},
+    ])  # fmt: skip
+    found = facts(setting)
+    assert found["dsl_lines"] == [
+        {"label": "Designated Safeguarding Lead for the Pre-school",
+         "people": "Gemma Chapman, Pre-school Manager"},
+        {"label": "Designated Safeguarding Lead for the Out-of-school club",
+         "people": "Mary Smith"},
+        {"label": "Deputy Designated Safeguarding Lead for the Out-of-school club",
+         "people": "Ann &lt;Lee&gt;, Deputy"},
+    ]  # fmt: skip
+    assert found["dsl_lead_names"] == (
+        "Gemma Chapman for the Pre-school and Mary Smith for the Out-of-school club"
+    )
+    assert found["dsl_leads_title"] == "Designated Safeguarding Leads (DSLs)"
+    assert found["a_dsl"] == "a DSL (or a deputy)"
+    assert facts(poppys())["a_dsl"] == "a DSL"
+
+
+def test_every_provision_needs_a_lead_and_a_role_is_a_job_title():
+    with pytest.raises(ValidationError, match="no lead DSL for the Out-of-school club"):
+        with_(poppys(), dsls=[
+            {"name": "A", "provision": "Pre-school"},
+            {"name": "B", "deputy": True, "provision": "OSC"},
+        ])  # fmt: skip
+    for title in ("Designated Safeguarding Lead", "Deputy DSL", "Manager and DSL"):
+        with pytest.raises(ValidationError, match="not a job title"):
+            DSL(name="Jo", role=title)
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "has"),
+    [("committee", "the committee", "has"), ("trustees", "the trustees", "have"),
+     ("owner", "the owner", "has"), ("proprietor", "the proprietor", "has"),
+     ("governors", "the governors", "have")],
+)  # fmt: skip
+def test_ratifying_body(body, name, has):
+    found = facts(with_(poppys(), ratifying_body=body))["ratifying_body"]
+    assert (found["name"], found["Name"], found["has"]) == (name, name.capitalize(), has)
+
+
+def test_approvers_agree_with_their_verb():
+    one = facts(poppys())["approvers"]
+    assert (one["names"], one["has"]) == ("the Manager", "has")
+    social = poppys().social_media.model_dump(mode="json")
+    two = with_(poppys(), social_media=social | {"approved_by": ["the Manager", "the Chair"]})
+    assert facts(two)["approvers"] == {"names": "the Manager and the Chair", "has": "have"}
+    none = with_(poppys(), social_media=social | {"approved_by": []}, manager="the Leader")
+    assert facts(none)["approvers"] == {"names": "the Leader", "has": "has"}
+
+
+def test_rooms():
+    assert facts(with_(poppys(), rooms=[]))["where_children_are"] == (
+        "any room or area where children are"
+    )
+    assert facts(with_(poppys(), rooms=["the hall", "the garden"]))["where_children_are"] == (
+        "the hall and the garden, or in any other area where children are"
+    )
+
+
+def test_policy_links_follow_the_sources_order_and_the_settings_choice():
+    titles = {"a-policy": "A policy", "b-policy": "B policy", "c-policy": "C policy"}
+    setting = with_(poppys(), policies={"c-policy": {}, "a-policy": {}})
+    found = sentence_facts(setting, escape, titles)
+    assert [p["id"] for p in found["policy_pages"]] == ["a-policy", "c-policy"]
+    assert found["policy_links"] == (
+        "[A policy](policies/a-policy.md) and [C policy](policies/c-policy.md)"
+    )
