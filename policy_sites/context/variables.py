@@ -14,7 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from policy_sites.context.views import View
-from policy_sites.settings.schema import PolicyDate, Setting
+from policy_sites.settings.schema import (
+    OTHER_POLICIES,
+    ContactRoute,
+    PolicyDate,
+    Setting,
+    Visibility,
+)
 
 __all__ = [
     "TODAY_VARIABLE",
@@ -80,6 +86,14 @@ def build_context(setting: Setting, view: View, today: dt.date) -> dict[str, Any
     """The template variables for one setting in one view."""
     data = setting.model_dump(mode="json", exclude=None if view.is_staff else {"staff_only"})
     data["policies"] = {pid: _dates(d, today) for pid, d in setting.policies.items()}
+    data["guidance"] = [edition.cited() for edition in setting.guidance_in_force(today)]
+    data["policy_links"] = {
+        pid: {"title": title, "url": _url_of(setting, pid)} for pid, title in OTHER_POLICIES.items()
+    }
+    if not view.is_staff:
+        for key, route in _setting_routes(setting).items():
+            if route.visibility is Visibility.STAFF:
+                data[key] = None
     context = _escaped(data)
     context.update(
         school_age=setting.has_school_age,
@@ -89,6 +103,20 @@ def build_context(setting: Setting, view: View, today: dt.date) -> dict[str, Any
         view={"id": view.id, "label": view.label},
     )
     return context
+
+
+def _url_of(setting: Setting, policy_id: str) -> str | None:
+    found = setting.other_policies.get(policy_id)
+    return str(found.url) if found and found.url else None
+
+
+def _setting_routes(setting: Setting) -> dict[str, ContactRoute]:
+    """The setting's own contact routes that carry a visibility."""
+    routes = {
+        "concerns_about_leaders": setting.concerns_about_leaders,
+        "whistleblowing_contact": setting.whistleblowing_contact,
+    }
+    return {key: route for key, route in routes.items() if route is not None}
 
 
 def strings_in(value: Any) -> Iterator[str]:
@@ -105,4 +133,19 @@ def strings_in(value: Any) -> Iterator[str]:
 
 def staff_only_values(setting: Setting) -> list[str]:
     """Every text under ``staff_only``, as the parents' tree must never contain it."""
-    return list(strings_in(setting.staff_only.model_dump(mode="json")))
+    routes = _setting_routes(setting).values()
+
+    def ways(visibility: Visibility) -> list[str]:
+        return [
+            value
+            for route in routes
+            if route.visibility is visibility
+            for value in (route.phone, route.out_of_hours_phone, route.email)
+            if value
+        ]
+
+    public = set(ways(Visibility.PUBLIC))
+    if setting.contact:
+        public |= {setting.contact.phone, setting.contact.email}
+    staff_routes = [value for value in ways(Visibility.STAFF) if value not in public]
+    return list(strings_in(setting.staff_only.model_dump(mode="json"))) + staff_routes

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from policy_sites.context.variables import review_day
 from policy_sites.context.views import VIEWS, policy_ids
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
@@ -162,9 +163,6 @@ def publish(
         "summary": summary or None,
         "source_commit": commit,
         "source_dirty": dirty,
-        "guidance": [
-            {k: v for k, v in g.model_dump(mode="json").items() if v is not None}
-            for g in setting.guidance
-        ],
+        "guidance": [g.cited() for g in setting.guidance_in_force(review_day())],
     }
     return write_version(project.settings_dir, slug, details, texts)

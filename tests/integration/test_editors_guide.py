@@ -105,6 +105,7 @@ def test_guide_parser_finds_commands_edits_and_pages():
     assert {s.file for s in steps if isinstance(s, Edit)} == {
         "settings/little-acorns.yml",
         "docs/policies/social-media.md",
+        "settings/_federation.yml",
     }
     assert [s for s in steps if isinstance(s, Opens)]
 
@@ -144,6 +145,11 @@ def test_every_step_of_the_guide_works_as_written(project_copy: Project):
     assert "lockers" in redline
     social = root / "site" / "little-acorns" / "policies" / "social-media.html"
     assert "covered when staff start at Little Acorns" in article_text(social)
+    next_kcsie = outputs["policy-sites check --no-render --today 2027-09-02"]
+    assert (
+        "little-acorns: version 2026-27 of the social-media policy cites KCSIE 2025, "
+        "which KCSIE 2027 replaced on 1 September 2027"
+    ) in next_kcsie
 
 
 def test_readme_links_to_the_guide():
