@@ -136,7 +136,7 @@ def test_every_step_of_the_guide_works_as_written(project_copy: Project):
                 step.line, shell=True, cwd=root, env=env, capture_output=True, text=True
             )
             assert result.returncode == 0, f"$ {step.line}\n{result.stdout}\n{result.stderr}"
-            outputs[step.line] = result.stdout
+            outputs[step.line] = result.stdout + result.stderr
 
     assert "What this means for you" in outputs["policy-sites serve little-acorns"]
     staff = outputs["policy-sites serve little-acorns --audience staff"]
