@@ -24,6 +24,7 @@ from policy_sites.settings.loader import Problem, load_setting
 from policy_sites.settings.schema import PolicyDate
 from policy_sites.versions.store import (
     LABEL_PATTERN,
+    NOT_RECORDED,
     VIEW_IDS,
     Version,
     VersionError,
@@ -44,7 +45,7 @@ def render_policies(
     project: Project,
     slug: str,
     view: str,
-    dates: dict[str, tuple[PolicyDate, PolicyDate]],
+    dates: dict[str, tuple[PolicyDate | None, PolicyDate | None]],
 ) -> dict[str, str]:
     """Build one view of the working copy for real; return each policy's rendered Markdown."""
     captured: dict[str, str] = {}
@@ -94,7 +95,10 @@ def _source_commit(project: Project) -> tuple[str | None, bool]:
     return commit, bool(status)
 
 
-def _parse_date(value: str, option: str) -> PolicyDate:
+def _parse_date(value: str, option: str) -> PolicyDate | None:
+    """A date, or None for 'not recorded' (for a past version whose date nobody kept)."""
+    if value.strip().lower() == NOT_RECORDED:
+        return None
     try:
         return PolicyDate.parse(value)
     except ValueError as error:
@@ -119,7 +123,7 @@ def publish(
         )
     ratified_on = _parse_date(ratified, "--ratified")
     review_by = _parse_date(next_review, "--next-review")
-    if review_by < ratified_on:
+    if ratified_on and review_by and review_by.first_day < ratified_on.first_day:
         raise PublishError(f"--next-review {review_by} is before --ratified {ratified_on}")
     setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
     chosen = sorted(set(policies)) or sorted(setting.policies)
@@ -145,8 +149,13 @@ def publish(
         )
     for policy in chosen:
         history = policy_history(existing, policy)
-        if history and history[-1].ratified.first_day > ratified_on.first_day:
-            last = history[-1]
+        last = history[-1] if history else None
+        if (
+            last
+            and last.ratified
+            and ratified_on
+            and last.ratified.first_day > ratified_on.first_day
+        ):
             raise PublishError(
                 f"{policy}: version {last.label} was ratified {last.ratified.display()}, "
                 f"after {ratified_on.display()}; publish versions in the order they were ratified"
@@ -157,8 +166,8 @@ def publish(
     commit, dirty = _source_commit(project)
     details = {
         "label": label,
-        "ratified": ratified_on.iso(),
-        "next_review": review_by.iso(),
+        "ratified": ratified_on.iso() if ratified_on else NOT_RECORDED,
+        "next_review": review_by.iso() if review_by else NOT_RECORDED,
         "published": (today or dt.date.today()).isoformat(),
         "summary": summary or None,
         "source_commit": commit,

@@ -486,7 +486,7 @@ class Photos(_Model):
     )
     kept_until: Phrase = Field(
         description="When they are deleted, completing 'We delete them …', e.g. 'when "
-        "your child leaves us, once you have had the chance to download them'."
+        "the child leaves us, once the family has had the chance to download them'."
     )
 
 
