@@ -15,6 +15,7 @@ from tests.helpers import REPO, article_text
 
 MOBILE = "policies/mobile-and-smart-technology.html"
 SOCIAL = "policies/social-media.html"
+MOBILE_2022 = "policies/mobile-and-smart-technology/2022-23.html"  # a published version
 HOME = "index.html"  # parents: "What this means for you"; staff: the quick reference
 BOTH = ("parents", "staff")
 STAFF = ("staff",)
@@ -88,7 +89,7 @@ FACTS = [
     # children's own devices
     ("poppys", [MOBILE], BOTH, "Children do not use their own phones or personal devices on site"),
     ("poppys", [MOBILE], BOTH, "uses a setting phone"),
-    ("poppys", [MOBILE], BOTH, "for example for medical monitoring, the Manager must agree it"),
+    ("poppys", [MOBILE], BOTH, "for example for medical monitoring. The Manager must agree it"),
     (
         "poppys",
         [MOBILE],
@@ -107,19 +108,40 @@ FACTS = [
     ),
     # policy dates
     ("halstead", [MOBILE, SOCIAL], BOTH, "How often it is reviewed: at least once a year"),
+    # The reference gives Poppy's dates (September 2022, next review September 2023): they
+    # are its 2022-23 version's. Halstead's gives none, so its old versions say so. The
+    # 2026-27 versions carry example dates (issue 11).
     ("poppys", [MOBILE, SOCIAL], BOTH, "Written or last updated: September 2022"),
-    ("poppys", [MOBILE, SOCIAL], BOTH, "Agreed and ratified by the committee: September 2022"),
-    ("poppys", [MOBILE, SOCIAL], BOTH, "Next review due: September 2023"),
+    ("poppys", [MOBILE_2022], BOTH, "ratified by the committee: September 2022"),
+    ("poppys", [MOBILE_2022], BOTH, "Next review due: September 2023"),
+    ("halstead", [MOBILE_2022], BOTH, "ratified by the committee: not recorded"),
+    ("halstead", [MOBILE_2022], BOTH, "Next review due: not recorded"),
+    # Halstead's setting devices are used by children too; its online safety teaching.
+    ("halstead", [MOBILE], BOTH, "Staff use them, and children use them too"),
+    ("halstead", [MOBILE], BOTH, "We help children learn to use technology safely"),
+    # Contact routes: the setting's own (example), the federation's (reference, 2026).
+    ("halstead", [HOME], ("parents",), "phone us on 01632 960101"),
+    ("halstead", [HOME, MOBILE, SOCIAL], ("parents",), "the Chair of the Management Committee"),
+    ("poppys", [HOME], ("parents",), "email office@poppys.example.org"),
+    ("poppys", [MOBILE, SOCIAL], STAFF, "You can also go to the Chair of the Committee"),
 ]
 
 FEDERATION = [
     "Kent Safeguarding Children Multi-agency Partnership (KSCMP)",
-    "The Education People's Education Safeguarding Service",
+    # current-guidance-and-contacts.md: the guidance in force and the contact routes.
+    "the LADO Education Safeguarding Advisory Service (LESAS)",
     "the Local Authority Designated Officer (LADO)",
-    "on 101, or on 999 if someone is in immediate danger",
-    "Keeping Children Safe in Education (2022)",
-    "Statutory Framework for the Early Years Foundation Stage (2021)",
-    "Working Together to Safeguard Children (2018)",
+    "phone the police on 999. For a crime that is not an emergency, phone 101.",
+    "Keeping Children Safe in Education (2025)",
+    "Statutory framework for the early years foundation stage: for group and school-based "
+    "providers (September 2025)",
+    "Working Together to Safeguard Children (2023)",
+    "Kent's County LADO service",
+    "03000 41 08 88",
+    "kentchildrenslado@kent.gov.uk",
+    "Kent Integrated Children's Services Front Door on 03000 41 11 11",
+    "Out of office hours, phone 03000 41 91 91",
+    "contact Ofsted: phone 0300 123 4666 or email enquiries@ofsted.gov.uk",
 ]
 
 

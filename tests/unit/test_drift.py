@@ -15,7 +15,7 @@ from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import load_setting, setting_slugs
 
-LATE = dt.date(2026, 11, 22)
+LATE = dt.date(2028, 1, 1)  # after the examples' newest versions' next review (2027-10)
 EARLY = dt.date(2023, 1, 1)
 
 
@@ -57,16 +57,17 @@ def test_past_review_dates_are_warnings_at_the_newest_version(project_copy):
     found = [f for f in drift(project_copy, LATE) if "due for review" in f.message]
     expected = set()
     for slug in ("halstead", "poppys"):
-        meta = project_copy.settings_dir / slug / "versions" / "2022-23" / "version.yml"
+        newest = max(p.name for p in (project_copy.settings_dir / slug / "versions").iterdir())
+        meta = project_copy.settings_dir / slug / "versions" / newest / "version.yml"
         expected.add(
-            (f"settings/{slug}/versions/2022-23/version.yml", line_of(meta, "next_review"))
+            (f"settings/{slug}/versions/{newest}/version.yml", line_of(meta, "next_review"))
         )
     assert {(f.file, f.line) for f in found} == expected
     assert len(found) == 4 and all(f.severity == WARNING for f in found)
     assert all("policy-sites publish" in f.fix for f in found)
-    assert not [f for f in drift(project_copy, dt.date(2023, 9, 30)) if "due for" in f.message]
+    assert not [f for f in drift(project_copy, dt.date(2027, 10, 31)) if "due for" in f.message]
     assert (
-        len([f for f in drift(project_copy, dt.date(2023, 10, 1)) if "due for" in f.message]) == 2
+        len([f for f in drift(project_copy, dt.date(2027, 11, 1)) if "due for" in f.message]) == 4
     )
 
 
