@@ -7,6 +7,7 @@ parents' home page and the staff-only pages exist in one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,51 @@ def test_shared_sources_name_no_setting_and_no_person():
         text = source.read_text()
         for fact in literal_facts:
             assert fact not in text, f"{source.relative_to(REPO)} writes {fact!r} literally"
+
+
+# Every other policy the shared text refers to, by the words it uses, and the related
+# policy (settings/schema.py's OTHER_POLICIES) that covers it.
+REFERRED = {
+    "acceptable use": "Acceptable use of technology policy",
+    "anti-bullying": "Anti-bullying policy",
+    "behaviour": "Behaviour policy",
+    "image use": "Cameras and image use policy",
+    "child protection": "Child protection policy",
+    "allegations": "Allegations against staff and volunteers procedure",
+    "whistleblowing": "Whistleblowing procedure",
+    "complaints": "Complaints procedure",
+    "staff code of conduct": "Staff code of conduct",
+    "confidentiality": "Confidentiality policy",
+    "data protection": "Data protection and data security policy",
+    "online safety": "Online safety policy",
+}
+
+
+LINKED = {
+    "halstead": ("halstead-nursery", ["complaints", "child-protection"]),
+    "poppys": ("poppys", ["complaints", "whistleblowing", "allegations", "child-protection"]),
+}
+NAMED = re.compile(r"\bour ((?:[\w-]+,? ){1,8}?)(?:policy|policies|procedure)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("slug", ["halstead", "poppys"])
+@pytest.mark.parametrize("page", [MOBILE, SOCIAL])
+def test_policies_the_text_refers_to_are_listed_and_linked(built_sites, slug, page):
+    path = built_sites / slug / page
+    text = article_text(path)
+    start = text.index("Policies that go with this one")
+    listed = text[start : text.index("¶", start + 40)]  # up to the next heading
+    named = [m.group(1) for m in NAMED.finditer(text)]
+    assert len(named) > 5
+    for phrase in named:
+        for part in re.split(r",? and |, ", phrase.strip().lower()):
+            if part == "other":  # "our other policies"
+                continue
+            title = next((t for words, t in REFERRED.items() if part.endswith(words)), None)
+            assert title, f"{slug} {page}: 'our {part} policy' is not a related policy"
+            assert title in listed, f"{slug} {page}: {title} is referred to but not listed"
+    host, linked = LINKED[slug]
+    markup = path.read_text()
+    for pid in linked:
+        assert f'href="https://{host}.example.org/policies/{pid}.pdf"' in markup, pid
+    assert "Behaviour policy (ask us for a copy)" in listed
