@@ -6,6 +6,7 @@
 - the newest published version of a policy citing a guidance edition that a newer one in
   the federation's guidance register has replaced by today (a warning);
 - a next-review date in the past (a warning);
+- a setting that gives no contact details, or nobody to go to about its leaders (a warning);
 - a link, or a nav entry in mkdocs.yml, to a page that does not exist.
 """
 
@@ -46,6 +47,7 @@ __all__ = [
     "find_drift",
     "guidance_drift",
     "literal_names",
+    "missing_contacts",
     "overdue_reviews",
     "variable_drift",
 ]
@@ -369,6 +371,45 @@ def _line_of(path: Path, fragment: str) -> int:
     return 1
 
 
+# --- contact routes ---------------------------------------------------------------------------
+
+
+def missing_contacts(project: Project, settings: Mapping[str, Setting]) -> list[Finding]:
+    """A setting whose parents' pages cannot say how to reach it (a warning).
+
+    Parents must be able to act on a worry the same day: without the setting's own phone
+    and email, and someone to go to when the worry is about the Manager or a DSL, the
+    pages can only say "speak to us"."""
+    findings = []
+    for slug, setting in settings.items():
+        file = project.settings_dir / f"{slug}.yml"
+        line = field_lines(file).get(("name",), 1) if file.is_file() else 1
+        missing = [
+            what
+            for what, value in (
+                ("contact (the setting's phone, email and address)", setting.contact),
+                (
+                    "concerns_about_leaders (who to contact about the Manager or a DSL)",
+                    setting.concerns_about_leaders,
+                ),
+            )
+            if value is None
+        ]
+        if missing:
+            findings.append(
+                Finding(
+                    shown(project, file),
+                    line,
+                    WARNING,
+                    f"{slug}: no {' and no '.join(missing)}, so the parents' pages cannot "
+                    "say how to reach the right person",
+                    "add them to the settings file, e.g. contact: {phone: 01632 960000, "
+                    "email: office@example.org, address: ...}",
+                )
+            )
+    return findings
+
+
 # --- all together ----------------------------------------------------------------------------
 
 
@@ -390,6 +431,7 @@ def find_drift(
             *variable_drift(project, settings, today),
             *guidance_drift(project, settings, versions, today),
             *overdue_reviews(project, settings, versions, today),
+            *missing_contacts(project, settings),
             *link_drift(project),
         },
         key=lambda f: (f.file, f.line, f.severity, f.message),

@@ -192,3 +192,15 @@ def test_errors_exit_1_even_without_strict(project_copy, edit):
     report = run_check(project_copy, EARLY, render=False)
     assert report.exit_code(strict=False) == 1
     assert report.as_dict()["errors"] == 1
+
+
+def test_a_setting_parents_cannot_reach_is_a_warning(project_copy):
+    path = project_copy.settings_dir / "halstead.yml"
+    text = path.read_text()
+    start = text.index("contact:\n")
+    end = text.index("# Halstead's setting devices")
+    path.write_text(text[:start] + text[end:])
+    found = [f for f in drift(project_copy) if "how to reach" in f.message]
+    assert [(f.file, f.severity) for f in found] == [("settings/halstead.yml", WARNING)]
+    assert found[0].line == line_of(path, "name: Halstead Nursery")
+    assert "no contact" in found[0].message and "no concerns_about_leaders" in found[0].message
