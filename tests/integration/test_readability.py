@@ -34,8 +34,9 @@ def sentences(text: str) -> list[str]:
 
 
 def current_pages(root: Path) -> list[Path]:
-    """A view's pages a reader is sent to: home, each policy and its history."""
-    pages = [root / "index.html"]
+    """A view's pages a reader is sent to: home, each policy and its history, and the page
+    an old address shows."""
+    pages = [root / "index.html", root / "404.html"]
     for policy in POLICIES:
         pages += [root / f"policies/{policy}.html", root / f"policies/{policy}/history.html"]
     return pages
