@@ -3,8 +3,10 @@
 - a setting's own name, or a DSL's name, written literally in a shared source;
 - a settings variable used in a source but defined nowhere, or written in a settings
   file but used by no source;
-- the newest published version of a policy citing older guidance than the federation's;
+- the newest published version of a policy citing a guidance edition that a newer one in
+  the federation's guidance register has replaced by today (a warning);
 - a next-review date in the past (a warning);
+- a setting that gives no contact details, or nobody to go to about its leaders (a warning);
 - a link, or a nav entry in mkdocs.yml, to a page that does not exist.
 """
 
@@ -37,7 +39,7 @@ from policy_sites.context.variables import build_context
 from policy_sites.context.views import STAFF, parse_front_matter, split_front_matter
 from policy_sites.project import Project
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
-from policy_sites.settings.schema import Guidance, Setting
+from policy_sites.settings.schema import GuidanceEdition, Setting, replacement_for
 from policy_sites.versions.store import Version, policy_history, read_versions
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "find_drift",
     "guidance_drift",
     "literal_names",
+    "missing_contacts",
     "overdue_reviews",
     "published_dates_drift",
     "variable_drift",
@@ -63,12 +66,24 @@ PROVIDED = frozenset(
 """Names every source may use without a settings file defining them."""
 
 CODE_READS = (
-    frozenset({("provisions",), ("site_root_url",), ("federation",), ("publishing",)}) | FACTS_READ
+    frozenset(
+        {
+            ("provisions",),
+            ("site_root_url",),
+            ("federation",),
+            ("publishing",),
+            ("guidance_register",),
+            ("other_policies",),
+        }
+    )
+    | FACTS_READ
 )
 """Settings fields policy-sites itself reads (so no source needs to): the provisions give
 ``school_age`` and ``several_provisions``; ``site_root_url`` gives the sitemap;
 ``federation`` titles the portal page; ``publishing`` steers the portal, the view switch
-and ``policy-sites deploy``; context/phrases.py words the structured facts."""
+and ``policy-sites deploy``; ``guidance_register`` gives ``guidance``, the editions in
+force; ``other_policies`` gives ``related_policy_links``; context/phrases.py words the
+structured facts."""
 
 
 # --- literal names -------------------------------------------------------------------------
@@ -117,7 +132,9 @@ def defined_tree(settings: Iterable[Setting], today: dt.date) -> Tree:
     tree = schema_tree(Setting)
     for setting in settings:
         context = build_context(setting, STAFF, today)
-        tree = merge_trees(tree, value_tree(context, frozenset({("policies",)})))
+        tree = merge_trees(
+            tree, value_tree(context, frozenset({("policies",), ("related_policy_links",)}))
+        )
     return tree
 
 
@@ -305,51 +322,55 @@ def overdue_reviews(
     return findings
 
 
-def _year(edition: str) -> int | None:
-    match = re.search(r"\b(\d{4})\b", edition)
-    return int(match.group(1)) if match else None
-
-
-def _matches(cited: Mapping[str, str], current: Guidance) -> bool:
-    return bool(
-        cited.get("title") == current.title
-        or (current.short_name and cited.get("short_name") == current.short_name)
-    )
+def _register_entry(
+    cited: Mapping[str, str], register: list[GuidanceEdition]
+) -> GuidanceEdition | None:
+    """The register's entry for an edition a published version cites."""
+    for entry in register:
+        same_guidance = cited.get("title") == entry.title or (
+            entry.short_name is not None and cited.get("short_name") == entry.short_name
+        )
+        if same_guidance and str(cited.get("edition", "")) == entry.edition:
+            return entry
+    return None
 
 
 def guidance_drift(
-    project: Project, settings: Mapping[str, Setting], versions: Mapping[str, list[Version]]
+    project: Project,
+    settings: Mapping[str, Setting],
+    versions: Mapping[str, list[Version]],
+    today: dt.date,
 ) -> list[Finding]:
-    """The newest published version of a policy citing an older guidance edition."""
+    """The newest published version of a policy citing an edition that, by ``today``, a
+    newer edition in the guidance register has replaced (a warning: the published text
+    stays true to what was ratified, but is due for review)."""
     findings = []
     for slug, setting in settings.items():
+        register = setting.guidance_register
         for pid in sorted(setting.policies):
             history = policy_history(versions[slug], pid)
             if not history:
                 continue
             newest = history[-1]
             meta = newest.folder / "version.yml"
-            for current in setting.guidance:
-                for cited in newest.guidance:
-                    if not _matches(cited, current):
-                        continue
-                    old, new = str(cited.get("edition", "")), current.edition
-                    old_year, new_year = _year(old), _year(new)
-                    stale = old_year < new_year if old_year and new_year else old != new
-                    if stale:
-                        findings.append(
-                            Finding(
-                                shown(project, meta),
-                                _line_of(meta, f"edition: {cited.get('edition')}"),
-                                ERROR,
-                                f"{slug}: version {newest.label} of the {pid} policy cites "
-                                f"{current.short_name or current.title} {old}; the federation "
-                                f"now cites {new}",
-                                f"review the policy against the {new} edition, then publish a "
-                                f"new version: policy-sites publish {slug} --version LABEL "
-                                "--ratified YYYY-MM-DD --next-review YYYY-MM",
-                            )
-                        )
+            for cited in newest.guidance:
+                entry = _register_entry(cited, register)
+                newer = replacement_for(register, entry.id, today) if entry else None
+                if entry is None or newer is None:
+                    continue
+                findings.append(
+                    Finding(
+                        shown(project, meta),
+                        _line_of(meta, f"edition: {cited.get('edition')}"),
+                        WARNING,
+                        f"{slug}: version {newest.label} of the {pid} policy cites "
+                        f"{entry.named()}, which {newer.named()} replaced "
+                        f"{'on' if newer.in_force.day else 'in'} {newer.in_force.display()}",
+                        f"review the policy against {newer.named()}, then publish a new "
+                        f"version citing it: policy-sites publish {slug} --version LABEL "
+                        "--ratified YYYY-MM-DD --next-review YYYY-MM",
+                    )
+                )
     return findings
 
 
@@ -358,6 +379,45 @@ def _line_of(path: Path, fragment: str) -> int:
         if fragment.replace("'", "") in line.replace("'", "").replace('"', ""):
             return number
     return 1
+
+
+# --- contact routes ---------------------------------------------------------------------------
+
+
+def missing_contacts(project: Project, settings: Mapping[str, Setting]) -> list[Finding]:
+    """A setting whose parents' pages cannot say how to reach it (a warning).
+
+    Parents must be able to act on a worry the same day: without the setting's own phone
+    and email, and someone to go to when the worry is about the Manager or a DSL, the
+    pages can only say "speak to us"."""
+    findings = []
+    for slug, setting in settings.items():
+        file = project.settings_dir / f"{slug}.yml"
+        line = field_lines(file).get(("name",), 1) if file.is_file() else 1
+        missing = [
+            what
+            for what, value in (
+                ("contact (the setting's phone, email and address)", setting.contact),
+                (
+                    "concerns_about_leaders (who to contact about the Manager or a DSL)",
+                    setting.concerns_about_leaders,
+                ),
+            )
+            if value is None
+        ]
+        if missing:
+            findings.append(
+                Finding(
+                    shown(project, file),
+                    line,
+                    WARNING,
+                    f"{slug}: no {' and no '.join(missing)}, so the parents' pages cannot "
+                    "say how to reach the right person",
+                    "add them to the settings file, e.g. contact: {phone: 01632 960000, "
+                    "email: office@example.org, address: ...}",
+                )
+            )
+    return findings
 
 
 # --- all together ----------------------------------------------------------------------------
@@ -415,9 +475,10 @@ def find_drift(
         {
             *literal_names(project, settings),
             *variable_drift(project, settings, today),
-            *guidance_drift(project, settings, versions),
+            *guidance_drift(project, settings, versions, today),
             *overdue_reviews(project, settings, versions, today),
             *published_dates_drift(project, settings, versions),
+            *missing_contacts(project, settings),
             *link_drift(project),
         },
         key=lambda f: (f.file, f.line, f.severity, f.message),

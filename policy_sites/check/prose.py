@@ -148,7 +148,8 @@ def page_blocks(html: str) -> list[Block]:
 
 # --- rules on one block -------------------------------------------------------------------
 
-_DOUBLED = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+# Words, not digit groups: a phone number such as "03000 41 11 11" repeats a group.
+_DOUBLED = re.compile(r"\b([^\W\d]\w*)\s+\1\b", re.IGNORECASE)
 _DANGLING = [
     re.compile(r"\b(?:and|or)\s*$", re.IGNORECASE),
     re.compile(r"\b(?:and|or)\s*[.;:!?]", re.IGNORECASE),

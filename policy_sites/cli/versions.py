@@ -7,7 +7,12 @@ import click
 from policy_sites.cli.options import find_project, project_option, slug_argument
 from policy_sites.publish.snapshot import PublishError, publish
 from policy_sites.settings.loader import SettingsError, setting_slugs
-from policy_sites.versions.store import REGISTER_FILE, VersionError, register_versions
+from policy_sites.versions.store import (
+    REGISTER_FILE,
+    VersionError,
+    register_versions,
+    shown_date,
+)
 
 __all__ = ["VERSION_COMMANDS", "publish_command"]
 
@@ -47,8 +52,8 @@ def publish_command(
     folder = version.folder.relative_to(proj.root)
     click.echo(f"published {slug} {version.label}: {', '.join(version.policies)}")
     click.echo(
-        f"          ratified {version.ratified.display()}, next review "
-        f"{version.next_review.display()}, cites {version.cites()}"
+        f"          ratified {shown_date(version.ratified)}, next review "
+        f"{shown_date(version.next_review)}, cites {version.cites()}"
     )
     click.echo(f"          {folder}/ (commit it with the settings file)")
 

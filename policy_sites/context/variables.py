@@ -19,7 +19,13 @@ from pydantic import AnyUrl
 
 from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
-from policy_sites.settings.schema import PolicyDate, Setting
+from policy_sites.settings.schema import (
+    OTHER_POLICIES,
+    ContactRoute,
+    PolicyDate,
+    Setting,
+    Visibility,
+)
 
 __all__ = [
     "TODAY_VARIABLE",
@@ -135,6 +141,14 @@ def build_context(
     # Python mode keeps web addresses as URL objects, so they get a URL's escaping.
     data = setting.model_dump(exclude=None if view.is_staff else {"staff_only"})
     data["policies"] = {pid: _dates(d, today) for pid, d in setting.policies.items()}
+    data["guidance"] = [edition.cited() for edition in setting.guidance_in_force(today)]
+    data["related_policy_links"] = {
+        pid: {"title": title, "url": _url_of(setting, pid)} for pid, title in OTHER_POLICIES.items()
+    }
+    if not view.is_staff:
+        for key, route in _setting_routes(setting).items():
+            if route.visibility is Visibility.STAFF:
+                data[key] = None
     context = _escaped(data)
     context.update(sentence_facts(setting, escape, titles or {}))
     context.update(
@@ -145,6 +159,20 @@ def build_context(
         view={"id": view.id, "label": view.label},
     )
     return context
+
+
+def _url_of(setting: Setting, policy_id: str) -> str | None:
+    found = setting.other_policies.get(policy_id)
+    return str(found.url) if found and found.url else None
+
+
+def _setting_routes(setting: Setting) -> dict[str, ContactRoute]:
+    """The setting's own contact routes that carry a visibility."""
+    routes = {
+        "concerns_about_leaders": setting.concerns_about_leaders,
+        "whistleblowing_contact": setting.whistleblowing_contact,
+    }
+    return {key: route for key, route in routes.items() if route is not None}
 
 
 def strings_in(value: Any) -> Iterator[str]:
@@ -161,12 +189,16 @@ def strings_in(value: Any) -> Iterator[str]:
 
 def staff_only_values(setting: Setting) -> list[str]:
     """Every text under ``staff_only``, as the parents' tree must never contain it."""
-    return list(strings_in(setting.staff_only.model_dump(mode="json")))
+    return list(staff_only_fields(setting).values())
 
 
 def staff_only_fields(setting: Setting) -> dict[str, str]:
-    """Every text under ``staff_only`` by the field that holds it ('staff_only.notes[0]'),
-    so that a report can name where a leak came from without repeating it."""
+    """Every staff-only text by the field that holds it ('staff_only.notes[0]'), so that a
+    report can name where a leak came from without repeating it.
+
+    Besides ``staff_only``, a contact route marked ``visibility: staff`` is staff-only,
+    unless the same number or address is also given publicly (then it is public anyway).
+    """
     found: dict[str, str] = {}
 
     def walk(value: Any, path: str) -> None:
@@ -180,4 +212,20 @@ def staff_only_fields(setting: Setting) -> dict[str, str]:
                 walk(item, f"{path}[{index}]")
 
     walk(setting.staff_only.model_dump(mode="json"), "staff_only")
+    routes = _setting_routes(setting)
+    public = {
+        value
+        for route in routes.values()
+        if route.visibility is Visibility.PUBLIC
+        for value in (route.phone, route.out_of_hours_phone, route.email)
+        if value
+    }
+    if setting.contact:
+        public |= {setting.contact.phone, setting.contact.email}
+    for key, route in routes.items():
+        if route.visibility is Visibility.STAFF:
+            for part in ("phone", "out_of_hours_phone", "email"):
+                value = getattr(route, part)
+                if value and value not in public:
+                    found[f"{key}.{part}"] = value
     return found

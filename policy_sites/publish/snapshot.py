@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from policy_sites.context.variables import review_day
 from policy_sites.context.views import VIEWS, policy_ids
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
@@ -23,6 +24,7 @@ from policy_sites.settings.loader import Problem, load_setting
 from policy_sites.settings.schema import PolicyDate, placeholders_in
 from policy_sites.versions.store import (
     LABEL_PATTERN,
+    NOT_RECORDED,
     VIEW_IDS,
     Version,
     VersionError,
@@ -43,7 +45,7 @@ def render_policies(
     project: Project,
     slug: str,
     view: str,
-    dates: dict[str, tuple[PolicyDate, PolicyDate]],
+    dates: dict[str, tuple[PolicyDate | None, PolicyDate | None]],
 ) -> dict[str, str]:
     """Build one view of the working copy for real; return each policy's rendered Markdown."""
     captured: dict[str, str] = {}
@@ -93,7 +95,10 @@ def _source_commit(project: Project) -> tuple[str | None, bool]:
     return commit, bool(status)
 
 
-def _parse_date(value: str, option: str) -> PolicyDate:
+def _parse_date(value: str, option: str) -> PolicyDate | None:
+    """A date, or None for 'not recorded' (for a past version whose date nobody kept)."""
+    if value.strip().lower() == NOT_RECORDED:
+        return None
     try:
         return PolicyDate.parse(value)
     except ValueError as error:
@@ -123,7 +128,7 @@ def publish(
             "(for example 2025-09-15)"
         )
     review_by = _parse_date(next_review, "--next-review")
-    if review_by < ratified_on:
+    if ratified_on and review_by and review_by.first_day < ratified_on.first_day:
         raise PublishError(f"--next-review {review_by} is before --ratified {ratified_on}")
     setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
     if unfilled := placeholders_in(setting):
@@ -154,8 +159,13 @@ def publish(
         )
     for policy in chosen:
         history = policy_history(existing, policy)
-        if history and history[-1].ratified.first_day > ratified_on.first_day:
-            last = history[-1]
+        last = history[-1] if history else None
+        if (
+            last
+            and last.ratified
+            and ratified_on
+            and last.ratified.first_day > ratified_on.first_day
+        ):
             raise PublishError(
                 f"{policy}: version {last.label} was ratified {last.ratified.display()}, "
                 f"after {ratified_on.display()}; publish versions in the order they were ratified"
@@ -166,15 +176,12 @@ def publish(
     commit, dirty = _source_commit(project)
     details = {
         "label": label,
-        "ratified": ratified_on.iso(),
-        "next_review": review_by.iso(),
+        "ratified": ratified_on.iso() if ratified_on else NOT_RECORDED,
+        "next_review": review_by.iso() if review_by else NOT_RECORDED,
         "published": (today or dt.date.today()).isoformat(),
         "summary": summary or None,
         "source_commit": commit,
         "source_dirty": dirty,
-        "guidance": [
-            {k: v for k, v in g.model_dump(mode="json").items() if v is not None}
-            for g in setting.guidance
-        ],
+        "guidance": [g.cited() for g in setting.guidance_in_force(review_day())],
     }
     return write_version(project.settings_dir, slug, details, texts)

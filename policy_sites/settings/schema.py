@@ -29,28 +29,40 @@ from pydantic.functional_validators import BeforeValidator
 
 __all__ = [
     "DSL",
+    "OTHER_POLICIES",
     "PLACEHOLDER",
     "ChildrenDevices",
+    "ContactRoute",
+    "ContactRoutes",
+    "Events",
     "FieldProblem",
     "Frame",
-    "Guidance",
+    "GuidanceEdition",
     "LearningJournal",
     "LocalPartnership",
     "OfficialChannel",
+    "Outings",
     "Phones",
+    "Photos",
     "PolicyDate",
     "PolicyDates",
     "Provision",
     "Publishing",
     "RatifyingBody",
+    "RelatedPolicy",
     "Setting",
+    "SettingContact",
+    "SettingDevices",
     "SocialMedia",
     "StaffContact",
     "StaffOnly",
     "StaffPasswords",
+    "Visibility",
     "Visitors",
+    "editions_in_force",
     "free_text_fields",
     "placeholders_in",
+    "replacement_for",
 ]
 
 
@@ -428,18 +440,220 @@ class StaffOnly(_Model):
     notes: list[Text] = Field(default_factory=list, description="Anything else staff need.")
 
 
-class Guidance(_Model):
-    """A piece of statutory guidance that every policy cites."""
+# --- Guidance register (issue 11) ------------------------------------------------------------
 
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class GuidanceEdition(_Model):
+    """One edition of a piece of statutory guidance, in the federation's guidance register.
+
+    The policies cite, for each piece of guidance, the newest edition in force on the day
+    the site is built; ``check`` warns when a published version cites an edition that a
+    newer one in the register has replaced.
+    """
+
+    id: Text = Field(description="A short name for this entry, e.g. 'kcsie-2025'.")
     title: Text = Field(description="e.g. 'Keeping Children Safe in Education'.")
     short_name: Text | None = Field(default=None, description="e.g. 'KCSIE'.")
-    edition: Text = Field(description="The edition cited, e.g. '2022'.")
     publisher: Text = Field(default="DfE", description="Who publishes it.")
+    edition: Text = Field(description="The edition as cited, e.g. '2025' or 'September 2025'.")
+    in_force: DateField = Field(description="The day (or month) it came into force.")
+    replaces: Text | None = Field(
+        default=None,
+        description="The id of the edition in this register that it replaced, if any.",
+    )
 
     @field_validator("edition", mode="before")
     @classmethod
     def _edition_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("use lower-case letters, digits and hyphens, e.g. 'kcsie-2025'")
+        return value
+
+    def cited(self) -> dict[str, str]:
+        """How a policy (and a published version) cites it."""
+        found = {
+            "title": self.title,
+            "short_name": self.short_name,
+            "edition": self.edition,
+            "publisher": self.publisher,
+        }
+        return {key: value for key, value in found.items() if value is not None}
+
+    def named(self) -> str:
+        """e.g. 'KCSIE 2025'."""
+        return f"{self.short_name or self.title} {self.edition}"
+
+
+def editions_in_force(register: list[GuidanceEdition], today: dt.date) -> list[GuidanceEdition]:
+    """Each piece of guidance's newest edition in force by ``today``, in register order."""
+    started = [e for e in register if e.in_force.first_day <= today]
+    replaced = {e.replaces for e in started if e.replaces}
+    return [e for e in started if e.id not in replaced]
+
+
+def replacement_for(
+    register: list[GuidanceEdition], edition_id: str, today: dt.date
+) -> GuidanceEdition | None:
+    """The newest edition in force by ``today`` that replaced this one (directly or not)."""
+    found = None
+    current, seen = edition_id, {edition_id}
+    while newer := [e for e in register if e.replaces == current and e.in_force.first_day <= today]:
+        found = newer[0]
+        current = found.id
+        if current in seen:  # a loop in the register: validation reports it
+            break
+        seen.add(current)
+    return found
+
+
+# --- Contact routes (issue 11) ---------------------------------------------------------------
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ]{1,19}[0-9]$")
+_EMAIL = re.compile(r"^[^@\s<>\[\]()]+@[^@\s<>\[\]()]+\.[A-Za-z]{2,}$")
+
+
+def _phone(value: Any) -> Any:
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str) and not _PHONE.match(value.strip()):
+        raise ValueError("write a phone number as digits and spaces, e.g. '01632 960123'")
+    return value
+
+
+def _email(value: Any) -> Any:
+    if isinstance(value, str) and not _EMAIL.match(value.strip()):
+        raise ValueError("expected an email address such as 'office@example.org'")
+    return value
+
+
+PhoneNumber = Annotated[str, BeforeValidator(_phone)]
+EmailAddress = Annotated[str, BeforeValidator(_email)]
+
+
+class Visibility(StrEnum):
+    """Who may see a contact route: everyone (parents' view too) or staff only."""
+
+    PUBLIC = "public"
+    STAFF = "staff"
+
+
+class ContactRoute(_Model):
+    """Someone to contact, and how: a phone number, an email address, or both."""
+
+    name: Phrase = Field(
+        description="Who they are, completing 'contact …', e.g. 'the Chair of the "
+        "Management Committee' or 'Kent's LADO service'."
+    )
+    phone: PhoneNumber | None = Field(default=None, description="e.g. '01632 960123'.")
+    out_of_hours_phone: PhoneNumber | None = Field(
+        default=None, description="A number for evenings, nights and weekends, if different."
+    )
+    email: EmailAddress | None = Field(default=None, description="e.g. 'chair@example.org'.")
+    web: HttpUrl | None = Field(default=None, description="A web page to find them (https://…).")
+    visibility: Visibility = Field(
+        default=Visibility.PUBLIC,
+        description="'public' (parents and visitors see it) or 'staff' (staff view only).",
+    )
+
+
+class SettingContact(_Model):
+    """The setting's own phone, email and address, shown to everyone."""
+
+    phone: PhoneNumber = Field(description="The setting's phone number.")
+    email: EmailAddress = Field(description="The setting's email address.")
+    address: Text = Field(description="The setting's postal address, on one line.")
+
+
+class ContactRoutes(_Model):
+    """The federation's shared routes: normally set once in _federation.yml."""
+
+    lado: ContactRoute = Field(description="Allegations about staff or volunteers (LADO).")
+    front_door: ContactRoute = Field(
+        description="Children's social care front door: a child at risk of harm."
+    )
+    ofsted: ContactRoute = Field(description="Ofsted, for a concern the setting has not put right.")
+
+
+# --- Everyday practice the policies describe (issue 11) --------------------------------------
+
+
+class SettingDevices(_Model):
+    """The setting's own phones, tablets and cameras."""
+
+    children_use: bool = Field(
+        default=False,
+        description="true if children use the setting's devices too (with staff), not only staff.",
+    )
+    taken_off_site: Phrase | None = Field(
+        default=None,
+        description="When setting devices may leave the site, completing 'Setting devices "
+        "leave the site …', e.g. 'only for outings, with the member of staff in charge'.",
+    )
+
+
+class Photos(_Model):
+    """Where photos and videos of children are kept, and for how long."""
+
+    stored: Phrase = Field(
+        description="Where they are kept, completing 'Photos and videos of children are "
+        "kept …', e.g. 'on our setting devices and in Tapestry'."
+    )
+    kept_until: Phrase = Field(
+        description="When they are deleted, completing 'We delete them …', e.g. 'when "
+        "the child leaves us, once the family has had the chance to download them'."
+    )
+
+
+class Events(_Model):
+    """Events parents come to, such as a nativity play or sports day."""
+
+    parents_may_film: bool = Field(
+        description="true if parents may photograph or film their own child at events."
+    )
+
+
+class Outings(_Model):
+    """Phones on trips and outings."""
+
+    phone: Phrase = Field(
+        description="The phone staff take on outings, completing 'Staff take …', e.g. "
+        "'the setting's mobile phone'."
+    )
+
+
+# --- Related policies (issue 11) -------------------------------------------------------------
+
+
+OTHER_POLICIES: dict[str, str] = {
+    "acceptable-use": "Acceptable use of technology policy",
+    "allegations": "Allegations against staff and volunteers procedure",
+    "anti-bullying": "Anti-bullying policy",
+    "behaviour": "Behaviour policy",
+    "images": "Cameras and image use policy",
+    "child-protection": "Child protection policy",
+    "code-of-conduct": "Staff code of conduct",
+    "complaints": "Complaints procedure",
+    "confidentiality": "Confidentiality policy",
+    "data-protection": "Data protection and data security policy",
+    "online-safety": "Online safety policy",
+    "whistleblowing": "Whistleblowing procedure",
+}
+"""The setting's other policies the shared text refers to, by id, with their titles."""
+
+
+class RelatedPolicy(_Model):
+    """Where one of the setting's other policies can be read (it may be a PDF elsewhere)."""
+
+    url: HttpUrl | None = Field(
+        default=None, description="Its web address (https://…). Leave out if not online."
+    )
 
 
 class LocalPartnership(_Model):
@@ -524,9 +738,49 @@ class Setting(_Model):
     )
     staff_only: StaffOnly = Field(default_factory=StaffOnly)
 
+    # Contact routes and related policies (issue 11).
+    contact: SettingContact | None = Field(
+        default=None, description="The setting's own phone, email and address."
+    )
+    concerns_about_leaders: ContactRoute | None = Field(
+        default=None,
+        description="Who to contact when a worry is about the Manager or a DSL, e.g. the "
+        "Chair of the Management Committee.",
+    )
+    whistleblowing_contact: ContactRoute | None = Field(
+        default=None,
+        description="Who inside the organisation staff may go to with a whistleblowing "
+        "concern, if not the Manager (e.g. the Chair).",
+    )
+    setting_devices: SettingDevices = Field(default_factory=SettingDevices)
+    online_safety_teaching: bool = Field(
+        default=False,
+        description="true if the setting teaches children, in ways that suit their age, to "
+        "use technology safely.",
+    )
+    photos: Photos | None = Field(default=None, description="Where photos are kept, how long.")
+    events: Events | None = Field(default=None, description="Filming at events.")
+    outings: Outings | None = Field(default=None, description="Phones on outings.")
+    staff_break_phones: Phrase | None = Field(
+        default=None,
+        description="Where staff may use their own phones on a break, completing 'On a "
+        "break, staff may use their phones …', e.g. 'in the office, away from children'.",
+    )
+    other_policies: dict[str, RelatedPolicy] = Field(
+        default_factory=dict,
+        description="Where each of the setting's other policies can be read, by id: "
+        + ", ".join(OTHER_POLICIES)
+        + ".",
+    )
+
     # Federation-level facts: normally set once in settings/_federation.yml.
     federation: Text | None = Field(default=None, description="The federation's name.")
-    guidance: list[Guidance] = Field(min_length=1)
+    guidance_register: list[GuidanceEdition] = Field(
+        min_length=1,
+        description="Every edition of statutory guidance the policies cite or have cited. "
+        "The policies cite each one's newest edition in force.",
+    )
+    contact_routes: ContactRoutes = Field(description="Local and national contact routes.")
     local_partnership: LocalPartnership
     advice_service: Text = Field(
         description=_frame(
@@ -605,6 +859,32 @@ class Setting(_Model):
                 "(where confiscated devices are kept and who gets them back)",
             )
         return self
+
+    @model_validator(mode="after")
+    def _register_fits(self) -> Setting:
+        ids = [e.id for e in self.guidance_register]
+        for index, edition in enumerate(self.guidance_register):
+            if ids.count(edition.id) > 1:
+                raise FieldProblem(
+                    ("guidance_register", index, "id"), f"id {edition.id!r} is used twice"
+                )
+            if edition.replaces is not None and edition.replaces not in ids:
+                raise FieldProblem(
+                    ("guidance_register", index, "replaces"),
+                    f"{edition.replaces!r} is not the id of an edition in the register",
+                )
+        for key in self.other_policies:
+            if key not in OTHER_POLICIES:
+                raise FieldProblem(
+                    ("other_policies", key),
+                    f"{key!r} is not a policy the shared text refers to; use one of: "
+                    + ", ".join(OTHER_POLICIES),
+                )
+        return self
+
+    def guidance_in_force(self, today: dt.date) -> list[GuidanceEdition]:
+        """The editions the policies cite on ``today``."""
+        return editions_in_force(self.guidance_register, today)
 
     @property
     def has_school_age(self) -> bool:

@@ -29,7 +29,7 @@ from policy_sites.versions.redline import (
     redline,
     summary_line,
 )
-from policy_sites.versions.store import Version
+from policy_sites.versions.store import Version, shown_date
 
 __all__ = [
     "PolicyHistory",
@@ -109,10 +109,15 @@ def _changes_name(old: Version, new: Version) -> str:
     return f"changes-{old.label}-to-{new.label}.md"
 
 
-def _version_line(version: Version, history_link: str) -> str:
+def _version_line(version: Version, history_link: str, today: dt.date | None = None) -> str:
+    review = shown_date(version.next_review)
+    if today and version.next_review and version.next_review.passed(today):
+        review = f"review overdue since {review}"
+    else:
+        review = f"next review {review}"
     return (
-        f"Version {version.label} · ratified {version.ratified.display()} · "
-        f"next review {version.next_review.display()} · [History and changes]({history_link})\n"
+        f"Version {version.label} · ratified {shown_date(version.ratified)} · "
+        f"{review} · [History and changes]({history_link})\n"
         "{ .ps-version }\n"
     )
 
@@ -126,11 +131,18 @@ def _after_title(markdown: str, insert: str) -> str:
     return markdown[:end] + "\n\n" + insert + markdown[end:]
 
 
-def _overdue(version: Version) -> str:
+def _overdue(version: Version, view: str) -> str:
+    due = shown_date(version.next_review)
+    if view == "staff":
+        return (
+            '!!! danger "Review overdue"\n'
+            f"    This policy was due for review by {due}. "
+            "Review it with the committee and publish the new version.\n"
+        )
     return (
-        '!!! danger "Review overdue"\n'
-        f"    This policy was due for review by {version.next_review.display()}. "
-        "Review it and publish the new version.\n"
+        '!!! warning "Review overdue"\n'
+        f"    This policy was due for review by {due}. That date has passed, and the "
+        "review is late. This version stays in force until a new one is agreed.\n"
     )
 
 
@@ -139,9 +151,9 @@ def current_page(history: PolicyHistory, today: dt.date) -> str:
     latest = history.latest
     before = history.previous(latest)
     text = history.text(latest)
-    parts = [_version_line(latest, f"{history.policy}/history.md")]
-    if history.view == "staff" and latest.next_review.passed(today):
-        parts.append(_overdue(latest))
+    parts = [_version_line(latest, f"{history.policy}/history.md", today)]
+    if latest.next_review and latest.next_review.passed(today):
+        parts.append(_overdue(latest, history.view))
     if before is not None:
         text = highlight_new(history.text(before), text, history.comparison(before, latest))
         parts.append(
@@ -176,8 +188,10 @@ def draft_page(markdown: str, preview: bool, overdue: bool = False) -> str:
     return _after_title(markdown, banner)
 
 
-def _on(date: PolicyDate) -> str:
+def _on(date: PolicyDate | None) -> str:
     """'on 12 September 2022', or 'in September 2022' for a date to the month."""
+    if date is None:
+        return "(date not recorded)"
     return f"{'on' if date.day else 'in'} {date.display()}"
 
 
@@ -217,8 +231,8 @@ def _changes_page(history: PolicyHistory, old: Version, new: Version) -> str:
     lines = [
         f"# What changed: {title}, {old.label} to {new.label}",
         "",
-        f"Comparing version [{old.label}]({old.label}.md) (ratified {old.ratified.display()}) "
-        f"with version [{new.label}]({new.label}.md) (ratified {new.ratified.display()}). "
+        f"Comparing version [{old.label}]({old.label}.md) (ratified {shown_date(old.ratified)}) "
+        f"with version [{new.label}]({new.label}.md) (ratified {shown_date(new.ratified)}). "
         f"Back to the [history of this policy](history.md).",
         "",
         "How to read this page: <ins>added words are underlined</ins> and "
@@ -251,7 +265,7 @@ def _history_page(history: PolicyHistory) -> str:
     lines = [
         f"# {title}: history",
         "",
-        f"The current version is {latest.label}, ratified {latest.ratified.display()}: "
+        f"The current version is {latest.label}, ratified {shown_date(latest.ratified)}: "
         f"[read the current policy](../{history.policy}.md). Every ratified version "
         "is listed here, newest first, and can still be read.",
         "",
@@ -266,8 +280,8 @@ def _history_page(history: PolicyHistory) -> str:
             what += f" [What changed since {before.label}]({link})"
         current = " (current)" if version is latest else ""
         lines.append(
-            f"| [{version.label}]({version.label}.md){current} | {version.ratified.display()} "
-            f"| {version.next_review.display()} | {what} |"
+            f"| [{version.label}]({version.label}.md){current} | {shown_date(version.ratified)} "
+            f"| {shown_date(version.next_review)} | {what} |"
         )
     if len(history.versions) > 2:
         lines += ["", "## Compare any two versions", ""]

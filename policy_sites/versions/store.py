@@ -32,6 +32,7 @@ from policy_sites.settings.schema import PolicyDate
 __all__ = [
     "LABEL_PATTERN",
     "META_FILE",
+    "NOT_RECORDED",
     "REGISTER_FILE",
     "VIEW_IDS",
     "Version",
@@ -40,6 +41,7 @@ __all__ = [
     "read_versions",
     "register_versions",
     "sha256",
+    "shown_date",
     "versions_dir",
     "write_version",
 ]
@@ -47,6 +49,8 @@ __all__ = [
 META_FILE = "version.yml"
 REGISTER_FILE = "published.yml"
 """Beside the version folders: every label published, oldest first, with its details' digest."""
+NOT_RECORDED = "not recorded"
+"""Written in place of a ratified or review date that nobody recorded (never invented)."""
 VIEW_IDS = tuple(VIEWS)  # ("parents", "staff")
 LABEL_PATTERN = re.compile(r"^[0-9][0-9A-Za-z.-]{0,39}$")
 """A version label starts with a digit, e.g. ``2022-23`` or ``2023-01-concern``."""
@@ -78,8 +82,9 @@ class Version:
 
     label: str
     folder: Path
-    ratified: PolicyDate
-    next_review: PolicyDate
+    ratified: PolicyDate | None
+    """None when the date was not recorded."""
+    next_review: PolicyDate | None
     published: str
     summary: str | None
     source_commit: str | None
@@ -105,7 +110,13 @@ class Version:
         )
 
     def sort_key(self) -> tuple[dt.date, str]:
-        return (self.ratified.first_day, self.label)
+        """By ratified date; a version whose date was not recorded sorts by its label."""
+        return (self.ratified.first_day if self.ratified else dt.date.min, self.label)
+
+
+def shown_date(date: PolicyDate | None) -> str:
+    """A version's date for readers: 'September 2022', or 'not recorded'."""
+    return date.display() if date else NOT_RECORDED
 
 
 def sha256(data: bytes) -> str:
@@ -193,8 +204,11 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]
         details.problem(
             ("label",), f"label {printable(label)} does not match the folder name {folder.name!r}"
         )
-    dates: dict[str, PolicyDate] = {}
+    dates: dict[str, PolicyDate | None] = {}
     for key in ("ratified", "next_review"):
+        if meta[key] == NOT_RECORDED:
+            dates[key] = None
+            continue
         try:
             dates[key] = PolicyDate.parse(meta[key])
         except (ValueError, TypeError) as error:

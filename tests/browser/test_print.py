@@ -76,7 +76,7 @@ MINUS = "\N{MINUS SIGN}"
     ("redline", "known_edit"),
     [
         # Halstead's newer version cites KCSIE 2022 where the 2020-21 one cited 2020.
-        (HALSTEAD_REDLINE, f"[{MINUS} 2020] [+ 2022]"),
+        (HALSTEAD_REDLINE, f"[{MINUS} (2020),] [+ (2022),]"),
         # Poppy's 2022-23 cites KCSIE 2022 and adds the Bluetooth and AirDrop rule.
         (POPPYS_REDLINE, f"[{MINUS} 2021] [+ 2022]"),
         (POPPYS_REDLINE, "[+ hide or turn off Bluetooth, AirDrop"),

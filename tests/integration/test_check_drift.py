@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 from policy_sites.project import Project
@@ -14,31 +15,42 @@ def run_cli(project: Project, *args: str, today: str = "2023-01-01") -> subproce
     return helpers.run_cli(project, *args, POLICY_SITES_TODAY=today)
 
 
-def edition_line(meta, edition: str) -> int:
-    text = meta.read_text().replace('"', "'").splitlines()
-    return next(n for n, t in enumerate(text, 1) if f"edition: '{edition}'" in t)
+NEXT_KCSIE = """
+  - id: kcsie-2026
+    title: Keeping Children Safe in Education
+    short_name: KCSIE
+    publisher: DfE
+    edition: "2026"
+    in_force: 2026-09-01
+    replaces: kcsie-2025
+"""
 
 
-def test_stale_guidance_in_the_newest_published_version(project_copy, edit):
-    versions = project_copy.settings_dir / "halstead" / "versions"
-    old = versions / "2020-21" / "version.yml"
-    assert "edition: '2020'" in old.read_text().replace('"', "'")  # superseded: not drift
-    clean = run_cli(project_copy, "check", "--no-render", "--format", "json")
-    assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert json.loads(clean.stdout)["errors"] == 0
+def test_replaced_guidance_in_the_newest_published_version_warns_by_today(project_copy):
+    federation = project_copy.settings_dir / "_federation.yml"
+    text = federation.read_text()
+    anchor = "  - id: eyfs-2017\n"
+    federation.write_text(text.replace(anchor, NEXT_KCSIE.lstrip("\n") + anchor, 1))
 
-    edit(project_copy.settings_dir / "_federation.yml", 'edition: "2022"', 'edition: "2023"')
-    stale = run_cli(project_copy, "check", "--no-render", "--format", "json")
-    assert stale.returncode == 1
-    found = [f for f in json.loads(stale.stdout)["findings"] if "cites KCSIE 2022" in f["message"]]
-    expected = set()
-    for slug in ("halstead", "poppys"):
-        meta = project_copy.settings_dir / slug / "versions" / "2022-23" / "version.yml"
-        line = edition_line(meta, "2022")
-        expected.add((f"settings/{slug}/versions/2022-23/version.yml", line, "error"))
-    assert {(f["file"], f["line"], f["severity"]) for f in found} == expected
+    def findings(today: str) -> list[dict]:
+        result = run_cli(project_copy, "check", "--no-render", "--format", "json", today=today)
+        assert result.returncode == 0, result.stdout + result.stderr  # warnings only
+        return [f for f in json.loads(result.stdout)["findings"] if "KCSIE 2026" in f["message"]]
+
+    assert findings("2026-08-31") == []  # not in force yet: nothing is stale
+    found = findings("2026-09-02")
+    newest = {"halstead": "2022-23", "poppys": "2022-23"}
+    for slug in newest:
+        labels = sorted(p.name for p in (project_copy.settings_dir / slug / "versions").iterdir())
+        newest[slug] = labels[-1]
+    expected = {
+        (f"settings/{slug}/versions/{label}/version.yml", "warning")
+        for slug, label in newest.items()
+    }
+    assert {(f["file"], f["severity"]) for f in found} == expected
     assert len(found) == 4  # two policies in each setting's newest version
-    assert all("now cites 2023" in f["message"] for f in found)
+    assert all("replaced on 1 September 2026" in f["message"] for f in found)
+    assert all("review the policy against KCSIE 2026" in f["fix"] for f in found)
     assert all("policy-sites publish" in f["fix"] for f in found)
 
 
@@ -72,14 +84,15 @@ def test_render_failure_names_source_and_line(project_copy, edit):
 
 
 def test_text_output_strict_and_today(project_copy):
-    late = run_cli(project_copy, "check", "--no-render", today="2026-11-22")
+    newest = max(p.name for p in (project_copy.settings_dir / "poppys" / "versions").iterdir())
+    late = run_cli(project_copy, "check", "--no-render", today="2030-01-01")
     assert late.returncode == 0
-    assert "warning  settings/poppys/versions/2022-23/version.yml:6:" in late.stderr
-    assert "due for review in September 2023" in late.stderr
+    assert f"warning  settings/poppys/versions/{newest}/version.yml:6:" in late.stderr
+    assert "poppys: the social-media policy was due for review in" in late.stderr
     assert "fix: review the policy, have it ratified, then publish" in late.stderr
-    assert "ok: 2 settings, 2 policies; 4 warning(s)" in late.stdout
+    assert re.search(r"ok: 2 settings, 2 policies; \d+ warning\(s\)", late.stdout)
 
-    strict = run_cli(project_copy, "check", "--no-render", "--strict", today="2026-11-22")
+    strict = run_cli(project_copy, "check", "--no-render", "--strict", today="2030-01-01")
     assert strict.returncode == 2
 
     option = run_cli(project_copy, "check", "--no-render", "--today", "2023-01-01")

@@ -118,6 +118,7 @@ def test_guide_parser_finds_commands_edits_and_pages():
         "settings/little-acorns.yml",
         "docs/policies/social-media.md",
         "mkdocs.yml",
+        "settings/_federation.yml",
     }
     assert [s.file for s in steps if isinstance(s, Create)] == ["docs/policies/acceptable-use.md"]
     assert [s for s in steps if isinstance(s, Opens)]
@@ -153,7 +154,7 @@ def test_every_step_of_the_guide_works_as_written(project_copy: Project):
                 step.line, shell=True, cwd=root, env=env, capture_output=True, text=True
             )
             assert result.returncode == 0, f"$ {step.line}\n{result.stdout}\n{result.stderr}"
-            outputs[step.line] = result.stdout
+            outputs[step.line] = result.stdout + result.stderr
 
     assert "What this means for you" in outputs["policy-sites serve little-acorns"]
     staff = outputs["policy-sites serve little-acorns --audience staff"]
@@ -162,6 +163,11 @@ def test_every_step_of_the_guide_works_as_written(project_copy: Project):
     assert "lockers" in redline
     social = root / "site" / "little-acorns" / "policies" / "social-media.html"
     assert "covered when staff start at Little Acorns" in article_text(social)
+    next_kcsie = outputs["policy-sites check --no-render --today 2027-09-02"]
+    assert (
+        "little-acorns: version 2026-27 of the social-media policy cites KCSIE 2025, "
+        "which KCSIE 2027 replaced on 1 September 2027"
+    ) in next_kcsie
 
     # The third policy: on Little Acorns' site, its menu and induction sheet; not elsewhere.
     site = root / "site" / "little-acorns"

@@ -28,7 +28,7 @@ from tests.conftest import copy_project
 from tests.helpers import REPO
 from tests.links import broken_link, page_links, site_root_path
 
-EPOCH = "1700000000"  # 14 November 2023
+EPOCH = "1830000000"  # 28 December 2027, after the examples' next reviews (October 2027)
 SYNTHETIC = 3
 
 
@@ -172,7 +172,7 @@ def test_two_builds_with_source_date_epoch_are_byte_identical(
     second = build(project, tmp_path / "again")
     assert second.ok
     assert tree(tmp_path / "again") == tree(first)
-    assert b"2023-11-14" in (first / "poppys" / "sitemap.xml").read_bytes()
+    assert b"2027-12-28" in (first / "poppys" / "sitemap.xml").read_bytes()
 
 
 def test_shards_split_the_settings_and_their_union_is_the_full_build(
@@ -236,26 +236,28 @@ def test_the_portal_lists_every_setting_with_both_views(reference: tuple[Project
         assert f"{slug}/staff/index.html" in links
     for link in links:
         assert broken_link(out, out / "index.html", link) is None, link
-    assert "Review overdue" in page  # Poppy's next reviews were due in 2023-09
+    assert "Review overdue" in page  # the examples' next reviews were due in 2027-10
     assert 'id="filter"' in page and "aria-sort" in page
 
 
 def test_status_as_csv_and_json(reference: tuple[Project, Path]) -> None:
     project, _ = reference
     runner = CliRunner()
-    args = ["status", "--project", str(project.root), "--today", "2023-10-01"]
+    args = ["status", "--project", str(project.root), "--today", "2027-11-01"]
     as_csv = runner.invoke(cli, [*args, "--format", "csv"])
     assert as_csv.exit_code == 0, as_csv.output
     lines = as_csv.output.splitlines()
     assert lines[0].startswith("setting,slug,policy,title,version,ratified,next_review,overdue")
     poppys = [line for line in lines if ",poppys," in line]
     assert len(poppys) == 2 and all(",True," in line for line in poppys)
-    assert all("2022-23" in line for line in poppys)
+    assert all("2026-27" in line for line in poppys)
     as_json = runner.invoke(cli, [*args, "--format", "json"])
     body = json.loads(as_json.output)
-    assert body["today"] == "2023-10-01"
+    assert body["today"] == "2027-11-01"
     assert {row["slug"] for row in body["rows"]} == slugs_of(project)
-    assert {row["overdue"] for row in body["rows"] if row["slug"] == "halstead"} == {False}
+    assert {row["overdue"] for row in body["rows"] if row["slug"] == "halstead"} == {True}
+    earlier = json.loads(runner.invoke(cli, [*args[:-1], "2027-10-31", "--format", "json"]).output)
+    assert {row["overdue"] for row in earlier["rows"] if row["slug"] == "halstead"} == {False}
     table = runner.invoke(cli, args)
     assert "overdue" in table.output and "Poppy's" in table.output
 

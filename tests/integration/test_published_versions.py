@@ -37,20 +37,20 @@ def _fresh(project: Project) -> Project:
 
 
 @pytest.fixture
-def two_years(project_copy: Project) -> Project:
-    """Poppy's with 2021-22 (KCSIE 2021, no Bluetooth rule) and 2022-23 published for real."""
+def two_years(project_copy: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """Poppy's with 2021-22 (KCSIE 2021, no Bluetooth rule) and 2022-23 published for real.
+
+    Each is published on a day in its own year, so the guidance register gives the editions
+    then in force (KCSIE 2021, then KCSIE 2022)."""
     project = _fresh(project_copy)
-    federation, poppys = (
-        project.settings_dir / "_federation.yml",
-        project.settings_dir / "poppys.yml",
-    )
-    kcsie_2022 = 'short_name: KCSIE\n    edition: "2022"'
-    _set(federation, kcsie_2022, kcsie_2022.replace("2022", "2021"))
+    poppys = project.settings_dir / "poppys.yml"
     _set(poppys, "hide_bluetooth_and_airdrop: true", "hide_bluetooth_and_airdrop: false")
+    monkeypatch.setenv("POLICY_SITES_TODAY", "2021-09-13")
     publish(project, "poppys", "2021-22", "2021-09-13", "2022-09")
-    _set(federation, kcsie_2022.replace("2022", "2021"), kcsie_2022)
     _set(poppys, "hide_bluetooth_and_airdrop: false", "hide_bluetooth_and_airdrop: true")
+    monkeypatch.setenv("POLICY_SITES_TODAY", "2022-09-12")
     publish(project, "poppys", "2022-23", "2022-09-12", "2023-09")
+    monkeypatch.delenv("POLICY_SITES_TODAY")
     return project
 
 
@@ -68,8 +68,11 @@ def _files(folder: Path) -> dict[str, str]:
     }
 
 
-def test_publishing_freezes_exactly_the_rendered_text(two_years: Project) -> None:
+def test_publishing_freezes_exactly_the_rendered_text(
+    two_years: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old, new = read_versions(two_years.settings_dir, "poppys")
+    monkeypatch.setenv("POLICY_SITES_TODAY", "2022-09-12")  # the editions in force then
     assert (old.label, new.label) == ("2021-22", "2022-23")
     # What a fresh, independent MkDocs build renders from the same working copy and dates.
     dates = {"social-media": (PolicyDate.parse("2022-09-12"), PolicyDate.parse("2023-09"))}
@@ -141,7 +144,10 @@ def test_site_shows_the_latest_published_version_not_the_working_copy(
         text = article_text(site / view / "policies/social-media.html")
         assert "only on their lunch break, and only in the office" in text
         assert "at any time" not in text
-        assert "Version 2022-23 · ratified 12 September 2022 · next review September 2023" in text
+        assert (
+            "Version 2022-23 · ratified 12 September 2022 · review overdue since September 2023"
+            in text
+        )  # built today
         assert "Draft" not in text
     key = article_text(site / "policies/mobile-and-smart-technology.html")
     assert "Agreed and ratified by the committee: 12 September 2022" in key
@@ -254,10 +260,37 @@ def test_staff_see_an_overdue_review(
     monkeypatch.setenv("POLICY_SITES_TODAY", "2023-10-01")
     site = _build(two_years, tmp_path / "late")
     assert "Review overdue" in article_text(site / "staff/policies/social-media.html")
-    assert "Review overdue" not in article_text(site / "policies/social-media.html")
+    parents = article_text(site / "policies/social-media.html")  # said plainly, not hidden
+    assert "Review overdue" in parents and "That date has passed" in parents
+    assert "review overdue since September 2023" in parents
+    assert "next review September 2023" not in parents
     monkeypatch.setenv("POLICY_SITES_TODAY", "2023-09-30")
     site = _build(two_years, tmp_path / "on-time")
     assert "Review overdue" not in article_text(site / "staff/policies/social-media.html")
+    assert "Review overdue" not in article_text(site / "policies/social-media.html")
+
+
+def test_dates_nobody_recorded_are_published_as_not_recorded(
+    project_copy: Project, tmp_path: Path
+) -> None:
+    project = _fresh(project_copy)
+    version = publish(project, "halstead", "2020-21", "not recorded", "not recorded")
+    assert version.ratified is None and version.next_review is None
+    meta = (version.folder / "version.yml").read_text()
+    assert "ratified: not recorded" in meta and "next_review: not recorded" in meta
+    [again] = read_versions(project.settings_dir, "halstead")
+    assert again.ratified is None
+    text = version.text("mobile-and-smart-technology", "parents")
+    assert "Agreed and ratified by the committee:** not recorded" in text
+    later = publish(project, "halstead", "2026-27", "2026-10-06", "2027-10")
+    assert [v.label for v in read_versions(project.settings_dir, "halstead")] == [
+        "2020-21",
+        "2026-27",
+    ]
+    site = _build(project, tmp_path, "halstead")
+    old = article_text(site / "policies/mobile-and-smart-technology/2020-21.html")
+    assert "ratified not recorded" in old
+    assert f"superseded on 6 October 2026 by version {later.label}" in old
 
 
 def test_frozen_text_is_never_rendered_again(project_copy: Project, tmp_path: Path, edit) -> None:

@@ -7,6 +7,7 @@ parents' home page and the staff-only pages exist in one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from tests.helpers import REPO, article_text
 
 MOBILE = "policies/mobile-and-smart-technology.html"
 SOCIAL = "policies/social-media.html"
+MOBILE_2022 = "policies/mobile-and-smart-technology/2022-23.html"  # a published version
 HOME = "index.html"  # parents: "What this means for you"; staff: the quick reference
 BOTH = ("parents", "staff")
 STAFF = ("staff",)
@@ -93,7 +95,7 @@ FACTS = [
     # children's own devices
     ("poppys", [MOBILE], BOTH, "Children do not use their own phones or personal devices on site"),
     ("poppys", [MOBILE], BOTH, "uses a setting phone"),
-    ("poppys", [MOBILE], BOTH, "for example for medical monitoring, the Manager must agree it"),
+    ("poppys", [MOBILE], BOTH, "for example for medical monitoring. The Manager must agree it"),
     (
         "poppys",
         [MOBILE],
@@ -112,19 +114,40 @@ FACTS = [
     ),
     # policy dates
     ("halstead", [MOBILE, SOCIAL], BOTH, "How often it is reviewed: at least once a year"),
+    # The reference gives Poppy's dates (September 2022, next review September 2023): they
+    # are its 2022-23 version's. Halstead's gives none, so its old versions say so. The
+    # 2026-27 versions carry example dates (issue 11).
     ("poppys", [MOBILE, SOCIAL], BOTH, "Written or last updated: September 2022"),
-    ("poppys", [MOBILE, SOCIAL], BOTH, "Agreed and ratified by the committee: September 2022"),
-    ("poppys", [MOBILE, SOCIAL], BOTH, "Next review due: September 2023"),
+    ("poppys", [MOBILE_2022], BOTH, "ratified by the committee: September 2022"),
+    ("poppys", [MOBILE_2022], BOTH, "Next review due: September 2023"),
+    ("halstead", [MOBILE_2022], BOTH, "ratified by the committee: not recorded"),
+    ("halstead", [MOBILE_2022], BOTH, "Next review due: not recorded"),
+    # Halstead's setting devices are used by children too; its online safety teaching.
+    ("halstead", [MOBILE], BOTH, "Staff use them, and children use them too"),
+    ("halstead", [MOBILE], BOTH, "We help children learn to use technology safely"),
+    # Contact routes: the setting's own (example), the federation's (reference, 2026).
+    ("halstead", [HOME], ("parents",), "phone us on 01632 960101"),
+    ("halstead", [HOME, MOBILE, SOCIAL], ("parents",), "the Chair of the Management Committee"),
+    ("poppys", [HOME], ("parents",), "email office@poppys.example.org"),
+    ("poppys", [MOBILE, SOCIAL], STAFF, "You can also go to the Chair of the Committee"),
 ]
 
 FEDERATION = [
     "Kent Safeguarding Children Multi-agency Partnership (KSCMP)",
-    "The Education People's Education Safeguarding Service",
+    # current-guidance-and-contacts.md: the guidance in force and the contact routes.
+    "the LADO Education Safeguarding Advisory Service (LESAS)",
     "the Local Authority Designated Officer (LADO)",
-    "on 101, or on 999 if someone is in immediate danger",
-    "Keeping Children Safe in Education (2022)",
-    "Statutory Framework for the Early Years Foundation Stage (2021)",
-    "Working Together to Safeguard Children (2018)",
+    "phone the police on 999. For a crime that is not an emergency, phone 101.",
+    "Keeping Children Safe in Education (2025)",
+    "Statutory framework for the early years foundation stage: for group and school-based "
+    "providers (September 2025)",
+    "Working Together to Safeguard Children (2023)",
+    "Kent's County LADO service",
+    "03000 41 08 88",
+    "kentchildrenslado@kent.gov.uk",
+    "Kent Integrated Children's Services Front Door on 03000 41 11 11",
+    "Out of office hours, phone 03000 41 91 91",
+    "contact Ofsted: phone 0300 123 4666 or email enquiries@ofsted.gov.uk",
 ]
 
 
@@ -172,3 +195,51 @@ def test_shared_sources_name_no_setting_and_no_person():
         text = source.read_text()
         for fact in literal_facts:
             assert fact not in text, f"{source.relative_to(REPO)} writes {fact!r} literally"
+
+
+# Every other policy the shared text refers to, by the words it uses, and the related
+# policy (settings/schema.py's OTHER_POLICIES) that covers it.
+REFERRED = {
+    "acceptable use": "Acceptable use of technology policy",
+    "anti-bullying": "Anti-bullying policy",
+    "behaviour": "Behaviour policy",
+    "image use": "Cameras and image use policy",
+    "child protection": "Child protection policy",
+    "allegations": "Allegations against staff and volunteers procedure",
+    "whistleblowing": "Whistleblowing procedure",
+    "complaints": "Complaints procedure",
+    "staff code of conduct": "Staff code of conduct",
+    "confidentiality": "Confidentiality policy",
+    "data protection": "Data protection and data security policy",
+    "online safety": "Online safety policy",
+}
+
+
+LINKED = {
+    "halstead": ("halstead-nursery", ["complaints", "child-protection"]),
+    "poppys": ("poppys", ["complaints", "whistleblowing", "allegations", "child-protection"]),
+}
+NAMED = re.compile(r"\bour ((?:[\w-]+,? ){1,8}?)(?:policy|policies|procedure)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("slug", ["halstead", "poppys"])
+@pytest.mark.parametrize("page", [MOBILE, SOCIAL])
+def test_policies_the_text_refers_to_are_listed_and_linked(built_sites, slug, page):
+    path = built_sites / slug / page
+    text = article_text(path)
+    start = text.index("Policies that go with this one")
+    listed = text[start : text.index("¶", start + 40)]  # up to the next heading
+    named = [m.group(1) for m in NAMED.finditer(text)]
+    assert len(named) > 5
+    for phrase in named:
+        for part in re.split(r",? and |, ", phrase.strip().lower()):
+            if part == "other":  # "our other policies"
+                continue
+            title = next((t for words, t in REFERRED.items() if part.endswith(words)), None)
+            assert title, f"{slug} {page}: 'our {part} policy' is not a related policy"
+            assert title in listed, f"{slug} {page}: {title} is referred to but not listed"
+    host, linked = LINKED[slug]
+    markup = path.read_text()
+    for pid in linked:
+        assert f'href="https://{host}.example.org/policies/{pid}.pdf"' in markup, pid
+    assert "Behaviour policy (ask us for a copy)" in listed

@@ -15,7 +15,7 @@ from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import load_setting, setting_slugs
 
-LATE = dt.date(2026, 11, 22)
+LATE = dt.date(2028, 1, 1)  # after the examples' newest versions' next review (2027-10)
 EARLY = dt.date(2023, 1, 1)
 
 
@@ -45,6 +45,7 @@ def test_examples_have_no_drift_before_their_review_dates(project_copy):
 def test_a_setting_no_source_or_code_uses(project_copy):
     for source in project_copy.docs_dir.rglob("*.md"):
         text = source.read_text()
+        text = text.replace("say.phone(police_emergency)", "say.phone('999')")
         source.write_text(text.replace("{{ police_emergency }}", "999"))
     found = drift(project_copy)
     assert [(f.file, f.severity) for f in found] == [("settings/_federation.yml", WARNING)]
@@ -56,16 +57,17 @@ def test_past_review_dates_are_warnings_at_the_newest_version(project_copy):
     found = [f for f in drift(project_copy, LATE) if "due for review" in f.message]
     expected = set()
     for slug in ("halstead", "poppys"):
-        meta = project_copy.settings_dir / slug / "versions" / "2022-23" / "version.yml"
+        newest = max(p.name for p in (project_copy.settings_dir / slug / "versions").iterdir())
+        meta = project_copy.settings_dir / slug / "versions" / newest / "version.yml"
         expected.add(
-            (f"settings/{slug}/versions/2022-23/version.yml", line_of(meta, "next_review"))
+            (f"settings/{slug}/versions/{newest}/version.yml", line_of(meta, "next_review"))
         )
     assert {(f.file, f.line) for f in found} == expected
     assert len(found) == 4 and all(f.severity == WARNING for f in found)
     assert all("policy-sites publish" in f.fix for f in found)
-    assert not [f for f in drift(project_copy, dt.date(2023, 9, 30)) if "due for" in f.message]
+    assert not [f for f in drift(project_copy, dt.date(2027, 10, 31)) if "due for" in f.message]
     assert (
-        len([f for f in drift(project_copy, dt.date(2023, 10, 1)) if "due for" in f.message]) == 2
+        len([f for f in drift(project_copy, dt.date(2027, 11, 1)) if "due for" in f.message]) == 4
     )
 
 
@@ -213,3 +215,15 @@ def test_a_policy_in_no_menu(project_copy, edit):
     edit(project_copy.config_file, "      - policies/social-media.md\n",
          "      - policies/social-media.md\n      - policies/extra.md\n")  # fmt: skip
     assert not [f for f in drift(project_copy) if "in no menu" in f.message]
+
+
+def test_a_setting_parents_cannot_reach_is_a_warning(project_copy):
+    path = project_copy.settings_dir / "halstead.yml"
+    text = path.read_text()
+    start = text.index("contact:\n")
+    end = text.index("# Halstead's setting devices")
+    path.write_text(text[:start] + text[end:])
+    found = [f for f in drift(project_copy) if "how to reach" in f.message]
+    assert [(f.file, f.severity) for f in found] == [("settings/halstead.yml", WARNING)]
+    assert found[0].line == line_of(path, "name: Halstead Nursery")
+    assert "no contact" in found[0].message and "no concerns_about_leaders" in found[0].message

@@ -19,6 +19,8 @@ def rules(html: str) -> set[Rule]:
 SENTENCES = [
     (Rule.DOUBLED_WORD, "Staff keep their phones in the the office.",
      "Staff keep their phones in the office."),
+    (Rule.DOUBLED_WORD, "Phone the Front Door Door on 03000 41 11 11.",
+     "Phone the Front Door on 03000 41 11 11, or 03000 41 91 91 at night."),
     (Rule.DANGLING_CONJUNCTION, "Nobody uses a phone in the main room and.",
      "Official accounts are kept secure and, where possible, linked from our website."),
     (Rule.DANGLING_CONJUNCTION, "Our DSLs are Jo Bloggs and",

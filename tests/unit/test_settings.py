@@ -179,7 +179,7 @@ def test_setting_overrides_a_federation_default(settings_dir):
     )
     setting = load_setting(settings_dir, "poppys", POLICIES)
     assert setting.review_frequency == "every term"
-    assert setting.guidance[0].short_name == "KCSIE"  # untouched defaults still apply
+    assert setting.guidance_register[0].short_name == "KCSIE"  # untouched defaults still apply
 
 
 def test_unknown_setting_suggests_the_nearest(settings_dir):

@@ -37,7 +37,12 @@ from policy_sites.render.mkdocs_plugin.config import PolicySitesConfig
 from policy_sites.settings.loader import SettingsError, load_setting
 from policy_sites.settings.schema import PolicyDate, Setting
 from policy_sites.versions.history import PolicyHistory, current_page, draft_page, generated_pages
-from policy_sites.versions.store import VersionError, policy_history, read_versions
+from policy_sites.versions.store import (
+    VersionError,
+    policy_history,
+    read_versions,
+    shown_date,
+)
 
 
 class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
@@ -110,10 +115,12 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
                 dates["ratified"] = None
         for pid, (ratified, next_review) in (self.publishing or {}).items():
             context["policies"][pid].update(
-                ratified=ratified.display(),
-                next_review=next_review.display(),
-                next_review_iso=next_review.iso(),
-                review_overdue=next_review.passed(today),
+                ratified=shown_date(ratified),
+                next_review=shown_date(next_review),
+                next_review_iso=next_review.iso() if next_review else None,
+                # Frozen text never says "overdue": that depends on the day it is read,
+                # so the History banner says it instead.
+                review_overdue=False,
             )
         self._policy_dates = context["policies"]
         for key, value in context.items():
