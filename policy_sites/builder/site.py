@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policy_sites.builder.pdf import PdfCache, PdfFailed, PdfReport, make_pdfs
+from policy_sites.context.downloads import PDF_VARIABLE
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
@@ -33,6 +35,8 @@ class BuildResult:
     """Not rebuilt: its inputs were unchanged since its site was last built."""
     summary: dict | None = None
     """What the portal shows about it (see ``portal.summarise``)."""
+    pdfs: PdfReport | None = None
+    """How many PDFs were made and how many copied from the cache (None: no PDFs)."""
 
     @property
     def ok(self) -> bool:
@@ -61,19 +65,29 @@ def build_setting(
     out_root: Path,
     reuse: Reuse | None = None,
     shared_assets: bool = False,
+    pdfs: PdfCache | None = None,
 ) -> BuildResult:
-    """Build both views of one setting into ``out_root/slug``, replacing it only on success."""
+    """Build both views of one setting into ``out_root/slug``, replacing it only on success.
+
+    With ``pdfs``, the pages link to each published version's PDF and the staff induction
+    pack, which are made (or copied from that cache) before the site is swapped in.
+    """
     started = time.perf_counter()
     final = out_root / slug
     result = BuildResult(slug, final)
     out_root.mkdir(parents=True, exist_ok=True)
     staging = out_root / f".{slug}.building"
     shutil.rmtree(staging, ignore_errors=True)
+    environment = {PDF_VARIABLE: "true"} if pdfs is not None else None
     try:
         for view in (PARENTS, STAFF):  # parents first: its build empties the folder
             site_dir = staging / view.subpath
-            result.warnings += build_view(project, slug, view, site_dir, reuse, shared_assets)
-    except BuildFailed as error:
+            result.warnings += build_view(
+                project, slug, view, site_dir, reuse, shared_assets, environment=environment
+            )
+        if pdfs is not None:
+            result.pdfs = make_pdfs(project, slug, staging, pdfs)
+    except (BuildFailed, PdfFailed) as error:
         shutil.rmtree(staging, ignore_errors=True)
         result.error = str(error)
     else:
@@ -91,7 +105,9 @@ def _swap_in(staging: Path, final: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def build_settings(project: Project, slugs: Iterable[str], out_root: Path) -> list[BuildResult]:
+def build_settings(
+    project: Project, slugs: Iterable[str], out_root: Path, pdfs: PdfCache | None = None
+) -> list[BuildResult]:
     """Build each setting in turn; one failure does not stop the others."""
     reuse = Reuse()
-    return [build_setting(project, slug, out_root, reuse) for slug in slugs]
+    return [build_setting(project, slug, out_root, reuse, pdfs=pdfs) for slug in slugs]

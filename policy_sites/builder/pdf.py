@@ -1,0 +1,278 @@
+"""PDFs of every published policy version, in each view, and the staff induction pack.
+
+Made with WeasyPrint from the pages MkDocs built: each page's article (the text as
+published, without the website's menus, banners and links to other pages) is laid out
+with ``pdf.css`` on A4, with the setting's name and the title at the top of every page
+and "Page 2 of 5" at the foot. The PDFs are tagged for screen readers (PDF/UA-1), carry
+the title and the language (en-GB), embed their fonts, and nothing is fetched while they
+are made: the URL fetcher serves files from the view's own folder and refuses the rest.
+
+A PDF is content-addressed: its key hashes the document WeasyPrint is given, the
+stylesheet and the versions of WeasyPrint and its PDF writer. A published version's
+document is made from its frozen text, so its PDF is made once and copied from the cache
+(``~/.cache/policy-sites/pdf/``) on every later build, until that text, the stylesheet or
+the engine changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+from xml.etree import ElementTree
+
+from policy_sites.context.downloads import (
+    INDUCTION_PACK,
+    INDUCTION_SHEET,
+    STAFF_HOME,
+    WEB_ONLY,
+    version_pdf,
+)
+from policy_sites.context.views import PARENTS, STAFF, View, policy_ids
+from policy_sites.project import Project
+from policy_sites.settings.loader import load_setting
+from policy_sites.settings.schema import Setting
+from policy_sites.versions.store import Version, policy_history, read_versions
+
+__all__ = [
+    "ENGINE_PACKAGES",
+    "INSTALL_HINT",
+    "PRINT_STYLESHEET",
+    "PdfCache",
+    "PdfFailed",
+    "PdfJob",
+    "PdfReport",
+    "default_pdf_cache",
+    "engine_problem",
+    "make_pdfs",
+    "pdf_jobs",
+    "printable_document",
+]
+
+PRINT_STYLESHEET = Path(__file__).with_name("pdf.css")
+ENGINE_PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinyhtml5")
+"""What a PDF's bytes depend on besides its document and stylesheet."""
+INSTALL_HINT = "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+"""The system packages WeasyPrint needs (Debian's names), for a one-line hint."""
+
+_PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+_LEFT_OUT = {"headerlink", WEB_ONLY}
+"""Classes of what a PDF leaves out: "¶" permalinks and what only the website needs."""
+
+
+class PdfFailed(Exception):
+    """A setting's PDFs could not be made; the message says which and why."""
+
+
+def engine_problem() -> str | None:
+    """Why WeasyPrint cannot make PDFs here (a missing package or system library), or None."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"WeasyPrint cannot start ({first})"
+    return None
+
+
+def default_pdf_cache() -> Path:
+    """Where made PDFs are kept between runs, beside the compiled templates."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "policy-sites" / "pdf"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF of one view: the built pages whose articles it holds, in order."""
+
+    target: str
+    """Where it goes, relative to the view's folder."""
+    pages: tuple[str, ...]
+    """Built pages, relative to the view's folder."""
+    title: str | None = None
+    """The PDF's title; None: the first page's heading."""
+
+
+@dataclass
+class PdfReport:
+    """How many PDFs a build made and how many it copied from the cache."""
+
+    made: int = 0
+    reused: int = 0
+
+    def add(self, other: PdfReport) -> None:
+        self.made += other.made
+        self.reused += other.reused
+
+
+def pdf_jobs(
+    setting: Setting, versions: Sequence[Version], view: View, view_dir: Path
+) -> list[PdfJob]:
+    """Every PDF of one built view: each published version of each policy it shows and,
+    in the staff view, the induction pack."""
+    jobs: list[PdfJob] = []
+    current: list[str] = []
+    for policy in setting.policies:
+        if not (view_dir / f"policies/{policy}.html").is_file():
+            continue
+        history = policy_history(versions, policy)
+        for version in history:
+            target = version_pdf(policy, version.label)
+            jobs.append(PdfJob(target, (target.removesuffix(".pdf") + ".html",)))
+        latest = history[-1].label if history else None
+        current.append(f"policies/{policy}/{latest}.html" if latest else f"policies/{policy}.html")
+    if view.is_staff:
+        first, last = (page.removesuffix(".md") + ".html" for page in (STAFF_HOME, INDUCTION_SHEET))
+        if (view_dir / first).is_file() and (view_dir / last).is_file():
+            title = "Staff induction pack"
+            jobs.append(PdfJob(INDUCTION_PACK, (first, *current, last), title))
+    return jobs
+
+
+def _classes(element: ElementTree.Element) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def _article(page: Path) -> ElementTree.Element:
+    """The printable part of a built page: its article, without what only the web needs."""
+    import tinyhtml5
+
+    root = tinyhtml5.parse(page.read_bytes(), namespace_html_elements=False)
+    article = next((e for e in root.iter("article")), None)
+    if article is None:
+        raise ValueError(f"{page}: no <article> to print")
+    canonical = next(
+        (e.get("href") for e in root.iter("link") if e.get("rel") == "canonical"), None
+    )
+    for parent in list(article.iter()):
+        for child in list(parent):
+            if _classes(child) & _LEFT_OUT or child.tag in ("script", "style", "input", "label"):
+                tail = child.tail
+                parent.remove(child)
+                if tail and tail.strip():  # keep the text that followed it
+                    parent.text = (parent.text or "") + tail
+    for link in article.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("#"):
+            continue
+        absolute = urljoin(canonical, href) if canonical else None
+        if absolute and urlsplit(absolute).scheme in ("http", "https", "mailto", "tel"):
+            link.attrib = {"href": absolute}
+        else:  # no public address to point at: keep the words, drop the link
+            link.tag, link.attrib = "span", {}
+    article.attrib = {}
+    return article
+
+
+def printable_document(view_dir: Path, job: PdfJob, setting_name: str) -> str:
+    """The HTML WeasyPrint lays out for ``job``: the pages' articles under the setting's
+    name, with the title and language a PDF reader announces."""
+    articles = [_article(view_dir / page) for page in job.pages]
+    heading = next((h for h in articles[0].iter("h1")), None)
+    title = job.title or ("".join(heading.itertext()).strip() if heading is not None else "")
+    html = ElementTree.Element("html", lang="en-GB")
+    head = ElementTree.SubElement(html, "head")
+    ElementTree.SubElement(head, "meta", charset="utf-8")
+    ElementTree.SubElement(head, "title").text = f"{title}, {setting_name}"
+    ElementTree.SubElement(head, "meta", name="author", content=setting_name)
+    body = ElementTree.SubElement(html, "body")
+    ElementTree.SubElement(body, "p", {"class": "pdf-setting"}).text = setting_name
+    body.extend(articles)
+    return "<!DOCTYPE html>\n" + ElementTree.tostring(html, encoding="unicode", method="html")
+
+
+def _local_fetcher(root: Path) -> Any:
+    """A WeasyPrint URL fetcher that serves files inside ``root`` and refuses the rest."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    root = root.resolve()
+
+    class LocalFiles(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if path is None or not path.is_relative_to(root) or not path.is_file():
+                raise ValueError(f"PDFs fetch only the site's own files, not {url}")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+    return LocalFiles(allowed_protocols=("file",))
+
+
+class PdfCache:
+    """Made PDFs by key; with no folder, nothing is kept between runs."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._stylesheet = PRINT_STYLESHEET.read_text(encoding="utf-8")
+        engine = hashlib.sha256(self._stylesheet.encode())
+        for name in ENGINE_PACKAGES:
+            try:
+                engine.update(f"{name}=={metadata.version(name)}\n".encode())
+            except metadata.PackageNotFoundError:
+                engine.update(f"{name} absent\n".encode())
+        engine.update(repr(sorted(_PDF_OPTIONS.items())).encode())
+        self.engine = engine.hexdigest()
+        """The stylesheet, the engine's versions and options: what every key includes."""
+        self._css: Any = None
+        self._fonts: Any = None
+
+    def key(self, document: str) -> str:
+        return hashlib.sha256(f"{self.engine}\n{document}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path | None:
+        return self.folder / key[:2] / f"{key}.pdf" if self.folder else None
+
+    def write(self, document: str, view_dir: Path, target: Path) -> bool:
+        """Write the PDF of ``document`` to ``target``; True if it was made, False if reused."""
+        key = self.key(document)
+        cached = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if cached is not None and cached.is_file():
+            shutil.copyfile(cached, target)
+            return False
+        target.write_bytes(self._render(document, view_dir))
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+            shutil.copyfile(target, temporary)
+            os.replace(temporary, cached)
+        return True
+
+    def _render(self, document: str, view_dir: Path) -> bytes:
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        if self._fonts is None:  # once per process: fonts and the stylesheet parsed once
+            self._fonts = FontConfiguration()
+            self._css = CSS(string=self._stylesheet, font_config=self._fonts)
+        fetcher = _local_fetcher(view_dir)
+        html = HTML(string=document, base_url=view_dir.as_uri() + "/", url_fetcher=fetcher)
+        return html.write_pdf(stylesheets=[self._css], font_config=self._fonts, **_PDF_OPTIONS)
+
+
+def make_pdfs(project: Project, slug: str, site_dir: Path, cache: PdfCache) -> PdfReport:
+    """Every PDF of a setting's two views, built into ``site_dir`` (the setting's folder)."""
+    report = PdfReport()
+    setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
+    versions = read_versions(project.settings_dir, slug)
+    for view in (PARENTS, STAFF):
+        view_dir = site_dir / view.subpath
+        for job in pdf_jobs(setting, versions, view, view_dir):
+            try:
+                document = printable_document(view_dir, job, setting.name)
+                made = cache.write(document, view_dir, view_dir / job.target)
+            except Exception as error:  # WeasyPrint's own errors have no common base class
+                where = f"{view.subpath}{job.target}"
+                raise PdfFailed(f"{view.label} view: PDF {where}: {error}") from error
+            if made:
+                report.made += 1
+            else:
+                report.reused += 1
+    return report
