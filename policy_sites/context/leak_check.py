@@ -11,7 +11,7 @@ from pathlib import Path
 
 from policy_sites.context.variables import strings_in
 
-__all__ = ["find_leaks", "staff_only_texts_in"]
+__all__ = ["find_leaks", "pdf_leaks", "staff_only_texts_in"]
 
 _TEXT_SUFFIXES = {".html", ".json", ".xml", ".txt", ".js", ".md"}
 
@@ -60,3 +60,13 @@ def find_leaks(tree: Path, secrets: Iterable[str], staff_pages: Iterable[str]) -
             f"{rel}: contains staff-only text {s!r}" for n, s in needles.items() if n in text
         )
     return leaks
+
+
+def pdf_leaks(pdf: Path, shown_as: str, secrets: Iterable[str]) -> list[str]:
+    """Each staff-only text in a PDF, read as a reader copying its text would (pypdf)."""
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    return [
+        f"{shown_as}: contains staff-only text {s!r}" for s in staff_only_texts_in(text, secrets)
+    ]
