@@ -17,10 +17,12 @@ the engine changes.
 from __future__ import annotations
 
 import hashlib
+import html
 import mimetypes
 import os
+import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -137,33 +139,64 @@ def pdf_jobs(
     return jobs
 
 
+@dataclass(frozen=True)
+class _Printed:
+    """What a PDF takes from one built page: its article's HTML (as built, minus the
+    version's "current" or "superseded" banner, which a later version changes) and the
+    page's public address, from which its links are made absolute."""
+
+    article: str
+    address: str | None
+
+    @classmethod
+    def read(cls, page: Path) -> _Printed:
+        markup = page.read_text(encoding="utf-8")
+        start = markup.find("<article")
+        end = markup.find("</article>", start)
+        if start < 0 or end < 0:
+            raise ValueError(f"{page}: no <article> to print")
+        canonical = _CANONICAL.search(markup, 0, start)
+        article = _BANNER.sub("", markup[start : end + len("</article>")])
+        return cls(article, html.unescape(canonical.group(1)) if canonical else None)
+
+
+_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
+_BANNER = re.compile(
+    rf'<div class="admonition [^"]*\b{WEB_ONLY}\b[^"]*">.*?</div>', flags=re.DOTALL
+)
+
+
 def _classes(element: ElementTree.Element) -> set[str]:
     return set((element.get("class") or "").split())
 
 
-def _article(page: Path) -> ElementTree.Element:
+def _remove(parent: ElementTree.Element, child: ElementTree.Element) -> None:
+    """Remove an element but keep the text that followed it, where it was."""
+    index = list(parent).index(child)
+    if child.tail:
+        if index:
+            before = parent[index - 1]
+            before.tail = (before.tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
+
+
+def _article(printed: _Printed) -> ElementTree.Element:
     """The printable part of a built page: its article, without what only the web needs."""
     import tinyhtml5
 
-    root = tinyhtml5.parse(page.read_bytes(), namespace_html_elements=False)
-    article = next((e for e in root.iter("article")), None)
-    if article is None:
-        raise ValueError(f"{page}: no <article> to print")
-    canonical = next(
-        (e.get("href") for e in root.iter("link") if e.get("rel") == "canonical"), None
-    )
+    root = tinyhtml5.parse(printed.article, namespace_html_elements=False)
+    article = next(root.iter("article"))
     for parent in list(article.iter()):
         for child in list(parent):
             if _classes(child) & _LEFT_OUT or child.tag in ("script", "style", "input", "label"):
-                tail = child.tail
-                parent.remove(child)
-                if tail and tail.strip():  # keep the text that followed it
-                    parent.text = (parent.text or "") + tail
+                _remove(parent, child)
     for link in article.iter("a"):
         href = link.get("href") or ""
         if href.startswith("#"):
             continue
-        absolute = urljoin(canonical, href) if canonical else None
+        absolute = urljoin(printed.address, href) if printed.address else None
         if absolute and urlsplit(absolute).scheme in ("http", "https", "mailto", "tel"):
             link.attrib = {"href": absolute}
         else:  # no public address to point at: keep the words, drop the link
@@ -172,21 +205,21 @@ def _article(page: Path) -> ElementTree.Element:
     return article
 
 
-def printable_document(view_dir: Path, job: PdfJob, setting_name: str) -> str:
-    """The HTML WeasyPrint lays out for ``job``: the pages' articles under the setting's
-    name, with the title and language a PDF reader announces."""
-    articles = [_article(view_dir / page) for page in job.pages]
+def printable_document(pages: Sequence[_Printed], title: str | None, setting_name: str) -> str:
+    """The HTML WeasyPrint lays out: the pages' articles under the setting's name, with the
+    title (default: the first heading) and language a PDF reader announces."""
+    articles = [_article(page) for page in pages]
     heading = next((h for h in articles[0].iter("h1")), None)
-    title = job.title or ("".join(heading.itertext()).strip() if heading is not None else "")
-    html = ElementTree.Element("html", lang="en-GB")
-    head = ElementTree.SubElement(html, "head")
+    title = title or ("".join(heading.itertext()).strip() if heading is not None else "")
+    html_root = ElementTree.Element("html", lang="en-GB")
+    head = ElementTree.SubElement(html_root, "head")
     ElementTree.SubElement(head, "meta", charset="utf-8")
     ElementTree.SubElement(head, "title").text = f"{title}, {setting_name}"
     ElementTree.SubElement(head, "meta", name="author", content=setting_name)
-    body = ElementTree.SubElement(html, "body")
+    body = ElementTree.SubElement(html_root, "body")
     ElementTree.SubElement(body, "p", {"class": "pdf-setting"}).text = setting_name
     body.extend(articles)
-    return "<!DOCTYPE html>\n" + ElementTree.tostring(html, encoding="unicode", method="html")
+    return "<!DOCTYPE html>\n" + ElementTree.tostring(html_root, encoding="unicode", method="html")
 
 
 def _local_fetcher(root: Path) -> Any:
@@ -225,21 +258,25 @@ class PdfCache:
         self._css: Any = None
         self._fonts: Any = None
 
-    def key(self, document: str) -> str:
-        return hashlib.sha256(f"{self.engine}\n{document}".encode()).hexdigest()
+    def key(self, *parts: str | None) -> str:
+        """The key of a PDF made from ``parts`` (all it depends on but the engine)."""
+        digest = hashlib.sha256(self.engine.encode())
+        for part in parts:
+            digest.update(b"\0" + (part or "").encode())
+        return digest.hexdigest()
 
     def _path(self, key: str) -> Path | None:
         return self.folder / key[:2] / f"{key}.pdf" if self.folder else None
 
-    def write(self, document: str, view_dir: Path, target: Path) -> bool:
-        """Write the PDF of ``document`` to ``target``; True if it was made, False if reused."""
-        key = self.key(document)
+    def write(self, key: str, document: Callable[[], str], view_dir: Path, target: Path) -> bool:
+        """Write the PDF keyed ``key`` to ``target``, copied from the cache or made from
+        ``document()``; True if it was made."""
         cached = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         if cached is not None and cached.is_file():
             shutil.copyfile(cached, target)
             return False
-        target.write_bytes(self._render(document, view_dir))
+        target.write_bytes(self._render(document(), view_dir))
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             temporary = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
@@ -270,16 +307,23 @@ def make_pdfs(project: Project, slug: str, site_dir: Path, cache: PdfCache) -> P
         for job in pdf_jobs(setting, versions, view, view_dir):
             where = f"{view.subpath}{job.target}"
             try:
-                document = printable_document(view_dir, job, setting.name)
-                made = cache.write(document, view_dir, view_dir / job.target)
+                pages = [_Printed.read(view_dir / page) for page in job.pages]
+                parts = [job.title, setting.name]
+                parts += [part for page in pages for part in (page.address, page.article)]
+                made = cache.write(
+                    cache.key(*parts),
+                    lambda pages=pages, job=job: printable_document(pages, job.title, setting.name),
+                    view_dir,
+                    view_dir / job.target,
+                )
             except Exception as error:  # WeasyPrint's own errors have no common base class
                 raise PdfFailed(f"{view.label} view: PDF {where}: {error}") from error
             if made:
                 report.made += 1
             else:
                 report.reused += 1
-            if not view.is_staff:  # the document, so a text split by a page break is seen too
-                found = staff_only_texts_in(document, secrets)
+            if not view.is_staff:  # the pages too, so a text split by a page break is seen
+                found = staff_only_texts_in("\n".join(page.article for page in pages), secrets)
                 leaks = [f"{where}: contains staff-only text {text!r}" for text in found]
                 if made:
                     leaks += pdf_leaks(view_dir / job.target, where, secrets)

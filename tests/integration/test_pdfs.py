@@ -48,12 +48,14 @@ class Built:
     report: FederationReport
 
 
-def _build(project: Project, out: Path, cache: Path | None, **options) -> FederationReport:
+def _build(
+    project: Project, out: Path, cache: Path | None, slugs: tuple[str, ...] = EXAMPLES, **options
+) -> FederationReport:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         report = build_federation(
             project,
-            list(EXAMPLES),
+            list(slugs),
             out,
             BuildOptions(jobs=1, pdf=True, pdf_cache=cache, **options),
         )
@@ -293,12 +295,11 @@ def test_staff_only_text_never_reaches_a_parents_pdf(built: Built) -> None:
 def test_a_frozen_versions_pdf_is_the_same_bytes_when_made_again(
     built: Built, tmp_path: Path
 ) -> None:
-    again = _build(Project(REPO), tmp_path / "site", cache=None)  # no cache: made again
+    again = _build(Project(REPO), tmp_path / "site", None, ("poppys",))  # no cache: made again
     assert again.pdfs is not None and again.pdfs.reused == 0
-    for slug in EXAMPLES:
-        for policy, label, view in _versions(slug):
-            path = Path(slug, view, version_pdf(policy, label))
-            assert (tmp_path / "site" / path).read_bytes() == (built.out / path).read_bytes(), path
+    for policy, label, view in _versions("poppys"):
+        path = Path("poppys", view, version_pdf(policy, label))
+        assert (tmp_path / "site" / path).read_bytes() == (built.out / path).read_bytes(), path
 
 
 def test_rebuilds_copy_unchanged_pdfs_and_remake_only_what_changed(
