@@ -37,8 +37,6 @@ from policy_sites.context.downloads import (
     WEB_ONLY,
     version_pdf,
 )
-from policy_sites.context.leak_check import pdf_leaks, staff_only_texts_in
-from policy_sites.context.variables import staff_only_values
 from policy_sites.context.views import PARENTS, STAFF, View, policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import load_setting
@@ -301,7 +299,6 @@ def make_pdfs(project: Project, slug: str, site_dir: Path, cache: PdfCache) -> P
     report = PdfReport()
     setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
     versions = read_versions(project.settings_dir, slug)
-    secrets = staff_only_values(setting)
     for view in (PARENTS, STAFF):
         view_dir = site_dir / view.subpath
         for job in pdf_jobs(setting, versions, view, view_dir):
@@ -322,13 +319,4 @@ def make_pdfs(project: Project, slug: str, site_dir: Path, cache: PdfCache) -> P
                 report.made += 1
             else:
                 report.reused += 1
-            if not view.is_staff:  # the pages too, so a text split by a page break is seen
-                found = staff_only_texts_in("\n".join(page.article for page in pages), secrets)
-                leaks = [f"{where}: contains staff-only text {text!r}" for text in found]
-                if made:
-                    leaks += pdf_leaks(view_dir / job.target, where, secrets)
-                if leaks:
-                    raise PdfFailed(
-                        "staff-only material reached a parents' PDF:\n" + "\n".join(leaks)
-                    )
     return report
