@@ -320,6 +320,26 @@ def test_rebuilds_copy_unchanged_pdfs_and_remake_only_what_changed(
     assert "safely" in PdfReader(out / "poppys/staff" / INDUCTION_PACK).pages[0].extract_text()
 
 
+def test_a_setting_with_nothing_published_has_no_version_pdfs_and_a_pack_of_drafts(
+    tmp_path: Path,
+) -> None:
+    _engine_or_skip()
+    project = copy_project(tmp_path / "project")
+    shutil.rmtree(project.settings_dir / "halstead")  # its published versions
+    out = tmp_path / "site"
+    report = _build(project, out, tmp_path / "cache", ("halstead",))
+    assert report.pdfs is not None and report.pdfs.made == 1
+    assert [p.relative_to(out).as_posix() for p in _all_pdfs(out)] == [
+        f"halstead/staff/{INDUCTION_PACK}"
+    ]
+    pages = [p.read_text(encoding="utf-8") for p in (out / "halstead").rglob("*.html")]
+    assert not [p for p in pages if "Download PDF" in p]
+    words, _ = _pdf_words(out / "halstead/staff" / INDUCTION_PACK)
+    assert " ".join(words).count("Draft — not yet ratified") == len(
+        load_setting(project.settings_dir, "halstead", policy_ids(project.docs_dir)).policies
+    )
+
+
 def test_without_the_pdf_engine_a_build_says_how_to_get_it_and_ci_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
