@@ -7,11 +7,13 @@ and "Page 2 of 5" at the foot. The PDFs are tagged for screen readers (PDF/UA-1)
 the title and the language (en-GB), embed their fonts, and nothing is fetched while they
 are made: the URL fetcher serves files from the view's own folder and refuses the rest.
 
-A PDF is content-addressed: its key hashes the document WeasyPrint is given, the
-stylesheet and the versions of WeasyPrint and its PDF writer. A published version's
-document is made from its frozen text, so its PDF is made once and copied from the cache
-(``~/.cache/policy-sites/pdf/``) on every later build, until that text, the stylesheet or
-the engine changes.
+A PDF is content-addressed: its key hashes what it is made from (the built articles as
+read, minus the "current"/"superseded" banner a later version changes; their public
+addresses; the setting's name; the title), the stylesheet and the versions of WeasyPrint
+and the libraries that write its bytes. A published version's article is its frozen
+text, so its PDF is made once and copied from the cache (``~/.cache/policy-sites/pdf/``)
+on every later build, until that text, the stylesheet or the engine changes; finding it
+parses no HTML and loads no WeasyPrint.
 """
 
 from __future__ import annotations
