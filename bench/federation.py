@@ -1,11 +1,14 @@
-"""Benchmark: building a federation of N synthetic settings, four ways, in one run.
+"""Benchmark: building a federation of N synthetic settings, several ways, in one run.
 
-    .venv/bin/python bench/federation.py --n 100            # (a) to (d), about 6 minutes
-    .venv/bin/python bench/federation.py --n 300 --no-naive # (b) to (d) only
+    .venv/bin/python bench/federation.py --n 100            # (a) to (h)
+    .venv/bin/python bench/federation.py --n 300 --no-naive --no-pdf # (b) to (d) only
 
-(a) the naive loop: ``mkdocs build`` in a subprocess per setting and view;
-(b) a clean ``policy-sites build``; (c) a no-op rebuild; (d) a rebuild after one
-setting's file changed. Each is a separate process, measured for wall time, peak memory
+(a) the naive loop: ``mkdocs build`` in a subprocess per setting and view (no PDFs);
+without PDFs (``--no-pdf``): (b) a clean ``policy-sites build``; (c) a no-op rebuild;
+(d) a rebuild after one setting's file changed; with PDFs, into another folder: (e) a
+clean build with an empty PDF cache, (f) a clean build (the folder deleted) with the PDF
+cache (e) left, (g) a no-op rebuild, (h) a rebuild after another setting's file changed.
+Each is a separate process, measured for wall time, peak memory
 (the largest total resident memory of the process and its children, sampled every
 20 ms) and the size of its output. The settings are made by ``bench/synthetic.py``
 from the examples, each with its example's published versions.
@@ -95,7 +98,9 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float, s
             sys.stderr.write(text[-4000:])
             raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
     counts = [line for line in text.splitlines() if " skipped as unchanged, " in line]
-    return seconds, cpu, peak / 2**20, counts[-1].split(" in ")[0] if counts else ""
+    pdfs = [line for line in text.splitlines() if line.startswith("PDFs: ")]
+    said = counts[-1].split(" in ")[0] if counts else ""
+    return seconds, cpu, peak / 2**20, "; ".join([said, *pdfs[-1:]])
 
 
 def size_mib(path: Path) -> float:
@@ -120,6 +125,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100, help="How many settings (default 100).")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-naive", action="store_true", help="Skip (a), the slow one.")
+    parser.add_argument("--no-pdf", action="store_true", help="Skip (e) to (h), with PDFs.")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
     args = parser.parse_args()
 
@@ -137,19 +143,47 @@ def main() -> None:
         print(f"  {results[-1].name}: {results[-1].seconds:.1f}s", flush=True)
 
     out = work / "site"
-    build = [str(BIN / "policy-sites"), "build", "--project", str(project), "--out", str(out)]
-    build += ["--jobs", str(args.jobs)]
-    for name, prepare in (
-        ("(b) policy-sites build, clean", None),
-        ("(c) policy-sites build, nothing changed", None),
-        ("(d) policy-sites build, one settings file changed", slugs[len(slugs) // 2]),
-    ):
-        if prepare:
-            path = project / "settings" / f"{prepare}.yml"
-            text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace("name: ", "name: Renamed ", 1), encoding="utf-8")
-        seconds, cpu, peak, counts = run(build, env)
-        results.append(Measure(name, seconds, cpu, peak, size_mib(out)))
+    base = [str(BIN / "policy-sites"), "build", "--project", str(project), "--jobs", str(args.jobs)]
+
+    def change(slug: str) -> None:
+        path = project / "settings" / f"{slug}.yml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("name: ", "name: Renamed ", 1), encoding="utf-8")
+
+    steps = [
+        ("(b) policy-sites build, clean", "--no-pdf", out, None, False),
+        ("(c) policy-sites build, nothing changed", "--no-pdf", out, None, False),
+        (
+            "(d) policy-sites build, one settings file changed",
+            "--no-pdf",
+            out,
+            slugs[len(slugs) // 2],
+            False,
+        ),
+    ]
+    if not args.no_pdf:
+        with_pdf = work / "site-pdf"
+        steps += [
+            ("(e) with PDFs, clean, empty PDF cache", "--pdf", with_pdf, None, False),
+            ("(f) with PDFs, clean, PDF cache kept", "--pdf", with_pdf, None, True),
+            ("(g) with PDFs, nothing changed", "--pdf", with_pdf, None, False),
+            (
+                "(h) with PDFs, one settings file changed",
+                "--pdf",
+                with_pdf,
+                slugs[len(slugs) // 3],
+                False,
+            ),
+        ]
+    pdf_env = dict(env, XDG_CACHE_HOME=str(work / "cache-pdf"))  # (e): no templates, no PDFs
+    for name, switch, folder, changed, clean in steps:
+        if changed:
+            change(changed)
+        if clean:
+            subprocess.run(["rm", "-rf", str(folder)], check=True)
+        command = [*base, "--out", str(folder), switch]
+        seconds, cpu, peak, counts = run(command, pdf_env if switch == "--pdf" else env)
+        results.append(Measure(name, seconds, cpu, peak, size_mib(folder)))
         print(f"  {name}: {seconds:.2f}s ({counts})", flush=True)
 
     sites = [out / slug for slug in slugs]
@@ -165,9 +199,18 @@ def main() -> None:
     print(f"shared assets: {size_mib(out / 'assets'):.2f} MiB, written once")
     print(f"per setting (both views, two published versions): {per_setting:.2f} MiB")
     if not args.no_naive:
-        ratio = results[0].seconds / results[1].seconds
-        cpu_ratio = results[0].cpu / results[1].cpu
-        print(f"(a) / (b): {ratio:.1f} times faster (wall), {cpu_ratio:.1f} times less CPU")
+        naive_run = results[0]
+        for measured in results[1:]:
+            if "clean" in measured.name:
+                ratio = naive_run.seconds / measured.seconds
+                cpu_ratio = naive_run.cpu / measured.cpu
+                print(
+                    f"(a) / {measured.name[:3]}: {ratio:.1f} times faster (wall), "
+                    f"{cpu_ratio:.1f} times less CPU"
+                )
+    if not args.no_pdf:
+        pdfs = len(list((work / "site-pdf").rglob("*.pdf")))
+        print(f"PDFs: {pdfs}, {size_mib(work / 'site-pdf') - size_mib(out):.1f} MiB in all")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if args.keep:
         print(f"kept {work}")

@@ -31,6 +31,7 @@ from mkdocs.config import load_config
 
 from policy_sites.builder.inputs import Inputs
 from policy_sites.builder.output import owned_output, setting_folder
+from policy_sites.builder.pdf import PdfCache, PdfReport, default_pdf_cache
 from policy_sites.builder.portal import PortalLeak, fresh_until, summarise, write_portal
 from policy_sites.builder.site import BuildResult, build_setting
 from policy_sites.builder.state import BuildState
@@ -81,6 +82,10 @@ class BuildOptions:
     portal: bool = True
     cache_folder: Path | None = field(default_factory=default_cache_folder)
     """Compiled templates kept between runs (None: in memory only)."""
+    pdf: bool = False
+    """Make each published version's PDF and the staff induction packs (needs WeasyPrint)."""
+    pdf_cache: Path | None = field(default_factory=default_pdf_cache)
+    """Made PDFs kept between runs, by content (None: none kept)."""
 
 
 @dataclass
@@ -93,6 +98,17 @@ class FederationReport:
     seconds: float = 0.0
     shard: tuple[int, int] | None = None
     portal: Path | None = None
+
+    @property
+    def pdfs(self) -> PdfReport | None:
+        """PDFs made and copied from the cache by this run (None: it made none)."""
+        reports = [result.pdfs for result in self.results if result.pdfs is not None]
+        if not reports:
+            return None
+        total = PdfReport()
+        for report in reports:
+            total.add(report)
+        return total
 
     def of(self, status: str) -> list[BuildResult]:
         return [result for result in self.results if result.status == status]
@@ -109,6 +125,7 @@ class FederationReport:
             "shard": f"{self.shard[0]}/{self.shard[1]}" if self.shard else None,
             "seconds": round(self.seconds, 3),
             "counts": {s: len(self.of(s)) for s in ("built", "skipped", "failed")},
+            "pdfs": vars(self.pdfs) if self.pdfs else None,
             "settings": [
                 {
                     "slug": r.slug,
@@ -123,16 +140,22 @@ class FederationReport:
 
 
 _WORKER_REUSE: Reuse | None = None
+_WORKER_PDFS: PdfCache | None = None
 
 
-def _start_worker(cache_folder: Path | None, parent: int) -> None:
-    global _WORKER_REUSE
+def _pdf_cache(options: BuildOptions) -> PdfCache | None:
+    return PdfCache(options.pdf_cache) if options.pdf else None
+
+
+def _start_worker(options: BuildOptions, parent: int) -> None:
+    global _WORKER_REUSE, _WORKER_PDFS
     _stop_with_parent(parent)
     # Ctrl-C reaches the whole process group: the parent stops the workers, so a worker
     # does not print its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if it set one
-    _WORKER_REUSE = Reuse(cache_folder)
+    _WORKER_REUSE = Reuse(options.cache_folder)
+    _WORKER_PDFS = _pdf_cache(options)
 
 
 def _stop_with_parent(parent: int) -> None:
@@ -162,9 +185,14 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _build_and_summarise(
-    project: Project, slug: str, out_root: Path, reuse: Reuse | None, shared_assets: bool
+    project: Project,
+    slug: str,
+    out_root: Path,
+    reuse: Reuse | None,
+    shared_assets: bool,
+    pdfs: PdfCache | None,
 ) -> BuildResult:
-    result = build_setting(project, slug, out_root, reuse, shared_assets)
+    result = build_setting(project, slug, out_root, reuse, shared_assets, pdfs)
     if result.ok:
         try:
             with reuse.active() if reuse else contextlib.nullcontext():
@@ -178,7 +206,7 @@ def _build_and_summarise(
 
 def _worker_task(root: str, slug: str, out_root: str, shared_assets: bool) -> BuildResult:
     return _build_and_summarise(
-        Project(Path(root)), slug, Path(out_root), _WORKER_REUSE, shared_assets
+        Project(Path(root)), slug, Path(out_root), _WORKER_REUSE, shared_assets, _WORKER_PDFS
     )
 
 
@@ -193,9 +221,9 @@ def _run(
     jobs = max(1, min(options.jobs, len(todo)))
     if jobs == 1:
         started()
-        reuse = Reuse(options.cache_folder)
+        reuse, pdfs = Reuse(options.cache_folder), _pdf_cache(options)
         for slug in todo:
-            yield _build_and_summarise(project, slug, out_root, reuse, options.shared_assets)
+            yield _build_and_summarise(project, slug, out_root, reuse, options.shared_assets, pdfs)
         return
     methods = multiprocessing.get_all_start_methods()
     # fork: workers start with everything imported; all of them are forked at the first
@@ -205,7 +233,7 @@ def _run(
         jobs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(options.cache_folder, os.getpid()),
+        initargs=(options, os.getpid()),
     )
     try:
         root, out, shared = str(project.root), str(out_root), options.shared_assets
@@ -305,7 +333,8 @@ def build_federation(
                 on_result(result)
 
         with temporary_environment(**{TODAY_VARIABLE: today.isoformat()}):
-            inputs = Inputs(project, extra=f"shared-assets={options.shared_assets}")
+            pdf = PdfCache(options.pdf_cache).engine if options.pdf else "none"
+            inputs = Inputs(project, extra=f"shared-assets={options.shared_assets}; pdf={pdf}")
             if options.shared_assets:
                 _update_shared_assets(project, out_root, state, inputs.theme)
             fingerprints: dict[str, str] = {}

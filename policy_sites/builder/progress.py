@@ -90,6 +90,10 @@ def summary_lines(report: FederationReport) -> list[str]:
         f"{len(built)} built, {len(skipped)} skipped as unchanged, {len(failed)} failed "
         f"in {report.seconds:.1f}s -> {report.out_root}"
     ]
+    if report.pdfs:
+        lines.append(
+            f"PDFs: {report.pdfs.made} made, {report.pdfs.reused} copied unchanged from the cache"
+        )
     lines += [f"  FAILED {r.slug}: {r.reason}" for r in sorted(failed, key=lambda r: r.slug)]
     sites = sorted(built + skipped, key=lambda r: r.slug)
     if len(sites) <= OPEN_LINES_UP_TO:  # a federation of hundreds opens from the portal

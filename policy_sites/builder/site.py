@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policy_sites.builder.pdf import PdfCache, PdfFailed, PdfReport, make_pdfs
+from policy_sites.context.downloads import PDF_VARIABLE
 from policy_sites.context.leak_check import redact, staff_only_texts_of
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
@@ -35,6 +37,8 @@ class BuildResult:
     """Not rebuilt: its inputs were unchanged since its site was last built."""
     summary: dict | None = None
     """What the portal shows about it (see ``portal.summarise``)."""
+    pdfs: PdfReport | None = None
+    """How many PDFs were made and how many copied from the cache (None: no PDFs)."""
 
     @property
     def ok(self) -> bool:
@@ -63,8 +67,13 @@ def build_setting(
     out_root: Path,
     reuse: Reuse | None = None,
     shared_assets: bool = False,
+    pdfs: PdfCache | None = None,
 ) -> BuildResult:
-    """Build both views of one setting into ``out_root/slug``, replacing it only on success."""
+    """Build both views of one setting into ``out_root/slug``, replacing it only on success.
+
+    With ``pdfs``, the pages link to each published version's PDF and the staff induction
+    pack, which are made (or copied from that cache) before the site is swapped in.
+    """
     started = time.perf_counter()
     bad_name = slug_problem(slug)
     if bad_name:  # checked before any path is made from it; shown escaped, never raw
@@ -72,14 +81,19 @@ def build_setting(
     result = BuildResult(slug, out_root / slug)
     final = out_root / slug
     staging = out_root / f".{slug}.building"
+    environment = {PDF_VARIABLE: "true"} if pdfs is not None else None
     try:
         out_root.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
         for view in (PARENTS, STAFF):  # parents first: its build empties the folder
             site_dir = staging / view.subpath
-            result.warnings += build_view(project, slug, view, site_dir, reuse, shared_assets)
+            result.warnings += build_view(
+                project, slug, view, site_dir, reuse, shared_assets, environment=environment
+            )
+        if pdfs is not None:
+            result.pdfs = make_pdfs(project, slug, staging, pdfs)
         _swap_in(staging, final)
-    except BuildFailed as error:
+    except (BuildFailed, PdfFailed) as error:
         # The reason goes to the terminal and --report: never with a staff-only text in it.
         result.error = redact(str(error), staff_only_texts_of(project.settings_dir, slug))
     except OSError as error:  # disk full, read-only output: the previous site stays
@@ -111,7 +125,9 @@ def _swap_in(staging: Path, final: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def build_settings(project: Project, slugs: Iterable[str], out_root: Path) -> list[BuildResult]:
+def build_settings(
+    project: Project, slugs: Iterable[str], out_root: Path, pdfs: PdfCache | None = None
+) -> list[BuildResult]:
     """Build each setting in turn; one failure does not stop the others."""
     reuse = Reuse()
-    return [build_setting(project, slug, out_root, reuse) for slug in slugs]
+    return [build_setting(project, slug, out_root, reuse, pdfs=pdfs) for slug in slugs]

@@ -18,6 +18,7 @@ from policy_sites.builder.federation import (
     build_federation,
     parse_shard,
 )
+from policy_sites.builder.pdf import INSTALL_HINT, engine_problem
 from policy_sites.builder.portal import render_csv, render_json, rows, summarise
 from policy_sites.builder.progress import BuildProgress, summary_lines
 from policy_sites.cli.options import (
@@ -82,6 +83,12 @@ def _out_root(project: Project, out: str | None) -> Path:
     is_flag=True,
     help="Show every policy's working copy, marked draft, instead of its published version.",
 )
+@click.option(
+    "--pdf/--no-pdf",
+    default=None,
+    help="Make a PDF of every published version and each staff induction pack "
+    "(default: when WeasyPrint can run here; always with CI=true).",
+)
 @project_option
 def build(
     slugs: tuple[str, ...],
@@ -91,6 +98,7 @@ def build(
     shard: tuple[int, int] | None,
     report: str | None,
     preview: bool,
+    pdf: bool | None,
     project: str | None,
 ) -> None:
     """Build every setting's site, or only the SLUGS named (settings file names).
@@ -103,7 +111,7 @@ def build(
     if preview:
         os.environ["POLICY_SITES_PREVIEW"] = "true"
     out_root = _out_root(proj, out)
-    options = BuildOptions(jobs=jobs, force=force, shard=shard)
+    options = BuildOptions(jobs=jobs, force=force, shard=shard, pdf=_making_pdfs(pdf))
     with ends_cleanly("build", out_root):
         with BuildProgress() as progress:
             done = build_federation(
@@ -121,6 +129,20 @@ def build(
             Path(report).write_text(json.dumps(done.to_json(), indent=2) + "\n", encoding="utf-8")
     if not done.ok:
         raise click.ClickException(f"{len(done.of('failed'))} setting(s) failed to build")
+
+
+def _making_pdfs(asked: bool | None) -> bool:
+    """Whether to make PDFs: as asked, else whenever WeasyPrint runs here. A missing system
+    library fails the build when PDFs were asked for or in CI, else it is one line's hint."""
+    if asked is False:
+        return False
+    problem = engine_problem()
+    if problem is None:
+        return True
+    if asked or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        raise click.ClickException(f"cannot make PDFs: {problem}; install: {INSTALL_HINT}")
+    click.echo(f"Building without PDFs ({problem}); to get them: {INSTALL_HINT}", err=True)
+    return False
 
 
 @click.command()

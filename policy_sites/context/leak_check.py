@@ -148,6 +148,16 @@ class LeakCheck:
                 ]
         return leaks
 
+    def scan_pdf(self, pdf: Path, shown_as: str) -> list[str]:
+        """Each staff-only text in a PDF, read as a reader copying its text would (pypdf)."""
+        from pypdf import PdfReader  # only PDFs need it: a build without them never loads it
+
+        text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+        return [
+            f"{shown_as}: shows the staff-only text of {field}"
+            for field in self.fields_in(folded(text))
+        ]
+
 
 def _visible_text(path: Path) -> str:
     data = path.read_bytes()

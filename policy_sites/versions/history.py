@@ -16,9 +16,11 @@ staff-view text.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from dataclasses import dataclass, field
 
+from policy_sites.context.downloads import WEB_ONLY, version_pdf
 from policy_sites.context.variables import escape
 from policy_sites.settings.schema import PolicyDate
 from policy_sites.versions.redline import (
@@ -57,6 +59,8 @@ class PolicyHistory:
     _redlines: dict[tuple[str, str], Redline] = field(
         default_factory=dict, compare=False, repr=False
     )
+    downloads: bool = False
+    """Whether the build makes each version's PDF, so the pages link to it."""
 
     @property
     def latest(self) -> Version:
@@ -109,17 +113,30 @@ def _changes_name(old: Version, new: Version) -> str:
     return f"changes-{old.label}-to-{new.label}.md"
 
 
-def _version_line(version: Version, history_link: str, today: dt.date | None = None) -> str:
+def _version_line(
+    version: Version, history_link: str, pdf_link: str | None, today: dt.date | None = None
+) -> str:
+    """Version, dates and (on the website only) the ways to the History page and the PDF."""
     review = shown_date(version.next_review)
     if today and version.next_review and version.next_review.passed(today):
         review = f"review overdue since {review}"
     else:
         review = f"next review {review}"
+    download = (
+        f' · <a href="{pdf_link}" type="application/pdf">Download PDF</a>' if pdf_link else ""
+    )
     return (
-        f"Version {version.label} · ratified {shown_date(version.ratified)} · "
-        f"{review} · [History and changes]({history_link})\n"
+        f"Version {version.label} · ratified {shown_date(version.ratified)} · {review}"
+        f'<span class="{WEB_ONLY}"> · [History and changes]({history_link}){download}</span>\n'
         "{ .ps-version }\n"
     )
+
+
+def _pdf_link(history: PolicyHistory, version: Version, from_folder: str) -> str | None:
+    """The link from a page in ``from_folder`` (under the view's top) to a version's PDF."""
+    if not history.downloads:
+        return None
+    return posixpath.relpath(version_pdf(history.policy, version.label), from_folder)
 
 
 def _after_title(markdown: str, insert: str) -> str:
@@ -137,7 +154,7 @@ def _overdue(version: Version, view: str) -> str:
         return (
             '!!! danger "Review overdue"\n'
             f"    This policy was due for review by {due}. "
-            "Review it with the committee and publish the new version.\n"
+            "Review it, have it ratified and publish the new version.\n"
         )
     return (
         '!!! warning "Review overdue"\n'
@@ -151,7 +168,8 @@ def current_page(history: PolicyHistory, today: dt.date) -> str:
     latest = history.latest
     before = history.previous(latest)
     text = history.text(latest)
-    parts = [_version_line(latest, f"{history.policy}/history.md", today)]
+    pdf = _pdf_link(history, latest, "policies")
+    parts = [_version_line(latest, f"{history.policy}/history.md", pdf, today)]
     if latest.next_review and latest.next_review.passed(today):
         parts.append(_overdue(latest, history.view))
     if before is not None:
@@ -201,6 +219,7 @@ def _rebased(markdown: str) -> str:
 
 
 def _version_page(history: PolicyHistory, version: Version) -> str:
+    base_folder = f"policies/{history.policy}"
     text = _rebased(history.text(version))
     match = _H1.search(text)
     if match:
@@ -209,19 +228,19 @@ def _version_page(history: PolicyHistory, version: Version) -> str:
     newer = history.following(version)
     if newer is not None:
         banner = (
-            f'!!! warning "Superseded"\n'
+            f'!!! warning {WEB_ONLY} "Superseded"\n'
             f"    This version was superseded {_on(newer.ratified)} by version "
             f"{newer.label} — "
             f"[read the current policy](../{history.policy}.md).\n"
         )
     else:
         banner = (
-            '!!! info "Current version"\n'
+            f'!!! info {WEB_ONLY} "Current version"\n'
             "    This is the current version. "
             f"[Read it on the policy page](../{history.policy}.md).\n"
         )
     cites = f"Guidance cited: {escape(version.cites())}.\n" if version.guidance else ""
-    line = _version_line(version, "history.md")
+    line = _version_line(version, "history.md", _pdf_link(history, version, base_folder))
     return _after_title(text, f"{banner}\n{line}\n{cites}")
 
 

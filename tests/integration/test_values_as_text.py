@@ -28,7 +28,7 @@ from policy_sites.builder.site import build_setting
 from policy_sites.context.views import policy_ids
 from policy_sites.render.reuse import Reuse
 from policy_sites.settings.loader import SettingsError, load_setting
-from policy_sites.settings.schema import Setting
+from policy_sites.settings.schema import FieldProblem, Setting
 from tests.conftest import copy_project
 from tests.helpers import REPO
 from tests.hostile import ISSUE_CASES, ISSUE_URLS, hostile_text, hostile_url_tail
@@ -119,6 +119,17 @@ def _set(data: Any, path: Path_, value: Any) -> None:
     _get(data, path[:-1])[path[-1]] = value
 
 
+def _blamed(error: ValidationError) -> set[Path_]:
+    """The fields a validation error blames: its location, or for a cross-field check
+    (a FieldProblem, raised by the whole model) the path the check names."""
+    blamed = set()
+    for found in error.errors():
+        problem = (found.get("ctx") or {}).get("error")
+        path = problem.path if isinstance(problem, FieldProblem) else ()
+        blamed.add(tuple(found["loc"]) + tuple(path))
+    return blamed
+
+
 def _complete_setting() -> tuple[dict, dict[Path_, str]]:
     """Poppy's with every optional field filled and every text a distinct placeholder
     (equal texts share one, so a DSL's provision still names a provision)."""
@@ -131,7 +142,7 @@ def _complete_setting() -> tuple[dict, dict[Path_, str]]:
             Setting.model_validate(data)
             break
         except ValidationError as error:
-            refused = {tuple(e["loc"]) for e in error.errors()} & filled
+            refused = _blamed(error) & filled
             assert refused, f"the filled-in setting is invalid: {error}"
             for path in refused:
                 del _get(data, path[:-1])[path[-1]]
@@ -150,7 +161,7 @@ def _complete_setting() -> tuple[dict, dict[Path_, str]]:
             Setting.model_validate(data)
             break
         except ValidationError as error:
-            refused = {tuple(e["loc"]) for e in error.errors()} & set(kinds)
+            refused = _blamed(error) & set(kinds)
             assert refused, f"the setting with placeholders is invalid: {error}"
             for path in refused:
                 same = [p for p in kinds if _get(data, p) == _get(data, path)]

@@ -24,3 +24,7 @@ class PolicySitesConfig(base.Config):
     preview = c.Type(bool, default=False)
     """Show every policy's working copy (marked draft) instead of its published version;
     mkdocs.yml reads POLICY_SITES_PREVIEW, which ``policy-sites build --preview`` sets."""
+
+    pdf = c.Type(bool, default=False)
+    """Link each published version to its PDF and the staff view to its induction pack;
+    mkdocs.yml reads POLICY_SITES_PDF, which ``policy-sites build`` sets when it makes them."""

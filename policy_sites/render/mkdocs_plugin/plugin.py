@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
+from policy_sites.context.downloads import INDUCTION_PACK, INDUCTION_SHEET, WEB_ONLY
 from policy_sites.context.leak_check import LeakCheck
 from policy_sites.context.variables import (
     build_context,
@@ -99,7 +100,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
                     f"published versions do not match their hashes:\n{error}"
                 ) from None
             self._histories = {
-                pid: PolicyHistory(pid, self.view.id, tuple(found))
+                pid: PolicyHistory(pid, self.view.id, tuple(found), downloads=self.config.pdf)
                 for pid in self.setting.policies
                 if (found := policy_history(versions, pid))
             }
@@ -221,6 +222,18 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         return draft_page(markdown, preview=bool(self.config.preview), overdue=overdue)
 
     on_page_markdown = CombinedEvent(_before_macros, _after_macros)
+
+    def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
+        """The signing sheet links to the staff induction pack (when the build makes it)."""
+        if not (self.config.pdf and self.view.is_staff and page.file.src_uri == INDUCTION_SHEET):
+            return html
+        link = (
+            f'<p class="{WEB_ONLY}"><a href="{INDUCTION_PACK}" type="application/pdf">'
+            "Download the induction pack (PDF)</a>: the staff quick reference, the policies "
+            "and this sheet, ready to print.</p>"
+        )
+        end = html.find("</h1>")
+        return html[: end + 5] + link + html[end + 5 :] if end >= 0 else link + html
 
     def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:
         exists = self._shows(page.file.src_uri, self.view.other)
