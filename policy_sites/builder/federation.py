@@ -11,7 +11,6 @@ writing the theme's assets once for every site, then the portal page.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -23,17 +22,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs.config import load_config
-
 from policy_sites.builder.inputs import Inputs
 from policy_sites.builder.portal import fresh_until, summarise, write_portal
 from policy_sites.builder.site import BuildResult, build_setting
 from policy_sites.builder.state import BuildState
-from policy_sites.context.variables import TODAY_VARIABLE, review_day
+from policy_sites.context.variables import review_day
 from policy_sites.context.views import STAFF
 from policy_sites.project import Project
-from policy_sites.render.mkdocs_build import temporary_environment
-from policy_sites.render.reuse import Reuse, default_cache_folder
+from policy_sites.render.engine import Reuse, default_cache_folder, load_config
 from policy_sites.render.shared_assets import RESERVED_NAMES, write_shared_assets
 from policy_sites.settings.loader import DEFAULTS_FILE, read_mapping, setting_slugs
 
@@ -75,6 +71,8 @@ class BuildOptions:
     portal: bool = True
     cache_folder: Path | None = field(default_factory=default_cache_folder)
     """Compiled templates kept between runs (None: in memory only)."""
+    preview: bool = False
+    """Show every policy's working copy, marked draft, instead of its published version."""
 
 
 @dataclass
@@ -125,21 +123,29 @@ def _start_worker(cache_folder: Path | None) -> None:
 
 
 def _build_and_summarise(
-    project: Project, slug: str, out_root: Path, reuse: Reuse | None, shared_assets: bool
+    project: Project,
+    slug: str,
+    out_root: Path,
+    reuse: Reuse | None,
+    options: BuildOptions,
+    today: dt.date,
 ) -> BuildResult:
-    result = build_setting(project, slug, out_root, reuse, shared_assets)
+    result = build_setting(
+        project, slug, out_root, reuse, options.shared_assets, preview=options.preview, today=today
+    )
     if result.ok:
         try:
-            with reuse.active() if reuse else contextlib.nullcontext():
-                result.summary = summarise(project, slug)
+            result.summary = summarise(project, slug)
         except Exception as error:  # the build read the same setting, so this is unexpected
             result.summary = {"slug": slug, "error": f"no summary: {error}"}
     return result
 
 
-def _worker_task(root: str, slug: str, out_root: str, shared_assets: bool) -> BuildResult:
+def _worker_task(
+    root: str, slug: str, out_root: str, options: BuildOptions, today: dt.date
+) -> BuildResult:
     return _build_and_summarise(
-        Project(Path(root)), slug, Path(out_root), _WORKER_REUSE, shared_assets
+        Project(Path(root)), slug, Path(out_root), _WORKER_REUSE, options, today
     )
 
 
@@ -148,6 +154,7 @@ def _run(
     todo: list[str],
     out_root: Path,
     options: BuildOptions,
+    today: dt.date,
     started: Callable[[], None],
 ) -> Iterator[BuildResult]:
     """Build ``todo``, yielding each result as it completes; ``started`` once work is under way."""
@@ -156,7 +163,7 @@ def _run(
         started()
         reuse = Reuse(options.cache_folder)
         for slug in todo:
-            yield _build_and_summarise(project, slug, out_root, reuse, options.shared_assets)
+            yield _build_and_summarise(project, slug, out_root, reuse, options, today)
         return
     methods = multiprocessing.get_all_start_methods()
     # fork: workers start with everything imported; all of them are forked at the first
@@ -165,8 +172,8 @@ def _run(
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start_worker, initargs=(options.cache_folder,)
     ) as pool:
-        root, out, shared = str(project.root), str(out_root), options.shared_assets
-        futures = {pool.submit(_worker_task, root, s, out, shared): s for s in todo}
+        root, out = str(project.root), str(out_root)
+        futures = {pool.submit(_worker_task, root, s, out, options, today): s for s in todo}
         started()
         for future in as_completed(futures):
             slug = futures[future]
@@ -250,41 +257,41 @@ def build_federation(
         if on_result:
             on_result(result)
 
-    with temporary_environment(**{TODAY_VARIABLE: today.isoformat()}):
-        inputs = Inputs(project, extra=f"shared-assets={options.shared_assets}")
-        if options.shared_assets:
-            _update_shared_assets(project, out_root, state, inputs.theme)
-        fingerprints: dict[str, str] = {}
-        ready: list[BuildResult] = []
-        todo: list[str] = []
-        for slug in chosen:
-            if options.shared_assets and slug in RESERVED_NAMES:
-                reason = f"the name {slug!r} is kept for the shared theme files; rename the file"
-                ready.append(BuildResult(slug, out_root / slug, error=reason))
-                continue
-            fingerprints[slug] = inputs.fingerprint(slug)
-            if not options.force and _unchanged(state, slug, fingerprints[slug], out_root, today):
-                summary = state.settings[slug].get("summary")
-                ready.append(BuildResult(slug, out_root / slug, skipped=True, summary=summary))
-            else:
-                todo.append(slug)
+    extra = f"shared-assets={options.shared_assets} preview={options.preview}"
+    inputs = Inputs(project, extra=extra)
+    if options.shared_assets:
+        _update_shared_assets(project, out_root, state, inputs.theme)
+    fingerprints: dict[str, str] = {}
+    ready: list[BuildResult] = []
+    todo: list[str] = []
+    for slug in chosen:
+        if options.shared_assets and slug in RESERVED_NAMES:
+            reason = f"the name {slug!r} is kept for the shared theme files; rename the file"
+            ready.append(BuildResult(slug, out_root / slug, error=reason))
+            continue
+        fingerprints[slug] = inputs.fingerprint(slug)
+        if not options.force and _unchanged(state, slug, fingerprints[slug], out_root, today):
+            summary = state.settings[slug].get("summary")
+            ready.append(BuildResult(slug, out_root / slug, skipped=True, summary=summary))
+        else:
+            todo.append(slug)
 
-        def started() -> None:
-            if on_start:
-                on_start(len(chosen))
-            for result in ready:
-                done(result)
-
-        for result in _run(project, todo, out_root, options, started):
-            if result.ok:
-                summary = result.summary or {"slug": result.slug}
-                state.settings[result.slug] = {
-                    "fingerprint": fingerprints[result.slug],
-                    "fresh_until": fresh_until(summary, today),
-                    "built_on": today.isoformat(),
-                    "summary": summary,
-                }
+    def started() -> None:
+        if on_start:
+            on_start(len(chosen))
+        for result in ready:
             done(result)
+
+    for result in _run(project, todo, out_root, options, today, started):
+        if result.ok:
+            summary = result.summary or {"slug": result.slug}
+            state.settings[result.slug] = {
+                "fingerprint": fingerprints[result.slug],
+                "fresh_until": fresh_until(summary, today),
+                "built_on": today.isoformat(),
+                "summary": summary,
+            }
+        done(result)
 
     if everything:
         for gone in sorted(set(state.settings) - set(available)):

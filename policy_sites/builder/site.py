@@ -6,6 +6,7 @@ the others.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
 from collections.abc import Iterable
@@ -14,8 +15,8 @@ from pathlib import Path
 
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
+from policy_sites.render.engine import Reuse
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
-from policy_sites.render.reuse import Reuse
 
 __all__ = ["BuildResult", "build_setting", "build_settings"]
 
@@ -61,8 +62,15 @@ def build_setting(
     out_root: Path,
     reuse: Reuse | None = None,
     shared_assets: bool = False,
+    *,
+    preview: bool = False,
+    today: dt.date | None = None,
 ) -> BuildResult:
-    """Build both views of one setting into ``out_root/slug``, replacing it only on success."""
+    """Build both views of one setting into ``out_root/slug``, replacing it only on success.
+
+    ``preview`` shows working copies instead of published versions; ``today`` is the day
+    review dates are judged against (default: ``review_day()``).
+    """
     started = time.perf_counter()
     final = out_root / slug
     result = BuildResult(slug, final)
@@ -72,7 +80,9 @@ def build_setting(
     try:
         for view in (PARENTS, STAFF):  # parents first: its build empties the folder
             site_dir = staging / view.subpath
-            result.warnings += build_view(project, slug, view, site_dir, reuse, shared_assets)
+            result.warnings += build_view(
+                project, slug, view, site_dir, reuse, shared_assets, preview=preview, today=today
+            )
     except BuildFailed as error:
         shutil.rmtree(staging, ignore_errors=True)
         result.error = str(error)

@@ -89,10 +89,8 @@ def build(
     listing every setting into <out>/index.html.
     """
     proj = find_project(project, needs_settings=True)
-    if preview:
-        os.environ["POLICY_SITES_PREVIEW"] = "true"
     out_root = _out_root(proj, out)
-    options = BuildOptions(jobs=jobs, force=force, shard=shard)
+    options = BuildOptions(jobs=jobs, force=force, shard=shard, preview=preview)
     with BuildProgress() as progress:
         done = build_federation(
             proj, list(slugs) or None, out_root, options, progress.on_start, progress.on_result

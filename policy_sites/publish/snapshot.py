@@ -14,8 +14,6 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-
 from policy_sites.context.views import VIEWS, policy_ids
 from policy_sites.project import Project
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
@@ -47,12 +45,6 @@ def render_policies(
 ) -> dict[str, str]:
     """Build one view of the working copy for real; return each policy's rendered Markdown."""
     captured: dict[str, str] = {}
-
-    def ask_for_the_text(config: MkDocsConfig) -> None:
-        plugin = config.plugins["policy-sites"]
-        plugin.capture = captured  # type: ignore[attr-defined]
-        plugin.publishing = dates  # type: ignore[attr-defined]
-
     with tempfile.TemporaryDirectory(prefix="policy-sites-publish-") as site_dir:
         try:
             build_view(
@@ -60,8 +52,9 @@ def render_policies(
                 slug,
                 VIEWS[view],
                 Path(site_dir),
-                environment={"POLICY_SITES_PREVIEW": "true"},
-                configure=ask_for_the_text,
+                preview=True,
+                capture=captured,
+                publishing=dates,
             )
         except BuildFailed as error:
             raise PublishError(f"the {view} view did not build:\n{error}") from None

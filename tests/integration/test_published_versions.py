@@ -53,8 +53,8 @@ def two_years(project_copy: Project) -> Project:
     return project
 
 
-def _build(project: Project, out: Path, slug: str = "poppys") -> Path:
-    result = build_setting(project, slug, out)
+def _build(project: Project, out: Path, slug: str = "poppys", preview: bool = False) -> Path:
+    result = build_setting(project, slug, out, preview=preview)
     assert result.ok, result.error
     return result.site
 
@@ -146,8 +146,7 @@ def test_site_shows_the_latest_published_version_not_the_working_copy(
     assert "Agreed and ratified by the committee: 12 September 2022" in key
     assert "Next review due: September 2023" in key
     # The preview shows the working copy, marked draft.
-    monkeypatch.setenv("POLICY_SITES_PREVIEW", "true")
-    preview = _build(two_years, tmp_path / "preview")
+    preview = _build(two_years, tmp_path / "preview", preview=True)
     text = article_text(preview / "policies/social-media.html")
     assert "at any time" in text and "Draft — not yet ratified" in text
     assert "preview of the working copy" in text
