@@ -24,7 +24,7 @@ from pathlib import Path
 
 from policy_sites.builder.inputs import Inputs
 from policy_sites.builder.portal import fresh_until, summarise, write_portal
-from policy_sites.builder.site import BuildResult, build_setting
+from policy_sites.builder.site import BuildResult, BuildStatus, build_setting
 from policy_sites.builder.state import BuildState
 from policy_sites.context.variables import review_day
 from policy_sites.context.views import STAFF
@@ -86,12 +86,12 @@ class FederationReport:
     shard: tuple[int, int] | None = None
     portal: Path | None = None
 
-    def of(self, status: str) -> list[BuildResult]:
-        return [result for result in self.results if result.status == status]
+    def of(self, status: BuildStatus) -> list[BuildResult]:
+        return [result for result in self.results if result.status is status]
 
     @property
     def ok(self) -> bool:
-        return not self.of("failed")
+        return not self.of(BuildStatus.FAILED)
 
     def to_json(self) -> dict:
         """The report as written by ``--report``; ``policy-sites portal`` reads it back."""
@@ -100,11 +100,11 @@ class FederationReport:
             "today": self.today.isoformat(),
             "shard": f"{self.shard[0]}/{self.shard[1]}" if self.shard else None,
             "seconds": round(self.seconds, 3),
-            "counts": {s: len(self.of(s)) for s in ("built", "skipped", "failed")},
+            "counts": {s.value: len(self.of(s)) for s in BuildStatus},
             "settings": [
                 {
                     "slug": r.slug,
-                    "status": r.status,
+                    "status": r.status.value,
                     "seconds": round(r.seconds, 3),
                     "reason": r.reason or None,
                     "summary": r.summary,
@@ -299,7 +299,7 @@ def build_federation(
             del state.settings[gone]
     state.save(out_root)
     if options.portal and options.shard is None:
-        summaries = portal_summaries(state, report.of("failed"))
+        summaries = portal_summaries(state, report.of(BuildStatus.FAILED))
         report.portal = write_portal(out_root, summaries, today, federation_title(project))
     report.seconds = time.perf_counter() - clock
     return report
@@ -313,7 +313,7 @@ def assemble_portal(project: Project, reports: Iterable[Mapping], out_root: Path
         days.append(dt.date.fromisoformat(report["today"]))
         for entry in report.get("settings", []):
             summaries[entry["slug"]] = dict(entry.get("summary") or {"slug": entry["slug"]})
-            if entry.get("status") == "failed":
+            if entry.get("status") == BuildStatus.FAILED:
                 _mark_failed(summaries, entry["slug"], entry.get("reason"))
     today = max(days) if days else review_day()
     ordered = [summaries[slug] for slug in sorted(summaries)]

@@ -11,6 +11,7 @@ import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from policy_sites.context.views import PARENTS, STAFF
@@ -18,7 +19,16 @@ from policy_sites.project import Project
 from policy_sites.render.engine import Reuse
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
 
-__all__ = ["BuildResult", "build_setting", "build_settings"]
+__all__ = ["BuildResult", "BuildStatus", "build_setting", "build_settings"]
+
+
+class BuildStatus(StrEnum):
+    """What happened to one setting in a build (its value is what reports write)."""
+
+    BUILT = "built"
+    SKIPPED = "skipped"
+    """Not rebuilt: its inputs were unchanged since its site was last built."""
+    FAILED = "failed"
 
 
 @dataclass
@@ -40,14 +50,15 @@ class BuildResult:
         return self.error is None
 
     @property
-    def status(self) -> str:
-        return "failed" if self.error else "skipped" if self.skipped else "built"
+    def status(self) -> BuildStatus:
+        if self.error:
+            return BuildStatus.FAILED
+        return BuildStatus.SKIPPED if self.skipped else BuildStatus.BUILT
 
     @property
     def reason(self) -> str:
         """The failure in one line."""
         lines = [line.strip() for line in (self.error or "").splitlines() if line.strip()]
-        lines = [line for line in lines if not line.startswith("Aborted with")]
         if not lines:
             return ""
         reason, rest = lines[0], lines[1:]

@@ -20,6 +20,7 @@ from policy_sites.builder.federation import (
 )
 from policy_sites.builder.portal import render_csv, render_json, rows, summarise
 from policy_sites.builder.progress import BuildProgress, summary_lines
+from policy_sites.builder.site import BuildStatus
 from policy_sites.cli.options import find_project, project_option, today_option
 from policy_sites.project import Project
 from policy_sites.settings.loader import SettingsError, setting_slugs
@@ -100,7 +101,7 @@ def build(
     if report:
         Path(report).write_text(json.dumps(done.to_json(), indent=2) + "\n", encoding="utf-8")
     if not done.ok:
-        raise click.ClickException(f"{len(done.of('failed'))} setting(s) failed to build")
+        raise click.ClickException(f"{len(done.of(BuildStatus.FAILED))} setting(s) failed to build")
 
 
 @click.command()

@@ -20,6 +20,7 @@ from policy_sites.builder.federation import (
     assemble_portal,
     build_federation,
 )
+from policy_sites.builder.site import BuildStatus
 from policy_sites.builder.state import STATE_FILE
 from policy_sites.cli.main import cli
 from policy_sites.project import Project
@@ -47,7 +48,7 @@ def build(project: Project, out: Path, **options: object) -> FederationReport:
 
 
 def statuses(report: FederationReport) -> dict[str, set[str]]:
-    return {s: {r.slug for r in report.of(s)} for s in ("built", "skipped", "failed")}
+    return {s.value: {r.slug for r in report.of(s)} for s in BuildStatus}
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -69,7 +70,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Projec
         env.setenv("SOURCE_DATE_EPOCH", EPOCH)
         env.delenv("POLICY_SITES_TODAY", raising=False)
         report = build(project, root / "site")
-        assert report.ok, [r.error for r in report.of("failed")]
+        assert report.ok, [r.error for r in report.of(BuildStatus.FAILED)]
         yield project, root / "site"
 
 
