@@ -16,7 +16,7 @@ from pathlib import Path
 
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
-from policy_sites.render.engine import Reuse
+from policy_sites.render.engine import Reuse, SourceError
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
 
 __all__ = ["BuildResult", "BuildStatus", "build_setting", "build_settings"]
@@ -42,6 +42,10 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     skipped: bool = False
     """Not rebuilt: its inputs were unchanged since its site was last built."""
+    failed_view: str | None = None
+    """The label of the view that failed (Parents and visitors, Staff)."""
+    source_error: SourceError | None = None
+    """The page source and line a failure points at, when a source did not render."""
     summary: dict | None = None
     """What the portal shows about it (see ``portal.summarise``)."""
 
@@ -97,6 +101,7 @@ def build_setting(
     except BuildFailed as error:
         shutil.rmtree(staging, ignore_errors=True)
         result.error = str(error)
+        result.failed_view, result.source_error = error.view.label, error.source_error
     else:
         _swap_in(staging, final)
     result.seconds = time.perf_counter() - started

@@ -62,8 +62,9 @@ def _captured_logs() -> Iterator[_Collect]:
 class BuildFailed(Exception):
     """One view of one setting did not build; the message says why."""
 
-    def __init__(self, message: str, source_error: SourceError | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, view: View, reason: str, source_error: SourceError | None = None) -> None:
+        super().__init__(f"{view.label} view: {reason}")
+        self.view = view
         self.source_error = source_error
         """The page source and line at fault, when a source did not render."""
 
@@ -122,4 +123,4 @@ def _failure(
     # a plugin's error, or a source's (SourceError), is the reason itself
     reasons = [str(stopped_on)] if isinstance(stopped_on, BuildError) else logged or [str(error)]
     source_error = stopped_on if isinstance(stopped_on, SourceError) else None
-    return BuildFailed(f"{view.label} view: " + "\n".join(reasons), source_error)
+    return BuildFailed(view, "\n".join(reasons), source_error)
