@@ -87,7 +87,7 @@ class FederationReport:
     portal: Path | None = None
 
     def of(self, status: BuildStatus) -> list[BuildResult]:
-        return [result for result in self.results if result.status is status]
+        return [result for result in self.results if result.status == status]
 
     @property
     def ok(self) -> bool:

@@ -144,7 +144,7 @@ def test_a_failing_setting_keeps_its_site_and_does_not_stop_the_others(
     edit(project_copy.settings_dir / "poppys.yml", "staff_keep_phones:", "staff_keep_phone:")
     report = build(project_copy, out, force=True, jobs=2)
     assert statuses(report) == {"built": {"halstead"}, "skipped": set(), "failed": {"poppys"}}
-    (failure,) = report.of("failed")
+    (failure,) = report.of(BuildStatus.FAILED)
     assert "staff_keep_phone" in failure.reason and "\n" not in failure.reason
     assert tree(out / "poppys") == before
     assert not list(out.glob(".*.building"))
@@ -162,7 +162,7 @@ def test_parallel_output_is_byte_identical_to_serial(
 ) -> None:
     project, serial = reference
     parallel = build(project, tmp_path / "site", jobs=2)
-    assert parallel.ok and len(parallel.of("built")) == len(slugs_of(project))
+    assert parallel.ok and len(parallel.of(BuildStatus.BUILT)) == len(slugs_of(project))
     assert tree(tmp_path / "site") == tree(serial)
 
 
@@ -287,5 +287,5 @@ def test_a_setting_called_assets_is_refused(project_copy: Project, tmp_path: Pat
     )
     report = build(project_copy, tmp_path / "site")
     assert statuses(report)["failed"] == {"assets"}
-    assert "shared theme files" in report.of("failed")[0].reason
+    assert "shared theme files" in report.of(BuildStatus.FAILED)[0].reason
     assert (tmp_path / "site" / "assets" / "stylesheets").is_dir()
