@@ -16,6 +16,7 @@ from policy_sites.project import Project
 from policy_sites.publish.snapshot import publish, render_policies
 from policy_sites.settings.schema import PolicyDate
 from policy_sites.versions.store import VersionError, read_versions
+from tests.conftest import copy_project
 from tests.helpers import article_text, tree_text
 
 LOGINS = "the leadership team, so that someone can reach the account in an emergency"
@@ -35,10 +36,11 @@ def _fresh(project: Project) -> Project:
     return project
 
 
-@pytest.fixture
-def two_years(project_copy: Project) -> Project:
-    """Poppy's with 2021-22 (KCSIE 2021, no Bluetooth rule) and 2022-23 published for real."""
-    project = _fresh(project_copy)
+@pytest.fixture(scope="module")
+def two_years_once(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Poppy's with 2021-22 (KCSIE 2021, no Bluetooth rule) and 2022-23 published for real,
+    once for the module: publishing is two real builds a version."""
+    project = _fresh(copy_project(tmp_path_factory.mktemp("two-years") / "project"))
     federation, poppys = (
         project.settings_dir / "_federation.yml",
         project.settings_dir / "poppys.yml",
@@ -51,6 +53,13 @@ def two_years(project_copy: Project) -> Project:
     _set(poppys, "hide_bluetooth_and_airdrop: false", "hide_bluetooth_and_airdrop: true")
     publish(project, "poppys", "2022-23", "2022-09-12", "2023-09")
     return project
+
+
+@pytest.fixture
+def two_years(two_years_once: Project, tmp_path: Path) -> Project:
+    """A copy of ``two_years_once`` for one test to publish into, edit or break."""
+    shutil.copytree(two_years_once.root, tmp_path / "two-years")
+    return Project(tmp_path / "two-years")
 
 
 def _build(project: Project, out: Path, slug: str = "poppys", preview: bool = False) -> Path:
