@@ -16,7 +16,7 @@ from pathlib import Path
 
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
-from policy_sites.render.engine import Reuse, SourceError
+from policy_sites.render.engine import Reuse, SourceError, default_cache_folder
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
 
 __all__ = ["BuildResult", "BuildStatus", "build_setting", "build_settings"]
@@ -84,8 +84,10 @@ def build_setting(
     """Build both views of one setting into ``out_root/slug``, replacing it only on success.
 
     ``preview`` shows working copies instead of published versions; ``today`` is the day
-    review dates are judged against (default: ``review_day()``).
+    review dates are judged against (default: ``review_day()``). Without ``reuse`` the two
+    views share one, with the compiled templates kept on disk between runs.
     """
+    reuse = reuse if reuse is not None else Reuse(default_cache_folder())
     started = time.perf_counter()
     final = out_root / slug
     result = BuildResult(slug, final)
@@ -119,5 +121,5 @@ def _swap_in(staging: Path, final: Path) -> None:
 
 def build_settings(project: Project, slugs: Iterable[str], out_root: Path) -> list[BuildResult]:
     """Build each setting in turn; one failure does not stop the others."""
-    reuse = Reuse()
+    reuse = Reuse(default_cache_folder())
     return [build_setting(project, slug, out_root, reuse) for slug in slugs]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from policy_sites.context.views import VIEWS, policy_ids
 from policy_sites.project import Project
+from policy_sites.render.engine import Reuse, default_cache_folder
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
 from policy_sites.settings.loader import Problem, load_setting
 from policy_sites.settings.schema import PolicyDate
@@ -42,6 +43,7 @@ def render_policies(
     slug: str,
     view: str,
     dates: dict[str, tuple[PolicyDate, PolicyDate]],
+    reuse: Reuse | None = None,
 ) -> dict[str, str]:
     """Build one view of the working copy for real; return each policy's rendered Markdown."""
     captured: dict[str, str] = {}
@@ -52,6 +54,7 @@ def render_policies(
                 slug,
                 VIEWS[view],
                 Path(site_dir),
+                reuse,
                 preview=True,
                 capture=captured,
                 publishing=dates,
@@ -144,7 +147,8 @@ def publish(
                 f"after {ratified_on.display()}; publish versions in the order they were ratified"
             )
     dates = {policy: (ratified_on, review_by) for policy in chosen}
-    rendered = {view: render_policies(project, slug, view, dates) for view in VIEW_IDS}
+    reuse = Reuse(default_cache_folder())
+    rendered = {view: render_policies(project, slug, view, dates, reuse) for view in VIEW_IDS}
     texts = {policy: {view: rendered[view][policy] for view in VIEW_IDS} for policy in chosen}
     commit, dirty = _source_commit(project)
     details = {
