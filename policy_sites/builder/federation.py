@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policy_sites.builder.inputs import Inputs
-from policy_sites.builder.portal import fresh_until, summarise, write_portal
+from policy_sites.builder.portal import SettingSummary, fresh_until, summarise, write_portal
 from policy_sites.builder.site import BuildResult, BuildStatus, build_setting
 from policy_sites.builder.state import BuildState
 from policy_sites.context.variables import review_day
@@ -107,7 +107,7 @@ class FederationReport:
                     "status": r.status.value,
                     "seconds": round(r.seconds, 3),
                     "reason": r.reason or None,
-                    "summary": r.summary,
+                    "summary": r.summary.to_json() if r.summary else None,
                 }
                 for r in sorted(self.results, key=lambda r: r.slug)
             ],
@@ -137,7 +137,7 @@ def _build_and_summarise(
         try:
             result.summary = summarise(project, slug)
         except Exception as error:  # the build read the same setting, so this is unexpected
-            result.summary = {"slug": slug, "error": f"no summary: {error}"}
+            result.summary = SettingSummary(slug, error=f"no summary: {error}")
     return result
 
 
@@ -211,19 +211,25 @@ def federation_title(project: Project) -> str:
     return f"{name}: policies" if name else "Policies"
 
 
-def portal_summaries(state: BuildState, failures: Iterable[BuildResult] = ()) -> list[dict]:
+def portal_summaries(
+    state: BuildState, failures: Iterable[BuildResult] = ()
+) -> list[SettingSummary]:
     """Every built setting's summary, with this run's failures marked (or added)."""
-    summaries = {
-        slug: dict(entry.get("summary") or {"slug": slug}) for slug, entry in state.settings.items()
-    }
+    summaries = {slug: _stored_summary(slug, entry) for slug, entry in state.settings.items()}
     for result in failures:
         _mark_failed(summaries, result.slug, result.reason)
     return [summaries[slug] for slug in sorted(summaries)]
 
 
-def _mark_failed(summaries: dict[str, dict], slug: str, reason: str | None) -> None:
+def _stored_summary(slug: str, entry: Mapping) -> SettingSummary:
+    """A summary kept as JSON (the build state, a shard's report)."""
+    stored = entry.get("summary")
+    return SettingSummary.from_json(stored) if stored else SettingSummary(slug)
+
+
+def _mark_failed(summaries: dict[str, SettingSummary], slug: str, reason: str | None) -> None:
     """Show a setting's failure on the portal (kept beside its last good summary)."""
-    summaries.setdefault(slug, {"slug": slug})["error"] = reason or "failed"
+    summaries[slug] = summaries.get(slug, SettingSummary(slug)).failed(reason)
 
 
 def build_federation(
@@ -271,7 +277,7 @@ def build_federation(
             continue
         fingerprints[slug] = inputs.fingerprint(slug)
         if not options.force and _unchanged(state, slug, fingerprints[slug], out_root, today):
-            summary = state.settings[slug].get("summary")
+            summary = _stored_summary(slug, state.settings[slug])
             ready.append(BuildResult(slug, out_root / slug, skipped=True, summary=summary))
         else:
             todo.append(slug)
@@ -284,12 +290,12 @@ def build_federation(
 
     for result in _run(project, todo, out_root, options, today, started):
         if result.ok:
-            summary = result.summary or {"slug": result.slug}
+            summary = result.summary or SettingSummary(result.slug)
             state.settings[result.slug] = {
                 "fingerprint": fingerprints[result.slug],
                 "fresh_until": fresh_until(summary, today),
                 "built_on": today.isoformat(),
-                "summary": summary,
+                "summary": summary.to_json(),
             }
         done(result)
 
@@ -307,12 +313,12 @@ def build_federation(
 
 def assemble_portal(project: Project, reports: Iterable[Mapping], out_root: Path) -> Path:
     """Write the portal from several shards' ``--report`` files (their union)."""
-    summaries: dict[str, dict] = {}
+    summaries: dict[str, SettingSummary] = {}
     days = []
     for report in reports:
         days.append(dt.date.fromisoformat(report["today"]))
         for entry in report.get("settings", []):
-            summaries[entry["slug"]] = dict(entry.get("summary") or {"slug": entry["slug"]})
+            summaries[entry["slug"]] = _stored_summary(entry["slug"], entry)
             if entry.get("status") == BuildStatus.FAILED:
                 _mark_failed(summaries, entry["slug"], entry.get("reason"))
     today = max(days) if days else review_day()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from policy_sites.builder.portal import SettingSummary
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
 from policy_sites.render.engine import Reuse, SourceError, default_cache_folder
@@ -46,7 +47,7 @@ class BuildResult:
     """The label of the view that failed (Parents and visitors, Staff)."""
     source_error: SourceError | None = None
     """The page source and line a failure points at, when a source did not render."""
-    summary: dict | None = None
+    summary: SettingSummary | None = None
     """What the portal shows about it (see ``portal.summarise``)."""
 
     @property

@@ -18,7 +18,7 @@ from policy_sites.builder.federation import (
     build_federation,
     parse_shard,
 )
-from policy_sites.builder.portal import render_csv, render_json, rows, summarise
+from policy_sites.builder.portal import SettingSummary, render_csv, render_json, rows, summarise
 from policy_sites.builder.progress import BuildProgress, summary_lines
 from policy_sites.builder.site import BuildStatus
 from policy_sites.cli.options import find_project, project_option, today_option
@@ -124,7 +124,7 @@ def status(slugs: tuple[str, ...], output: str, today: dt.date, project: str | N
             summaries.append(summarise(proj, slug))
         except SettingsError as error:
             first = str(error.problems[0]) if error.problems else str(error)
-            summaries.append({"slug": slug, "error": f"invalid settings: {first}"})
+            summaries.append(SettingSummary(slug, error=f"invalid settings: {first}"))
     table = rows(summaries, today)
     if output == "csv":
         click.echo(render_csv(table), nl=False)

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from policy_sites.builder.federation import in_shard, parse_shard
-from policy_sites.builder.portal import fresh_until, render_portal, rows
+from policy_sites.builder.portal import (
+    PolicySummary,
+    SettingSummary,
+    fresh_until,
+    render_portal,
+    rows,
+)
 
 SLUGS = [f"setting-{i:03d}" for i in range(300)]
 
@@ -41,7 +47,7 @@ def test_a_good_shard_parses() -> None:
     assert parse_shard("2/4") == (2, 4)
 
 
-SUMMARY = {
+SUMMARY_JSON = {
     "slug": "acorns",
     "name": "Acorns <script>",
     "parents": "acorns/index.html",
@@ -63,6 +69,15 @@ SUMMARY = {
         },
     ],
 }
+SUMMARY = SettingSummary.from_json(SUMMARY_JSON)
+
+
+def test_a_summary_is_kept_as_json_and_read_back_unchanged() -> None:
+    assert SUMMARY.to_json() == SUMMARY_JSON
+    assert SUMMARY.policies[1] == PolicySummary("b", "B policy", next_review="2024-03")
+    failed = SUMMARY.failed("Staff view: invalid settings")
+    assert SettingSummary.from_json(failed.to_json()) == failed
+    assert failed.error == "Staff view: invalid settings" and failed.policies == SUMMARY.policies
 
 
 def test_overdue_means_after_the_last_day_of_the_review_month() -> None:
