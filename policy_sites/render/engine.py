@@ -104,6 +104,7 @@ __all__ = [
     "PluginError",
     "Reuse",
     "SourceError",
+    "anchor_macros_include_dir",
     "config_base",
     "config_options",
     "default_cache_folder",
@@ -139,6 +140,18 @@ def set_plugin_options(config: MkDocsConfig, name: str, **options: Any) -> None:
         raise PluginError(
             f"plugin {name!r}: " + "; ".join(f"{key}: {error}" for key, error in errors)
         )
+
+
+def anchor_macros_include_dir(config: MkDocsConfig) -> None:
+    """Make mkdocs-macros' ``include_dir`` relative to mkdocs.yml, not to the process's
+    working folder (which mkdocs-macros uses): a project built from elsewhere (another
+    checkout, a test's copy, a benchmark) then includes its own partials."""
+    if "macros" not in config.plugins:
+        return
+    include_dir = config.plugins["macros"].config.get("include_dir")
+    if include_dir and not os.path.isabs(include_dir):
+        folder = Path(config.config_file_path).parent
+        set_plugin_options(config, "macros", include_dir=str(folder / include_dir))
 
 
 # --- Rendering page sources -------------------------------------------------------------

@@ -24,6 +24,7 @@ from policy_sites.render.engine import (
     MkDocsException,
     Reuse,
     SourceError,
+    anchor_macros_include_dir,
     engine_build,
     load_config,
     set_plugin_options,
@@ -98,6 +99,7 @@ def build_view(
         try:
             config = load_config(str(project.config_file), site_dir=str(site_dir), strict=True)
             set_plugin_options(config, PLUGIN, **options)
+            anchor_macros_include_dir(config)
             if reuse is not None:
                 reuse.apply(config)
             if shared_assets:

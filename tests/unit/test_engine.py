@@ -208,3 +208,16 @@ def test_compiled_templates_are_shared_between_environments_and_checked_against_
     (tmp_path / "page.html").write_text("Goodbye {{ name }}", encoding="utf-8")
     assert render(reuse) == "Goodbye Poppy"
     assert render(Reuse(tmp_path / "cache")) == "Goodbye Poppy"  # a new run, warm from disk
+
+
+def test_a_project_includes_its_own_partials_whatever_the_working_folder(
+    tmp_path: Path, edit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """mkdocs-macros finds ``include_dir`` from the working folder; the build anchors it
+    to mkdocs.yml, so a copy of the project never includes this checkout's partials."""
+    project = copy_project(tmp_path / "project")
+    partial = project.docs_dir / "_partials" / "what-this-means-for-you.md"
+    partial.write_text("Only in the copy.\n\n" + partial.read_text(encoding="utf-8"))
+    monkeypatch.chdir(REPO)  # a folder with docs/_partials of its own
+    build_view(project, "poppys", PARENTS, tmp_path / "site")
+    assert "Only in the copy." in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
