@@ -11,16 +11,24 @@ takes the engine's names (``BasePlugin``, ``load_config``, ...) from this one, a
 - a process started by the ``mkdocs`` or ``properdocs`` command keeps the engine it runs;
 - otherwise ProperDocs if it is installed (the ``properdocs`` extra), else MkDocs.
 
-Everything else here is what one process shares between its builds, so the next site
-costs less, through public extension points where they give the speed:
+When ProperDocs is the engine, importing this module imports ``properdocs.replacement``,
+which redirects ``mkdocs.*`` imports for the whole process: that is ProperDocs' own,
+documented way to run MkDocs plugins and themes, and the reason MkDocs stays the default.
 
+The rest goes through public extension points:
+
+- the builder's options reach a plugin as options (``set_plugin_options``, through the
+  engine's ``BasePlugin.load_config``, validated), never through the environment; the
+  same way anchors mkdocs-macros' ``include_dir`` to mkdocs.yml, as mkdocs-macros would
+  otherwise look for it in the working folder;
 - each page source is rendered by the project's own code (``render_source``) with
   mkdocs-macros' Jinja environment and variables (its documented ``env`` and
   ``variables``), compiled once per process: a template error comes back as data
   (``SourceError``: file, line, message), not as mkdocs-macros' log text and ``exit()``;
-- mkdocs-macros' environment gets the run's bytecode cache for the partials it includes,
-  from an ``on_config`` event that runs after mkdocs-macros' own (``event_priority``);
-- the first error of a build is kept from the public ``on_build_error`` event.
+- what one run of builds shares (``Reuse``): mkdocs-macros' environment gets the run's
+  bytecode cache from an ``on_config`` event that runs after mkdocs-macros' own
+  (``event_priority``);
+- the error a build stopped on is kept from the public ``on_build_error`` event.
 
 One private touch remains, because no public surface gives its speed; a contract test
 (``tests/unit/test_engine.py``) fails, naming the installed version, if its target

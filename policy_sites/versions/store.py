@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from policy_sites.context.views import VIEWS
-from policy_sites.settings.loader import Problem
+from policy_sites.settings.loader import Problem, SafeLoader
 from policy_sites.settings.schema import PolicyDate
 
 __all__ = [
@@ -123,7 +123,7 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]
         ]
     text = meta_path.read_text(encoding="utf-8")
     try:
-        meta = yaml.safe_load(text)
+        meta = yaml.load(text, Loader=SafeLoader)  # libyaml's, when PyYAML has it
     except yaml.YAMLError as error:
         return None, [Problem(shown_meta, None, "", f"is not valid YAML: {error}")]
     if not isinstance(meta, dict):
