@@ -38,4 +38,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/federation.py --n 100
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache .venv-properdocs

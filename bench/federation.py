@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import copy_project, write_synthetic_settings
+from policy_sites.render.engine import ENGINE, ENGINE_VERSION
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -108,15 +109,16 @@ def size_mib(path: Path) -> float:
 
 
 def naive(project: Path, slugs: list[str], out: Path, env: dict[str, str]) -> Measure:
-    """(a) mkdocs build per setting and view, as a shell loop would."""
+    """(a) ``mkdocs build`` (or ``properdocs build``) per setting and view, as a shell loop
+    would."""
     seconds, cpu, peak = 0.0, 0.0, 0.0
     for slug in slugs:
         for audience, sub in (("parents", ""), ("staff", "staff")):
             view_env = dict(env, POLICY_SETTING=slug, POLICY_AUDIENCE=audience)
-            command = [str(BIN / "mkdocs"), "build", "-q", "-f", str(project / "mkdocs.yml")]
+            command = [str(BIN / ENGINE), "build", "-q", "-f", str(project / "mkdocs.yml")]
             spent, busy, used, _ = run([*command, "-d", str(out / slug / sub)], view_env)
             seconds, cpu, peak = seconds + spent, cpu + busy, max(peak, used)
-    name = "(a) naive loop: mkdocs build per setting and view"
+    name = f"(a) naive loop: {ENGINE} build per setting and view"
     return Measure(name, seconds, cpu, peak, size_mib(out))
 
 
@@ -136,6 +138,7 @@ def main() -> None:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
     env["XDG_CACHE_HOME"] = str(work / "cache")  # (b) starts with no compiled templates
     print(f"{args.n} synthetic settings in {project}; {args.jobs} jobs on {os.cpu_count()} cores")
+    print(f"engine: {ENGINE} {ENGINE_VERSION}")
 
     results: list[Measure] = []
     if not args.no_naive:

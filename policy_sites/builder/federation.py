@@ -11,7 +11,6 @@ writing the theme's assets once for every site, then the portal page.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
@@ -27,19 +26,22 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs.config import load_config
-
 from policy_sites.builder.inputs import Inputs
 from policy_sites.builder.output import owned_output, setting_folder
 from policy_sites.builder.pdf import PdfCache, PdfReport, default_pdf_cache
-from policy_sites.builder.portal import PortalLeak, fresh_until, summarise, write_portal
-from policy_sites.builder.site import BuildResult, build_setting
+from policy_sites.builder.portal import (
+    PortalLeak,
+    SettingSummary,
+    fresh_until,
+    summarise,
+    write_portal,
+)
+from policy_sites.builder.site import BuildResult, BuildStatus, build_setting
 from policy_sites.builder.state import BuildState
-from policy_sites.context.variables import TODAY_VARIABLE, review_day
+from policy_sites.context.variables import review_day
 from policy_sites.context.views import STAFF
 from policy_sites.project import Project
-from policy_sites.render.mkdocs_build import temporary_environment
-from policy_sites.render.reuse import Reuse, default_cache_folder
+from policy_sites.render.engine import Reuse, default_cache_folder, load_config
 from policy_sites.render.shared_assets import write_shared_assets
 from policy_sites.settings.loader import DEFAULTS_FILE, read_mapping, setting_slugs
 from policy_sites.settings.names import display_name, slug_problem
@@ -86,6 +88,8 @@ class BuildOptions:
     """Make each published version's PDF and the staff induction packs (needs WeasyPrint)."""
     pdf_cache: Path | None = field(default_factory=default_pdf_cache)
     """Made PDFs kept between runs, by content (None: none kept)."""
+    preview: bool = False
+    """Show every policy's working copy, marked draft, instead of its published version."""
 
 
 @dataclass
@@ -110,12 +114,12 @@ class FederationReport:
             total.add(report)
         return total
 
-    def of(self, status: str) -> list[BuildResult]:
+    def of(self, status: BuildStatus) -> list[BuildResult]:
         return [result for result in self.results if result.status == status]
 
     @property
     def ok(self) -> bool:
-        return not self.of("failed")
+        return not self.of(BuildStatus.FAILED)
 
     def to_json(self) -> dict:
         """The report as written by ``--report``; ``policy-sites portal`` reads it back."""
@@ -124,15 +128,15 @@ class FederationReport:
             "today": self.today.isoformat(),
             "shard": f"{self.shard[0]}/{self.shard[1]}" if self.shard else None,
             "seconds": round(self.seconds, 3),
-            "counts": {s: len(self.of(s)) for s in ("built", "skipped", "failed")},
+            "counts": {s.value: len(self.of(s)) for s in BuildStatus},
             "pdfs": vars(self.pdfs) if self.pdfs else None,
             "settings": [
                 {
                     "slug": r.slug,
-                    "status": r.status,
+                    "status": r.status.value,
                     "seconds": round(r.seconds, 3),
                     "reason": r.reason or None,
-                    "summary": r.summary,
+                    "summary": r.summary.to_json() if r.summary else None,
                 }
                 for r in sorted(self.results, key=lambda r: r.slug)
             ],
@@ -189,24 +193,35 @@ def _build_and_summarise(
     slug: str,
     out_root: Path,
     reuse: Reuse | None,
-    shared_assets: bool,
+    options: BuildOptions,
+    today: dt.date,
     pdfs: PdfCache | None,
 ) -> BuildResult:
-    result = build_setting(project, slug, out_root, reuse, shared_assets, pdfs)
+    result = build_setting(
+        project,
+        slug,
+        out_root,
+        reuse,
+        options.shared_assets,
+        pdfs,
+        preview=options.preview,
+        today=today,
+    )
     if result.ok:
         try:
-            with reuse.active() if reuse else contextlib.nullcontext():
-                result.summary = summarise(project, slug, public=True)
+            result.summary = summarise(project, slug, public=True)
         except PortalLeak as error:
             result.error = str(error)
         except Exception as error:  # the build read the same setting, so this is unexpected
-            result.summary = {"slug": slug, "error": f"no summary: {error}"}
+            result.summary = SettingSummary(slug, error=f"no summary: {error}")
     return result
 
 
-def _worker_task(root: str, slug: str, out_root: str, shared_assets: bool) -> BuildResult:
+def _worker_task(
+    root: str, slug: str, out_root: str, options: BuildOptions, today: dt.date
+) -> BuildResult:
     return _build_and_summarise(
-        Project(Path(root)), slug, Path(out_root), _WORKER_REUSE, shared_assets, _WORKER_PDFS
+        Project(Path(root)), slug, Path(out_root), _WORKER_REUSE, options, today, _WORKER_PDFS
     )
 
 
@@ -215,6 +230,7 @@ def _run(
     todo: list[str],
     out_root: Path,
     options: BuildOptions,
+    today: dt.date,
     started: Callable[[], None],
 ) -> Iterator[BuildResult]:
     """Build ``todo``, yielding each result as it completes; ``started`` once work is under way."""
@@ -223,7 +239,7 @@ def _run(
         started()
         reuse, pdfs = Reuse(options.cache_folder), _pdf_cache(options)
         for slug in todo:
-            yield _build_and_summarise(project, slug, out_root, reuse, options.shared_assets, pdfs)
+            yield _build_and_summarise(project, slug, out_root, reuse, options, today, pdfs)
         return
     methods = multiprocessing.get_all_start_methods()
     # fork: workers start with everything imported; all of them are forked at the first
@@ -236,8 +252,8 @@ def _run(
         initargs=(options, os.getpid()),
     )
     try:
-        root, out, shared = str(project.root), str(out_root), options.shared_assets
-        futures = {pool.submit(_worker_task, root, s, out, shared): s for s in todo}
+        root, out = str(project.root), str(out_root)
+        futures = {pool.submit(_worker_task, root, s, out, options, today): s for s in todo}
         started()
         for future in as_completed(futures):
             slug = futures[future]
@@ -282,20 +298,26 @@ def federation_title(project: Project) -> str:
     return f"{name}: policies" if name else "Policies"
 
 
-def portal_summaries(state: BuildState, failures: Iterable[BuildResult] = ()) -> list[dict]:
+def portal_summaries(
+    state: BuildState, failures: Iterable[BuildResult] = ()
+) -> list[SettingSummary]:
     """Every built setting's summary, with this run's failures marked (or added)."""
-    summaries = {
-        slug: dict(entry.get("summary") or {"slug": slug}) for slug, entry in state.settings.items()
-    }
+    summaries = {slug: _stored_summary(slug, entry) for slug, entry in state.settings.items()}
     for result in failures:
         if not slug_problem(result.slug):  # a file badly named has no site to list
             _mark_failed(summaries, result.slug, result.reason)
     return [summaries[slug] for slug in sorted(summaries)]
 
 
-def _mark_failed(summaries: dict[str, dict], slug: str, reason: str | None) -> None:
+def _stored_summary(slug: str, entry: Mapping) -> SettingSummary:
+    """A summary kept as JSON (the build state, a shard's report)."""
+    stored = entry.get("summary")
+    return SettingSummary.from_json(stored) if stored else SettingSummary(slug)
+
+
+def _mark_failed(summaries: dict[str, SettingSummary], slug: str, reason: str | None) -> None:
     """Show a setting's failure on the portal (kept beside its last good summary)."""
-    summaries.setdefault(slug, {"slug": slug})["error"] = reason or "failed"
+    summaries[slug] = summaries.get(slug, SettingSummary(slug)).failed(reason)
 
 
 def build_federation(
@@ -332,45 +354,43 @@ def build_federation(
             if on_result:
                 on_result(result)
 
-        with temporary_environment(**{TODAY_VARIABLE: today.isoformat()}):
-            pdf = PdfCache(options.pdf_cache).engine if options.pdf else "none"
-            inputs = Inputs(project, extra=f"shared-assets={options.shared_assets}; pdf={pdf}")
-            if options.shared_assets:
-                _update_shared_assets(project, out_root, state, inputs.theme)
-            fingerprints: dict[str, str] = {}
-            ready: list[BuildResult] = []
-            todo: list[str] = []
-            for slug in chosen:
-                bad_name = slug_problem(slug)
-                if bad_name:  # a settings file named '..yml', 'Poppys.yml', 'assets.yml'
-                    reason = f"settings file's name: {bad_name}"
-                    ready.append(BuildResult(display_name(slug), out_root, error=reason))
-                    continue
-                fingerprints[slug] = inputs.fingerprint(slug)
-                if not options.force and _unchanged(
-                    state, slug, fingerprints[slug], out_root, today
-                ):
-                    summary = state.settings[slug].get("summary")
-                    ready.append(BuildResult(slug, out_root / slug, skipped=True, summary=summary))
-                else:
-                    todo.append(slug)
+        pdf = PdfCache(options.pdf_cache).engine if options.pdf else "none"
+        extra = f"shared-assets={options.shared_assets} preview={options.preview} pdf={pdf}"
+        inputs = Inputs(project, extra=extra)
+        if options.shared_assets:
+            _update_shared_assets(project, out_root, state, inputs.theme)
+        fingerprints: dict[str, str] = {}
+        ready: list[BuildResult] = []
+        todo: list[str] = []
+        for slug in chosen:
+            bad_name = slug_problem(slug)
+            if bad_name:  # a settings file named '..yml', 'Poppys.yml', 'assets.yml'
+                reason = f"settings file's name: {bad_name}"
+                ready.append(BuildResult(display_name(slug), out_root, error=reason))
+                continue
+            fingerprints[slug] = inputs.fingerprint(slug)
+            if not options.force and _unchanged(state, slug, fingerprints[slug], out_root, today):
+                summary = _stored_summary(slug, state.settings[slug])
+                ready.append(BuildResult(slug, out_root / slug, skipped=True, summary=summary))
+            else:
+                todo.append(slug)
 
-            def started() -> None:
-                if on_start:
-                    on_start(len(chosen))
-                for result in ready:
-                    done(result)
-
-            for result in _run(project, todo, out_root, options, started):
-                if result.ok:
-                    summary = result.summary or {"slug": result.slug}
-                    state.settings[result.slug] = {
-                        "fingerprint": fingerprints[result.slug],
-                        "fresh_until": fresh_until(summary, today),
-                        "built_on": today.isoformat(),
-                        "summary": summary,
-                    }
+        def started() -> None:
+            if on_start:
+                on_start(len(chosen))
+            for result in ready:
                 done(result)
+
+        for result in _run(project, todo, out_root, options, today, started):
+            if result.ok:
+                summary = result.summary or SettingSummary(result.slug)
+                state.settings[result.slug] = {
+                    "fingerprint": fingerprints[result.slug],
+                    "fresh_until": fresh_until(summary, today),
+                    "built_on": today.isoformat(),
+                    "summary": summary.to_json(),
+                }
+            done(result)
 
         if everything:
             for gone in sorted(set(state.settings) - set(available)):
@@ -380,7 +400,7 @@ def build_federation(
                 del state.settings[gone]
         state.save(out_root)
         if options.portal and options.shard is None:
-            summaries = portal_summaries(state, report.of("failed"))
+            summaries = portal_summaries(state, report.of(BuildStatus.FAILED))
             report.portal = write_portal(out_root, summaries, today, federation_title(project))
     report.seconds = time.perf_counter() - clock
     return report
@@ -393,15 +413,15 @@ def assemble_portal(
     on_wait: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the portal from several shards' ``--report`` files (their union)."""
-    summaries: dict[str, dict] = {}
+    summaries: dict[str, SettingSummary] = {}
     days = []
     for report in reports:
         days.append(dt.date.fromisoformat(report["today"]))
         for entry in report.get("settings", []):
             if slug_problem(str(entry.get("slug"))):
                 continue  # only a setting's name may become a link on the portal
-            summaries[entry["slug"]] = dict(entry.get("summary") or {"slug": entry["slug"]})
-            if entry.get("status") == "failed":
+            summaries[entry["slug"]] = _stored_summary(entry["slug"], entry)
+            if entry.get("status") == BuildStatus.FAILED:
                 _mark_failed(summaries, entry["slug"], entry.get("reason"))
     today = max(days) if days else review_day()
     ordered = [summaries[slug] for slug in sorted(summaries)]

@@ -4,7 +4,7 @@ A setting's fingerprint covers its settings file, its published versions folder
 (``settings/<slug>/``), the federation defaults, mkdocs.yml, overrides/, macros/, the
 shared sources it uses (every file in docs/ except the policies it does not publish),
 the builder's own code and the versions of the packages that render it,
-``SOURCE_DATE_EPOCH`` and ``POLICY_SITES_*`` switches such as ``POLICY_SITES_PREVIEW``.
+``SOURCE_DATE_EPOCH`` and the build's options (``extra``: preview, shared assets).
 Shared parts are hashed once per run.
 """
 
@@ -15,7 +15,6 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-from policy_sites.context.variables import TODAY_VARIABLE
 from policy_sites.context.views import POLICIES_DIR, policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import DEFAULTS_FILE, read_mapping
@@ -25,6 +24,7 @@ __all__ = ["RENDERING_PACKAGES", "Inputs", "builder_digest", "tree_digest"]
 RENDERING_PACKAGES = (
     "policy-sites",
     "mkdocs",
+    "properdocs",
     "mkdocs-material",
     "mkdocs-macros-plugin",
     "jinja2",
@@ -90,12 +90,6 @@ class Inputs:
             "docs": tree_digest(project.docs_dir, exclude=policy_files),
             "defaults": tree_digest(project.settings_dir / DEFAULTS_FILE),
             "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
-            # e.g. POLICY_SITES_PREVIEW; the day (POLICY_SITES_TODAY) is the state's business
-            "environment": sorted(
-                (key, value)
-                for key, value in os.environ.items()
-                if key.startswith("POLICY_SITES_") and key != TODAY_VARIABLE
-            ),
             "extra": extra,
         }
         self.shared = hashlib.sha256(repr(sorted(parts.items())).encode()).hexdigest()

@@ -43,7 +43,7 @@ from policy_sites.context.downloads import (
 )
 from policy_sites.context.views import PARENTS, STAFF, View, policy_ids
 from policy_sites.project import Project
-from policy_sites.render.reuse import default_cache_folder
+from policy_sites.render.engine import default_cache_folder
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import Setting
 from policy_sites.versions.store import Version, policy_history, read_versions

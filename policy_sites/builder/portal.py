@@ -14,7 +14,7 @@ import html
 import io
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,10 @@ from policy_sites.versions.store import read_versions
 
 __all__ = [
     "PORTAL_FILE",
+    "PolicySummary",
     "PortalLeak",
     "Row",
+    "SettingSummary",
     "fresh_until",
     "portal_leaks",
     "render_csv",
@@ -74,7 +76,57 @@ class PortalLeak(ValueError):
     """A setting's row on the public portal would show one of its staff-only texts."""
 
 
-def summarise(project: Project, slug: str, public: bool = False) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PolicySummary:
+    """One policy of a setting: its current version and dates (ISO: YYYY-MM-DD or YYYY-MM)."""
+
+    id: str
+    title: str
+    version: str | None = None
+    ratified: str | None = None
+    next_review: str | None = None
+
+
+@dataclass(frozen=True)
+class SettingSummary:
+    """What the portal shows about one setting, made when its site is built. The build
+    state and ``--report`` keep it as JSON (``to_json``, ``from_json``)."""
+
+    slug: str
+    name: str | None = None
+    parents: str = ""
+    """The parents' view's home page, relative to the output root."""
+    staff: str = ""
+    policies: tuple[PolicySummary, ...] = ()
+    error: str | None = None
+    """Why the setting is not (or not fully) shown: its build failed, or it is invalid."""
+
+    def failed(self, reason: str | None) -> SettingSummary:
+        """This summary, marked as not built (its last good facts kept beside the reason)."""
+        return replace(self, error=reason or "failed")
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["policies"] = [asdict(policy) for policy in self.policies]
+        return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SettingSummary:
+        policies = tuple(
+            PolicySummary(**{k: p.get(k) for k in PolicySummary.__dataclass_fields__})
+            for p in data.get("policies") or ()
+        )
+        return cls(
+            slug=str(data["slug"]),
+            name=data.get("name"),
+            parents=data.get("parents") or "",
+            staff=data.get("staff") or "",
+            policies=policies,
+            error=data.get("error"),
+        )
+
+
+def summarise(project: Project, slug: str, public: bool = False) -> SettingSummary:
     """What the portal shows about one setting (raises SettingsError if it is invalid).
 
     ``public``: for the public portal, so checked to show nothing staff-only in its rows
@@ -88,28 +140,28 @@ def summarise(project: Project, slug: str, public: bool = False) -> dict[str, An
         ratified = version.ratified if version else None  # nothing published: not ratified
         next_review = version.next_review if version else dates.next_review
         policies.append(
-            {
-                "id": pid,
-                "title": _title(project.docs_dir, pid),
-                "version": version.label if version else None,
-                "ratified": ratified.iso() if ratified else None,
-                "next_review": next_review.iso() if next_review else None,
-            }
+            PolicySummary(
+                id=pid,
+                title=_title(project.docs_dir, pid),
+                version=version.label if version else None,
+                ratified=ratified.iso() if ratified else None,
+                next_review=next_review.iso() if next_review else None,
+            )
         )
-    summary = {
-        "slug": slug,
-        "name": setting.name,
-        "parents": f"{slug}/index.html",
+    summary = SettingSummary(
+        slug=slug,
+        name=setting.name,
+        parents=f"{slug}/index.html",
         # Left out where the federation keeps staff views' addresses off public pages.
-        "staff": f"{slug}/{STAFF.subpath}index.html" if setting.publishing.staff_links else "",
-        "policies": policies,
-    }
+        staff=f"{slug}/{STAFF.subpath}index.html" if setting.publishing.staff_links else "",
+        policies=tuple(policies),
+    )
     if public and (fields := portal_leaks(setting, summary)):
         raise PortalLeak(f"the portal's row would show the staff-only text of {', '.join(fields)}")
     return summary
 
 
-def portal_leaks(setting: Setting, summary: Mapping[str, Any]) -> list[str]:
+def portal_leaks(setting: Setting, summary: SettingSummary) -> list[str]:
     """The staff-only fields whose text the setting's rows on the portal would show.
 
     What the rows show by design is public: the setting's public values, its policies'
@@ -119,7 +171,8 @@ def portal_leaks(setting: Setting, summary: Mapping[str, Any]) -> list[str]:
         *strings_in(setting.model_dump(mode="json", exclude={"staff_only"})),
         *_FIXED_WORDS,
     ]
-    for row in rows([summary], dt.date.today()):
+    setting_rows = rows([summary], dt.date.today())
+    for row in setting_rows:
         shown_by_design += [
             row.title,
             row.version,
@@ -127,7 +180,7 @@ def portal_leaks(setting: Setting, summary: Mapping[str, Any]) -> list[str]:
             _display(row.next_review),
         ]
     check = LeakCheck(staff_only_fields(setting), public_values=shown_by_design)
-    cells = [cell for row in rows([summary], dt.date.today()) for _, cell in _cells(row)]
+    cells = [cell for row in setting_rows for _, cell in _cells(row)]
     return check.fields_in(plain_text(" ".join(cells)))
 
 
@@ -135,9 +188,9 @@ def _last_day(iso: str | None) -> dt.date | None:
     return PolicyDate.parse(iso).last_day if iso else None
 
 
-def fresh_until(summary: Mapping[str, Any], today: dt.date) -> str | None:
+def fresh_until(summary: SettingSummary, today: dt.date) -> str | None:
     """The last day a site built ``today`` shows the right overdue flags (None: for ever)."""
-    days = [_last_day(p["next_review"]) for p in summary.get("policies", [])]
+    days = [_last_day(p.next_review) for p in summary.policies]
     coming = [day for day in days if day and day >= today]
     return min(coming).isoformat() if coming else None
 
@@ -159,29 +212,25 @@ class Row:
     error: str = ""
 
 
-def rows(summaries: Iterable[Mapping[str, Any]], today: dt.date) -> list[Row]:
+def rows(summaries: Iterable[SettingSummary], today: dt.date) -> list[Row]:
     """One row per setting and policy (one for a setting with none), sorted by setting."""
     found: list[Row] = []
-    for summary in sorted(summaries, key=lambda s: s["slug"]):
-        common = {
-            "setting": summary.get("name") or summary["slug"],
-            "slug": summary["slug"],
-            "parents": summary.get("parents", ""),
-            "staff": summary.get("staff", ""),
-            "error": summary.get("error") or "",
-        }
-        policies = summary.get("policies") or [{}]
-        for policy in policies:
-            review = policy.get("next_review")
+    for summary in sorted(summaries, key=lambda s: s.slug):
+        for policy in summary.policies or (PolicySummary("", ""),):
+            review = policy.next_review
             found.append(
                 Row(
-                    policy=policy.get("id", ""),
-                    title=policy.get("title", ""),
-                    version=policy.get("version") or "",
-                    ratified=policy.get("ratified") or "",
-                    next_review=policy.get("next_review") or "",
+                    setting=summary.name or summary.slug,
+                    slug=summary.slug,
+                    policy=policy.id,
+                    title=policy.title,
+                    version=policy.version or "",
+                    ratified=policy.ratified or "",
+                    next_review=review or "",
                     overdue=bool(review and PolicyDate.parse(review).passed(today)),
-                    **common,
+                    parents=summary.parents,
+                    staff=summary.staff,
+                    error=summary.error or "",
                 )
             )
     return found
@@ -327,7 +376,7 @@ def render_portal(table: list[Row], today: dt.date, title: str = "Policies") -> 
 
 
 def write_portal(
-    out_root: Path, summaries: Iterable[Mapping[str, Any]], today: dt.date, title: str
+    out_root: Path, summaries: Iterable[SettingSummary], today: dt.date, title: str
 ) -> Path:
     """Write ``out_root/index.html`` (only if its text changed); return its path."""
     path = out_root / PORTAL_FILE

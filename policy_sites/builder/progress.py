@@ -17,7 +17,7 @@ from rich.progress import (
 )
 
 from policy_sites.builder.federation import FederationReport
-from policy_sites.builder.site import BuildResult
+from policy_sites.builder.site import BuildResult, BuildStatus
 from policy_sites.context.views import STAFF
 
 __all__ = ["BuildProgress", "summary_lines"]
@@ -85,7 +85,7 @@ OPEN_LINES_UP_TO = 10
 
 def summary_lines(report: FederationReport) -> list[str]:
     """The end of a build: how many built, skipped and failed, and why each failure failed."""
-    built, skipped, failed = (report.of(s) for s in ("built", "skipped", "failed"))
+    built, skipped, failed = (report.of(s) for s in BuildStatus)
     lines = [
         f"{len(built)} built, {len(skipped)} skipped as unchanged, {len(failed)} failed "
         f"in {report.seconds:.1f}s -> {report.out_root}"

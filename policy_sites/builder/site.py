@@ -6,22 +6,33 @@ the others.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from policy_sites.builder.pdf import PdfCache, PdfFailed, PdfReport, make_pdfs
-from policy_sites.context.downloads import PDF_VARIABLE
+from policy_sites.builder.portal import SettingSummary
 from policy_sites.context.leak_check import redact, staff_only_texts_of
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
+from policy_sites.render.engine import Reuse, SourceError, default_cache_folder
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
-from policy_sites.render.reuse import Reuse
 from policy_sites.settings.names import display_name, slug_problem
 
-__all__ = ["BuildResult", "build_setting", "build_settings", "write_failure"]
+__all__ = ["BuildResult", "BuildStatus", "build_setting", "build_settings", "write_failure"]
+
+
+class BuildStatus(StrEnum):
+    """What happened to one setting in a build (its value is what reports write)."""
+
+    BUILT = "built"
+    SKIPPED = "skipped"
+    """Not rebuilt: its inputs were unchanged since its site was last built."""
+    FAILED = "failed"
 
 
 @dataclass
@@ -35,7 +46,11 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     skipped: bool = False
     """Not rebuilt: its inputs were unchanged since its site was last built."""
-    summary: dict | None = None
+    failed_view: str | None = None
+    """The label of the view that failed (Parents and visitors, Staff)."""
+    source_error: SourceError | None = None
+    """The page source and line a failure points at, when a source did not render."""
+    summary: SettingSummary | None = None
     """What the portal shows about it (see ``portal.summarise``)."""
     pdfs: PdfReport | None = None
     """How many PDFs were made and how many copied from the cache (None: no PDFs)."""
@@ -45,14 +60,15 @@ class BuildResult:
         return self.error is None
 
     @property
-    def status(self) -> str:
-        return "failed" if self.error else "skipped" if self.skipped else "built"
+    def status(self) -> BuildStatus:
+        if self.error:
+            return BuildStatus.FAILED
+        return BuildStatus.SKIPPED if self.skipped else BuildStatus.BUILT
 
     @property
     def reason(self) -> str:
         """The failure in one line."""
         lines = [line.strip() for line in (self.error or "").splitlines() if line.strip()]
-        lines = [line for line in lines if not line.startswith("Aborted with")]
         if not lines:
             return ""
         reason, rest = lines[0], lines[1:]
@@ -68,12 +84,19 @@ def build_setting(
     reuse: Reuse | None = None,
     shared_assets: bool = False,
     pdfs: PdfCache | None = None,
+    *,
+    preview: bool = False,
+    today: dt.date | None = None,
 ) -> BuildResult:
     """Build both views of one setting into ``out_root/slug``, replacing it only on success.
 
     With ``pdfs``, the pages link to each published version's PDF and the staff induction
     pack, which are made (or copied from that cache) before the site is swapped in.
+    ``preview`` shows working copies instead of published versions; ``today`` is the day
+    review dates are judged against (default: ``review_day()``). Without ``reuse`` the two
+    views share one, with the compiled templates kept on disk between runs.
     """
+    reuse = reuse if reuse is not None else Reuse(default_cache_folder())
     started = time.perf_counter()
     bad_name = slug_problem(slug)
     if bad_name:  # checked before any path is made from it; shown escaped, never raw
@@ -81,14 +104,21 @@ def build_setting(
     result = BuildResult(slug, out_root / slug)
     final = out_root / slug
     staging = out_root / f".{slug}.building"
-    environment = {PDF_VARIABLE: "true"} if pdfs is not None else None
     try:
         out_root.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
         for view in (PARENTS, STAFF):  # parents first: its build empties the folder
             site_dir = staging / view.subpath
             result.warnings += build_view(
-                project, slug, view, site_dir, reuse, shared_assets, environment=environment
+                project,
+                slug,
+                view,
+                site_dir,
+                reuse,
+                shared_assets,
+                preview=preview,
+                today=today,
+                pdf=pdfs is not None,
             )
         if pdfs is not None:
             result.pdfs = make_pdfs(project, slug, staging, pdfs)
@@ -96,6 +126,8 @@ def build_setting(
     except (BuildFailed, PdfFailed) as error:
         # The reason goes to the terminal and --report: never with a staff-only text in it.
         result.error = redact(str(error), staff_only_texts_of(project.settings_dir, slug))
+        if isinstance(error, BuildFailed):
+            result.failed_view, result.source_error = error.view.label, error.source_error
     except OSError as error:  # disk full, read-only output: the previous site stays
         result.error = write_failure(error, out_root)
     except RecursionError:  # a last guard: the loader bounds nesting long before this
@@ -129,5 +161,5 @@ def build_settings(
     project: Project, slugs: Iterable[str], out_root: Path, pdfs: PdfCache | None = None
 ) -> list[BuildResult]:
     """Build each setting in turn; one failure does not stop the others."""
-    reuse = Reuse()
+    reuse = Reuse(default_cache_folder())
     return [build_setting(project, slug, out_root, reuse, pdfs=pdfs) for slug in slugs]

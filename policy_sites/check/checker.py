@@ -7,12 +7,11 @@ exit code (0 clean, 1 errors, 2 warnings under ``--strict``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policy_sites.builder.site import build_settings
+from policy_sites.builder.site import BuildResult, build_settings
 from policy_sites.check.drift import find_drift
 from policy_sites.check.findings import ERROR, WARNING, Finding, shown
 from policy_sites.check.prose import ProseProblem, Rule, lint_site
@@ -115,26 +114,22 @@ def _load(
     return (None if findings else setting), versions, findings
 
 
-_RENDER_WHERE = re.compile(r"(docs/[^,:\s]+), line (\d+): (.*)")
-
-
-def _render_findings(project: Project, slug: str, error: str) -> list[Finding]:
+def _render_findings(project: Project, result: BuildResult) -> list[Finding]:
+    slug, error, where = result.slug, str(result.error), result.source_error
     found = []
-    for line in error.splitlines():
-        view, _, rest = line.partition(" view: ")
-        match = _RENDER_WHERE.search(rest or line)
-        if match:
-            found.append(
-                Finding(
-                    match.group(1),
-                    int(match.group(2)),
-                    ERROR,
-                    f"{slug} ({view or 'a'} view) does not render: {match.group(3)}",
-                    "correct the variable or Jinja here; 'policy-sites serve "
-                    f"{slug}' shows the page as you edit",
-                )
+    if where is not None:
+        view = result.failed_view or "a"
+        found.append(
+            Finding(
+                where.file,
+                where.line or 1,
+                ERROR,
+                f"{slug} ({view} view) does not render: {where.problem} ({where.kind})",
+                "correct the variable or Jinja here; 'policy-sites serve "
+                f"{slug}' shows the page as you edit",
             )
-    if not found:
+        )
+    else:
         settings_file = shown(project, project.settings_dir / f"{slug}.yml")
         text = " ".join(error.split())
         found.append(
@@ -252,7 +247,7 @@ def run_check(project: Project, today: dt.date, render: bool = True) -> CheckRep
         with tempfile.TemporaryDirectory(prefix="policy-sites-check-") as scratch:
             for result in build_settings(project, valid, Path(scratch)):
                 if not result.ok:
-                    report.findings += _render_findings(project, result.slug, str(result.error))
+                    report.findings += _render_findings(project, result)
                 else:
                     report.findings += prose_findings(
                         project, result.slug, Path(scratch) / result.slug, result.slug in unfilled

@@ -19,8 +19,9 @@ from policy_sites.builder.federation import (
     parse_shard,
 )
 from policy_sites.builder.pdf import INSTALL_HINT, engine_problem
-from policy_sites.builder.portal import render_csv, render_json, rows, summarise
+from policy_sites.builder.portal import SettingSummary, render_csv, render_json, rows, summarise
 from policy_sites.builder.progress import BuildProgress, summary_lines
+from policy_sites.builder.site import BuildStatus
 from policy_sites.cli.options import (
     ends_cleanly,
     find_project,
@@ -108,10 +109,10 @@ def build(
     listing every setting into <out>/index.html.
     """
     proj = find_project(project, needs_settings=True)
-    if preview:
-        os.environ["POLICY_SITES_PREVIEW"] = "true"
     out_root = _out_root(proj, out)
-    options = BuildOptions(jobs=jobs, force=force, shard=shard, pdf=_making_pdfs(pdf))
+    options = BuildOptions(
+        jobs=jobs, force=force, shard=shard, preview=preview, pdf=_making_pdfs(pdf)
+    )
     with ends_cleanly("build", out_root):
         with BuildProgress() as progress:
             done = build_federation(
@@ -128,7 +129,7 @@ def build(
         if report:
             Path(report).write_text(json.dumps(done.to_json(), indent=2) + "\n", encoding="utf-8")
     if not done.ok:
-        raise click.ClickException(f"{len(done.of('failed'))} setting(s) failed to build")
+        raise click.ClickException(f"{len(done.of(BuildStatus.FAILED))} setting(s) failed to build")
 
 
 def _making_pdfs(asked: bool | None) -> bool:
@@ -165,7 +166,7 @@ def status(slugs: tuple[str, ...], output: str, today: dt.date, project: str | N
             summaries.append(summarise(proj, slug))
         except SettingsError as error:
             first = str(error.problems[0]) if error.problems else str(error)
-            summaries.append({"slug": display_name(slug), "error": f"invalid settings: {first}"})
+            summaries.append(SettingSummary(display_name(slug), error=f"invalid settings: {first}"))
     table = rows(summaries, today)
     if output == "csv":
         click.echo(render_csv(table), nl=False)

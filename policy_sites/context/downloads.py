@@ -10,14 +10,10 @@ from __future__ import annotations
 __all__ = [
     "INDUCTION_PACK",
     "INDUCTION_SHEET",
-    "PDF_VARIABLE",
     "STAFF_HOME",
     "WEB_ONLY",
     "version_pdf",
 ]
-
-PDF_VARIABLE = "POLICY_SITES_PDF"
-"""Set to 'true' while a build's pages should link to the PDFs it makes (mkdocs.yml reads it)."""
 
 WEB_ONLY = "ps-web-only"
 """Class of what only makes sense on the website (download links, the way to the History

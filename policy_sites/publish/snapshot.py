@@ -14,11 +14,10 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-
 from policy_sites.context.variables import review_day
 from policy_sites.context.views import VIEWS, policy_ids
 from policy_sites.project import Project
+from policy_sites.render.engine import Reuse, default_cache_folder
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
 from policy_sites.settings.loader import Problem, load_setting
 from policy_sites.settings.schema import PolicyDate, placeholders_in
@@ -46,15 +45,10 @@ def render_policies(
     slug: str,
     view: str,
     dates: dict[str, tuple[PolicyDate | None, PolicyDate | None]],
+    reuse: Reuse | None = None,
 ) -> dict[str, str]:
     """Build one view of the working copy for real; return each policy's rendered Markdown."""
     captured: dict[str, str] = {}
-
-    def ask_for_the_text(config: MkDocsConfig) -> None:
-        plugin = config.plugins["policy-sites"]
-        plugin.capture = captured  # type: ignore[attr-defined]
-        plugin.publishing = dates  # type: ignore[attr-defined]
-
     with tempfile.TemporaryDirectory(prefix="policy-sites-publish-") as site_dir:
         try:
             build_view(
@@ -62,8 +56,10 @@ def render_policies(
                 slug,
                 VIEWS[view],
                 Path(site_dir),
-                environment={"POLICY_SITES_PREVIEW": "true"},
-                configure=ask_for_the_text,
+                reuse,
+                preview=True,
+                capture=captured,
+                publishing=dates,
             )
         except BuildFailed as error:
             raise PublishError(f"the {view} view did not build:\n{error}") from None
@@ -171,7 +167,8 @@ def publish(
                 f"after {ratified_on.display()}; publish versions in the order they were ratified"
             )
     dates = {policy: (ratified_on, review_by) for policy in chosen}
-    rendered = {view: render_policies(project, slug, view, dates) for view in VIEW_IDS}
+    reuse = Reuse(default_cache_folder())
+    rendered = {view: render_policies(project, slug, view, dates, reuse) for view in VIEW_IDS}
     texts = {policy: {view: rendered[view][policy] for view in VIEW_IDS} for policy in chosen}
     commit, dirty = _source_commit(project)
     details = {

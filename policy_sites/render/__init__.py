@@ -1,1 +1,1 @@
-"""Stage 4, render: the MkDocs side of policy-sites (plugin, Markdown extension, reuse, preview)."""
+"""Stage 4, render: the engine boundary, the plugin, the Markdown extension, preview."""

@@ -1,7 +1,7 @@
 """Live preview of one view of one setting, on 127.0.0.1, rebuilt on every change.
 
-Each rebuild is the same build as ``policy-sites build`` (``build.build_view``, strict),
-so what the preview shows is what will be published. MkDocs' live-reload server serves
+Each rebuild is the same build as ``policy-sites build`` (``mkdocs_build.build_view``,
+strict), so what the preview shows is what will be published. MkDocs' live-reload server serves
 it and watches the sources, mkdocs.yml, the settings files (federation defaults and
 published versions included), the theme overrides and the macros. A change that breaks
 the build shows a page naming the file, the line and the problem instead of the site;
@@ -19,10 +19,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from mkdocs.livereload import LiveReloadServer
-
 from policy_sites.context.views import VIEWS
 from policy_sites.project import Project
+from policy_sites.render.engine import LiveReloadServer
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
 
 __all__ = ["HOST", "error_page", "preview_server", "serve", "watched_paths"]

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import pass_context
-from mkdocs.plugins import BasePlugin
+
+from policy_sites.render.engine import BasePlugin, Files
 
 __all__ = [
     "SharedAssets",
@@ -84,8 +85,6 @@ class SharedAssets(BasePlugin):
 
 def theme_files(config: Any) -> list[Any]:
     """The theme's static files, exactly as MkDocs would copy them into a site."""
-    from mkdocs.structure.files import Files
-
     files = Files([])
     files.add_files_from_theme(config.theme.get_env(), config)
     return sorted(files, key=lambda f: f.dest_uri)

@@ -141,17 +141,50 @@ def _pairs(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]
     return pairs
 
 
+@dataclass(frozen=True)
+class Same:
+    """Old line ``old`` is new line ``new``, unchanged."""
+
+    old: int
+    new: int
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """Old line ``old`` is gone."""
+
+    old: int
+
+
+@dataclass(frozen=True)
+class Inserted:
+    """New line ``new`` is new."""
+
+    new: int
+
+
+@dataclass(frozen=True)
+class Changed:
+    """New line ``new`` is old line ``old``, reworded."""
+
+    old: int
+    new: int
+
+
+Step = Same | Deleted | Inserted | Changed
+"""One step of walking the newer text in order, by line numbers (from 0)."""
+
+
 @dataclass
 class Comparison:
     """How two renderings of a policy line up, worked out once and read by every page.
 
-    ``steps`` walks the newer text in order: ``("equal", i, j)``, ``("delete", i, None)``,
-    ``("insert", None, j)`` or ``("pair", i, j)`` for a changed line and its earlier form.
+    ``steps`` walks the newer text in order (see ``Step``).
     """
 
     old_lines: list[str]
     new_lines: list[str]
-    steps: list[tuple[str, int | None, int | None]]
+    steps: list[Step]
     _words: dict[tuple[int, int], tuple] = field(default_factory=dict, repr=False)
 
     def words(self, i: int, j: int) -> tuple[list[str], list[str], list[tuple]]:
@@ -165,23 +198,23 @@ class Comparison:
 def compare(old: str, new: str) -> Comparison:
     """Line up two texts: lines first, and the lines of a replaced block paired by likeness."""
     old_lines, new_lines = old.splitlines(), new.splitlines()
-    steps: list[tuple[str, int | None, int | None]] = []
+    steps: list[Step] = []
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            steps += [("equal", i1 + k, j1 + k) for k in range(i2 - i1)]
+            steps += [Same(i1 + k, j1 + k) for k in range(i2 - i1)]
         elif op == "delete":
-            steps += [("delete", i, None) for i in range(i1, i2)]
+            steps += [Deleted(i) for i in range(i1, i2)]
         elif op == "insert":
-            steps += [("insert", None, j) for j in range(j1, j2)]
+            steps += [Inserted(j) for j in range(j1, j2)]
         else:
             for i, j in _pairs(old_lines[i1:i2], new_lines[j1:j2]):
-                if i is None:
-                    steps.append(("insert", None, j1 + j))  # type: ignore[operator]
-                elif j is None:
-                    steps.append(("delete", i1 + i, None))
-                else:
-                    steps.append(("pair", i1 + i, j1 + j))
+                if i is None and j is not None:
+                    steps.append(Inserted(j1 + j))
+                elif j is None and i is not None:
+                    steps.append(Deleted(i1 + i))
+                elif i is not None and j is not None:
+                    steps.append(Changed(i1 + i, j1 + j))
     return Comparison(old_lines, new_lines, steps)
 
 
@@ -231,20 +264,19 @@ def redline(old: str, new: str, comparison: Comparison | None = None) -> Redline
         prefix, body = _split(line)
         emit(prefix + _wrap(tag, body), int(tag == "ins"), int(tag == "del"))
 
-    for step, i, j in comparison.steps:
-        if step == "equal":
-            emit(new_lines[j])  # type: ignore[index]
-        elif step == "delete":
-            whole(old_lines[i], "del")  # type: ignore[index]
-        elif step == "insert":
-            whole(new_lines[j], "ins")  # type: ignore[index]
-        else:
-            after = new_lines[j]  # type: ignore[index]
-            if _STRUCTURAL.match(after):
-                emit(after, 1, 1)
-                continue
-            marked, ins, dels = _words(comparison.words(i, j))  # type: ignore[arg-type]
-            emit(_split(after)[0] + marked, ins, dels)
+    for step in comparison.steps:
+        match step:
+            case Same(new=j):
+                emit(new_lines[j])
+            case Deleted(old=i):
+                whole(old_lines[i], "del")
+            case Inserted(new=j):
+                whole(new_lines[j], "ins")
+            case Changed(old=i, new=j) if _STRUCTURAL.match(new_lines[j]):
+                emit(new_lines[j], 1, 1)
+            case Changed(old=i, new=j):
+                marked, ins, dels = _words(comparison.words(i, j))
+                emit(_split(new_lines[j])[0] + marked, ins, dels)
     sections = [s for s in sections if s.title != "Opening" or s.changed]
     return Redline("\n".join(out) + "\n", sections)
 
@@ -257,18 +289,23 @@ def highlight_new(old: str, new: str, comparison: Comparison | None = None) -> s
     """
     comparison = comparison or compare(old, new)
     out: list[str] = []
-    for step, i, j in comparison.steps:
-        if j is None:
+    for step in comparison.steps:
+        if isinstance(step, Deleted):
             continue
-        line = comparison.new_lines[j]
-        if step == "equal" or not line.strip() or _STRUCTURAL.match(line) or _HEADING.match(line):
+        line = comparison.new_lines[step.new]
+        if (
+            isinstance(step, Same)
+            or not line.strip()
+            or _STRUCTURAL.match(line)
+            or _HEADING.match(line)
+        ):
             out.append(line)
             continue
         prefix, body = _split(line)
-        if step == "insert":
+        if isinstance(step, Inserted):
             out.append(prefix + _wrap("mark", body))
         else:
-            marked, _, _ = _words(comparison.words(i, j), mark_deletions=False)  # type: ignore[arg-type]
+            marked, _, _ = _words(comparison.words(step.old, step.new), mark_deletions=False)
             out.append(prefix + marked)
     text = "\n".join(out)
     text = text.replace("<mark>", '<mark class="ps-new">')

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from policy_sites.builder.federation import (
     assemble_portal,
     build_federation,
 )
+from policy_sites.builder.site import BuildStatus
 from policy_sites.builder.state import STATE_FILE
 from policy_sites.cli.main import cli
 from policy_sites.project import Project
@@ -47,7 +49,7 @@ def build(project: Project, out: Path, **options: object) -> FederationReport:
 
 
 def statuses(report: FederationReport) -> dict[str, set[str]]:
-    return {s: {r.slug for r in report.of(s)} for s in ("built", "skipped", "failed")}
+    return {s.value: {r.slug for r in report.of(s)} for s in BuildStatus}
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -61,6 +63,24 @@ def epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
+def examples_built_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
+    """The examples built into a site folder once for the module, every setting built."""
+    root = tmp_path_factory.mktemp("examples")
+    project = copy_project(root / "project")
+    assert statuses(build(project, root / "site"))["built"] == slugs_of(project)
+    return project, root / "site"
+
+
+@pytest.fixture
+def built(examples_built_once: tuple[Project, Path], tmp_path: Path) -> tuple[Project, Path]:
+    """A copy of ``examples_built_once`` (sources, settings and site) for one test to change."""
+    project, site = examples_built_once
+    shutil.copytree(project.root, tmp_path / "project")
+    shutil.copytree(site, tmp_path / "site")
+    return Project(tmp_path / "project"), tmp_path / "site"
+
+
+@pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project, Path]]:
     """One federation built serially with SOURCE_DATE_EPOCH set, never modified."""
     root = tmp_path_factory.mktemp("federation")
@@ -69,7 +89,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Projec
         env.setenv("SOURCE_DATE_EPOCH", EPOCH)
         env.delenv("POLICY_SITES_TODAY", raising=False)
         report = build(project, root / "site")
-        assert report.ok, [r.error for r in report.of("failed")]
+        assert report.ok, [r.error for r in report.of(BuildStatus.FAILED)]
         yield project, root / "site"
 
 
@@ -77,11 +97,9 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Projec
 
 
 def test_a_no_op_rebuild_skips_every_setting_and_touches_nothing(
-    project_copy: Project, tmp_path: Path
+    built: tuple[Project, Path],
 ) -> None:
-    out = tmp_path / "site"
-    first = build(project_copy, out)
-    assert statuses(first)["built"] == slugs_of(project_copy)
+    project_copy, out = built
     page = out / "poppys" / "index.html"
     stamp = page.stat().st_mtime_ns
     again = build(project_copy, out)
@@ -90,10 +108,9 @@ def test_a_no_op_rebuild_skips_every_setting_and_touches_nothing(
 
 
 def test_one_settings_file_change_rebuilds_only_that_setting(
-    project_copy: Project, tmp_path: Path, edit: Callable[[Path, str, str], None]
+    built: tuple[Project, Path], edit: Callable[[Path, str, str], None]
 ) -> None:
-    out = tmp_path / "site"
-    build(project_copy, out)
+    project_copy, out = built
     edit(project_copy.settings_dir / "poppys.yml", "name: Poppy's", "name: Poppy's Place")
     report = build(project_copy, out)
     assert statuses(report)["built"] == {"poppys"}
@@ -102,31 +119,24 @@ def test_one_settings_file_change_rebuilds_only_that_setting(
     assert "Poppy's Place" in html.unescape((out / "index.html").read_text(encoding="utf-8"))
 
 
-def test_a_shared_source_change_rebuilds_every_setting(
-    project_copy: Project, tmp_path: Path
-) -> None:
-    out = tmp_path / "site"
-    build(project_copy, out)
+def test_a_shared_source_change_rebuilds_every_setting(built: tuple[Project, Path]) -> None:
+    project_copy, out = built
     partial = project_copy.docs_dir / "_partials" / "phrases.md"
     partial.write_text(partial.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert statuses(build(project_copy, out))["built"] == slugs_of(project_copy)
 
 
 def test_force_and_a_deleted_output_folder_rebuild_everything(
-    project_copy: Project, tmp_path: Path
+    built: tuple[Project, Path],
 ) -> None:
-    out = tmp_path / "site"
-    build(project_copy, out)
+    project_copy, out = built
     assert statuses(build(project_copy, out, force=True))["built"] == slugs_of(project_copy)
     (out / STATE_FILE).unlink()
     assert statuses(build(project_copy, out))["built"] == slugs_of(project_copy)
 
 
-def test_a_removed_setting_leaves_the_site_and_the_portal(
-    project_copy: Project, tmp_path: Path
-) -> None:
-    out = tmp_path / "site"
-    build(project_copy, out)
+def test_a_removed_setting_leaves_the_site_and_the_portal(built: tuple[Project, Path]) -> None:
+    project_copy, out = built
     (project_copy.settings_dir / "halstead.yml").unlink()
     report = build(project_copy, out)
     assert statuses(report)["skipped"] == {"poppys"}
@@ -135,15 +145,14 @@ def test_a_removed_setting_leaves_the_site_and_the_portal(
 
 
 def test_a_failing_setting_keeps_its_site_and_does_not_stop_the_others(
-    project_copy: Project, tmp_path: Path, edit: Callable[[Path, str, str], None]
+    built: tuple[Project, Path], edit: Callable[[Path, str, str], None]
 ) -> None:
-    out = tmp_path / "site"
-    build(project_copy, out)
+    project_copy, out = built
     before = tree(out / "poppys")
     edit(project_copy.settings_dir / "poppys.yml", "staff_keep_phones:", "staff_keep_phone:")
     report = build(project_copy, out, force=True, jobs=2)
     assert statuses(report) == {"built": {"halstead"}, "skipped": set(), "failed": {"poppys"}}
-    (failure,) = report.of("failed")
+    (failure,) = report.of(BuildStatus.FAILED)
     assert "staff_keep_phone" in failure.reason and "\n" not in failure.reason
     assert tree(out / "poppys") == before
     assert not list(out.glob(".*.building"))
@@ -161,7 +170,7 @@ def test_parallel_output_is_byte_identical_to_serial(
 ) -> None:
     project, serial = reference
     parallel = build(project, tmp_path / "site", jobs=2)
-    assert parallel.ok and len(parallel.of("built")) == len(slugs_of(project))
+    assert parallel.ok and len(parallel.of(BuildStatus.BUILT)) == len(slugs_of(project))
     assert tree(tmp_path / "site") == tree(serial)
 
 
@@ -288,5 +297,5 @@ def test_a_setting_called_assets_is_refused(project_copy: Project, tmp_path: Pat
     )
     report = build(project_copy, tmp_path / "site")
     assert statuses(report)["failed"] == {"assets"}
-    assert "shared theme files" in report.of("failed")[0].reason
+    assert "shared theme files" in report.of(BuildStatus.FAILED)[0].reason
     assert (tmp_path / "site" / "assets" / "stylesheets").is_dir()

@@ -17,6 +17,7 @@ from policy_sites.project import Project
 from policy_sites.publish.snapshot import publish, render_policies
 from policy_sites.settings.schema import PolicyDate
 from policy_sites.versions.store import VersionError, read_versions
+from tests.conftest import copy_project
 from tests.helpers import article_text, tree_text
 
 LOGINS = "the leadership team, so that someone can reach the account in an emergency"
@@ -36,26 +37,34 @@ def _fresh(project: Project) -> Project:
     return project
 
 
-@pytest.fixture
-def two_years(project_copy: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
-    """Poppy's with 2021-22 (KCSIE 2021, no Bluetooth rule) and 2022-23 published for real.
+@pytest.fixture(scope="module")
+def two_years_once(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Poppy's with 2021-22 (KCSIE 2021, no Bluetooth rule) and 2022-23 published for real,
+    once for the module: publishing is two real builds a version.
 
     Each is published on a day in its own year, so the guidance register gives the editions
     then in force (KCSIE 2021, then KCSIE 2022)."""
-    project = _fresh(project_copy)
+    project = _fresh(copy_project(tmp_path_factory.mktemp("two-years") / "project"))
     poppys = project.settings_dir / "poppys.yml"
     _set(poppys, "hide_bluetooth_and_airdrop: true", "hide_bluetooth_and_airdrop: false")
-    monkeypatch.setenv("POLICY_SITES_TODAY", "2021-09-13")
-    publish(project, "poppys", "2021-22", "2021-09-13", "2022-09")
-    _set(poppys, "hide_bluetooth_and_airdrop: false", "hide_bluetooth_and_airdrop: true")
-    monkeypatch.setenv("POLICY_SITES_TODAY", "2022-09-12")
-    publish(project, "poppys", "2022-23", "2022-09-12", "2023-09")
-    monkeypatch.delenv("POLICY_SITES_TODAY")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("POLICY_SITES_TODAY", "2021-09-13")
+        publish(project, "poppys", "2021-22", "2021-09-13", "2022-09")
+        _set(poppys, "hide_bluetooth_and_airdrop: false", "hide_bluetooth_and_airdrop: true")
+        monkeypatch.setenv("POLICY_SITES_TODAY", "2022-09-12")
+        publish(project, "poppys", "2022-23", "2022-09-12", "2023-09")
     return project
 
 
-def _build(project: Project, out: Path, slug: str = "poppys") -> Path:
-    result = build_setting(project, slug, out)
+@pytest.fixture
+def two_years(two_years_once: Project, tmp_path: Path) -> Project:
+    """A copy of ``two_years_once`` for one test to publish into, edit or break."""
+    shutil.copytree(two_years_once.root, tmp_path / "two-years")
+    return Project(tmp_path / "two-years")
+
+
+def _build(project: Project, out: Path, slug: str = "poppys", preview: bool = False) -> Path:
+    result = build_setting(project, slug, out, preview=preview)
     assert result.ok, result.error
     return result.site
 
@@ -153,8 +162,7 @@ def test_site_shows_the_latest_published_version_not_the_working_copy(
     assert "Agreed and ratified by the committee: 12 September 2022" in key
     assert "Next review due: September 2023" in key
     # The preview shows the working copy, marked draft.
-    monkeypatch.setenv("POLICY_SITES_PREVIEW", "true")
-    preview = _build(two_years, tmp_path / "preview")
+    preview = _build(two_years, tmp_path / "preview", preview=True)
     text = article_text(preview / "policies/social-media.html")
     assert "at any time" in text and "Draft — not yet ratified" in text
     assert "preview of the working copy" in text

@@ -15,12 +15,10 @@ HALSTEAD_CHANNELS = """  official_channels:
 
 
 @pytest.fixture
-def build(project_copy, tmp_path, monkeypatch):
+def build(project_copy, tmp_path):
     # These variants edit the working copy; a normal build shows the published version.
-    monkeypatch.setenv("POLICY_SITES_PREVIEW", "true")
-
     def run(slug: str):
-        result = build_setting(project_copy, slug, tmp_path / "site")
+        result = build_setting(project_copy, slug, tmp_path / "site", preview=True)
         assert result.ok, result.error
         return tmp_path / "site" / slug
 

@@ -76,14 +76,17 @@ def test_a_policy_a_setting_does_not_publish_leaves_it_alone(
     assert stale_after(project_copy, append(source)) == {"poppys"}
 
 
-@pytest.mark.parametrize(
-    ("variable", "value"), [("SOURCE_DATE_EPOCH", "1700000000"), ("POLICY_SITES_PREVIEW", "true")]
-)
-def test_build_switches_make_every_setting_stale(
-    project_copy: Project, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+def test_source_date_epoch_makes_every_setting_stale(
+    project_copy: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(variable, raising=False)
-    assert stale_after(project_copy, lambda: monkeypatch.setenv(variable, value)) == set(SLUGS)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    change = lambda: monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # noqa: E731
+    assert stale_after(project_copy, change) == set(SLUGS)
+
+
+def test_the_builds_options_make_every_setting_stale(project_copy: Project) -> None:
+    plain, preview = (Inputs(project_copy, extra=f"preview={p}") for p in (False, True))
+    assert all(plain.fingerprint(slug) != preview.fingerprint(slug) for slug in SLUGS)
 
 
 def test_the_builders_own_code_is_an_input(monkeypatch: pytest.MonkeyPatch) -> None:

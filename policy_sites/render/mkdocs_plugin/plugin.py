@@ -1,7 +1,11 @@
 """Event hooks: load the setting, hand its variables to mkdocs-macros, keep each view's pages apart.
 
 The plugin must come before ``macros`` in mkdocs.yml, so that the variables it puts in
-``extra`` are there when mkdocs-macros reads them.
+``extra`` are there when mkdocs-macros reads them. It renders each page source itself,
+with mkdocs-macros' environment and variables, before mkdocs-macros' own
+``on_page_markdown`` (a higher ``event_priority``), and marks the page done
+(``render_macros: false``): a template error becomes a ``SourceError`` naming the file
+and line, raised from this plugin, instead of mkdocs-macros' log text and ``exit()``.
 """
 
 from __future__ import annotations
@@ -12,9 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files
 
 from policy_sites.context.downloads import INDUCTION_PACK, INDUCTION_SHEET, WEB_ONLY
 from policy_sites.context.leak_check import LeakCheck
@@ -32,11 +33,22 @@ from policy_sites.context.views import (
     policy_ids,
     policy_of,
     policy_titles,
+    split_front_matter,
     switch_href,
+)
+from policy_sites.render.engine import (
+    BasePlugin,
+    CombinedEvent,
+    File,
+    Files,
+    PluginError,
+    event_priority,
+    macros_environment,
+    render_source,
 )
 from policy_sites.render.mkdocs_plugin.config import PolicySitesConfig
 from policy_sites.settings.loader import SettingsError, load_setting
-from policy_sites.settings.schema import PolicyDate, Setting
+from policy_sites.settings.schema import Setting
 from policy_sites.versions.history import PolicyHistory, current_page, draft_page, generated_pages
 from policy_sites.versions.store import (
     VersionError,
@@ -62,11 +74,8 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
     """What the sources rendered for this view: staff-only text written there is public."""
     _working_copies: dict[str, str]
     """Policies' working copies not shown (a published version is), checked for leaks too."""
-
-    capture: dict[str, str] | None = None
-    """Set by ``policy-sites publish``: collects each policy page's rendered Markdown."""
-    publishing: dict[str, tuple[PolicyDate, PolicyDate]] | None = None
-    """Set by ``policy-sites publish``: the ratified and next review dates being published."""
+    _rendered: set[str]
+    """The pages this plugin rendered with the setting's variables (not mkdocs-macros)."""
 
     def on_config(self, config: Any) -> Any:
         slug = self.config.setting
@@ -92,7 +101,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         except ValueError as error:
             raise PluginError(str(error)) from None
         self._histories = {}
-        if self.capture is None:  # publishing captures working copies; it shows no history
+        if self.config.capture is None:  # publishing captures working copies; it shows no history
             try:
                 versions = read_versions(root / self.config.settings_dir, slug)
             except VersionError as error:
@@ -109,12 +118,12 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         except ValueError as error:
             raise PluginError(str(error)) from None
         context = build_context(self.setting, self.view, today, titles)
-        if self.capture is None:
+        if self.config.capture is None:
             # A working copy on the site is a draft: the ratified date it shows is a
             # published version's, in that version's frozen text, never the settings file's.
             for dates in context["policies"].values():
                 dates["ratified"] = None
-        for pid, (ratified, next_review) in (self.publishing or {}).items():
+        for pid, (ratified, next_review) in (self.config.publishing or {}).items():
             context["policies"][pid].update(
                 ratified=shown_date(ratified),
                 next_review=shown_date(next_review),
@@ -187,32 +196,45 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         self._generated = {}
         self._public_markdown = []
         self._working_copies = {}
+        self._rendered = set()
         for history in self._histories.values():
             for uri, markdown in generated_pages(history).items():
                 self._generated[uri] = markdown
                 files.append(File.generated(config, uri, content=markdown))
         return files
 
-    @event_priority(100)
-    def _before_macros(self, markdown: str, page: Any, config: Any, files: Any) -> str:
-        """Pages made from frozen text: mkdocs-macros is told never to render them."""
-        if page.file.src_uri in self._generated:
+    @event_priority(50)
+    def _render(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+        """Render a page source with the setting's variables, before mkdocs-macros would,
+        and tell mkdocs-macros the page is done. Pages made from frozen text (History,
+        redlines) are never rendered."""
+        if page.file.src_uri in self._generated or page.meta.get("render_macros") is False:
             page.meta["render_macros"] = False
-        return markdown
+            return markdown
+        env, variables = macros_environment(config)
+        context = {**variables, "page": page, **page.meta}
+        name = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
+        root = Path(config.config_file_path).parent
+        rendered = render_source(env, markdown, context, name, _first_line(page), root)
+        if page.title and env.variable_start_string in str(page.title):
+            page.title = render_source(env, str(page.title), context, name, root=root)
+        page.meta[_DONE] = False  # mkdocs-macros: leave this page alone
+        self._rendered.add(page.file.src_uri)
+        return rendered
 
     @event_priority(-100)
     def _after_macros(self, markdown: str, page: Any, config: Any, files: Any) -> str:
-        """A policy page after mkdocs-macros rendered its working copy (so source errors
-        still fail the build): publishing keeps that Markdown; the site shows the latest
+        """A policy page after its working copy was rendered (so source errors still
+        fail the build): publishing keeps that Markdown; the site shows the latest
         published version in its place, or else the working copy marked draft."""
-        if page.meta.get("render_macros") is False:
-            return markdown
-        self._public_markdown.append(markdown)
+        if page.file.src_uri in self._rendered:
+            page.meta.pop(_DONE, None)  # the theme sees the page's own front matter only
+            self._public_markdown.append(markdown)
         policy = self._policy_of(page.file.src_uri)
-        if policy is None:
+        if policy is None or page.file.src_uri in self._generated:
             return markdown
-        if self.capture is not None:
-            self.capture[policy] = markdown
+        if self.config.capture is not None:
+            self.config.capture[policy] = markdown
             return markdown
         history = self._histories.get(policy)
         if history is not None and not self.config.preview:
@@ -221,7 +243,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         overdue = self.view.is_staff and self._policy_dates[policy]["review_overdue"]
         return draft_page(markdown, preview=bool(self.config.preview), overdue=overdue)
 
-    on_page_markdown = CombinedEvent(_before_macros, _after_macros)
+    on_page_markdown = CombinedEvent(_render, _after_macros)
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
         """The signing sheet links to the staff induction pack (when the build makes it)."""
@@ -268,6 +290,19 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             leaks += check.scan_markdown(where, markdown)
         if leaks:
             raise PluginError("staff-only material reached the parents' view:\n" + "\n".join(leaks))
+
+
+_DONE = "render_macros"
+"""The front matter key that tells mkdocs-macros not to render a page."""
+
+
+def _first_line(page: Any) -> int:
+    """The line of the source file its Markdown starts on: after the front matter, and
+    after the blank lines MkDocs strips with it."""
+    if not page.file.abs_src_path:
+        return 1
+    _, body, start = split_front_matter(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    return start + len(body) - len(body.lstrip("\n"))
 
 
 def _nav_value(item: Any) -> Any:
