@@ -22,11 +22,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from policy_sites.render.engine import Reuse
 from pydantic import AnyUrl, BaseModel, HttpUrl, TypeAdapter, ValidationError
 
 from policy_sites.builder.site import build_setting
 from policy_sites.context.views import policy_ids
+from policy_sites.render.engine import Reuse
 from policy_sites.settings.loader import SettingsError, load_setting
 from policy_sites.settings.schema import FieldProblem, Setting
 from tests.conftest import copy_project

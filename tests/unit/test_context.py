@@ -48,11 +48,11 @@ def test_staff_only_values_lists_every_text():
 
 def test_review_overdue_is_judged_against_today():
     setting = poppys()
-    before = build_context(setting, STAFF, dt.date(2023, 9, 30))
-    after = build_context(setting, STAFF, dt.date(2023, 10, 1))
+    before = build_context(setting, STAFF, dt.date(2027, 10, 31))
+    after = build_context(setting, STAFF, dt.date(2027, 11, 1))
     assert before["policies"]["social-media"]["review_overdue"] is False
     assert after["policies"]["social-media"]["review_overdue"] is True
-    assert after["policies"]["social-media"]["next_review"] == "September 2023"
+    assert after["policies"]["social-media"]["next_review"] == "October 2027"
 
 
 def test_view_switch_links_to_the_same_page_in_the_other_view():

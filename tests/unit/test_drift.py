@@ -57,7 +57,8 @@ def test_past_review_dates_are_warnings_at_the_newest_version(project_copy):
     found = [f for f in drift(project_copy, LATE) if "due for review" in f.message]
     expected = set()
     for slug in ("halstead", "poppys"):
-        newest = max(p.name for p in (project_copy.settings_dir / slug / "versions").iterdir())
+        folders = (project_copy.settings_dir / slug / "versions").iterdir()
+        newest = max(p.name for p in folders if p.is_dir())
         meta = project_copy.settings_dir / slug / "versions" / newest / "version.yml"
         expected.add(
             (f"settings/{slug}/versions/{newest}/version.yml", line_of(meta, "next_review"))
@@ -77,7 +78,7 @@ def test_past_review_date_in_the_settings_file_before_any_version(project_copy):
     poppys = project_copy.settings_dir / "poppys.yml"
     lines = {n for n, t in enumerate(poppys.read_text().splitlines(), 1) if "next_review" in t}
     assert {(f.file, f.line) for f in found} == {("settings/poppys.yml", n) for n in lines}
-    assert all("September 2023" in f.message and "next_review" in f.fix for f in found)
+    assert all("October 2027" in f.message and "next_review" in f.fix for f in found)
 
 
 def test_setting_name_typed_into_a_source(project_copy, edit):
@@ -146,7 +147,11 @@ def test_setting_no_source_uses(project_copy, edit):
 
 def test_broken_links_and_nav(project_copy, edit):
     policy = project_copy.docs_dir / "policies" / "mobile-and-smart-technology.md"
-    edit(policy, "[Social media policy](social-media.md)", "[Social media policy](social.md)")
+    edit(
+        policy,
+        "# Mobile and smart t",
+        "See the [social media policy](social.md).\n\n# Mobile and smart t",
+    )
     partial = project_copy.docs_dir / "_partials" / "staff-quick-reference.md"
     edit(partial, "[staff-only details](staff-details.md)", "[staff-only details](staff.md)")
     edit(project_copy.config_file, "- induction.md", "- inducton.md")
@@ -197,13 +202,13 @@ def test_errors_exit_1_even_without_strict(project_copy, edit):
 
 def test_a_working_copy_date_that_differs_from_the_published_one(project_copy, edit):
     settings = project_copy.settings_dir / "poppys.yml"
-    edit(settings, "    ratified: 2022-09\n", "    ratified: 2022-09-12\n")
+    edit(settings, "    ratified: 2026-10-06\n", "    ratified: 2026-10-07\n")
     found = [f for f in drift(project_copy) if "published version" in f.message]
     assert [(f.file, f.line, f.severity) for f in found] == [
-        ("settings/poppys.yml", line_of(settings, "2022-09-12"), ERROR)
+        ("settings/poppys.yml", line_of(settings, "2026-10-07"), ERROR)
     ]
-    assert "policies.mobile-and-smart-technology.ratified is 2022-09-12" in found[0].message
-    assert "(2022-23) says 2022-09" in found[0].message
+    assert "policies.mobile-and-smart-technology.ratified is 2026-10-07" in found[0].message
+    assert "(2026-27) says 2026-10-06" in found[0].message
 
 
 def test_a_policy_in_no_menu(project_copy, edit):

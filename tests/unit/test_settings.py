@@ -87,11 +87,11 @@ def test_python_tags_are_refused_not_executed(settings_dir, tmp_path):
 
 
 def test_next_review_before_ratified(settings_dir):
-    path = rewrite(settings_dir, "    next_review: 2023-09", "    next_review: 2021-09")
+    path = rewrite(settings_dir, "    next_review: 2027-10", "    next_review: 2021-09")
     problem = only_problem(settings_dir)
     assert problem.field == "policies.mobile-and-smart-technology.next_review"
     assert problem.line == line_of(path, "2021-09")
-    assert "before the ratified date 2022-09" in problem.message
+    assert "before the ratified date 2026-10-06" in problem.message
 
 
 def test_empty_dsls(settings_dir):
@@ -157,7 +157,7 @@ def test_wrong_type_says_what_was_expected(settings_dir):
 
 
 def test_bad_date_format(settings_dir):
-    rewrite(settings_dir, "    ratified: 2022-09", "    ratified: Sept 2022")
+    rewrite(settings_dir, "    ratified: 2026-10-06", "    ratified: Sept 2026")
     problem = only_problem(settings_dir)
     assert problem.field == "policies.mobile-and-smart-technology.ratified"
     assert "YYYY-MM" in problem.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -112,5 +113,5 @@ def test_a_portal_row_showing_a_staff_only_text_is_caught() -> None:
     setting = load_setting(project.settings_dir, "poppys")
     assert portal_leaks(setting, summary) == []
     secret = setting.staff_only.account_logins
-    leaky = {**summary, "name": f"Poppy's ({secret})"}  # as a regression might
+    leaky = dataclasses.replace(summary, name=f"Poppy's ({secret})")  # as a regression might
     assert portal_leaks(setting, leaky) == ["staff_only.account_logins"]
