@@ -15,7 +15,13 @@ from policy_sites.settings.schema import DSL, Setting
 __all__ = ["FACTS_READ", "join_and", "join_or", "sentence_facts"]
 
 FACTS_READ = frozenset(
-    {("rooms",), ("ratifying_body",), ("social_media", "approved_by"), ("dsls", "*", "provision")}
+    {
+        ("rooms",),
+        ("ratifying_body",),
+        ("social_media", "approved_by"),
+        ("dsls", "*", "provision"),
+        ("dsls", "*", "deputy"),
+    }
 )
 """Settings fields the sources see only through the phrases made here."""
 

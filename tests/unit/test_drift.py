@@ -145,6 +145,16 @@ def test_setting_no_source_uses(project_copy, edit):
     }  # fmt: skip
 
 
+def test_a_deputy_dsl_is_never_called_unused(project_copy, edit):
+    # deputy: true decides whether a DSL is a lead or a deputy: telling an editor to
+    # remove it as unused would silently make a deputy a lead.
+    settings = project_copy.settings_dir / "poppys.yml"
+    edit(settings, "    provision: Out-of-school club\n", "    provision: Out-of-school club\n"
+         "  - name: Sam Lee\n    role: Room Leader\n    provision: Pre-school\n    deputy: true\n")  # fmt: skip
+    found = [f for f in drift(project_copy) if "deputy" in f.message]
+    assert found == []
+
+
 def test_broken_links_and_nav(project_copy, edit):
     policy = project_copy.docs_dir / "policies" / "mobile-and-smart-technology.md"
     edit(
