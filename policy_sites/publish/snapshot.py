@@ -118,10 +118,18 @@ def publish(
             "only, for example 2022-23"
         )
     ratified_on = _parse_date(ratified, "--ratified")
-    if ratified_on.day is None:
+    if ratified_on is not None and ratified_on.day is None:
         raise PublishError(
             f"--ratified {ratified!r}: give the day it was ratified, as YYYY-MM-DD "
             "(for example 2025-09-15)"
+        )
+    day = today or review_day()
+    if ratified_on is not None and ratified_on.first_day > day:
+        # A version is the record of what was agreed: one dated in the future would show
+        # as in force before it is, and versions are never deleted, so it could not be undone.
+        raise PublishError(
+            f"--ratified {ratified}: that is after today ({day.isoformat()}); publish a "
+            "version on or after the day it is ratified"
         )
     review_by = _parse_date(next_review, "--next-review")
     if ratified_on and review_by and review_by.first_day < ratified_on.first_day:

@@ -330,6 +330,10 @@ def test_frozen_text_is_never_rendered_again(project_copy: Project, tmp_path: Pa
         (["--next-review", "2021-09"], "--next-review 2021-09 is before --ratified 2022-09-12"),
         (["--version", "latest"], "version label 'latest': start with a digit"),
         (["--policy", "social-meda"], "poppys does not publish 'social-meda'"),
+        (
+            ["--ratified", "2999-01-02", "--next-review", "2999-09"],
+            "--ratified 2999-01-02: that is after today",
+        ),
     ],
 )
 def test_bad_publish_input_is_refused_with_a_reason(
