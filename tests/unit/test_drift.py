@@ -149,8 +149,14 @@ def test_a_deputy_dsl_is_never_called_unused(project_copy, edit):
     # deputy: true decides whether a DSL is a lead or a deputy: telling an editor to
     # remove it as unused would silently make a deputy a lead.
     settings = project_copy.settings_dir / "poppys.yml"
-    edit(settings, "    provision: Out-of-school club\n", "    provision: Out-of-school club\n"
-         "  - name: Sam Lee\n    role: Room Leader\n    provision: Pre-school\n    deputy: true\n")  # fmt: skip
+    deputy = (
+        "  - name: Sam Lee\n    role: Room Leader\n    provision: Pre-school\n    deputy: true\n"
+    )
+    edit(
+        settings,
+        "    provision: Out-of-school club\n",
+        "    provision: Out-of-school club\n" + deputy,
+    )
     found = [f for f in drift(project_copy) if "deputy" in f.message]
     assert found == []
 
