@@ -17,6 +17,8 @@ from enum import StrEnum
 from html.parser import HTMLParser
 from pathlib import Path
 
+from policy_sites.context.views import POLICIES_DIR, STAFF
+
 __all__ = ["Block", "ProseProblem", "Rule", "lint_blocks", "lint_html", "lint_site", "page_blocks"]
 
 
@@ -57,7 +59,9 @@ class ProseProblem:
 
 
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "figcaption"}
-_SKIP = {"script", "style", "svg", "button"}
+_SKIP = {"script", "style", "svg", "button", "del"}
+"""Not read as prose: code, images, controls, and a redline's struck-out words (a reader
+reads the sentence as it now stands, with the inserted words)."""
 
 
 @dataclass
@@ -282,12 +286,24 @@ def lint_html(html: str) -> list[ProseProblem]:
     return lint_blocks(page_blocks(html))
 
 
+def is_frozen_page(page: str) -> bool:
+    """``policies/<policy>/<version, History or redline>.html`` in either view: made from
+    published versions' frozen text, which cannot change, and a redline is a comparison
+    of two texts rather than prose to read."""
+    parts = page.removeprefix(STAFF.subpath).split("/")
+    return len(parts) >= 3 and parts[0] == POLICIES_DIR
+
+
 def lint_site(folder: Path) -> dict[str, list[ProseProblem]]:
-    """Every page of a built view (its HTML files, by path relative to the folder) with
-    the problems found on it; pages without problems are left out."""
+    """Every page of a built site that the current sources made (its HTML files, by path
+    relative to the folder; frozen pages left out) with the problems found on it; pages
+    without problems are left out."""
     found = {}
     for page in sorted(folder.rglob("*.html")):
+        relative = page.relative_to(folder).as_posix()
+        if is_frozen_page(relative):
+            continue
         problems = lint_html(page.read_text(encoding="utf-8"))
         if problems:
-            found[page.relative_to(folder).as_posix()] = problems
+            found[relative] = problems
     return found

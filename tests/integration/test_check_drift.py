@@ -41,7 +41,8 @@ def test_replaced_guidance_in_the_newest_published_version_warns_by_today(projec
     found = findings("2026-09-02")
     newest = {"halstead": "2022-23", "poppys": "2022-23"}
     for slug in newest:
-        labels = sorted(p.name for p in (project_copy.settings_dir / slug / "versions").iterdir())
+        folder = project_copy.settings_dir / slug / "versions"
+        labels = sorted(p.name for p in folder.iterdir() if p.is_dir())
         newest[slug] = labels[-1]
     expected = {
         (f"settings/{slug}/versions/{label}/version.yml", "warning")
@@ -84,7 +85,8 @@ def test_render_failure_names_source_and_line(project_copy, edit):
 
 
 def test_text_output_strict_and_today(project_copy):
-    newest = max(p.name for p in (project_copy.settings_dir / "poppys" / "versions").iterdir())
+    folder = project_copy.settings_dir / "poppys" / "versions"
+    newest = max(p.name for p in folder.iterdir() if p.is_dir())
     late = run_cli(project_copy, "check", "--no-render", today="2030-01-01")
     assert late.returncode == 0
     assert f"warning  settings/poppys/versions/{newest}/version.yml:6:" in late.stderr

@@ -101,17 +101,17 @@ def test_deputies_and_leads(federation):
 def test_ratifying_body_rooms_and_approvers(federation):
     _, out = federation
     meadow = text(out, "meadow", "policies/mobile-and-smart-technology.html")
-    assert "on our behalf: the trustees, the leadership team" in meadow
+    assert "on our behalf. That includes the trustees, leaders" in meadow
     assert (
         "not allowed in the hall, the quiet room and the garden, or in any other area "
         "where children are" in meadow
     )
     river = text(out, "riverside", "policies/social-media.html")
-    assert "on our behalf: the owner, the leadership team" in river
-    assert "the Club Manager and the school's Headteacher have assessed the risks" in river
+    assert "on our behalf. That includes the owner, leaders" in river
+    assert "The Club Manager and the school's Headteacher have assessed the risks" in river
     assert "How we run them:" in river
     bare = text(out, "bare", "policies/social-media.html")
-    assert "the committee, the leadership team" in bare  # the federation's choice
+    assert "That includes the committee, leaders" in bare  # the federation's choice
 
 
 def test_one_frame_per_free_text_field(federation):
@@ -143,7 +143,7 @@ def test_nothing_published_shows_no_ratified_date(federation):
     assert "Agreed and ratified" not in river
     assert "Next review due: January 2027" in river
     summary = summarise(project, "riverside")
-    assert [p["ratified"] for p in summary["policies"]] == [None, None]
+    assert [p.ratified for p in summary.policies] == [None, None]
     portal = (out / "index.html").read_text(encoding="utf-8")
     assert "Riverside" in portal
 

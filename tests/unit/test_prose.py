@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policy_sites.check.prose import Rule, lint_html, lint_text
+from policy_sites.check.prose import Rule, is_frozen_page, lint_html, lint_text
 
 
 def page(body: str) -> str:
@@ -55,6 +55,13 @@ def test_rule_catches_one_sentence_and_passes_another(rule: Rule, caught: str, p
     assert not lint_text(passed), passed
 
 
+def test_a_redline_is_read_as_the_sentence_now_stands():
+    # Struck-out words are not part of the sentence: "Ask <del>a</del> <ins>a</ins> DSL"
+    # reads "Ask a DSL", not "Ask a a DSL"; inserted words still count.
+    assert not rules("<p>Ask <del>a</del> <ins>a</ins> DSL.</p>")
+    assert Rule.DOUBLED_WORD in rules("<p>Ask a <ins>a</ins> DSL.</p>")
+
+
 def test_empty_bullet():
     assert Rule.EMPTY_BULLET in rules("<ul><li>Facebook</li><li> </li></ul>")
     assert not rules("<ul><li>Facebook</li><li><p>Instagram</p></li></ul>")
@@ -92,3 +99,11 @@ def test_only_the_article_is_read_and_permalinks_are_skipped():
     html = page('<h2 id="a">Who<a class="headerlink" href="#a">¶</a></h2><p>Staff keep it.</p>')
     assert not lint_html(html)
     assert lint_html("<nav><p>the the</p></nav>") == []
+
+
+def test_frozen_pages_are_not_read():
+    assert is_frozen_page("policies/social-media/2022-23.html")
+    assert is_frozen_page("staff/policies/social-media/changes-2021-22-to-2022-23.html")
+    assert not is_frozen_page("policies/social-media.html")
+    assert not is_frozen_page("staff/policies/social-media.html")
+    assert not is_frozen_page("staff/index.html")
