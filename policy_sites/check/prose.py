@@ -245,9 +245,16 @@ _DRAFT = re.compile(r"\bdraft\b", re.IGNORECASE)
 _RATIFIED_DATE = re.compile(r"\bratified\b[^.]{0,80}?\b(?:19|20)\d\d\b", re.IGNORECASE)
 
 
+_LABELLED = re.compile(r"^[^.:;!?]{1,120}: \S")
+"""An item of a 'Label: value' list, such as the Key details box."""
+
+
 def _run_together(items: list[Block]) -> bool:
     """A list whose items change once from fragments to sentences (or back), with at
-    least two on the sentence side: the shape of an account list and a rule list merged."""
+    least two on the sentence side: the shape of an account list and a rule list merged.
+    A list of labelled values ('Next review due: ...') is one list whatever its values."""
+    if all(_LABELLED.match(item.text) for item in items if item.text):
+        return False
     ends = [bool(_PUNCTUATED.search(item.text)) for item in items if item.text]
     changes = [i for i in range(1, len(ends)) if ends[i] != ends[i - 1]]
     if len(changes) != 1:

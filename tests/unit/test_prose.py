@@ -62,6 +62,20 @@ def test_a_redline_is_read_as_the_sentence_now_stands():
     assert Rule.DOUBLED_WORD in rules("<p>Ask a <ins>a</ins> DSL.</p>")
 
 
+def test_a_list_of_labelled_values_is_one_list():
+    key_details = (
+        "<ul><li>Provision: Pre-school</li><li>Designated Safeguarding Lead: Jo Bloggs</li>"
+        "<li>Review overdue: it was due in May 2026. That date has passed.</li>"
+        "<li>How often it is reviewed: every year, and sooner after any concern.</li></ul>"
+    )
+    assert Rule.LISTS_RUN_TOGETHER not in rules(key_details)
+    merged = (
+        "<ul><li>Facebook page</li><li>Instagram account</li>"
+        "<li>We use them only with clear aims.</li><li>Accounts are kept secure.</li></ul>"
+    )
+    assert Rule.LISTS_RUN_TOGETHER in rules(merged)
+
+
 def test_empty_bullet():
     assert Rule.EMPTY_BULLET in rules("<ul><li>Facebook</li><li> </li></ul>")
     assert not rules("<ul><li>Facebook</li><li><p>Instagram</p></li></ul>")
