@@ -32,6 +32,9 @@ class Rule(StrEnum):
     DRAFT_AND_RATIFIED = "'draft' beside a ratified date"
     EDITOR_TEXT = "text meant for editors on a live page"
     EMPTY_VALUE = "an empty value in the text"
+    TWO_COLONS = "two colons in one sentence"
+    DOUBLED_FULL_STOP = "a doubled full stop"
+    DOUBLED_ONLY = "'only' twice in one clause"
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,28 @@ _EMPTY = [
 ]
 
 
+# A colon that introduces words, not a number or a blank to fill in ("Date: ____"), nor
+# one inside a time or URL.
+_COLON = re.compile(r":\s+(?=[^\W\d_])")
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+# Two full stops, but not an ellipsis of three.
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+_CLAUSE_END = re.compile(r"[,.;:!?()](?:\s|$)")
+_ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
+
+
+def _two_colons(text: str) -> Iterator[str]:
+    for sentence in _SENTENCE_END.split(text):
+        if len(_COLON.findall(sentence)) >= 2:
+            yield sentence.strip()
+
+
+def _doubled_only(text: str) -> Iterator[str]:
+    for clause in _CLAUSE_END.split(text):
+        if len(_ONLY.findall(clause)) >= 2:
+            yield clause.strip()
+
+
 def _agreement(text: str) -> Iterator[str]:
     if match := _JOINED_HAS.search(text):
         yield match.group(0)
@@ -227,6 +252,10 @@ def lint_text(text: str) -> list[ProseProblem]:
     problems += [ProseProblem(Rule.PERSON, text, f"'{word}'") for word in _person(text)]
     if match := _EDITOR.search(text):
         problems.append(ProseProblem(Rule.EDITOR_TEXT, text, match.group(0)))
+    problems += [ProseProblem(Rule.TWO_COLONS, text, found) for found in _two_colons(text)]
+    if match := _DOUBLE_STOP.search(text):
+        problems.append(ProseProblem(Rule.DOUBLED_FULL_STOP, text, match.group(0)))
+    problems += [ProseProblem(Rule.DOUBLED_ONLY, text, found) for found in _doubled_only(text)]
     for pattern, what in _EMPTY:
         if pattern.search(text):
             problems.append(ProseProblem(Rule.EMPTY_VALUE, text, what))
@@ -282,12 +311,24 @@ def lint_html(html: str) -> list[ProseProblem]:
     return lint_blocks(page_blocks(html))
 
 
-def lint_site(folder: Path) -> dict[str, list[ProseProblem]]:
+_PUBLISHED = 'class="ps-version"'
+"""The version line only a published version's page carries (versions/history.py)."""
+_VERSION_PAGE = re.compile(r"^(?:staff/)?policies/[^/]+/[^/]+\.html$")
+"""policies/<policy>/<version or changes>.html: a published version or a redline."""
+
+
+def lint_site(folder: Path, published: bool = True) -> dict[str, list[ProseProblem]]:
     """Every page of a built view (its HTML files, by path relative to the folder) with
-    the problems found on it; pages without problems are left out."""
+    the problems found on it; pages without problems are left out. ``published=False``
+    leaves out a published version's pages: their text is frozen, and a fault in it is
+    mended by publishing a new version, not by the sources."""
     found = {}
     for page in sorted(folder.rglob("*.html")):
-        problems = lint_html(page.read_text(encoding="utf-8"))
+        html = page.read_text(encoding="utf-8")
+        name = page.relative_to(folder).as_posix()
+        if not published and (_PUBLISHED in html or _VERSION_PAGE.match(name)):
+            continue
+        problems = lint_html(html)
         if problems:
             found[page.relative_to(folder).as_posix()] = problems
     return found

@@ -58,7 +58,11 @@ def text(out: Path, slug: str, page: str) -> str:
 def test_every_setting_builds_and_reads_right(federation):
     project, out = federation
     assert set(setting_slugs(project.settings_dir)) >= set(HAND_WRITTEN)
-    problems = {slug: lint_site(out / slug) for slug in setting_slugs(project.settings_dir)}
+    # A published version's pages are frozen text: the sources' faults are mended there
+    # only by publishing again, so they are read here only as the sources build them.
+    problems = {
+        slug: lint_site(out / slug, published=False) for slug in setting_slugs(project.settings_dir)
+    }
     assert not any(problems.values()), problems
 
 

@@ -46,6 +46,12 @@ SENTENCES = [
     (Rule.EMPTY_VALUE, "Filtering is provided by {}.", "Filtering is provided by our ISP."),
     (Rule.EMPTY_VALUE, "Visitors may use a phone null.", "Visitors may use a phone outside."),
     (Rule.EMPTY_VALUE, "Staff keep their phones .", "Staff keep their phones in a box."),
+    (Rule.TWO_COLONS, "A worry about the Manager: contact Ofsted: phone 0300 123 1231.",
+     "A worry about the Manager: contact Ofsted (phone 0300 123 1231). Ofsted: see above."),
+    (Rule.DOUBLED_FULL_STOP, "Nobody uses a phone in the hall during club hours..",
+     "Nobody uses a phone in the hall during club hours. Wait..."),
+    (Rule.DOUBLED_ONLY, "Staff use their own phones on a break only in the club office only;",
+     "Staff use their own phones only in the office, and only on a break."),
 ]  # fmt: skip
 
 
