@@ -300,7 +300,11 @@ class OfficialChannel(_Model):
         default=None,
         description="How the policy names it in a list of accounts; without it, the "
         "platform's name. "
-        + _frame("Our official social media accounts are: …", "our Facebook Page"),
+        + _frame(
+            "Our official social media accounts are: …",
+            "our Facebook Page",
+            "It stands alone, so say where the account is: 'the news blog on our website'.",
+        ),
     )
     url: HttpUrl | None = Field(default=None, description="Its web address (https://…).")
     run_by: Phrase | None = Field(
