@@ -15,7 +15,13 @@ from policy_sites.settings.schema import DSL, Setting
 __all__ = ["FACTS_READ", "join_and", "join_or", "sentence_facts"]
 
 FACTS_READ = frozenset(
-    {("rooms",), ("ratifying_body",), ("social_media", "approved_by"), ("dsls", "*", "provision")}
+    {
+        ("rooms",),
+        ("ratifying_body",),
+        ("social_media", "approved_by"),
+        ("dsls", "*", "provision"),
+        ("setting_devices", "taken_off_site"),
+    }
 )
 """Settings fields the sources see only through the phrases made here."""
 
@@ -61,6 +67,16 @@ def _provision_of(setting: Setting, dsl: DSL) -> str | None:
         if dsl.provision in (provision.name, provision.short_name):
             return provision.name
     return dsl.provision
+
+
+def _devices_off_site(value: str | None, escape: Callable[[str], str]) -> str | None:
+    """The sentence on taking setting devices off site; 'never' is a word of its own
+    ("Setting devices never leave the site."), not a phrase to put after "leave the site"."""
+    if value is None:
+        return None
+    if value.strip().rstrip(".").lower() == "never":
+        return "Setting devices never leave the site."
+    return f"Setting devices leave the site {escape(value.strip())}."
 
 
 def _policy_pages(setting: Setting, titles: Mapping[str, str]) -> list[dict[str, str]]:
@@ -148,6 +164,7 @@ def sentence_facts(
             "has": "has" if len(approvers) == 1 else "have",
         },
         "where_children_are": where,
+        "devices_off_site": _devices_off_site(setting.setting_devices.taken_off_site, escape),
         "policy_pages": pages,
         "policy_links": join_and(page["link"] for page in pages),
     }

@@ -597,8 +597,13 @@ class SettingDevices(_Model):
     )
     taken_off_site: Phrase | None = Field(
         default=None,
-        description="When setting devices may leave the site, completing 'Setting devices "
-        "leave the site …', e.g. 'only for outings, with the member of staff in charge'.",
+        description="When setting devices may leave the site. "
+        + _frame(
+            "Setting devices leave the site …",
+            "only for outings, with the member of staff in charge",
+            "Write 'never' if they never do: the policy then says 'Setting devices never "
+            "leave the site.'",
+        ),
     )
 
 

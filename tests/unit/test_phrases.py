@@ -96,3 +96,16 @@ def test_policy_links_follow_the_sources_order_and_the_settings_choice():
     assert found["policy_links"] == (
         "[A policy](policies/a-policy.md) and [C policy](policies/c-policy.md)"
     )
+
+
+def test_devices_off_site_reads_right_for_never_and_for_a_phrase():
+    setting = poppys()
+    devices = setting.setting_devices.model_dump(mode="json")
+    never = with_(setting, setting_devices=devices | {"taken_off_site": "never"})
+    assert facts(never)["devices_off_site"] == "Setting devices never leave the site."
+    outings = with_(setting, setting_devices=devices | {"taken_off_site": "only for <outings>"})
+    assert facts(outings)["devices_off_site"] == (
+        "Setting devices leave the site only for &lt;outings&gt;."
+    )
+    unset = with_(setting, setting_devices=devices | {"taken_off_site": None})
+    assert facts(unset)["devices_off_site"] is None
