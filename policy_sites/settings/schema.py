@@ -81,7 +81,17 @@ class _Model(BaseModel):
 
 
 Text = Annotated[str, Field(min_length=1)]
-Phrase = Annotated[str, Field(min_length=1)]
+
+
+def _no_full_stop(value: Any) -> Any:
+    """A phrase sits inside a sentence the policy ends itself: a full stop of its own
+    would print as '..' on the page."""
+    if isinstance(value, str) and value.rstrip().endswith("."):
+        raise ValueError("this phrase completes a sentence: leave out the full stop at the end")
+    return value
+
+
+Phrase = Annotated[str, Field(min_length=1), BeforeValidator(_no_full_stop)]
 """A phrase that completes a sentence in the shared policy text (no full stop)."""
 
 PLACEHOLDER = "FILL IN"
