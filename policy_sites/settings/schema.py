@@ -782,8 +782,12 @@ class Setting(_Model):
     outings: Outings | None = Field(default=None, description="Phones on outings.")
     staff_break_phones: Phrase | None = Field(
         default=None,
-        description="Where staff may use their own phones on a break, completing 'On a "
-        "break, staff may use their phones …', e.g. 'in the office, away from children'.",
+        description="Where staff may use their own phones on a break. "
+        + _frame(
+            "On a break, staff may use their phones …",
+            "in the office, away from children",
+            "Say where; write 'only' in it if that is the rule ('in the office only').",
+        ),
     )
     other_policies: dict[str, RelatedPolicy] = Field(
         default_factory=dict,
