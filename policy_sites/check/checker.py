@@ -15,7 +15,7 @@ from policy_sites.builder.site import BuildResult, build_settings
 from policy_sites.check.drift import find_drift
 from policy_sites.check.findings import ERROR, WARNING, Finding, shown
 from policy_sites.check.prose import ProseProblem, Rule, lint_site
-from policy_sites.context.views import POLICIES_DIR, policy_ids
+from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import (
     Problem,
@@ -167,9 +167,8 @@ def prose_findings(
     ``placeholders_reported``: leave out each page's placeholder, already reported in the
     settings file where it is to be filled in."""
     findings = []
-    for page, problems in lint_site(site).items():
-        if f"{POLICIES_DIR}/" in page and page.count("/") > page.startswith("staff/") + 1:
-            continue  # policies/<policy>/<version or history>.html: frozen text
+    # published=False: a published version's pages (its current page too) are frozen text
+    for page, problems in lint_site(site, published=False).items():
         view = "staff" if page.startswith("staff/") else "parents'"
         for problem in problems:
             if placeholders_reported and problem.detail == PLACEHOLDER:

@@ -17,6 +17,8 @@ from enum import StrEnum
 from html.parser import HTMLParser
 from pathlib import Path
 
+from policy_sites.context.views import POLICIES_DIR
+
 __all__ = ["Block", "ProseProblem", "Rule", "lint_blocks", "lint_html", "lint_site", "page_blocks"]
 
 
@@ -227,7 +229,12 @@ def _agreement(text: str) -> Iterator[str]:
             yield match.group(0)
 
 
+_ME_INCLUDED = re.compile(r"\b(?:me|myself) included\b", re.IGNORECASE)
+
+
 def _person(text: str) -> Iterator[str]:
+    if match := _ME_INCLUDED.search(text):
+        yield match.group(0)  # "Staff, me included, keep their phones": whose phones?
     if not _FIRST_PERSON.match(text):
         return
     words = re.findall(r"[\w'\u2019]+", text)
@@ -313,7 +320,7 @@ def lint_html(html: str) -> list[ProseProblem]:
 
 _PUBLISHED = 'class="ps-version"'
 """The version line only a published version's page carries (versions/history.py)."""
-_VERSION_PAGE = re.compile(r"^(?:staff/)?policies/[^/]+/[^/]+\.html$")
+_VERSION_PAGE = re.compile(rf"^(?:staff/)?{re.escape(POLICIES_DIR)}/[^/]+/[^/]+\.html$")
 """policies/<policy>/<version or changes>.html: a published version or a redline."""
 
 

@@ -81,6 +81,9 @@ def test_a_policy_only_some_settings_publish(federation):
         assert "social-media.html" not in page.read_text(encoding="utf-8"), page
     quick = text(out, "meadow", "staff/index.html")
     assert "The full policy says more: Mobile and smart technology policy." in quick
+    induction = text(out, "meadow", "staff/induction.html")
+    assert "If I break this policy," in induction
+    assert "If I break these policies," in text(out, "poppys", "staff/induction.html")
 
 
 def test_deputies_and_leads(federation):

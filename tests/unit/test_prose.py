@@ -37,6 +37,8 @@ SENTENCES = [
      "I never share anything about the children, their families or colleagues online."),
     (Rule.PERSON, "I keep my phone in your locker.",
      "I follow our rule that staff keep their phones in their lockers."),
+    (Rule.PERSON, "Staff, me included, keep their personal phones in their lockers.",
+     "I follow our rule that staff keep their personal phones in their lockers."),
     (Rule.EDITOR_TEXT, "There are no staff-only details yet. Add them under staff_only in "
      "the setting's file.", "Halstead Nursery has no staff-only details at the moment."),
     (Rule.EDITOR_TEXT, "Staff keep their phones FILL IN: where staff keep their phones.",
