@@ -79,6 +79,17 @@ def _devices_off_site(value: str | None, escape: Callable[[str], str]) -> str | 
     return f"Setting devices leave the site {escape(value.strip())}."
 
 
+_TOPICS = {"mobile-and-smart-technology": ("phones", "cameras"), "social-media": ("social media",)}
+"""What each policy is about, in a parent's words, for "keeps children safe around …"."""
+
+
+def _policy_topics(pages: list[dict[str, str]]) -> str:
+    """'phones, cameras and social media', or only the topics of the policies published
+    (a policy without topics here adds none; with none at all, the whole set)."""
+    topics = [topic for page in pages for topic in _TOPICS.get(page["id"], ())]
+    return join_and(topics or [t for group in _TOPICS.values() for t in group])
+
+
 def _policy_pages(setting: Setting, titles: Mapping[str, str]) -> list[dict[str, str]]:
     """The policies this setting publishes, in the order of docs/policies/, with links
     relative to a page at the top of the site (index, induction)."""
@@ -167,4 +178,5 @@ def sentence_facts(
         "devices_off_site": _devices_off_site(setting.setting_devices.taken_off_site, escape),
         "policy_pages": pages,
         "policy_links": join_and(page["link"] for page in pages),
+        "policy_topics": _policy_topics(pages),
     }

@@ -81,6 +81,8 @@ def test_a_policy_only_some_settings_publish(federation):
         assert "social-media.html" not in page.read_text(encoding="utf-8"), page
     quick = text(out, "meadow", "staff/index.html")
     assert "The full policy says more: Mobile and smart technology policy." in quick
+    home = text(out, "meadow", "index.html")
+    assert "safe around phones and cameras. Our full policy comes after it." in home
     induction = text(out, "meadow", "staff/induction.html")
     assert "If I break this policy," in induction
     assert "If I break these policies," in text(out, "poppys", "staff/induction.html")

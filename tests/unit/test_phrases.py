@@ -109,3 +109,14 @@ def test_devices_off_site_reads_right_for_never_and_for_a_phrase():
     )
     unset = with_(setting, setting_devices=devices | {"taken_off_site": None})
     assert facts(unset)["devices_off_site"] is None
+
+
+def test_policy_topics_follow_the_published_policies():
+    setting = poppys()
+    assert facts(setting)["policy_topics"] == "phones, cameras and social media"
+    policies = setting.model_dump(mode="json")["policies"]
+    mobile_only = with_(setting, policies={"mobile-and-smart-technology": policies[
+        "mobile-and-smart-technology"]})  # fmt: skip
+    assert facts(mobile_only)["policy_topics"] == "phones and cameras"
+    social_only = with_(setting, policies={"social-media": policies["social-media"]})
+    assert facts(social_only)["policy_topics"] == "social media"
