@@ -162,3 +162,11 @@ def test_check_is_clean_for_them(federation):
     report = run_check(project, dt.date(2026, 11, 23))
     assert not report.errors, [str(f) for f in report.errors]
     assert not [f for f in report.warnings if "reads" in f.message or "view)" in f.message]
+
+
+def test_the_event_example_fits_the_children(federation):
+    """A nativity play is an under-fives' example; a club with school-age children gets
+    a neutral one."""
+    _, out = federation
+    assert "At events such as a play or sports day," in text(out, "poppys", "index.html")
+    assert "At events such as a nativity play," in text(out, "halstead", "index.html")
