@@ -79,6 +79,36 @@ def _devices_off_site(value: str | None, escape: Callable[[str], str]) -> str | 
     return f"Setting devices leave the site {escape(value.strip())}."
 
 
+def _is_manager(dsl: DSL, manager: str) -> bool:
+    """Whether a DSL's job title is the manager's ('Owner and Club Manager' is 'the Club
+    Manager'; 'Deputy Manager' is not 'the Manager')."""
+    if not dsl.role:
+        return False
+    title = manager.lower().removeprefix("the ").split()
+    role = dsl.role.lower().replace(",", " ").split()
+    if not title or role[-len(title) :] != title:
+        return False
+    before = role[: -len(title)]
+    return not (before and before[-1] in {"deputy", "assistant", "acting", "vice"})
+
+
+def _manager_and_dsl(setting: Setting, escape: Callable[[str], str], a_dsl: str) -> dict[str, str]:
+    """'the Manager or a DSL' and 'a DSL or the Manager'; with one DSL and no deputy,
+    'our DSL'; and when that DSL is the manager, one person: 'the Club Manager (Priya
+    Venkataraman, our DSL)', so nobody is told to go to the same person or to them."""
+    manager = escape(setting.manager)
+    if len(setting.dsls) == 1 and not setting.dsls[0].deputy:
+        dsl = setting.dsls[0]
+        if _is_manager(dsl, setting.manager):
+            both = f"{manager} ({escape(dsl.name)}, our DSL)"
+            return {"manager_or_dsl": both, "dsl_or_manager": both}
+        return {
+            "manager_or_dsl": f"{manager} or our DSL",
+            "dsl_or_manager": f"our DSL or {manager}",
+        }
+    return {"manager_or_dsl": f"{manager} or {a_dsl}", "dsl_or_manager": f"{a_dsl} or {manager}"}
+
+
 _TOPICS = {"mobile-and-smart-technology": ("phones", "cameras"), "social-media": ("social media",)}
 """What each policy is about, in a parent's words, for "keeps children safe around …"."""
 
@@ -145,6 +175,7 @@ def sentence_facts(
     deputy_names = join_and(
         d["name"] + (f" for the {d['provision']}" if d["provision"] else "") for d in deputies
     )
+    a_dsl = "a DSL (or a deputy)" if deputies else "a DSL"
     body = setting.ratifying_body
     approvers = [escape(a) for a in setting.social_media.approved_by] or [escape(setting.manager)]
     rooms = [escape(r) for r in setting.rooms]
@@ -163,7 +194,7 @@ def sentence_facts(
             if len(leads) == 1
             else "Designated Safeguarding Leads (DSLs)"
         ),
-        "a_dsl": "a DSL (or a deputy)" if deputies else "a DSL",
+        "a_dsl": a_dsl,
         "ratifying_body": {
             "kind": body.value,
             "name": body.noun,
@@ -179,4 +210,5 @@ def sentence_facts(
         "policy_pages": pages,
         "policy_links": join_and(page["link"] for page in pages),
         "policy_topics": _policy_topics(pages),
+        **_manager_and_dsl(setting, escape, a_dsl),
     }

@@ -120,3 +120,16 @@ def test_policy_topics_follow_the_published_policies():
     assert facts(mobile_only)["policy_topics"] == "phones and cameras"
     social_only = with_(setting, policies={"social-media": policies["social-media"]})
     assert facts(social_only)["policy_topics"] == "social media"
+
+
+def test_manager_and_dsl_name_one_person_once():
+    setting = poppys()
+    assert facts(setting)["manager_or_dsl"] == "the Manager or a DSL"
+    one = {"provisions": setting.model_dump(mode="json")["provisions"][:1]}
+    owner = with_(setting, **one, manager="the Club Manager",
+                  dsls=[{"name": "Priya <V>", "role": "Owner and Club Manager"}])  # fmt: skip
+    assert facts(owner)["manager_or_dsl"] == "the Club Manager (Priya &lt;V&gt;, our DSL)"
+    assert facts(owner)["dsl_or_manager"] == facts(owner)["manager_or_dsl"]
+    other = with_(setting, **one, dsls=[{"name": "Sam Lee", "role": "Deputy Manager"}])
+    assert facts(other)["manager_or_dsl"] == "the Manager or our DSL"
+    assert facts(other)["dsl_or_manager"] == "our DSL or the Manager"
