@@ -93,20 +93,30 @@ def _is_manager(dsl: DSL, manager: str) -> bool:
 
 
 def _manager_and_dsl(setting: Setting, escape: Callable[[str], str], a_dsl: str) -> dict[str, str]:
-    """'the Manager or a DSL' and 'a DSL or the Manager'; with one DSL and no deputy,
-    'our DSL'; and when that DSL is the manager, one person: 'the Club Manager (Priya
-    Venkataraman, our DSL)', so nobody is told to go to the same person or to them."""
+    """'a DSL', 'the Manager or a DSL', 'a DSL or the Manager', 'a DSL and the Manager';
+    with one DSL and no deputy, 'our DSL'; and when that DSL is the manager, one person:
+    'the Club Manager (Priya Venkataraman, our DSL)', so nobody is told to go to the same
+    person twice or to talk it through with them and themselves."""
     manager = escape(setting.manager)
     if len(setting.dsls) == 1 and not setting.dsls[0].deputy:
         dsl = setting.dsls[0]
         if _is_manager(dsl, setting.manager):
             both = f"{manager} ({escape(dsl.name)}, our DSL)"
-            return {"manager_or_dsl": both, "dsl_or_manager": both}
-        return {
-            "manager_or_dsl": f"{manager} or our DSL",
-            "dsl_or_manager": f"our DSL or {manager}",
-        }
-    return {"manager_or_dsl": f"{manager} or {a_dsl}", "dsl_or_manager": f"{a_dsl} or {manager}"}
+            return {
+                "our_dsl": "our DSL",
+                "manager_or_dsl": both,
+                "dsl_or_manager": both,
+                "dsl_and_manager": both,
+            }
+        a_dsl = one = "our DSL"
+    else:
+        one = "a DSL"
+    return {
+        "our_dsl": one,
+        "manager_or_dsl": f"{manager} or {a_dsl}",
+        "dsl_or_manager": f"{a_dsl} or {manager}",
+        "dsl_and_manager": f"{one} and {manager}",
+    }
 
 
 _TOPICS = {"mobile-and-smart-technology": ("phones", "cameras"), "social-media": ("social media",)}

@@ -130,6 +130,11 @@ def test_manager_and_dsl_name_one_person_once():
                   dsls=[{"name": "Priya <V>", "role": "Owner and Club Manager"}])  # fmt: skip
     assert facts(owner)["manager_or_dsl"] == "the Club Manager (Priya &lt;V&gt;, our DSL)"
     assert facts(owner)["dsl_or_manager"] == facts(owner)["manager_or_dsl"]
+    assert facts(owner)["dsl_and_manager"] == facts(owner)["manager_or_dsl"]
+    assert facts(owner)["our_dsl"] == "our DSL"
     other = with_(setting, **one, dsls=[{"name": "Sam Lee", "role": "Deputy Manager"}])
     assert facts(other)["manager_or_dsl"] == "the Manager or our DSL"
     assert facts(other)["dsl_or_manager"] == "our DSL or the Manager"
+    assert facts(other)["dsl_and_manager"] == "our DSL and the Manager"
+    assert facts(setting)["our_dsl"] == "a DSL"
+    assert facts(setting)["dsl_and_manager"] == "a DSL and the Manager"
