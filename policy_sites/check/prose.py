@@ -199,7 +199,8 @@ _COLON = re.compile(r":\s+(?=[^\W\d_])")
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
 # Two full stops, but not an ellipsis of three.
 _DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
-_CLAUSE_END = re.compile(r"[,.;:!?()](?:\s|$)")
+# Clauses and the parts "and" or "or" join: "only at lunch and only in the office" is right.
+_CLAUSE_END = re.compile(r"[,.;:!?()](?:\s|$)|\b(?:and|or|but)\b")
 _ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
 
 

@@ -53,7 +53,7 @@ SENTENCES = [
     (Rule.DOUBLED_FULL_STOP, "Nobody uses a phone in the hall during club hours..",
      "Nobody uses a phone in the hall during club hours. Wait..."),
     (Rule.DOUBLED_ONLY, "Staff use their own phones on a break only in the club office only;",
-     "Staff use their own phones only in the office, and only on a break."),
+     "Staff use their own phones only in the office and only on a break."),
 ]  # fmt: skip
 
 
