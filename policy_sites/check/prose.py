@@ -34,6 +34,9 @@ class Rule(StrEnum):
     DRAFT_AND_RATIFIED = "'draft' beside a ratified date"
     EDITOR_TEXT = "text meant for editors on a live page"
     EMPTY_VALUE = "an empty value in the text"
+    TWO_COLONS = "two colons in one sentence"
+    DOUBLED_FULL_STOP = "a doubled full stop"
+    DOUBLED_ONLY = "'only' twice in one clause"
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,29 @@ _EMPTY = [
 ]
 
 
+# A colon that introduces words, not a number or a blank to fill in ("Date: ____"), nor
+# one inside a time or URL.
+_COLON = re.compile(r":\s+(?=[^\W\d_])")
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+# Two full stops, but not an ellipsis of three.
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+# Clauses and the parts "and" or "or" join: "only at lunch and only in the office" is right.
+_CLAUSE_END = re.compile(r"[,.;:!?()](?:\s|$)|\b(?:and|or|but)\b")
+_ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
+
+
+def _two_colons(text: str) -> Iterator[str]:
+    for sentence in _SENTENCE_END.split(text):
+        if len(_COLON.findall(sentence)) >= 2:
+            yield sentence.strip()
+
+
+def _doubled_only(text: str) -> Iterator[str]:
+    for clause in _CLAUSE_END.split(text):
+        if len(_ONLY.findall(clause)) >= 2:
+            yield clause.strip()
+
+
 def _agreement(text: str) -> Iterator[str]:
     if match := _JOINED_HAS.search(text):
         yield match.group(0)
@@ -206,7 +232,12 @@ def _agreement(text: str) -> Iterator[str]:
             yield match.group(0)
 
 
+_ME_INCLUDED = re.compile(r"\b(?:me|myself) included\b", re.IGNORECASE)
+
+
 def _person(text: str) -> Iterator[str]:
+    if match := _ME_INCLUDED.search(text):
+        yield match.group(0)  # "Staff, me included, keep their phones": whose phones?
     if not _FIRST_PERSON.match(text):
         return
     words = re.findall(r"[\w'\u2019]+", text)
@@ -231,6 +262,10 @@ def lint_text(text: str) -> list[ProseProblem]:
     problems += [ProseProblem(Rule.PERSON, text, f"'{word}'") for word in _person(text)]
     if match := _EDITOR.search(text):
         problems.append(ProseProblem(Rule.EDITOR_TEXT, text, match.group(0)))
+    problems += [ProseProblem(Rule.TWO_COLONS, text, found) for found in _two_colons(text)]
+    if match := _DOUBLE_STOP.search(text):
+        problems.append(ProseProblem(Rule.DOUBLED_FULL_STOP, text, match.group(0)))
+    problems += [ProseProblem(Rule.DOUBLED_ONLY, text, found) for found in _doubled_only(text)]
     for pattern, what in _EMPTY:
         if pattern.search(text):
             problems.append(ProseProblem(Rule.EMPTY_VALUE, text, what))
@@ -293,6 +328,10 @@ def lint_html(html: str) -> list[ProseProblem]:
     return lint_blocks(page_blocks(html))
 
 
+_PUBLISHED = 'class="ps-version"'
+"""The version line only a published version's page carries (versions/history.py)."""
+
+
 def is_frozen_page(page: str) -> bool:
     """``policies/<policy>/<version, History or redline>.html`` in either view: made from
     published versions' frozen text, which cannot change, and a redline is a comparison
@@ -301,16 +340,21 @@ def is_frozen_page(page: str) -> bool:
     return len(parts) >= 3 and parts[0] == POLICIES_DIR
 
 
-def lint_site(folder: Path) -> dict[str, list[ProseProblem]]:
+def lint_site(folder: Path, published: bool = True) -> dict[str, list[ProseProblem]]:
     """Every page of a built site that the current sources made (its HTML files, by path
     relative to the folder; frozen pages left out) with the problems found on it; pages
-    without problems are left out."""
+    without problems are left out. ``published=False`` also leaves out the current page
+    of a published policy: its text is frozen, and a fault in it is mended by publishing
+    a new version, not by the sources."""
     found = {}
     for page in sorted(folder.rglob("*.html")):
         relative = page.relative_to(folder).as_posix()
         if is_frozen_page(relative):
             continue
-        problems = lint_html(page.read_text(encoding="utf-8"))
+        html = page.read_text(encoding="utf-8")
+        if not published and _PUBLISHED in html:
+            continue
+        problems = lint_html(html)
         if problems:
             found[relative] = problems
     return found

@@ -21,6 +21,7 @@ FACTS_READ = frozenset(
         ("social_media", "approved_by"),
         ("dsls", "*", "provision"),
         ("dsls", "*", "deputy"),
+        ("setting_devices", "taken_off_site"),
     }
 )
 """Settings fields the sources see only through the phrases made here."""
@@ -67,6 +68,67 @@ def _provision_of(setting: Setting, dsl: DSL) -> str | None:
         if dsl.provision in (provision.name, provision.short_name):
             return provision.name
     return dsl.provision
+
+
+def _devices_off_site(value: str | None, escape: Callable[[str], str]) -> str | None:
+    """The sentence on taking setting devices off site; 'never' is a word of its own
+    ("Setting devices never leave the site."), not a phrase to put after "leave the site"."""
+    if value is None:
+        return None
+    if value.strip().rstrip(".").lower() == "never":
+        return "Setting devices never leave the site."
+    return f"Setting devices leave the site {escape(value.strip())}."
+
+
+def _is_manager(dsl: DSL, manager: str) -> bool:
+    """Whether a DSL's job title is the manager's ('Owner and Club Manager' is 'the Club
+    Manager'; 'Deputy Manager' is not 'the Manager')."""
+    if not dsl.role:
+        return False
+    title = manager.lower().removeprefix("the ").split()
+    role = dsl.role.lower().replace(",", " ").split()
+    if not title or role[-len(title) :] != title:
+        return False
+    before = role[: -len(title)]
+    return not (before and before[-1] in {"deputy", "assistant", "acting", "vice"})
+
+
+def _manager_and_dsl(setting: Setting, escape: Callable[[str], str], a_dsl: str) -> dict[str, str]:
+    """'a DSL', 'the Manager or a DSL', 'a DSL or the Manager', 'a DSL and the Manager';
+    with one DSL and no deputy, 'our DSL'; and when that DSL is the manager, one person:
+    'the Club Manager (Priya Venkataraman, our DSL)', so nobody is told to go to the same
+    person twice or to talk it through with them and themselves."""
+    manager = escape(setting.manager)
+    if len(setting.dsls) == 1 and not setting.dsls[0].deputy:
+        dsl = setting.dsls[0]
+        if _is_manager(dsl, setting.manager):
+            both = f"{manager} ({escape(dsl.name)}, our DSL)"
+            return {
+                "our_dsl": "our DSL",
+                "manager_or_dsl": both,
+                "dsl_or_manager": both,
+                "dsl_and_manager": both,
+            }
+        a_dsl = one = "our DSL"
+    else:
+        one = "a DSL"
+    return {
+        "our_dsl": one,
+        "manager_or_dsl": f"{manager} or {a_dsl}",
+        "dsl_or_manager": f"{a_dsl} or {manager}",
+        "dsl_and_manager": f"{one} and {manager}",
+    }
+
+
+_TOPICS = {"mobile-and-smart-technology": ("phones", "cameras"), "social-media": ("social media",)}
+"""What each policy is about, in a parent's words, for "keeps children safe around …"."""
+
+
+def _policy_topics(pages: list[dict[str, str]]) -> str:
+    """'phones, cameras and social media', or only the topics of the policies published
+    (a policy without topics here adds none; with none at all, the whole set)."""
+    topics = [topic for page in pages for topic in _TOPICS.get(page["id"], ())]
+    return join_and(topics or [t for group in _TOPICS.values() for t in group])
 
 
 def _policy_pages(setting: Setting, titles: Mapping[str, str]) -> list[dict[str, str]]:
@@ -124,6 +186,7 @@ def sentence_facts(
     deputy_names = join_and(
         d["name"] + (f" for the {d['provision']}" if d["provision"] else "") for d in deputies
     )
+    a_dsl = "a DSL (or a deputy)" if deputies else "a DSL"
     body = setting.ratifying_body
     approvers = [escape(a) for a in setting.social_media.approved_by] or [escape(setting.manager)]
     rooms = [escape(r) for r in setting.rooms]
@@ -142,7 +205,7 @@ def sentence_facts(
             if len(leads) == 1
             else "Designated Safeguarding Leads (DSLs)"
         ),
-        "a_dsl": "a DSL (or a deputy)" if deputies else "a DSL",
+        "a_dsl": a_dsl,
         "ratifying_body": {
             "kind": body.value,
             "name": body.noun,
@@ -154,6 +217,9 @@ def sentence_facts(
             "has": "has" if len(approvers) == 1 else "have",
         },
         "where_children_are": where,
+        "devices_off_site": _devices_off_site(setting.setting_devices.taken_off_site, escape),
         "policy_pages": pages,
         "policy_links": join_and(page["link"] for page in pages),
+        "policy_topics": _policy_topics(pages),
+        **_manager_and_dsl(setting, escape, a_dsl),
     }

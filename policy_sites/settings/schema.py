@@ -81,7 +81,17 @@ class _Model(BaseModel):
 
 
 Text = Annotated[str, Field(min_length=1)]
-Phrase = Annotated[str, Field(min_length=1)]
+
+
+def _no_full_stop(value: Any) -> Any:
+    """A phrase sits inside a sentence the policy ends itself: a full stop of its own
+    would print as '..' on the page."""
+    if isinstance(value, str) and value.rstrip().endswith("."):
+        raise ValueError("this phrase completes a sentence: leave out the full stop at the end")
+    return value
+
+
+Phrase = Annotated[str, Field(min_length=1), BeforeValidator(_no_full_stop)]
 """A phrase that completes a sentence in the shared policy text (no full stop)."""
 
 PLACEHOLDER = "FILL IN"
@@ -300,7 +310,11 @@ class OfficialChannel(_Model):
         default=None,
         description="How the policy names it in a list of accounts; without it, the "
         "platform's name. "
-        + _frame("Our official social media accounts are: …", "our Facebook Page"),
+        + _frame(
+            "Our official social media accounts are: …",
+            "our Facebook Page",
+            "It stands alone, so say where the account is: 'the news blog on our website'.",
+        ),
     )
     url: HttpUrl | None = Field(default=None, description="Its web address (https://…).")
     run_by: Phrase | None = Field(
@@ -593,8 +607,13 @@ class SettingDevices(_Model):
     )
     taken_off_site: Phrase | None = Field(
         default=None,
-        description="When setting devices may leave the site, completing 'Setting devices "
-        "leave the site …', e.g. 'only for outings, with the member of staff in charge'.",
+        description="When setting devices may leave the site. "
+        + _frame(
+            "Setting devices leave the site …",
+            "only for outings, with the member of staff in charge",
+            "Write 'never' if they never do: the policy then says 'Setting devices never "
+            "leave the site.'",
+        ),
     )
 
 
@@ -763,8 +782,12 @@ class Setting(_Model):
     outings: Outings | None = Field(default=None, description="Phones on outings.")
     staff_break_phones: Phrase | None = Field(
         default=None,
-        description="Where staff may use their own phones on a break, completing 'On a "
-        "break, staff may use their phones …', e.g. 'in the office, away from children'.",
+        description="Where staff may use their own phones on a break. "
+        + _frame(
+            "On a break, staff may use their phones …",
+            "in the office, away from children",
+            "Say where; write 'only' in it if that is the rule ('in the office only').",
+        ),
     )
     other_policies: dict[str, RelatedPolicy] = Field(
         default_factory=dict,

@@ -58,7 +58,11 @@ def text(out: Path, slug: str, page: str) -> str:
 def test_every_setting_builds_and_reads_right(federation):
     project, out = federation
     assert set(setting_slugs(project.settings_dir)) >= set(HAND_WRITTEN)
-    problems = {slug: lint_site(out / slug) for slug in setting_slugs(project.settings_dir)}
+    # A published version's pages are frozen text: the sources' faults are mended there
+    # only by publishing again, so they are read here only as the sources build them.
+    problems = {
+        slug: lint_site(out / slug, published=False) for slug in setting_slugs(project.settings_dir)
+    }
     assert not any(problems.values()), problems
 
 
@@ -77,6 +81,11 @@ def test_a_policy_only_some_settings_publish(federation):
         assert "social-media.html" not in page.read_text(encoding="utf-8"), page
     quick = text(out, "meadow", "staff/index.html")
     assert "The full policy says more: Mobile and smart technology policy." in quick
+    home = text(out, "meadow", "index.html")
+    assert "safe around phones and cameras. Our full policy comes after it." in home
+    induction = text(out, "meadow", "staff/induction.html")
+    assert "If I break this policy," in induction
+    assert "If I break these policies," in text(out, "poppys", "staff/induction.html")
 
 
 def test_deputies_and_leads(federation):
@@ -153,3 +162,11 @@ def test_check_is_clean_for_them(federation):
     report = run_check(project, dt.date(2026, 11, 23))
     assert not report.errors, [str(f) for f in report.errors]
     assert not [f for f in report.warnings if "reads" in f.message or "view)" in f.message]
+
+
+def test_the_event_example_fits_the_children(federation):
+    """A nativity play is an under-fives' example; a club with school-age children gets
+    a neutral one."""
+    _, out = federation
+    assert "At events such as a play or sports day," in text(out, "poppys", "index.html")
+    assert "At events such as a nativity play," in text(out, "halstead", "index.html")

@@ -96,3 +96,45 @@ def test_policy_links_follow_the_sources_order_and_the_settings_choice():
     assert found["policy_links"] == (
         "[A policy](policies/a-policy.md) and [C policy](policies/c-policy.md)"
     )
+
+
+def test_devices_off_site_reads_right_for_never_and_for_a_phrase():
+    setting = poppys()
+    devices = setting.setting_devices.model_dump(mode="json")
+    never = with_(setting, setting_devices=devices | {"taken_off_site": "never"})
+    assert facts(never)["devices_off_site"] == "Setting devices never leave the site."
+    outings = with_(setting, setting_devices=devices | {"taken_off_site": "only for <outings>"})
+    assert facts(outings)["devices_off_site"] == (
+        "Setting devices leave the site only for &lt;outings&gt;."
+    )
+    unset = with_(setting, setting_devices=devices | {"taken_off_site": None})
+    assert facts(unset)["devices_off_site"] is None
+
+
+def test_policy_topics_follow_the_published_policies():
+    setting = poppys()
+    assert facts(setting)["policy_topics"] == "phones, cameras and social media"
+    policies = setting.model_dump(mode="json")["policies"]
+    mobile_only = with_(setting, policies={"mobile-and-smart-technology": policies[
+        "mobile-and-smart-technology"]})  # fmt: skip
+    assert facts(mobile_only)["policy_topics"] == "phones and cameras"
+    social_only = with_(setting, policies={"social-media": policies["social-media"]})
+    assert facts(social_only)["policy_topics"] == "social media"
+
+
+def test_manager_and_dsl_name_one_person_once():
+    setting = poppys()
+    assert facts(setting)["manager_or_dsl"] == "the Manager or a DSL"
+    one = {"provisions": setting.model_dump(mode="json")["provisions"][:1]}
+    owner = with_(setting, **one, manager="the Club Manager",
+                  dsls=[{"name": "Priya <V>", "role": "Owner and Club Manager"}])  # fmt: skip
+    assert facts(owner)["manager_or_dsl"] == "the Club Manager (Priya &lt;V&gt;, our DSL)"
+    assert facts(owner)["dsl_or_manager"] == facts(owner)["manager_or_dsl"]
+    assert facts(owner)["dsl_and_manager"] == facts(owner)["manager_or_dsl"]
+    assert facts(owner)["our_dsl"] == "our DSL"
+    other = with_(setting, **one, dsls=[{"name": "Sam Lee", "role": "Deputy Manager"}])
+    assert facts(other)["manager_or_dsl"] == "the Manager or our DSL"
+    assert facts(other)["dsl_or_manager"] == "our DSL or the Manager"
+    assert facts(other)["dsl_and_manager"] == "our DSL and the Manager"
+    assert facts(setting)["our_dsl"] == "a DSL"
+    assert facts(setting)["dsl_and_manager"] == "a DSL and the Manager"

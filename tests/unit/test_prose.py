@@ -37,6 +37,8 @@ SENTENCES = [
      "I never share anything about the children, their families or colleagues online."),
     (Rule.PERSON, "I keep my phone in your locker.",
      "I follow our rule that staff keep their phones in their lockers."),
+    (Rule.PERSON, "Staff, me included, keep their personal phones in their lockers.",
+     "I follow our rule that staff keep their personal phones in their lockers."),
     (Rule.EDITOR_TEXT, "There are no staff-only details yet. Add them under staff_only in "
      "the setting's file.", "Halstead Nursery has no staff-only details at the moment."),
     (Rule.EDITOR_TEXT, "Staff keep their phones FILL IN: where staff keep their phones.",
@@ -46,6 +48,12 @@ SENTENCES = [
     (Rule.EMPTY_VALUE, "Filtering is provided by {}.", "Filtering is provided by our ISP."),
     (Rule.EMPTY_VALUE, "Visitors may use a phone null.", "Visitors may use a phone outside."),
     (Rule.EMPTY_VALUE, "Staff keep their phones .", "Staff keep their phones in a box."),
+    (Rule.TWO_COLONS, "A worry about the Manager: contact Ofsted: phone 0300 123 1231.",
+     "A worry about the Manager: contact Ofsted (phone 0300 123 1231). Ofsted: see above."),
+    (Rule.DOUBLED_FULL_STOP, "Nobody uses a phone in the hall during club hours..",
+     "Nobody uses a phone in the hall during club hours. Wait..."),
+    (Rule.DOUBLED_ONLY, "Staff use their own phones on a break only in the club office only;",
+     "Staff use their own phones only in the office and only on a break."),
 ]  # fmt: skip
 
 

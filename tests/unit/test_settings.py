@@ -192,3 +192,16 @@ def test_policy_dates_display_british_style():
     assert PolicyDate.parse("2022-09-12").display() == "12 September 2022"
     with pytest.raises(ValueError):
         PolicyDate.parse("2022-02-30")
+
+
+def test_a_phrase_with_its_own_full_stop_is_refused(settings_dir):
+    """The policy ends the sentence a phrase completes: 'during a session.' would print '..'."""
+    old = next(
+        line for line in (settings_dir / "poppys.yml").read_text().splitlines()
+        if line.strip().startswith("phone_free_when:")
+    )  # fmt: skip
+    path = rewrite(settings_dir, old, old.rstrip() + ".")
+    problem = only_problem(settings_dir)
+    assert problem.field == "phones.phone_free_when"
+    assert problem.line == line_of(path, "phone_free_when:")
+    assert "completes a sentence: leave out the full stop at the end" in problem.message
