@@ -307,7 +307,10 @@ def test_control_characters_and_merge_keys_and_retyped_numbers_are_explained(
     assert "'<<' (a YAML merge key) is not supported" in result.stderr
     assert "not valid YAML" not in result.stderr
 
-    poppys.write_text(text + "guidance:\n  - title: Keeping Children Safe\n    edition: 2022.10\n")
+    poppys.write_text(
+        text + "guidance_register:\n  - id: kcsie-2022\n    title: Keeping Children Safe\n"
+        "    edition: 2022.10\n    in_force: 2022-09-01\n"
+    )
     result = run_cli(project_copy, "check", "--no-render")
     assert "YAML reads 2022.10 as a number, 2022.1" in result.stderr, result.stderr
     assert "'2022.10'" in result.stderr
