@@ -61,3 +61,9 @@ def search(page, term: str) -> list[str]:
     assert _SETTLED.search(meta.inner_text())
     hrefs = page.eval_on_selector_all(".md-search-result__link", "links => links.map(l => l.href)")
     return [urlsplit(href).path.lstrip("/") for href in hrefs]
+
+
+CHANGES_PAGE = "poppys/staff/policies/mobile-and-smart-technology.html"
+"""A policy page with a "Show changes" switch: Poppy's newest version has a predecessor."""
+CHANGES_SINCE = "Show changes since 2022-23"
+NEW_RULE = "Smart watches count as phones"  # new in 2026-27: highlighted by the switch

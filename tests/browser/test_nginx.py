@@ -16,7 +16,15 @@ import pytest
 
 from policy_sites.project import Project
 from tests.browser.conftest import DESKTOP, Requests
-from tests.browser.support import SETTING_VIEWS, search, view_pages, view_root
+from tests.browser.support import (
+    CHANGES_PAGE,
+    CHANGES_SINCE,
+    NEW_RULE,
+    SETTING_VIEWS,
+    search,
+    view_pages,
+    view_root,
+)
 from tests.conftest import EXAMPLES, STAFF_USERS
 from tests.helpers import REPO
 from tests.nginx_server import STAFF_PASSWORD, NginxServer, run_nginx
@@ -134,9 +142,9 @@ def test_the_view_switch_crosses_the_password(logged_in, nginx_server: NginxServ
 
 def test_show_changes_switch_works(browser, nginx_server: NginxServer) -> None:
     for page, problems in _open(browser, nginx_server, "poppys"):
-        page.goto(nginx_server.url("poppys/staff/policies/mobile-and-smart-technology.html"))
-        mark = page.locator('mark.ps-new:has-text("hide or turn off Bluetooth, AirDrop")')
-        page.get_by_label("Show changes since 2021-22").check()
+        page.goto(nginx_server.url(CHANGES_PAGE))
+        mark = page.locator(f'mark.ps-new:has-text("{NEW_RULE}")')
+        page.get_by_label(CHANGES_SINCE).check()
         colour = mark.evaluate("el => getComputedStyle(el).backgroundColor")
         assert colour == "rgb(255, 241, 118)"
         problems.assert_none()

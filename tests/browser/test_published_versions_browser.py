@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from tests.browser.support import CHANGES_PAGE as CURRENT
+from tests.browser.support import CHANGES_SINCE, NEW_RULE
 
-CURRENT = "poppys/staff/policies/mobile-and-smart-technology.html"
-NEW_RULE = "Smart watches count as phones"  # new in 2026-27
+pytestmark = pytest.mark.browser
 
 
 def _style(page, selector: str) -> dict[str, str]:
@@ -24,7 +24,7 @@ def test_show_changes_switch_highlights_new_words(page, site_server) -> None:
     assert page.locator(new_rule).count() == 1
     before = _style(page, new_rule)
     assert before["background"] == "rgba(0, 0, 0, 0)" and "underline" not in before["line"]
-    page.get_by_label("Show changes since 2022-23").check()
+    page.get_by_label(CHANGES_SINCE).check()
     after = _style(page, new_rule)
     assert after["background"] == "rgb(255, 241, 118)"
     assert "underline" in after["line"], "colour must not be the only signal"
