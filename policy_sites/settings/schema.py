@@ -818,8 +818,12 @@ class Setting(_Model):
             "the Local Authority Designated Officer (LADO)",
         ),
     )
-    police_non_emergency: Text = "101"
-    police_emergency: Text = "999"
+    police_non_emergency: PhoneNumber = Field(
+        default="101", description="The police's non-emergency number, as a phone number."
+    )
+    police_emergency: PhoneNumber = Field(
+        default="999", description="The emergency number, as a phone number."
+    )
     review_frequency: Phrase = Field(
         default="at least once a year",
         description=_frame("We review this policy …", "at least once a year"),

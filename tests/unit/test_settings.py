@@ -205,3 +205,17 @@ def test_a_phrase_with_its_own_full_stop_is_refused(settings_dir):
     assert problem.field == "phones.phone_free_when"
     assert problem.line == line_of(path, "phone_free_when:")
     assert "completes a sentence: leave out the full stop at the end" in problem.message
+
+
+def test_a_number_that_becomes_a_phone_link_must_be_a_phone_number(settings_dir):
+    # Every number the pages link as tel: is checked as one; a hostile value is refused,
+    # not squeezed into a link (the hostile-values property test found this one).
+    path = rewrite(
+        settings_dir,
+        "name: Poppy's",
+        "police_emergency: \"<a href='javascript:x'>\"\nname: Poppy's",
+    )
+    problem = only_problem(settings_dir)
+    assert problem.field == "police_emergency"
+    assert problem.line == line_of(path, "police_emergency")
+    assert "phone number" in problem.message
