@@ -198,7 +198,7 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     _maybe(draw, data, "review_frequency", _one(_REVIEW))
     _maybe(draw, data, "advice_service", _one(_ADVICE))
     _maybe(draw, data, "allegations_contact", _one(_ALLEGATIONS))
-    _maybe(draw, data, "police_non_emergency", st.just("101 (or 0300 123 4567)"))
+    _maybe(draw, data, "police_non_emergency", st.sampled_from(["101", "0300 123 4567"]))
     _maybe(draw, data, "federation", st.just("Generated settings"))
     _maybe(draw, data, "site_root_url", st.just("https://policies.example.net/sub/"))
     if draw(st.booleans()):
