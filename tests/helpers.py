@@ -15,7 +15,9 @@ from policy_sites.project import Project
 REPO = Path(__file__).resolve().parent.parent
 
 
-class _Text(HTMLParser):
+class VisibleText(HTMLParser):
+    """An HTML parser that keeps the text a reader sees (scripts and styles left out)."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
@@ -36,7 +38,7 @@ class _Text(HTMLParser):
 
 def visible_text(markup: str) -> str:
     """The text of an HTML fragment, whitespace folded."""
-    parser = _Text()
+    parser = VisibleText()
     parser.feed(markup)
     return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
 

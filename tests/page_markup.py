@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
+
+from tests.helpers import VisibleText
 
 __all__ = ["LINKED_SCHEMES", "Markup", "parse", "unsafe_addresses"]
 
@@ -34,25 +35,16 @@ class Markup:
         return sum(1 for name, _ in self.elements if name == tag)
 
 
-class _Parser(HTMLParser):
+class _Parser(VisibleText):
+    """The visible-text parser, also recording every element with its attributes."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.markup = Markup()
-        self._text: list[str] = []
-        self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.markup.elements.append((tag, tuple(sorted((k, v or "") for k, v in attrs))))
-        if tag in ("script", "style"):
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self._text.append(data)
+        super().handle_starttag(tag, attrs)
 
 
 def parse(html: str) -> Markup:
@@ -60,7 +52,7 @@ def parse(html: str) -> Markup:
     parser = _Parser()
     parser.feed(html)
     parser.close()
-    parser.markup.text = re.sub(r"\s+", " ", "".join(parser._text)).strip()
+    parser.markup.text = re.sub(r"\s+", " ", "".join(parser.parts)).strip()
     return parser.markup
 
 
