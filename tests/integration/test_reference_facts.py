@@ -84,7 +84,12 @@ FACTS = [
     # visitors' phones
     ("halstead", [MOBILE], BOTH, "Do not answer your phone or take photos of any kind"),
     ("halstead", [MOBILE, HOME], BOTH, "step outside the nursery boundary before answering"),
-    ("poppys", [MOBILE], BOTH, "not allowed in the room or in any area where children are"),
+    (
+        "poppys",
+        [MOBILE],
+        BOTH,
+        "not allowed in the main room, or in any other area where children are",
+    ),
     (
         "poppys",
         [MOBILE, HOME],
@@ -147,7 +152,7 @@ FEDERATION = [
     "kentchildrenslado@kent.gov.uk",
     "Kent Integrated Children's Services Front Door on 03000 41 11 11",
     "Out of office hours, phone 03000 41 91 91",
-    "contact Ofsted: phone 0300 123 4666 or email enquiries@ofsted.gov.uk",
+    "contact Ofsted (phone 0300 123 4666 or email enquiries@ofsted.gov.uk)",
 ]
 
 
