@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from policy_sites.context.phrases import join_and, join_or
+from policy_sites.context.phrases import join_and, join_or, upper_first
 
 __all__ = [
     "LINKED_SCHEMES",
@@ -30,11 +30,6 @@ def plural(count: int | Iterable[Any], singular: str, several: str | None = None
     """The singular word for one thing, else the plural (default: singular + 's')."""
     number = count if isinstance(count, int) else len(list(count))
     return singular if number == 1 else (several or singular + "s")
-
-
-def upper_first(text: str) -> str:
-    """'the Manager' -> 'The Manager' (unlike Jinja's capitalize, keeps the rest as it is)."""
-    return text[:1].upper() + text[1:]
 
 
 def citation(guidance: Any) -> str:

@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from policy_sites.context.views import POLICIES_DIR, STAFF
+from policy_sites.versions.history import VERSION_LINE_CLASS
 
 __all__ = ["Block", "ProseProblem", "Rule", "lint_blocks", "lint_html", "lint_site", "page_blocks"]
 
@@ -328,8 +329,8 @@ def lint_html(html: str) -> list[ProseProblem]:
     return lint_blocks(page_blocks(html))
 
 
-_PUBLISHED = 'class="ps-version"'
-"""The version line only a published version's page carries (versions/history.py)."""
+_PUBLISHED = f'class="{VERSION_LINE_CLASS}"'
+"""The version line only a published version's page carries."""
 
 
 def is_frozen_page(page: str) -> bool:

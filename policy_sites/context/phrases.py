@@ -12,7 +12,7 @@ from typing import Any
 
 from policy_sites.settings.schema import DSL, Setting
 
-__all__ = ["FACTS_READ", "join_and", "join_or", "sentence_facts"]
+__all__ = ["FACTS_READ", "join_and", "join_or", "sentence_facts", "upper_first"]
 
 FACTS_READ = frozenset(
     {
@@ -44,7 +44,8 @@ def join_or(items: Iterable[Any]) -> str:
     return _join(items, "or")
 
 
-def _upper_first(text: str) -> str:
+def upper_first(text: str) -> str:
+    """'the Manager' -> 'The Manager' (unlike Jinja's capitalize, keeps the rest as it is)."""
     return text[:1].upper() + text[1:]
 
 
@@ -209,7 +210,7 @@ def sentence_facts(
         "ratifying_body": {
             "kind": body.value,
             "name": body.noun,
-            "Name": _upper_first(body.noun),
+            "Name": upper_first(body.noun),
             "has": "have" if body.plural else "has",
         },
         "approvers": {

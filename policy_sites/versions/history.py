@@ -34,6 +34,7 @@ from policy_sites.versions.redline import (
 from policy_sites.versions.store import Version, shown_date
 
 __all__ = [
+    "VERSION_LINE_CLASS",
     "PolicyHistory",
     "current_page",
     "draft_page",
@@ -113,6 +114,10 @@ def _changes_name(old: Version, new: Version) -> str:
     return f"changes-{old.label}-to-{new.label}.md"
 
 
+VERSION_LINE_CLASS = "ps-version"
+"""The class of the version line that only a published version's page carries."""
+
+
 def _version_line(
     version: Version, history_link: str, pdf_link: str | None, today: dt.date | None = None
 ) -> str:
@@ -128,7 +133,7 @@ def _version_line(
     return (
         f"Version {version.label} · ratified {shown_date(version.ratified)} · {review}"
         f'<span class="{WEB_ONLY}"> · [History and changes]({history_link}){download}</span>\n'
-        "{ .ps-version }\n"
+        "{ ." + VERSION_LINE_CLASS + " }\n"
     )
 
 
