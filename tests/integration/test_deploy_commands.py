@@ -100,17 +100,14 @@ def test_password_files_never_go_inside_the_project(project_copy: Project) -> No
 def test_the_nginx_command_writes_the_configuration(published_sites: Path, tmp_path: Path) -> None:
     output = tmp_path / "policies.conf"
     credentials = tmp_path / "credentials"
-    done = run_cli(
+    done = _deploy_nginx(
         Project(REPO),
-        "deploy",
-        "nginx",
-        "--site",
-        str(published_sites),
+        published_sites,
+        credentials,
         "--server-name",
         "policies.example.org",
         "--output",
         str(output),
-        **{CREDENTIALS_VARIABLE: str(credentials)},
     )
     assert done.returncode == 0, done.stderr
     text = output.read_text()
@@ -121,20 +118,25 @@ def test_the_nginx_command_writes_the_configuration(published_sites: Path, tmp_p
     assert "'unsafe-inline'" not in text
 
 
+def _deploy_nginx(project: Project, site: Path, credentials: Path, *args: str):
+    """``policy-sites deploy nginx`` for ``site``, with staff passwords in ``credentials``."""
+    return run_cli(
+        project, "deploy", "nginx", "--site", str(site), *args,
+        **{CREDENTIALS_VARIABLE: str(credentials)},
+    )  # fmt: skip
+
+
 def test_the_nginx_command_serves_https_when_given_a_certificate(
     published_sites: Path, tmp_path: Path
 ) -> None:
-    done = run_cli(
+    done = _deploy_nginx(
         Project(REPO),
-        "deploy",
-        "nginx",
-        "--site",
-        str(published_sites),
+        published_sites,
+        tmp_path,
         "--tls-certificate",
         "/etc/ssl/policies.pem",
         "--tls-key",
         "/etc/ssl/policies.key",
-        **{CREDENTIALS_VARIABLE: str(tmp_path)},
     )
     assert done.returncode == 0, done.stderr
     assert "listen 443 ssl http2;" in done.stdout
@@ -153,15 +155,7 @@ def test_the_nginx_command_serves_https_when_given_a_certificate(
 def test_the_nginx_command_refuses_what_would_change_the_configuration(
     published_sites: Path, tmp_path: Path, args: tuple[str, ...], message: str
 ) -> None:
-    done = run_cli(
-        Project(REPO),
-        "deploy",
-        "nginx",
-        "--site",
-        str(published_sites),
-        *args,
-        **{CREDENTIALS_VARIABLE: str(tmp_path)},
-    )
+    done = _deploy_nginx(Project(REPO), published_sites, tmp_path, *args)
     assert done.returncode == 1 and message in done.stderr, done.stderr
 
 
@@ -227,14 +221,7 @@ def test_an_invalid_settings_staff_view_is_shut(
     project_copy: Project, published_sites: Path, tmp_path: Path, edit
 ) -> None:
     edit(project_copy.settings_dir / "halstead.yml", "name:", "nmae:")
-    done = run_cli(
-        project_copy,
-        "deploy",
-        "nginx",
-        "--site",
-        str(published_sites),
-        **{CREDENTIALS_VARIABLE: str(tmp_path)},
-    )
+    done = _deploy_nginx(project_copy, published_sites, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "warning: halstead: its settings cannot be read: " in done.stderr
     assert "halstead.yml:" in done.stderr and "Traceback" not in done.stderr
