@@ -10,9 +10,10 @@ import pytest
 
 from bench.synthetic import copy_project as shared_parts
 from policy_sites.builder.federation import BuildOptions, build_federation
+from policy_sites.builder.pdf import engine_problem
 from policy_sites.builder.site import build_settings
 from policy_sites.project import Project
-from tests.helpers import REPO
+from tests.helpers import REPO, in_ci
 from tests.nginx_server import NginxServer, run_nginx
 
 EXAMPLES = ("halstead", "poppys")
@@ -30,9 +31,13 @@ def built_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def published_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example settings as ``policy-sites build`` writes them: shared theme assets, portal."""
+    """The example settings as ``policy-sites build`` writes them: shared theme assets,
+    portal and, where WeasyPrint can run (always in CI), the PDFs, so the browser and nginx
+    tests see the download links and the files behind them."""
     out = tmp_path_factory.mktemp("published")
-    report = build_federation(Project(REPO), list(EXAMPLES), out, BuildOptions(jobs=1))
+    pdf = engine_problem() is None or in_ci()
+    options = BuildOptions(jobs=1, pdf=pdf, pdf_cache=tmp_path_factory.mktemp("pdf-cache"))
+    report = build_federation(Project(REPO), list(EXAMPLES), out, options)
     failed = {r.slug: r.error for r in report.results if not r.ok}
     assert not failed, failed
     return out

@@ -15,6 +15,12 @@ from policy_sites.project import Project
 REPO = Path(__file__).resolve().parent.parent
 
 
+def in_ci() -> bool:
+    """Whether this is CI (``CI=true``), where a missing browser, nginx or PDF engine fails
+    the tests that need it instead of skipping them."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
 class VisibleText(HTMLParser):
     """An HTML parser that keeps the text a reader sees (scripts and styles left out)."""
 

@@ -21,6 +21,7 @@ import pytest
 from policy_sites.deploy.credentials import CredentialsStore, password_files
 from policy_sites.deploy.nginx import ServerOptions, plan_server, render_standalone
 from policy_sites.project import Project
+from tests.helpers import in_ci
 
 NGINX = Path("/usr/sbin/nginx")
 INSTALL_HINT = "install it with: apt-get install -y nginx-light"
@@ -32,7 +33,7 @@ def require_nginx() -> None:
     if os.access(NGINX, os.X_OK):
         return
     reason = f"these tests need nginx at {NGINX}: {INSTALL_HINT}"
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+    if in_ci():
         pytest.fail(f"CI=true and {reason}", pytrace=False)
     pytest.skip(reason)
 

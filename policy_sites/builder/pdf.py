@@ -113,14 +113,17 @@ class PdfJob:
 
 @dataclass
 class PdfReport:
-    """How many PDFs a build made and how many it copied from the cache."""
+    """How many PDFs a build made, how many it copied from the cache, and how many staff
+    PDFs are the parents' PDF of the same version (copied from it)."""
 
     made: int = 0
     reused: int = 0
+    shared: int = 0
 
     def add(self, other: PdfReport) -> None:
         self.made += other.made
         self.reused += other.reused
+        self.shared += other.shared
 
 
 def pdf_jobs(
@@ -305,16 +308,29 @@ class PdfCache:
 
 
 def make_pdfs(project: Project, slug: str, site_dir: Path, cache: PdfCache) -> PdfReport:
-    """Every PDF of a setting's two views, built into ``site_dir`` (the setting's folder)."""
+    """Every PDF of a setting's two views, built into ``site_dir`` (the setting's folder).
+
+    A staff view's version whose article is the parents' to the byte (a policy with no
+    staff-only passage in that version) shares the parents' PDF: the same words, and links
+    that resolve to the public pages, which hold the same text. It is copied, not made again.
+    """
     report = PdfReport()
     setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
     versions = read_versions(project.settings_dir, slug)
+    public: dict[str, tuple[list[_Printed], Path]] = {}
+    """What each of the parents' PDFs was made from, and where it went, by target."""
     for view in (PARENTS, STAFF):
         view_dir = site_dir / view.subpath
         for job in pdf_jobs(setting, versions, view, view_dir):
             where = f"{view.subpath}{job.target}"
             try:
                 pages = [_Printed.read(view_dir / page) for page in job.pages]
+                shared = public.get(job.target) if view.is_staff else None
+                if shared is not None and _same_articles(shared[0], pages):
+                    (view_dir / job.target).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(shared[1], view_dir / job.target)
+                    report.shared += 1
+                    continue
                 parts = [job.title, setting.name]
                 parts += [part for page in pages for part in (page.address, page.article)]
                 made = cache.write(
@@ -325,8 +341,16 @@ def make_pdfs(project: Project, slug: str, site_dir: Path, cache: PdfCache) -> P
                 )
             except Exception as error:  # WeasyPrint's own errors have no common base class
                 raise PdfFailed(f"{view.label} view: PDF {where}: {error}") from error
+            if not view.is_staff:
+                public[job.target] = (pages, view_dir / job.target)
             if made:
                 report.made += 1
             else:
                 report.reused += 1
     return report
+
+
+def _same_articles(public: Sequence[_Printed], staff: Sequence[_Printed]) -> bool:
+    """Whether a staff job prints what a parents' job printed: the same articles, byte for
+    byte (their links are relative, so they lead to the same-named pages of either view)."""
+    return [page.article for page in public] == [page.article for page in staff]

@@ -91,9 +91,11 @@ def summary_lines(report: FederationReport) -> list[str]:
         f"in {report.seconds:.1f}s -> {report.out_root}"
     ]
     if report.pdfs:
-        lines.append(
-            f"PDFs: {report.pdfs.made} made, {report.pdfs.reused} copied unchanged from the cache"
-        )
+        pdfs = report.pdfs
+        line = f"PDFs: {pdfs.made} made, {pdfs.reused} copied unchanged from the cache"
+        if pdfs.shared:
+            line += f", {pdfs.shared} staff copies of the parents' PDF (no staff-only text)"
+        lines.append(line)
     lines += [f"  FAILED {r.slug}: {r.reason}" for r in sorted(failed, key=lambda r: r.slug)]
     sites = sorted(built + skipped, key=lambda r: r.slug)
     if len(sites) <= OPEN_LINES_UP_TO:  # a federation of hundreds opens from the portal

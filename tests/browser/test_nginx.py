@@ -176,3 +176,40 @@ def test_the_portal_filter_works(browser, nginx_server: NginxServer) -> None:
         assert 1 <= visible.count() < every
         assert all("halstead" in row.lower() for row in visible.all_inner_texts())
         problems.assert_none()
+
+
+def _pdf_viewer(page, seconds: float = 10) -> bool:
+    """Whether Chromium's PDF viewer (its built-in extension's frame) opened in ``page``."""
+    for _ in range(int(seconds * 10)):
+        if any(frame.url.startswith("chrome-extension:") for frame in page.frames):
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
+def test_download_pdf_opens_in_the_browsers_pdf_viewer(
+    logged_in, nginx_server: NginxServer
+) -> None:
+    """The PDFs pass the Content-Security-Policy too: clicking "Download PDF" (and, for
+    staff, the induction pack's link) opens the file in Chromium's own viewer, behind the
+    staff password where it belongs, with the same headers as the pages."""
+    page, problems, slug = logged_in
+    if not list((nginx_server.site / slug).rglob("*.pdf")):
+        pytest.fail("the published sites were built without PDFs: nothing to open")
+    links = [
+        (view_root(slug, "parents") + "policies/social-media.html", "Download PDF"),
+        (view_root(slug, "staff") + "policies/social-media.html", "Download PDF"),
+        (view_root(slug, "staff") + "induction.html", "induction pack"),
+    ]
+    for start, text in links:
+        page.goto(nginx_server.url(start))
+        link = page.get_by_role("link", name=text).first
+        with page.expect_response(lambda r: r.url.endswith(".pdf")) as opened:
+            link.click()
+        response = opened.value
+        assert response.status == 200, response.url
+        assert response.headers["content-type"] == "application/pdf", response.url
+        assert response.headers["content-security-policy"], response.url
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert _pdf_viewer(page), f"{response.url} did not open in the PDF viewer"
+    problems.assert_none()

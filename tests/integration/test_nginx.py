@@ -146,8 +146,28 @@ def test_assets_are_cached_for_as_long_as_their_names_say(nginx_server: NginxSer
     assert status == 200 and "immutable" in headers["cache-control"]
     assert headers["content-type"].startswith("application/javascript")
     assert SECURITY_HEADERS.items() <= headers.items()
-    status, headers, _ = get(nginx_server, "/assets/images/favicon.png")
+    status, headers, icon = get(nginx_server, "/assets/images/favicon.png")
     assert status == 200 and headers["cache-control"] == "no-cache"  # no hash in its name
+    # Asked for by a browser showing a PDF, which names no icon: the theme's, not a 404.
+    status, headers, body = get(nginx_server, "/favicon.ico")
+    assert (status, headers["content-type"], body) == (200, "image/png", icon)
+    assert SECURITY_HEADERS.items() <= headers.items()
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_pdfs_are_served_with_the_views_lock_and_headers(
+    nginx_server: NginxServer, slug: str
+) -> None:
+    public = next((nginx_server.site / slug / "policies").rglob("*.pdf"))
+    address = "/" + public.relative_to(nginx_server.site).as_posix()
+    status, headers, body = get(nginx_server, address)
+    assert (status, headers["content-type"]) == (200, "application/pdf")
+    assert body == public.read_bytes() and SECURITY_HEADERS.items() <= headers.items()
+    pack = f"/{slug}/staff/induction-pack.pdf"
+    assert get(nginx_server, pack)[0] == 401
+    status, headers, _ = get(nginx_server, pack, (STAFF_USERS[slug], STAFF_PASSWORD))
+    assert (status, headers["content-type"]) == (200, "application/pdf")
+    assert "private" in headers["cache-control"]
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)

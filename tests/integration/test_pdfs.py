@@ -4,7 +4,6 @@ titled, en-GB, tagged, fonts embedded, the same bytes on every rebuild, made onl
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from policy_sites.project import Project
 from policy_sites.settings.loader import load_setting
 from policy_sites.versions.store import policy_history, read_versions
 from tests.conftest import EXAMPLES, copy_project
-from tests.helpers import REPO
+from tests.helpers import REPO, in_ci
 
 EPOCH = "1700000000"
 A4 = (595.28, 841.89)  # points
@@ -35,7 +34,7 @@ MARGIN_TOP, MARGIN_BOTTOM = 62.36, 56.69  # 22 mm and 20 mm, as in builder/pdf.c
 
 def _engine_or_skip() -> None:
     problem = engine_problem()
-    if problem and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if problem and in_ci():
         pytest.fail(f"CI must make the PDFs: {problem}")
     if problem:
         pytest.skip(f"{problem}: apt-get install -y libpango-1.0-0 libpangoft2-1.0-0")
@@ -199,9 +198,32 @@ def test_every_published_version_has_a_pdf_linked_from_its_pages(built: Built) -
         assert not (site / INDUCTION_PACK).exists(), "the induction pack is for staff only"
         induction = (site / STAFF.subpath / "induction.html").read_text(encoding="utf-8")
         assert f'href="{INDUCTION_PACK}"' in induction
-    assert built.report.pdfs is not None
-    assert built.report.pdfs.made == len(_all_pdfs(built.out)) > 0
-    assert built.report.pdfs.reused == 0
+    pdfs = built.report.pdfs
+    assert pdfs is not None
+    assert pdfs.made + pdfs.shared == len(_all_pdfs(built.out)) > 0
+    assert pdfs.reused == 0
+
+
+def test_a_staff_pdf_is_the_parents_pdf_when_the_version_has_no_staff_only_text(
+    built: Built,
+) -> None:
+    """Made once and copied: a version with no staff-only passage prints the same in both
+    views; one with staff-only text has a staff PDF of its own, which shows it."""
+    shared = own = 0
+    for slug in EXAMPLES:
+        for policy, label, view in _versions(slug):
+            if view != STAFF.subpath:
+                continue
+            staff = built.out / slug / view / version_pdf(policy, label)
+            parents = built.out / slug / version_pdf(policy, label)
+            same_page = _page_words(staff.with_suffix(".html")) == _page_words(
+                parents.with_suffix(".html")
+            )
+            assert (staff.read_bytes() == parents.read_bytes()) == same_page, staff
+            shared += same_page
+            own += not same_page
+    assert built.report.pdfs is not None and built.report.pdfs.shared == shared
+    assert shared and own, (shared, own)  # the examples have both kinds
 
 
 def test_a_versions_pdf_has_the_words_of_its_web_page_in_order(built: Built) -> None:
@@ -316,7 +338,10 @@ def test_rebuilds_copy_unchanged_pdfs_and_remake_only_what_changed(
     second = _build(project, out, cache)
     assert [r.slug for r in second.of("built")] == ["poppys"]
     assert second.pdfs is not None
-    assert (second.pdfs.made, second.pdfs.reused) == (1, len(_all_pdfs(out / "poppys")) - 1)
+    assert second.pdfs.made == 1, "only the induction pack shows the changed fact"
+    assert second.pdfs.made + second.pdfs.reused + second.pdfs.shared == len(
+        _all_pdfs(out / "poppys")
+    )
     assert "safely" in PdfReader(out / "poppys/staff" / INDUCTION_PACK).pages[0].extract_text()
 
 
