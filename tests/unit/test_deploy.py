@@ -70,7 +70,7 @@ def test_every_location_repeats_every_header(tmp_path: Path) -> None:
     plan = plan_server(ServerOptions(_site(tmp_path)), files, ["poppys"])
     locations = _locations(render_server(plan))
     with_headers = [(opened, headers) for opened, headers in locations if headers]
-    assert len(with_headers) == 5  # /, /assets/ and its hashed files, two views
+    assert len(with_headers) == 6  # /, /favicon.ico, /assets/ and its hashed files, two views
     everywhere = {"Content-Security-Policy", "Cache-Control", "X-Content-Type-Options"}
     for opened, headers in with_headers:
         assert everywhere | {"Referrer-Policy", "X-Frame-Options"} <= headers, opened
