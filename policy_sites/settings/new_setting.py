@@ -82,6 +82,11 @@ class Question:
     def example(self) -> str:
         return free_text_fields()[self.path].example
 
+    def prompt(self, when_empty: str) -> str:
+        """The question ``new`` asks for it: the sentence to complete, quoted whole so
+        its own punctuation stays inside the quotes, an example, and what empty does."""
+        return f'How do you complete "{self.frame}"? For example: {self.example} ({when_empty})'
+
     @property
     def placeholder(self) -> str:
         return f'{PLACEHOLDER}: completes "{self.frame}"'

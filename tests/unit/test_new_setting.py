@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -268,3 +269,66 @@ def test_publish_refuses_placeholders_and_a_ratified_month(tmp_path: Path) -> No
     with pytest.raises(PublishError, match="give the day it was ratified"):
         publish(proj, "acorns", "2026-27", "2026-09", "2027-09")
     assert not (root / "settings" / "acorns").exists()
+
+
+STRAY_PUNCTUATION = re.compile(
+    r"\(\s*[,.;:]|[,;:]\s*[,.;:?)]|[.?!]\s*[,;:]|\s[,.;:?!)]|\(\)|(?<!\.)\.\.(?!\.)|\?\S"
+)
+"""Punctuation only a prompt glued from fragments has: '(, committee', '?: ', '., e.g.'."""
+
+
+def test_each_question_is_one_sentence() -> None:
+    for question in QUESTIONS:
+        prompt = question.prompt("leave empty to fill in later")
+        assert not STRAY_PUNCTUATION.search(prompt.replace(f'"{question.frame}"', "“…”")), prompt
+        assert prompt.count('"') == 2 and prompt.count("(") == prompt.count(")") == 1, prompt
+
+
+def _interactive(root: Path, answers: list[str]):
+    return CliRunner().invoke(
+        cli, ["new", "sunny-days", "--project", str(root)], input="\n".join(answers) + "\n"
+    )
+
+
+def test_every_prompt_reads_as_a_sentence(tmp_path: Path) -> None:
+    """Every line the interactive mode shows, with two provisions (one school-age), a bad
+    ratifying body and a bad date, so every prompt and message appears."""
+    root = project(tmp_path)
+    answers = [
+        "", "Sunny Days",  # an empty name is asked again, saying why
+        "Pre-school", "", "n", "Club", "OSC", "y", "",
+        "Ann Lee", "Manager", "n", "Club", "Bo Ray", "", "n", "Pre-school", "",
+        *[""] * 10,  # every free-text fact left to fill in later
+        "",  # no channels
+        "the panel", "the trustees",  # not a ratifying body; then one, with "the"
+        "2025-13", "", "",
+    ]  # fmt: skip
+    result = _interactive(root, answers)
+    assert result.exit_code == 0, result.output
+    shown = result.output[: result.output.index("wrote ")].splitlines()
+    assert len(shown) >= 30, shown  # the two opening lines, every prompt, three messages
+    for line in shown:
+        without_frames = re.sub(r'"[^"]*"', "“…”", line)
+        assert not STRAY_PUNCTUATION.search(without_frames), line
+        assert line.strip()[:1].isupper(), line
+    assert "This one is needed now" in result.output
+    assert "give one of committee, trustees, owner, proprietor or governors" in result.output
+    assert "Which provision are they DSL for (Pre-school or Club)?" in result.output
+    assert "When are the policies next due for review?" in result.output
+    setting = load_setting(root / "settings", "sunny-days", POLICIES)
+    assert setting.ratifying_body == "trustees"
+    assert len(placeholders_in(setting)) == len(QUESTIONS)
+
+
+def test_an_empty_answer_moves_on_with_a_placeholder(tmp_path: Path) -> None:
+    """Each question that says it may be left empty takes an empty answer once and goes
+    on: the input below has exactly one answer per question, so a re-ask would run out."""
+    root = project(tmp_path)
+    answers = ["Sunny Days", "Pre-school", "", "n", "", "Ann Lee", "", "n", "",
+               *[""] * 8, "", "", "", ""]  # fmt: skip
+    result = _interactive(root, answers)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("(leave empty to fill in later): ") == 8
+    assert "This one is needed now" not in result.output
+    text = (root / "settings" / "sunny-days.yml").read_text(encoding="utf-8")
+    assert text.count(f"{PLACEHOLDER}: completes") == 8
