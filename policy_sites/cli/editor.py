@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from pydantic import HttpUrl, TypeAdapter, ValidationError
 
 from policy_sites.cli.options import find_project, project_option, slug_argument
 from policy_sites.context.phrases import join_or
@@ -19,6 +20,7 @@ from policy_sites.settings.json_schema import SCHEMA_FILE, schema_is_current, sc
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.settings.new_setting import (
     QUESTIONS,
+    ContactDetails,
     DSLDetails,
     NewSettingDetails,
     NewSettingError,
@@ -27,7 +29,7 @@ from policy_sites.settings.new_setting import (
     parse_day_or_month,
     write_new_setting,
 )
-from policy_sites.settings.schema import RatifyingBody
+from policy_sites.settings.schema import EmailAddress, PhoneNumber, RatifyingBody
 
 __all__ = ["EDITOR_COMMANDS"]
 
@@ -88,6 +90,35 @@ def _ratifying_body(text: str) -> str:
     if text and text not in choices:
         raise click.BadParameter(f"give one of {join_or(choices)}, or leave it empty")
     return text
+
+
+def _given_or_asked(
+    given: str | None,
+    ask: bool,
+    question: str,
+    kind: Any = str,
+    when_empty: str = EMPTY_TO_FILL_IN,
+) -> str | None:
+    """An option's value, else (when asking) the answer to ``question``, checked as
+    ``kind`` (a phone number, an email or web address) and asked again until it fits."""
+    if given and _tidy(given):
+        return _tidy(given)
+    if not ask:
+        return None
+
+    def check(text: str) -> str:
+        text = _tidy(text)
+        if text and kind is not str:
+            try:
+                TypeAdapter(kind).validate_python(text)
+            except ValidationError as error:
+                message = error.errors()[0]["msg"].removeprefix("Value error, ")
+                raise click.BadParameter(f"{text!r}: {message}") from None
+        return text
+
+    answer = _prompt(f"{question} ({when_empty})", default="", show_default=False,
+                     value_proc=check)  # fmt: skip
+    return answer or None
 
 
 def _ask_required(question: str) -> str:
@@ -209,6 +240,17 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="A deputy DSL, given as for --dsl.",
 )
 @_question_options
+@click.option("--phone", help="The setting's phone number.")
+@click.option("--email", help="The setting's email address.")
+@click.option("--address", help="The setting's postal address, on one line.")
+@click.option(
+    "--concerns-contact",
+    help="Who parents contact with a worry about the Manager or a DSL, e.g. 'the Chair of "
+    "the Committee'; give --concerns-phone, --concerns-email or --concerns-web too.",
+)
+@click.option("--concerns-phone", help="Their phone number.")
+@click.option("--concerns-email", help="Their email address.")
+@click.option("--concerns-web", help="The address of their web page or form (https://…).")
 @click.option("--channel", multiple=True, help="An official social media platform (repeat).")
 @click.option(
     "--ratifying-body",
@@ -270,6 +312,29 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
             if value is None and ask:
                 value = _ask_optional(question.prompt(EMPTY_TO_FILL_IN)) or None
         setattr(details, question.key, value)
+    details.contact = ContactDetails(
+        phone=_given_or_asked(o["phone"], ask, "What is the setting's phone number?",
+                              PhoneNumber),
+        email=_given_or_asked(o["email"], ask, "What is the setting's email address?",
+                              EmailAddress),
+        address=_given_or_asked(o["address"], ask,
+                                "What is the setting's postal address, on one line?"),
+    )  # fmt: skip
+    leaders = _given_or_asked(
+        o["concerns_contact"], ask, "Who should parents contact with a worry about the "
+        "Manager or a DSL? For example: the Chair of the Committee"
+    )  # fmt: skip
+    given_a_way = any(o[key] for key in ("concerns_phone", "concerns_email", "concerns_web"))
+    ask_ways = ask and not given_a_way
+    details.concerns_about_leaders = ContactDetails(
+        name=leaders,
+        phone=_given_or_asked(o["concerns_phone"], ask_ways, "What is their phone number?",
+                              PhoneNumber, "leave empty if none"),
+        email=_given_or_asked(o["concerns_email"], ask_ways, "What is their email address?",
+                              EmailAddress, "leave empty if none"),
+        web=_given_or_asked(o["concerns_web"], ask_ways, "What is the web address of their "
+                            "page or form (https://…)?", HttpUrl, "leave empty if none"),
+    )  # fmt: skip
     details.official_channels = [_tidy(c) for c in o["channel"] if _tidy(c)]
     if not o["channel"] and ask:
         details.official_channels = _ask_list(
@@ -313,8 +378,7 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(f"wrote {written}")
     if left := details.unanswered():
-        click.echo("  fill in (check reports them until you do): "
-                   + ", ".join(q.key for q in left))  # fmt: skip
+        click.echo("  fill in (check reports them until you do): " + ", ".join(left))
     click.echo(f"  preview it:  policy-sites serve {slug}")
     click.echo("  check it:    policy-sites check")
 

@@ -214,18 +214,18 @@ def staff_only_fields(setting: Setting) -> dict[str, str]:
     walk(setting.staff_only.model_dump(mode="json"), "staff_only")
     routes = _setting_routes(setting)
     public = {
-        value
+        str(value)
         for route in routes.values()
         if route.visibility is Visibility.PUBLIC
-        for value in (route.phone, route.out_of_hours_phone, route.email)
+        for value in (route.phone, route.out_of_hours_phone, route.email, route.web)
         if value
     }
     if setting.contact:
         public |= {setting.contact.phone, setting.contact.email}
     for key, route in routes.items():
         if route.visibility is Visibility.STAFF:
-            for part in ("phone", "out_of_hours_phone", "email"):
+            for part in ("phone", "out_of_hours_phone", "email", "web"):
                 value = getattr(route, part)
-                if value and value not in public:
-                    found[f"{key}.{part}"] = value
+                if value and str(value) not in public:
+                    found[f"{key}.{part}"] = str(value)
     return found

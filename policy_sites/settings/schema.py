@@ -34,6 +34,7 @@ __all__ = [
     "ChildrenDevices",
     "ContactRoute",
     "ContactRoutes",
+    "EmailAddress",
     "Events",
     "FieldProblem",
     "Frame",
@@ -42,6 +43,7 @@ __all__ = [
     "LocalPartnership",
     "OfficialChannel",
     "Outings",
+    "PhoneNumber",
     "Phones",
     "Photos",
     "PolicyDate",
@@ -533,16 +535,22 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ]{1,19}[0-9]$")
 _EMAIL = re.compile(r"^[^@\s<>\[\]()]+@[^@\s<>\[\]()]+\.[A-Za-z]{2,}$")
 
 
+def _placeholder(value: Any) -> bool:
+    """A value ``new`` wrote for the editor to fill in: any text may stand in for a phone
+    number or an address until then (``check`` and ``publish`` refuse it)."""
+    return isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER)
+
+
 def _phone(value: Any) -> Any:
     if isinstance(value, int):
         value = str(value)
-    if isinstance(value, str) and not _PHONE.match(value.strip()):
+    if isinstance(value, str) and not _PHONE.match(value.strip()) and not _placeholder(value):
         raise ValueError("write a phone number as digits and spaces, e.g. '01632 960123'")
     return value
 
 
 def _email(value: Any) -> Any:
-    if isinstance(value, str) and not _EMAIL.match(value.strip()):
+    if isinstance(value, str) and not _EMAIL.match(value.strip()) and not _placeholder(value):
         raise ValueError("expected an email address such as 'office@example.org'")
     return value
 
@@ -576,6 +584,15 @@ class ContactRoute(_Model):
         description="'public' (parents and visitors see it) or 'staff' (staff view only).",
     )
 
+    @model_validator(mode="after")
+    def _a_way_to_reach(self) -> ContactRoute:
+        """A route is for reaching someone: a name alone would render as nothing to do."""
+        if not (self.phone or self.email or self.web):
+            raise ValueError(
+                f"no way to reach {self.name!r}: give a phone, an email or a web address"
+            )
+        return self
+
 
 class SettingContact(_Model):
     """The setting's own phone, email and address, shown to everyone."""
@@ -593,6 +610,18 @@ class ContactRoutes(_Model):
         description="Children's social care front door: a child at risk of harm."
     )
     ofsted: ContactRoute = Field(description="Ofsted, for a concern the setting has not put right.")
+
+    @model_validator(mode="after")
+    def _phoned(self) -> ContactRoutes:
+        """The policies tell people to phone each of these, so each needs a phone number."""
+        for key in type(self).model_fields:
+            route: ContactRoute = getattr(self, key)
+            if route.phone is None:
+                raise FieldProblem(
+                    (key, "phone"),
+                    f"the policies tell people to phone {route.name!r}: give its phone number",
+                )
+        return self
 
 
 # --- Everyday practice the policies describe (issue 11) --------------------------------------
