@@ -259,6 +259,7 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option("--written", help="When the policies were written: YYYY-MM or YYYY-MM-DD.")
 @click.option("--next-review", help="When they are next due for review: YYYY-MM or YYYY-MM-DD.")
+@click.option("--ratified", hidden=True, help="Refused: publish records the ratified day.")
 @click.option("--no-input", is_flag=True, help="Ask nothing: take every detail from options.")
 @project_option
 def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
@@ -269,6 +270,11 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     never overwritten. A fact not given is written as a FILL IN placeholder, which
     'policy-sites check' reports until it is replaced.
     """
+    if options.pop("ratified") is not None:
+        raise click.UsageError(
+            "new does not take a ratified date: it is recorded when you publish a version "
+            "(policy-sites publish SLUG --ratified YYYY-MM-DD ...)"
+        )
     proj = find_project(project)
     try:  # before any question: a bad or taken name fails at once
         target = new_setting_file(proj.settings_dir, slug)

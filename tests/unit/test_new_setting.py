@@ -384,3 +384,29 @@ def test_a_draft_without_contact_routes_still_builds_for_previewing(tmp_path: Pa
     assert built.exit_code == 0, built.output
     page = visible_text((root / "site" / "acorns" / "index.html").read_text(encoding="utf-8"))
     assert f"Phone: {PLACEHOLDER}: a phone number" in " ".join(page.split())
+
+
+def test_new_and_publish_take_dates_in_the_same_forms(tmp_path: Path) -> None:
+    """The issue found 'new --ratified' wanting YYYY-MM and 'publish --ratified'
+    YYYY-MM-DD. new no longer takes a ratified date (publishing records it, and needs the
+    day); the dates both take, such as --next-review, are YYYY-MM or YYYY-MM-DD in both."""
+    root = project(tmp_path)
+    base = ["--no-input", "--project", str(root), "--name", "Acorns", "--provision", "Nursery",
+            "--dsl", "Jo Bloggs", "", "Nursery"]  # fmt: skip
+    ratified = CliRunner().invoke(cli, ["new", "a", *base, "--ratified", "2026-09-14"])
+    assert ratified.exit_code == 2 and "publish SLUG --ratified YYYY-MM-DD" in ratified.output
+    for number, date in enumerate(("2027-09", "2027-09-14")):
+        made = CliRunner().invoke(cli, ["new", f"s{number}", *base, "--next-review", date])
+        assert made.exit_code == 0, made.output
+        dates = load_setting(root / "settings", f"s{number}", POLICIES).policies["social-media"]
+        assert str(dates.next_review) == date
+        with pytest.raises(PublishError, match="placeholder"):  # the dates were accepted
+            publish(Project(root), f"s{number}", "2026-27", "2026-09-14", date)
+    refused = CliRunner().invoke(cli, ["new", "s3", *base, "--next-review", "14/09/2027"])
+    explanation = "expected a date written as YYYY-MM (for example 2022-09) or YYYY-MM-DD"
+    assert refused.exit_code == 2 and explanation in refused.output
+    with pytest.raises(PublishError, match=re.escape(explanation)):
+        publish(Project(root), "s0", "2026-27", "2026-09-14", "14/09/2027")
+    for command in ("new", "publish"):
+        shown = CliRunner().invoke(cli, [command, "--help"], terminal_width=200).output
+        assert "review: YYYY-MM or YYYY-MM-DD" in shown, shown
