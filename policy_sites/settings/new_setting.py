@@ -398,16 +398,22 @@ def new_setting_file(settings_dir: Path, slug: str) -> Path:
     return target
 
 
-_OPTIONS = {
-    "name": "--name",
-    "provisions": "--provision/--school-age",
-    "dsls": "--dsl/--deputy-dsl",
-    "social_media.official_channels": "--channel",
-    "policies": "--written/--next-review",
-    "ratifying_body": "--ratifying-body",
-    "contact": "--phone/--email/--address",
-    "concerns_about_leaders": "--concerns-contact/--concerns-phone/--concerns-email/--concerns-web",
-} | {q.key: q.option for q in QUESTIONS}
+_OPTIONS = (
+    {
+        "name": "--name",
+        "provisions": "--provision/--school-age",
+        "dsls": "--dsl/--deputy-dsl",
+        "social_media.official_channels": "--channel",
+        "policies": "--written/--next-review",
+        "ratifying_body": "--ratifying-body",
+        "contact": "--phone/--email/--address",
+        "concerns_about_leaders": "--concerns-contact/-phone/-email/-web",
+        "concerns_about_leaders.name": "--concerns-contact",
+    }
+    | {f"contact.{key}": f"--{key}" for key in ("phone", "email", "address")}
+    | {f"concerns_about_leaders.{key}": f"--concerns-{key}" for key in ("phone", "email", "web")}
+    | {q.key: q.option for q in QUESTIONS}
+)
 
 
 def _option_for(field_path: str) -> str:

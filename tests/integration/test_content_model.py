@@ -174,8 +174,9 @@ def test_the_event_example_fits_the_children(federation):
 
 def test_a_route_given_only_as_a_web_form_is_a_link(federation):
     """Meadow's route for worries about its leaders is a web form alone: each page that
-    says who to contact links it, in words that fit each sentence it completes, its text the address as typed (no '*' turned to
-    emphasis), its '&' escaped in the link as every value's is."""
+    says who to contact links it, in words that fit each sentence it completes, its text
+    the address as typed (no '*' turned to emphasis), its '&' escaped in the link as
+    every value's is."""
     _, out = federation
     address = "https://meadow-lane.example.org/contact?to=chair&form=worry_form*1"
     for view in ("", "staff/"):

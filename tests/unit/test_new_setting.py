@@ -221,6 +221,12 @@ def test_command_without_input(tmp_path: Path) -> None:
     assert "--dsl/--deputy-dsl: dsls[0].role: 'Deputy DSL' is a safeguarding role" in title.output
     assert not (root / "settings" / "x.yml").exists()
 
+    routes = CliRunner().invoke(cli, [*base, "--dsl", "Jo", "", "Nursery", "--phone", "abc",
+                                      "--concerns-web", "javascript:alert(1)"])  # fmt: skip
+    assert routes.exit_code == 1 and not (root / "settings" / "x.yml").exists()
+    assert "--phone: contact.phone: write a phone number as digits" in routes.output
+    assert "--concerns-web: concerns_about_leaders.web: expected a web address" in routes.output
+
 
 def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
     root = project(tmp_path)
