@@ -407,7 +407,9 @@ _OPTIONS = (
         "policies": "--written/--next-review",
         "ratifying_body": "--ratifying-body",
         "contact": "--phone/--email/--address",
-        "concerns_about_leaders": "--concerns-contact/-phone/-email/-web",
+        "concerns_about_leaders": "/".join(
+            f"--concerns-{key}" for key in ("contact", "phone", "email", "web")
+        ),
         "concerns_about_leaders.name": "--concerns-contact",
     }
     | {f"contact.{key}": f"--{key}" for key in ("phone", "email", "address")}
