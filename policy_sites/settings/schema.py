@@ -567,7 +567,8 @@ class Visibility(StrEnum):
 
 
 class ContactRoute(_Model):
-    """Someone to contact, and how: a phone number, an email address, or both."""
+    """Someone to contact, and how: a phone number, an email address, a web page or form,
+    at least one of them."""
 
     name: Phrase = Field(
         description="Who they are, completing 'contact …', e.g. 'the Chair of the "
@@ -578,7 +579,11 @@ class ContactRoute(_Model):
         default=None, description="A number for evenings, nights and weekends, if different."
     )
     email: EmailAddress | None = Field(default=None, description="e.g. 'chair@example.org'.")
-    web: HttpUrl | None = Field(default=None, description="A web page to find them (https://…).")
+    web: HttpUrl | None = Field(
+        default=None,
+        description="A web page or form to reach them (https://…), shown as a link: 'go online "
+        "to …'.",
+    )
     visibility: Visibility = Field(
         default=Visibility.PUBLIC,
         description="'public' (parents and visitors see it) or 'staff' (staff view only).",
@@ -788,12 +793,15 @@ class Setting(_Model):
 
     # Contact routes and related policies (issue 11).
     contact: SettingContact | None = Field(
-        default=None, description="The setting's own phone, email and address."
+        default=None,
+        description="The setting's own phone, email and address. Needed before publishing: "
+        "'check' reports, and 'publish' refuses, a setting without it.",
     )
     concerns_about_leaders: ContactRoute | None = Field(
         default=None,
         description="Who to contact when a worry is about the Manager or a DSL, e.g. the "
-        "Chair of the Management Committee.",
+        "Chair of the Management Committee. Needed before publishing, and shown to parents "
+        "(not visibility: staff): 'check' reports, and 'publish' refuses, a setting without it.",
     )
     whistleblowing_contact: ContactRoute | None = Field(
         default=None,
