@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from policy_sites.context.phrases import join_and, join_or, upper_first
-from policy_sites.context.variables import escape
 
 __all__ = [
     "LINKED_SCHEMES",
@@ -21,7 +20,6 @@ __all__ = [
     "link",
     "plural",
     "upper_first",
-    "web_link",
 ]
 
 LINKED_SCHEMES = ("https", "http", "mailto", "tel")
@@ -60,14 +58,7 @@ def link(text: Any, url: Any) -> str:
     return f'<a href="{href}">{text}</a>'
 
 
-def web_link(url: Any) -> str:
-    """A web address (escaped as a URL in the variables) as a link that reads as the
-    address itself: its text escaped as every value's is, so '*' or '_' stay as typed."""
-    address = str(url)
-    return link(escape(address.replace("&amp;", "&")), address)
-
-
 def define_env(env: Any) -> None:
     """Register the helpers as Jinja filters for mkdocs-macros."""
-    for helper in (join_and, join_or, plural, upper_first, citation, link, web_link):
+    for helper in (join_and, join_or, plural, upper_first, citation, link):
         env.filter(helper)
