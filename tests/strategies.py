@@ -143,6 +143,26 @@ def _channels(draw: st.DrawFn) -> list[dict[str, Any]]:
     return channels
 
 
+_ROUTE_NAMES = ["the Chair of the Committee", "the owner", "the Chair of Trustees",
+                "our proprietor's office"]  # fmt: skip
+
+
+@st.composite
+def _route(draw: st.DrawFn, number: int, line: int) -> dict[str, Any]:
+    """A contact route with one, two or three ways to reach it (a web form alone among
+    them), each its own to this setting and route, public or staff-only."""
+    ways = {
+        "phone": f"01632 9{line}{number:04d}",
+        "email": f"route{line}.{number}@example.net",
+        "web": f"https://example.net/s{number}/r{line}/form?a=1&b=c_d*e",
+    }
+    chosen = draw(st.lists(st.sampled_from(list(ways)), min_size=1, max_size=3, unique=True))
+    route: dict[str, Any] = {"name": draw(_one(_ROUTE_NAMES))}
+    route |= {way: ways[way] for way in chosen}
+    _maybe(draw, route, "visibility", st.sampled_from(["public", "staff"]))
+    return route
+
+
 @st.composite
 def _policies(draw: st.DrawFn) -> dict[str, Any]:
     chosen = draw(st.lists(st.sampled_from(POLICIES), min_size=1, max_size=3, unique=True))
@@ -201,6 +221,20 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     _maybe(draw, data, "police_non_emergency", st.sampled_from(["101", "0300 123 4567"]))
     _maybe(draw, data, "federation", st.just("Generated settings"))
     _maybe(draw, data, "site_root_url", st.just("https://policies.example.net/sub/"))
+    _maybe(
+        draw,
+        data,
+        "contact",
+        st.just(
+            {
+                "phone": f"01632 95{number:04d}",
+                "email": f"hello{number}@example.net",
+                "address": f"{number} Example Road, Anytown",
+            }
+        ),
+    )
+    _maybe(draw, data, "concerns_about_leaders", _route(number, 7))
+    _maybe(draw, data, "whistleblowing_contact", _route(number, 8))
     if draw(st.booleans()):
         staff: dict[str, Any] = {}
         _maybe(draw, staff, "account_logins", st.just(f"the logins holder of setting {number}"))

@@ -6,7 +6,7 @@
 - the newest published version of a policy citing a guidance edition that a newer one in
   the federation's guidance register has replaced by today (a warning);
 - a next-review date in the past (a warning);
-- a setting that gives no contact details, or nobody to go to about its leaders (a warning);
+- a setting that gives no contact details, or nobody to go to about its leaders (an error);
 - a link, or a nav entry in mkdocs.yml, to a page that does not exist.
 """
 
@@ -39,6 +39,7 @@ from policy_sites.context.variables import build_context
 from policy_sites.context.views import STAFF, parse_front_matter, split_front_matter
 from policy_sites.project import Project
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
+from policy_sites.settings.reachable import unreachable
 from policy_sites.settings.schema import GuidanceEdition, Setting, replacement_for
 from policy_sites.versions.store import Version, policy_history, read_versions
 
@@ -385,36 +386,18 @@ def _line_of(path: Path, fragment: str) -> int:
 
 
 def missing_contacts(project: Project, settings: Mapping[str, Setting]) -> list[Finding]:
-    """A setting whose parents' pages cannot say how to reach it (a warning).
-
-    Parents must be able to act on a worry the same day: without the setting's own phone
-    and email, and someone to go to when the worry is about the Manager or a DSL, the
-    pages can only say "speak to us"."""
+    """A setting whose parents' pages cannot say how to act on a worry (an error; the
+    rule is settings.reachable's, which ``publish`` applies too)."""
     findings = []
     for slug, setting in settings.items():
-        file = project.settings_dir / f"{slug}.yml"
-        line = field_lines(file).get(("name",), 1) if file.is_file() else 1
-        missing = [
-            what
-            for what, value in (
-                ("contact (the setting's phone, email and address)", setting.contact),
-                (
-                    "concerns_about_leaders (who to contact about the Manager or a DSL)",
-                    setting.concerns_about_leaders,
-                ),
-            )
-            if value is None
-        ]
-        if missing:
+        for missing, problem in unreachable(project.settings_dir, slug, setting):
             findings.append(
                 Finding(
-                    shown(project, file),
-                    line,
-                    WARNING,
-                    f"{slug}: no {' and no '.join(missing)}, so the parents' pages cannot "
-                    "say how to reach the right person",
-                    "add them to the settings file, e.g. contact: {phone: 01632 960000, "
-                    "email: office@example.org, address: ...}",
+                    shown(project, problem.file),
+                    problem.line or 1,
+                    ERROR,
+                    f"{slug}: {missing.field}: {missing.problem}",
+                    missing.fix,
                 )
             )
     return findings

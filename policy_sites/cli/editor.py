@@ -10,14 +10,17 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from pydantic import HttpUrl, TypeAdapter, ValidationError
 
 from policy_sites.cli.options import find_project, project_option, slug_argument
+from policy_sites.context.phrases import join_or
 from policy_sites.context.views import policy_ids
 from policy_sites.render.preview import serve as serve_preview
 from policy_sites.settings.json_schema import SCHEMA_FILE, schema_is_current, schema_text
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.settings.new_setting import (
     QUESTIONS,
+    ContactDetails,
     DSLDetails,
     NewSettingDetails,
     NewSettingError,
@@ -26,7 +29,7 @@ from policy_sites.settings.new_setting import (
     parse_day_or_month,
     write_new_setting,
 )
-from policy_sites.settings.schema import RatifyingBody
+from policy_sites.settings.schema import EmailAddress, PhoneNumber, RatifyingBody
 
 __all__ = ["EDITOR_COMMANDS"]
 
@@ -70,26 +73,86 @@ def _date(text: str) -> str:
         raise click.BadParameter(str(error)) from None
 
 
-def _ask_list(question: str) -> list[str]:
+EMPTY_TO_FILL_IN = "leave empty to fill in later"
+"""How a question says an empty answer is allowed and becomes a FILL IN placeholder."""
+
+
+def _prompt(question: str, **options: Any) -> Any:
+    """click.prompt, with no ': ' after a question that already ends in '?'."""
+    suffix = " " if question.endswith("?") else ": "
+    return click.prompt(question, prompt_suffix=suffix, **options)
+
+
+def _ratifying_body(text: str) -> str:
+    """A ratifying body as typed (empty for the federation's choice), else asked again."""
+    text = _tidy(text).lower().removeprefix("the ")
+    choices = [body.value for body in RatifyingBody]
+    if text and text not in choices:
+        raise click.BadParameter(f"give one of {join_or(choices)}, or leave it empty")
+    return text
+
+
+def _given_or_asked(
+    given: str | None,
+    ask: bool,
+    question: str,
+    kind: Any = str,
+    when_empty: str = EMPTY_TO_FILL_IN,
+) -> str | None:
+    """An option's value, else (when asking) the answer to ``question``, checked as
+    ``kind`` (a phone number, an email or web address) and asked again until it fits."""
+    if given and _tidy(given):
+        return _tidy(given)
+    if not ask:
+        return None
+
+    def check(text: str) -> str:
+        text = _tidy(text)
+        if text and kind is not str:
+            try:
+                TypeAdapter(kind).validate_python(text)
+            except ValidationError as error:
+                message = error.errors()[0]["msg"].removeprefix("Value error, ")
+                raise click.BadParameter(f"{text!r}: {message}") from None
+        return text
+
+    answer = _prompt(f"{question} ({when_empty})", default="", show_default=False,
+                     value_proc=check)  # fmt: skip
+    return answer or None
+
+
+def _ask_required(question: str) -> str:
+    """An answer the file cannot be written without: asked again, saying why, until given."""
+    while not (answer := _tidy(_prompt(question, default="", show_default=False))):
+        click.echo("  This one is needed now: the file cannot be written without it.")
+    return answer
+
+
+def _ask_optional(question: str) -> str:
+    return _tidy(_prompt(question, default="", show_default=False))
+
+
+def _ask_list(first: str, another: str) -> list[str]:
     """Answers one at a time until an empty one."""
     found: list[str] = []
-    while answer := _tidy(click.prompt(question, default="", show_default=False)):
+    question = first
+    while answer := _ask_optional(question):
         found.append(answer)
-        question = "  Another (leave empty to finish)"
+        question = another
     return found
 
 
 def _ask_provisions() -> list[ProvisionDetails]:
     found: list[ProvisionDetails] = []
     while True:
-        more = " (leave empty to finish)" if found else ""
-        name = _tidy(click.prompt(f"Provision name, e.g. Pre-school{more}", default="",
-                                  show_default=False))  # fmt: skip
-        if not name:
-            if found:
+        if found:
+            name = _ask_optional("Another provision's name (leave empty if there are no more)")
+            if not name:
                 return found
-            continue
-        short = _tidy(click.prompt("  Short name (optional)", default="", show_default=False))
+        else:
+            name = _ask_required("What is the name of a provision the setting runs, "
+                                 "e.g. Pre-school?")  # fmt: skip
+        short = _ask_optional("  A short name for it, if it has one (leave empty if not)")
         school_age = click.confirm("  Do school-age children attend it?", default=False)
         found.append(ProvisionDetails(name, short or None, school_age))
 
@@ -98,19 +161,22 @@ def _ask_dsls(provisions: list[ProvisionDetails]) -> list[DSLDetails]:
     names = [p.name for p in provisions]
     found: list[DSLDetails] = []
     while True:
-        more = " (leave empty to finish)" if found else ""
-        name = _tidy(click.prompt(f"A Designated Safeguarding Lead's full name{more}",
-                                  default="", show_default=False))  # fmt: skip
-        if not name:
-            if found:
+        if found:
+            name = _ask_optional("Another DSL's full name (leave empty if there are no more)")
+            if not name:
                 return found
-            continue
-        role = _tidy(click.prompt("  Their job title, e.g. Nursery Manager (optional)",
-                                  default="", show_default=False))  # fmt: skip
+        else:
+            name = _ask_required("What is the full name of a Designated Safeguarding Lead (DSL)?")
+        role = _ask_optional("  What is their job title, e.g. Nursery Manager? "
+                             "(leave empty if none)")  # fmt: skip
         deputy = click.confirm("  Are they a deputy DSL?", default=False)
         provision = names[0]
         if len(names) > 1:
-            provision = click.prompt("  Which provision?", type=click.Choice(names))
+            provision = _prompt(
+                f"  Which provision are they DSL for ({' or '.join(names)})?",
+                type=click.Choice(names),
+                show_choices=False,
+            )
         found.append(DSLDetails(name, role or None, provision, deputy))
 
 
@@ -174,6 +240,17 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="A deputy DSL, given as for --dsl.",
 )
 @_question_options
+@click.option("--phone", help="The setting's phone number.")
+@click.option("--email", help="The setting's email address.")
+@click.option("--address", help="The setting's postal address, on one line.")
+@click.option(
+    "--concerns-contact",
+    help="Who parents contact with a worry about the Manager or a DSL, e.g. 'the Chair of "
+    "the Committee'; give --concerns-phone, --concerns-email or --concerns-web too.",
+)
+@click.option("--concerns-phone", help="Their phone number.")
+@click.option("--concerns-email", help="Their email address.")
+@click.option("--concerns-web", help="The address of their web page or form (https://…).")
 @click.option("--channel", multiple=True, help="An official social media platform (repeat).")
 @click.option(
     "--ratifying-body",
@@ -182,6 +259,7 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option("--written", help="When the policies were written: YYYY-MM or YYYY-MM-DD.")
 @click.option("--next-review", help="When they are next due for review: YYYY-MM or YYYY-MM-DD.")
+@click.option("--ratified", hidden=True, help="Refused: publish records the ratified day.")
 @click.option("--no-input", is_flag=True, help="Ask nothing: take every detail from options.")
 @project_option
 def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
@@ -192,6 +270,11 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     never overwritten. A fact not given is written as a FILL IN placeholder, which
     'policy-sites check' reports until it is replaced.
     """
+    if options.pop("ratified") is not None:
+        raise click.UsageError(
+            "new does not take a ratified date: it is recorded when you publish a version "
+            "(policy-sites publish SLUG --ratified YYYY-MM-DD ...)"
+        )
     proj = find_project(project)
     try:  # before any question: a bad or taken name fails at once
         target = new_setting_file(proj.settings_dir, slug)
@@ -209,8 +292,15 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
         if missing:
             raise click.UsageError("with --no-input, give these options too: " + ", ".join(missing))
     else:
-        click.echo(f"A new setting: {target}\nLeave an answer empty to fill it in later.")
-    name = _tidy(o["name"] or click.prompt("The setting's name, exactly as it should appear"))
+        click.echo(
+            f"A new setting: {target}\nThe setting's name, a provision and a DSL are needed "
+            f'now. A question that says "{EMPTY_TO_FILL_IN}" may be left empty: the file then '
+            "holds a FILL IN placeholder, which 'policy-sites check' reports until you "
+            "replace it."
+        )
+    name = _tidy(o["name"] or "") or _ask_required(
+        "What is the setting's name, exactly as it should appear?"
+    )
     provisions = provisions or _ask_provisions()
     dsls = _given_dsls(o["dsl"], o["deputy_dsl"], provisions) if (o["dsl"] or no_input) else (
         _ask_dsls(provisions)
@@ -221,23 +311,55 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
         if question.many:
             value: Any = [_tidy(g) for g in given if _tidy(g)]
             if not value and ask:
-                value = _ask_list(f"{question.frame}, e.g. {question.example}")
+                value = _ask_list(question.prompt(EMPTY_TO_FILL_IN),
+                                  "  Another (leave empty if there are no more)")  # fmt: skip
         else:
             value = _tidy(given) if given else None
             if value is None and ask:
-                value = _tidy(click.prompt(f"{question.frame}, e.g. {question.example}",
-                                           default="", show_default=False)) or None  # fmt: skip
+                value = _ask_optional(question.prompt(EMPTY_TO_FILL_IN)) or None
         setattr(details, question.key, value)
+    details.contact = ContactDetails(
+        phone=_given_or_asked(o["phone"], ask, "What is the setting's phone number?",
+                              PhoneNumber),
+        email=_given_or_asked(o["email"], ask, "What is the setting's email address?",
+                              EmailAddress),
+        address=_given_or_asked(o["address"], ask,
+                                "What is the setting's postal address, on one line?"),
+    )  # fmt: skip
+    leaders = _given_or_asked(
+        o["concerns_contact"], ask, "Who should parents contact with a worry about the "
+        "Manager or a DSL? For example: the Chair of the Committee"
+    )  # fmt: skip
+    given_a_way = any(o[key] for key in ("concerns_phone", "concerns_email", "concerns_web"))
+    ask_ways = ask and not given_a_way
+    details.concerns_about_leaders = ContactDetails(
+        name=leaders,
+        phone=_given_or_asked(o["concerns_phone"], ask_ways, "What is their phone number?",
+                              PhoneNumber, "leave empty if none"),
+        email=_given_or_asked(o["concerns_email"], ask_ways, "What is their email address?",
+                              EmailAddress, "leave empty if none"),
+        web=_given_or_asked(o["concerns_web"], ask_ways, "What is the web address of their "
+                            "page or form (https://…)?", HttpUrl, "leave empty if none"),
+    )  # fmt: skip
     details.official_channels = [_tidy(c) for c in o["channel"] if _tidy(c)]
     if not o["channel"] and ask:
-        details.official_channels = _ask_list("An official social media platform, if any")
+        details.official_channels = _ask_list(
+            "Does the setting have an official social media account? If so, name its "
+            "platform, e.g. Facebook (leave empty if none)",
+            "  Another account's platform (leave empty if there are no more)",
+        )
     body = o["ratifying_body"]
     if body is None and ask:
-        body = click.prompt("Who ratifies the policies (empty: the federation's choice)",
-                            type=click.Choice(["", *(b.value for b in RatifyingBody)]),
-                            default="", show_default=False) or None  # fmt: skip
+        body = _prompt(
+            "Who ratifies the policies: the " + join_or([b.value for b in RatifyingBody])
+            + "? (leave empty for the federation's choice)",
+            default="", show_default=False, value_proc=_ratifying_body,
+        ) or None  # fmt: skip
     details.ratifying_body = RatifyingBody(body) if body else None
-    for key, label in (("written", "written"), ("next_review", "next due for review")):
+    for key, question in (
+        ("written", "When were the policies written?"),
+        ("next_review", "When are the policies next due for review?"),
+    ):
         given = o[key]
         if given:
             try:
@@ -245,8 +367,8 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
             except ValueError as error:
                 raise click.BadParameter(str(error)) from None
         elif ask:
-            setattr(details, key, click.prompt(
-                f"When the policies were {label} (YYYY-MM or YYYY-MM-DD, optional)",
+            setattr(details, key, _prompt(
+                f"{question} YYYY-MM or YYYY-MM-DD (leave empty to leave it out)",
                 default="", show_default=False, value_proc=_date) or None)  # fmt: skip
     try:
         written = write_new_setting(proj.settings_dir, slug, details, policy_ids(proj.docs_dir))
@@ -262,8 +384,7 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(f"wrote {written}")
     if left := details.unanswered():
-        click.echo("  fill in (check reports them until you do): "
-                   + ", ".join(q.key for q in left))  # fmt: skip
+        click.echo("  fill in (check reports them until you do): " + ", ".join(left))
     click.echo(f"  preview it:  policy-sites serve {slug}")
     click.echo("  check it:    policy-sites check")
 

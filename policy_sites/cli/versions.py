@@ -21,7 +21,9 @@ __all__ = ["VERSION_COMMANDS", "publish_command"]
 @slug_argument()
 @click.option("--version", "label", required=True, help="The version's label, e.g. 2022-23.")
 @click.option("--ratified", required=True, help="The day it was ratified: YYYY-MM-DD.")
-@click.option("--next-review", required=True, help="When it is next due for review: YYYY-MM.")
+@click.option(
+    "--next-review", required=True, help="When it is next due for review: YYYY-MM or YYYY-MM-DD."
+)
 @click.option(
     "--policy",
     "policies",

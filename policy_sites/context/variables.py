@@ -150,6 +150,7 @@ def build_context(
             if route.visibility is Visibility.STAFF:
                 data[key] = None
     context = _escaped(data)
+    _add_web_texts(setting, context)
     context.update(sentence_facts(setting, escape, titles or {}))
     context.update(
         school_age=setting.has_school_age,
@@ -159,6 +160,23 @@ def build_context(
         view={"id": view.id, "label": view.label},
     )
     return context
+
+
+def _add_web_texts(setting: Setting, context: dict[str, Any]) -> None:
+    """Give each route with a web page in ``context`` its address as link text
+    (``web_text``): the address as the setting holds it, escaped as every text is, where
+    ``web`` is escaped as a URL for the link itself."""
+    routes = {(key,): route for key, route in _setting_routes(setting).items()}
+    routes |= {
+        ("contact_routes", key): getattr(setting.contact_routes, key)
+        for key in type(setting.contact_routes).model_fields
+    }
+    for path, route in routes.items():
+        shown = context
+        for key in path:
+            shown = shown.get(key) if isinstance(shown, dict) else None
+        if isinstance(shown, dict) and route.web is not None:
+            shown["web_text"] = escape(str(route.web))
 
 
 def _url_of(setting: Setting, policy_id: str) -> str | None:
@@ -214,18 +232,18 @@ def staff_only_fields(setting: Setting) -> dict[str, str]:
     walk(setting.staff_only.model_dump(mode="json"), "staff_only")
     routes = _setting_routes(setting)
     public = {
-        value
+        str(value)
         for route in routes.values()
         if route.visibility is Visibility.PUBLIC
-        for value in (route.phone, route.out_of_hours_phone, route.email)
+        for value in (route.phone, route.out_of_hours_phone, route.email, route.web)
         if value
     }
     if setting.contact:
         public |= {setting.contact.phone, setting.contact.email}
     for key, route in routes.items():
         if route.visibility is Visibility.STAFF:
-            for part in ("phone", "out_of_hours_phone", "email"):
+            for part in ("phone", "out_of_hours_phone", "email", "web"):
                 value = getattr(route, part)
-                if value and value not in public:
-                    found[f"{key}.{part}"] = value
+                if value and str(value) not in public:
+                    found[f"{key}.{part}"] = str(value)
     return found

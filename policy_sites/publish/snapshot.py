@@ -12,6 +12,7 @@ import datetime as dt
 import subprocess
 import tempfile
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from policy_sites.context.variables import review_day
@@ -20,6 +21,7 @@ from policy_sites.project import Project
 from policy_sites.render.engine import Reuse, default_cache_folder
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
 from policy_sites.settings.loader import Problem, load_setting
+from policy_sites.settings.reachable import unreachable
 from policy_sites.settings.schema import PolicyDate, placeholders_in
 from policy_sites.versions.store import (
     LABEL_PATTERN,
@@ -139,6 +141,14 @@ def publish(
         raise PublishError(
             f"settings/{slug}.yml still has {len(unfilled)} placeholder(s) to fill in, "
             f"such as {unfilled[0]!r}; 'policy-sites check' lists them"
+        )
+    if missing := unreachable(project.settings_dir, slug, setting):
+        raise PublishError(
+            "the parents' pages would not say how to act on a worry:\n"
+            + "\n".join(
+                str(replace(problem, file=problem.file.relative_to(project.root)))
+                for _, problem in missing
+            )
         )
     chosen = sorted(set(policies)) or sorted(setting.policies)
     unknown = [p for p in chosen if p not in setting.policies]

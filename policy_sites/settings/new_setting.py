@@ -30,6 +30,7 @@ from policy_sites.settings.schema import (
 
 __all__ = [
     "QUESTIONS",
+    "ContactDetails",
     "DSLDetails",
     "NewSettingDetails",
     "NewSettingError",
@@ -61,6 +62,21 @@ class DSLDetails:
 
 
 @dataclass(frozen=True)
+class ContactDetails:
+    """A contact route as given; for the setting itself ``name`` is not asked."""
+
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    web: str | None = None
+
+    @property
+    def has_a_way(self) -> bool:
+        return bool(self.phone or self.email or self.web)
+
+
+@dataclass(frozen=True)
 class Question:
     """One free-text fact ``new`` asks for, worded from the schema: the one sentence it
     completes, and an example."""
@@ -81,6 +97,11 @@ class Question:
     @property
     def example(self) -> str:
         return free_text_fields()[self.path].example
+
+    def prompt(self, when_empty: str) -> str:
+        """The question ``new`` asks for it: the sentence to complete, quoted whole so
+        its own punctuation stays inside the quotes, an example, and what empty does."""
+        return f'How do you complete "{self.frame}"? For example: {self.example} ({when_empty})'
 
     @property
     def placeholder(self) -> str:
@@ -123,6 +144,8 @@ class NewSettingDetails:
     confiscated_kept: str | None = None
     returned_to: str | None = None
     official_channels: list[str] = field(default_factory=list)
+    contact: ContactDetails = field(default_factory=lambda: ContactDetails())
+    concerns_about_leaders: ContactDetails = field(default_factory=lambda: ContactDetails())
     ratifying_body: RatifyingBody | None = None
     written: str | None = None
     next_review: str | None = None
@@ -135,8 +158,17 @@ class NewSettingDetails:
         """The questions that apply to this setting."""
         return [q for q in QUESTIONS if self.school_age or not q.school_age_only]
 
-    def unanswered(self) -> list[Question]:
-        return [q for q in self.questions() if not getattr(self, q.key)]
+    def unanswered(self) -> list[str]:
+        """The settings keys left as placeholders, as the editor will look for them."""
+        left = [q.path for q in self.questions() if not getattr(self, q.key)]
+        left += [f"contact.{key}" for key in ("phone", "email", "address")
+                 if not getattr(self.contact, key)]  # fmt: skip
+        leaders = self.concerns_about_leaders
+        if not leaders.name:
+            left.append("concerns_about_leaders.name")
+        if not leaders.has_a_way:
+            left.append("concerns_about_leaders.phone or .email")
+        return left
 
 
 class NewSettingError(ValueError):
@@ -223,6 +255,29 @@ def _policies(details: NewSettingDetails, policies: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _contact(details: NewSettingDetails) -> str:
+    given = details.contact
+    values = [("phone", given.phone, "a phone number, e.g. 01632 960000"),
+              ("email", given.email, "an email address, e.g. office@example.org"),
+              ("address", given.address, "the postal address, on one line")]  # fmt: skip
+    return "contact:\n" + "\n".join(
+        f"  {key}: {_q(value or f'{PLACEHOLDER}: {what}')}" for key, value, what in values
+    )
+
+
+def _concerns_about_leaders(details: NewSettingDetails) -> str:
+    given = details.concerns_about_leaders
+    frame = "contact …"
+    name = given.name or f'{PLACEHOLDER}: completes "{frame}", e.g. the Chair of the Committee'
+    lines = ["concerns_about_leaders:", f'  # "{frame}"', f"  name: {_q(name)}"]
+    ways = [("phone", given.phone), ("email", given.email), ("web", given.web)]
+    if not given.has_a_way:
+        ways = [("phone", f"{PLACEHOLDER}: their phone number"),
+                ("email", f"{PLACEHOLDER}: their email address")]  # fmt: skip
+    lines += [f"  {key}: {_q(value)}" for key, value in ways if value]
+    return "\n".join(lines)
+
+
 def _children_devices(details: NewSettingDetails) -> str:
     if not details.school_age:
         return (
@@ -275,6 +330,13 @@ dsls:
 {_dsls(details)}
 
 {_fact(details, "manager", "")}
+
+# How parents and visitors reach the setting: shown on every policy's page.
+{_contact(details)}
+
+# Who parents go to with a worry about the Manager or a DSL, and how: a phone, an
+# email and/or a web form's address (web: https://…). Delete a line you do not use.
+{_concerns_about_leaders(details)}
 
 {_ratifying_body(details)}
 # The rooms or areas children use, if you want the policies to name them:
@@ -336,14 +398,24 @@ def new_setting_file(settings_dir: Path, slug: str) -> Path:
     return target
 
 
-_OPTIONS = {
-    "name": "--name",
-    "provisions": "--provision/--school-age",
-    "dsls": "--dsl/--deputy-dsl",
-    "social_media.official_channels": "--channel",
-    "policies": "--written/--next-review",
-    "ratifying_body": "--ratifying-body",
-} | {q.key: q.option for q in QUESTIONS}
+_OPTIONS = (
+    {
+        "name": "--name",
+        "provisions": "--provision/--school-age",
+        "dsls": "--dsl/--deputy-dsl",
+        "social_media.official_channels": "--channel",
+        "policies": "--written/--next-review",
+        "ratifying_body": "--ratifying-body",
+        "contact": "--phone/--email/--address",
+        "concerns_about_leaders": "/".join(
+            f"--concerns-{key}" for key in ("contact", "phone", "email", "web")
+        ),
+        "concerns_about_leaders.name": "--concerns-contact",
+    }
+    | {f"contact.{key}": f"--{key}" for key in ("phone", "email", "address")}
+    | {f"concerns_about_leaders.{key}": f"--concerns-{key}" for key in ("phone", "email", "web")}
+    | {q.key: q.option for q in QUESTIONS}
+)
 
 
 def _option_for(field_path: str) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "ChildrenDevices",
     "ContactRoute",
     "ContactRoutes",
+    "EmailAddress",
     "Events",
     "FieldProblem",
     "Frame",
@@ -42,6 +43,7 @@ __all__ = [
     "LocalPartnership",
     "OfficialChannel",
     "Outings",
+    "PhoneNumber",
     "Phones",
     "Photos",
     "PolicyDate",
@@ -533,16 +535,22 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ]{1,19}[0-9]$")
 _EMAIL = re.compile(r"^[^@\s<>\[\]()]+@[^@\s<>\[\]()]+\.[A-Za-z]{2,}$")
 
 
+def _placeholder(value: Any) -> bool:
+    """A value ``new`` wrote for the editor to fill in: any text may stand in for a phone
+    number or an address until then (``check`` and ``publish`` refuse it)."""
+    return isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER)
+
+
 def _phone(value: Any) -> Any:
     if isinstance(value, int):
         value = str(value)
-    if isinstance(value, str) and not _PHONE.match(value.strip()):
+    if isinstance(value, str) and not _PHONE.match(value.strip()) and not _placeholder(value):
         raise ValueError("write a phone number as digits and spaces, e.g. '01632 960123'")
     return value
 
 
 def _email(value: Any) -> Any:
-    if isinstance(value, str) and not _EMAIL.match(value.strip()):
+    if isinstance(value, str) and not _EMAIL.match(value.strip()) and not _placeholder(value):
         raise ValueError("expected an email address such as 'office@example.org'")
     return value
 
@@ -559,7 +567,8 @@ class Visibility(StrEnum):
 
 
 class ContactRoute(_Model):
-    """Someone to contact, and how: a phone number, an email address, or both."""
+    """Someone to contact, and how: a phone number, an email address, a web page or form,
+    at least one of them."""
 
     name: Phrase = Field(
         description="Who they are, completing 'contact …', e.g. 'the Chair of the "
@@ -570,11 +579,24 @@ class ContactRoute(_Model):
         default=None, description="A number for evenings, nights and weekends, if different."
     )
     email: EmailAddress | None = Field(default=None, description="e.g. 'chair@example.org'.")
-    web: HttpUrl | None = Field(default=None, description="A web page to find them (https://…).")
+    web: HttpUrl | None = Field(
+        default=None,
+        description="A web page or form to reach them (https://…), shown as a link: 'go online "
+        "to …'.",
+    )
     visibility: Visibility = Field(
         default=Visibility.PUBLIC,
         description="'public' (parents and visitors see it) or 'staff' (staff view only).",
     )
+
+    @model_validator(mode="after")
+    def _a_way_to_reach(self) -> ContactRoute:
+        """A route is for reaching someone: a name alone would render as nothing to do."""
+        if not (self.phone or self.email or self.web):
+            raise ValueError(
+                f"no way to reach {self.name!r}: give a phone, an email or a web address"
+            )
+        return self
 
 
 class SettingContact(_Model):
@@ -593,6 +615,18 @@ class ContactRoutes(_Model):
         description="Children's social care front door: a child at risk of harm."
     )
     ofsted: ContactRoute = Field(description="Ofsted, for a concern the setting has not put right.")
+
+    @model_validator(mode="after")
+    def _phoned(self) -> ContactRoutes:
+        """The policies tell people to phone each of these, so each needs a phone number."""
+        for key in type(self).model_fields:
+            route: ContactRoute = getattr(self, key)
+            if route.phone is None:
+                raise FieldProblem(
+                    (key, "phone"),
+                    f"the policies tell people to phone {route.name!r}: give its phone number",
+                )
+        return self
 
 
 # --- Everyday practice the policies describe (issue 11) --------------------------------------
@@ -759,12 +793,15 @@ class Setting(_Model):
 
     # Contact routes and related policies (issue 11).
     contact: SettingContact | None = Field(
-        default=None, description="The setting's own phone, email and address."
+        default=None,
+        description="The setting's own phone, email and address. Needed before publishing: "
+        "'check' reports, and 'publish' refuses, a setting without it.",
     )
     concerns_about_leaders: ContactRoute | None = Field(
         default=None,
         description="Who to contact when a worry is about the Manager or a DSL, e.g. the "
-        "Chair of the Management Committee.",
+        "Chair of the Management Committee. Needed before publishing, and shown to parents "
+        "(not visibility: staff): 'check' reports, and 'publish' refuses, a setting without it.",
     )
     whistleblowing_contact: ContactRoute | None = Field(
         default=None,

@@ -170,3 +170,24 @@ def test_the_event_example_fits_the_children(federation):
     _, out = federation
     assert "At events such as a play or sports day," in text(out, "poppys", "index.html")
     assert "At events such as a nativity play," in text(out, "halstead", "index.html")
+
+
+def test_a_route_given_only_as_a_web_form_is_a_link(federation):
+    """Meadow's route for worries about its leaders is a web form alone: each page that
+    says who to contact links it, in words that fit each sentence it completes, its text
+    the address as typed (no '*' turned to emphasis), its '&' escaped in the link as
+    every value's is."""
+    _, out = federation
+    address = "https://meadow-lane.example.org/contact?to=chair&form=worry_form*1"
+    for view in ("", "staff/"):
+        page = out / "meadow" / view / "policies" / "mobile-and-smart-technology.html"
+        markup = page.read_text(encoding="utf-8")
+        href = address.replace("&", "&amp;")
+        # staff also read it as whistleblowing's route when the concern is about leaders
+        assert markup.count(f'<a href="{href}">') == (2 if view else 1)
+        assert "<em>" not in markup.split(f'<a href="{href}">')[1].split("</a>")[0]
+        words = " ".join(text(out, "meadow", f"{view}policies/mobile-and-smart-technology.html")
+                         .split())  # fmt: skip
+        assert f"contact the Chair of Trustees (go online to {address})" in words
+    home = " ".join(text(out, "meadow", "index.html").split())
+    assert f"contact the Chair of Trustees. You can go online to {address}." in home

@@ -238,13 +238,26 @@ def test_a_policy_in_no_menu(project_copy, edit):
     assert not [f for f in drift(project_copy) if "in no menu" in f.message]
 
 
-def test_a_setting_parents_cannot_reach_is_a_warning(project_copy):
+def test_a_setting_parents_cannot_reach_is_an_error(project_copy):
     path = project_copy.settings_dir / "halstead.yml"
     text = path.read_text()
     start = text.index("contact:\n")
     end = text.index("# Halstead's setting devices")
     path.write_text(text[:start] + text[end:])
-    found = [f for f in drift(project_copy) if "how to reach" in f.message]
-    assert [(f.file, f.severity) for f in found] == [("settings/halstead.yml", WARNING)]
-    assert found[0].line == line_of(path, "name: Halstead Nursery")
-    assert "no contact" in found[0].message and "no concerns_about_leaders" in found[0].message
+    found = [f for f in drift(project_copy) if "parents' pages cannot say" in f.message]
+    assert [(f.file, f.severity) for f in found] == [("settings/halstead.yml", ERROR)] * 2
+    assert {f.line for f in found} == {line_of(path, "name: Halstead Nursery")}
+    contact, leaders = sorted(found, key=lambda f: "leaders" in f.message)
+    assert contact.message.startswith("halstead: contact: missing")
+    assert leaders.message.startswith("halstead: concerns_about_leaders: missing")
+    assert "add concerns_about_leaders: with name:" in leaders.fix
+
+
+def test_a_route_for_worries_about_leaders_shown_to_staff_only_is_an_error(project_copy, edit):
+    path = project_copy.settings_dir / "halstead.yml"
+    text = path.read_text()
+    start = text.index("concerns_about_leaders:\n")
+    edit(path, "concerns_about_leaders:\n", "concerns_about_leaders:\n  visibility: staff\n")
+    found = [f for f in drift(project_copy) if "concerns_about_leaders.visibility" in f.message]
+    assert [(f.severity, f.line) for f in found] == [(ERROR, text[:start].count("\n") + 2)]
+    assert "make it 'public'" in found[0].fix

@@ -116,3 +116,13 @@ def test_related_policies_link_where_an_address_is_known(settings_dir):
     assert links["complaints"]["url"].endswith("/policies/complaints.pdf")
     assert links["behaviour"] == {"title": "Behaviour policy", "url": None}
     assert {"allegations", "whistleblowing", "complaints"} <= set(links)
+
+
+def test_a_staff_only_routes_web_form_is_staff_only_too(settings_dir):
+    path = settings_dir / "poppys.yml"
+    form = "https://poppys.example.org/staff/raise-a-concern"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  visibility: staff\n", f"  web: {form}\n  visibility: staff\n"))
+    setting = load_setting(settings_dir, "poppys", POLICIES)
+    assert form in staff_only_values(setting)
+    assert build_context(setting, PARENTS, dt.date(2026, 11, 24))["whistleblowing_contact"] is None

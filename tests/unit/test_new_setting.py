@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from policy_sites.publish.snapshot import PublishError, publish
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
 from policy_sites.settings.new_setting import (
     QUESTIONS,
+    ContactDetails,
     DSLDetails,
     NewSettingDetails,
     NewSettingError,
@@ -23,7 +25,7 @@ from policy_sites.settings.new_setting import (
     write_new_setting,
 )
 from policy_sites.settings.schema import PLACEHOLDER, placeholders_in
-from tests.helpers import REPO
+from tests.helpers import REPO, visible_text
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]
 
@@ -42,7 +44,10 @@ def details(**changes) -> NewSettingDetails:
         provisions=[ProvisionDetails("Nursery")],
         dsls=[DSLDetails("Jo Bloggs", "Nursery Manager")],
         staff_keep_phones="in the office",
-    )
+        contact=ContactDetails(phone="01632 960000", email="office@acorns.example.org",
+                               address="1 Oak Road, Anytown"),
+        concerns_about_leaders=ContactDetails("the Chair", email="chair@acorns.example.org"),
+    )  # fmt: skip
     for question in QUESTIONS:  # every fact given, unless a test leaves one out
         if getattr(base, question.key) in (None, []):
             setattr(base, question.key, [question.example] if question.many else question.example)
@@ -117,7 +122,9 @@ def test_nothing_is_invented(settings_dir: Path) -> None:
     text = path.read_text(encoding="utf-8")
     setting = load_setting(settings_dir, "bare", POLICIES)
     unfilled = placeholders_in(setting)
-    assert len(unfilled) == len([q for q in QUESTIONS if not q.school_age_only])
+    # every question, the setting's phone, email and address, and who to go to about
+    # its leaders, with a phone and an email
+    assert len(unfilled) == len([q for q in QUESTIONS if not q.school_age_only]) + 6
     assert all(value.startswith(PLACEHOLDER) for value in unfilled)
     assert setting.social_media.official_channels == []
     assert setting.visitors.essential_calls is None and setting.visitors.phones_allowed is None
@@ -214,6 +221,12 @@ def test_command_without_input(tmp_path: Path) -> None:
     assert "--dsl/--deputy-dsl: dsls[0].role: 'Deputy DSL' is a safeguarding role" in title.output
     assert not (root / "settings" / "x.yml").exists()
 
+    routes = CliRunner().invoke(cli, [*base, "--dsl", "Jo", "", "Nursery", "--phone", "abc",
+                                      "--concerns-web", "javascript:alert(1)"])  # fmt: skip
+    assert routes.exit_code == 1 and not (root / "settings" / "x.yml").exists()
+    assert "--phone: contact.phone: write a phone number as digits" in routes.output
+    assert "--concerns-web: concerns_about_leaders.web: expected a web address" in routes.output
+
 
 def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
     root = project(tmp_path)
@@ -232,6 +245,8 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
         "the Pre-school Leader", "",  # permission from
         "only on their break",
         "",  # filtering: left to fill in
+        "01632 96", "01632 960000", "office@sunny.example.org", "1 High St",  # bad phone
+        "the Chair", "", "", "https://sunny.example.org/worries",  # only a web form
         "Facebook", "",  # channels
         "owner",  # ratifying body
         "2025-13", "2025-09",  # a bad month is asked again
@@ -255,6 +270,11 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
     assert str(setting.policies["mobile-and-smart-technology"].written) == "2025-09"
     assert setting.policies["social-media"].ratified is None
     assert len(placeholders_in(setting)) == 2
+    assert "write a phone number as digits and spaces" not in result.output  # '01632 96' fits
+    assert setting.contact.phone == "01632 96" and setting.contact.address == "1 High St"
+    leaders = setting.concerns_about_leaders
+    assert (leaders.name, leaders.phone, str(leaders.web)) == (
+        "the Chair", None, "https://sunny.example.org/worries")  # fmt: skip
 
 
 def test_publish_refuses_placeholders_and_a_ratified_month(tmp_path: Path) -> None:
@@ -268,3 +288,131 @@ def test_publish_refuses_placeholders_and_a_ratified_month(tmp_path: Path) -> No
     with pytest.raises(PublishError, match="give the day it was ratified"):
         publish(proj, "acorns", "2026-27", "2026-09", "2027-09")
     assert not (root / "settings" / "acorns").exists()
+
+
+STRAY_PUNCTUATION = re.compile(
+    r"\(\s*[,.;:]|[,;:]\s*[,.;:?)]|[.?!]\s*[,;:]|\s[,.;:?!)]|\(\)|(?<!\.)\.\.(?!\.)|\?\S"
+)
+"""Punctuation only a prompt glued from fragments has: '(, committee', '?: ', '., e.g.'."""
+
+
+def test_each_question_is_one_sentence() -> None:
+    for question in QUESTIONS:
+        prompt = question.prompt("leave empty to fill in later")
+        assert not STRAY_PUNCTUATION.search(prompt.replace(f'"{question.frame}"', "“…”")), prompt
+        assert prompt.count('"') == 2 and prompt.count("(") == prompt.count(")") == 1, prompt
+
+
+def _interactive(root: Path, answers: list[str]):
+    return CliRunner().invoke(
+        cli, ["new", "sunny-days", "--project", str(root)], input="\n".join(answers) + "\n"
+    )
+
+
+def test_every_prompt_reads_as_a_sentence(tmp_path: Path) -> None:
+    """Every line the interactive mode shows, with two provisions (one school-age), a bad
+    ratifying body and a bad date, so every prompt and message appears."""
+    root = project(tmp_path)
+    answers = [
+        "", "Sunny Days",  # an empty name is asked again, saying why
+        "Pre-school", "", "n", "Club", "OSC", "y", "",
+        "Ann Lee", "Manager", "n", "Club", "Bo Ray", "", "n", "Pre-school", "",
+        *[""] * 10,  # every free-text fact left to fill in later
+        "0800 CALL US", "", "office at sunny", "", "",  # not a phone, not an email
+        "", "", "not-an-email", "", "ftp://x", "",
+        "",  # no channels
+        "the panel", "the trustees",  # not a ratifying body; then one, with "the"
+        "2025-13", "", "",
+    ]  # fmt: skip
+    result = _interactive(root, answers)
+    assert result.exit_code == 0, result.output
+    shown = result.output[: result.output.index("wrote ")].splitlines()
+    assert len(shown) >= 30, shown  # the two opening lines, every prompt, three messages
+    for line in shown:
+        without_frames = re.sub(r'"[^"]*"', "“…”", line)
+        assert not STRAY_PUNCTUATION.search(without_frames), line
+        assert line.strip()[:1].isupper(), line
+    assert "This one is needed now" in result.output
+    assert "give one of committee, trustees, owner, proprietor or governors" in result.output
+    assert "Which provision are they DSL for (Pre-school or Club)?" in result.output
+    assert "When are the policies next due for review?" in result.output
+    setting = load_setting(root / "settings", "sunny-days", POLICIES)
+    assert setting.ratifying_body == "trustees"
+    assert len(placeholders_in(setting)) == len(QUESTIONS) + 6
+    assert "'0800 CALL US': write a phone number as digits and spaces" in result.output
+    assert "'not-an-email': expected an email address" in result.output
+
+
+def test_an_empty_answer_moves_on_with_a_placeholder(tmp_path: Path) -> None:
+    """Each question that says it may be left empty takes an empty answer once and goes
+    on: the input below has exactly one answer per question, so a re-ask would run out."""
+    root = project(tmp_path)
+    answers = ["Sunny Days", "Pre-school", "", "n", "", "Ann Lee", "", "n", "",
+               *[""] * 8, *[""] * 7, "", "", "", ""]  # fmt: skip
+    result = _interactive(root, answers)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("(leave empty to fill in later): ") == 8 + 4
+    assert "This one is needed now" not in result.output
+    text = (root / "settings" / "sunny-days.yml").read_text(encoding="utf-8")
+    assert text.count(f"{PLACEHOLDER}: completes") == 8 + 1  # and who to go to about leaders
+    values = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert sum(PLACEHOLDER in line for line in values) == 8 + 1 + 5  # phones, emails, address
+
+
+def test_publish_refuses_a_setting_parents_cannot_reach(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    settings = root / "settings"
+    path = write_new_setting(settings, "acorns", details(), POLICIES)
+    assert placeholders_in(load_setting(settings, "acorns", POLICIES)) == []
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("contact:\n"), text.index("# Who ratifies")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(PublishError) as caught:
+        publish(Project(root), "acorns", "2026-27", "2026-09-14", "2027-09")
+    name_line = text[: text.index("name: ")].count("\n") + 1
+    message = str(caught.value)
+    assert f"settings/acorns.yml:{name_line}: contact: missing" in message
+    assert f"settings/acorns.yml:{name_line}: concerns_about_leaders: missing" in message
+    assert "add contact: with the setting's phone:, email: and address:" in message
+    assert not (settings / "acorns").exists()
+
+
+def test_a_draft_without_contact_routes_still_builds_for_previewing(tmp_path: Path) -> None:
+    """Only check and publish refuse a draft; the placeholders new writes for the routes
+    are visibly on its pages, so nobody mistakes the preview for a finished site."""
+    root = project(tmp_path)
+    for folder in ("overrides", "macros"):
+        shutil.copytree(REPO / folder, root / folder)
+    args = ["new", "acorns", "--no-input", "--project", str(root), "--name", "Acorns",
+            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery"]  # fmt: skip
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    built = CliRunner().invoke(cli, ["build", "acorns", "--project", str(root)])
+    assert built.exit_code == 0, built.output
+    page = visible_text((root / "site" / "acorns" / "index.html").read_text(encoding="utf-8"))
+    assert f"Phone: {PLACEHOLDER}: a phone number" in " ".join(page.split())
+
+
+def test_new_and_publish_take_dates_in_the_same_forms(tmp_path: Path) -> None:
+    """The issue found 'new --ratified' wanting YYYY-MM and 'publish --ratified'
+    YYYY-MM-DD. new no longer takes a ratified date (publishing records it, and needs the
+    day); the dates both take, such as --next-review, are YYYY-MM or YYYY-MM-DD in both."""
+    root = project(tmp_path)
+    base = ["--no-input", "--project", str(root), "--name", "Acorns", "--provision", "Nursery",
+            "--dsl", "Jo Bloggs", "", "Nursery"]  # fmt: skip
+    ratified = CliRunner().invoke(cli, ["new", "a", *base, "--ratified", "2026-09-14"])
+    assert ratified.exit_code == 2 and "publish SLUG --ratified YYYY-MM-DD" in ratified.output
+    for number, date in enumerate(("2027-09", "2027-09-14")):
+        made = CliRunner().invoke(cli, ["new", f"s{number}", *base, "--next-review", date])
+        assert made.exit_code == 0, made.output
+        dates = load_setting(root / "settings", f"s{number}", POLICIES).policies["social-media"]
+        assert str(dates.next_review) == date
+        with pytest.raises(PublishError, match="placeholder"):  # the dates were accepted
+            publish(Project(root), f"s{number}", "2026-27", "2026-09-14", date)
+    refused = CliRunner().invoke(cli, ["new", "s3", *base, "--next-review", "14/09/2027"])
+    explanation = "expected a date written as YYYY-MM (for example 2022-09) or YYYY-MM-DD"
+    assert refused.exit_code == 2 and explanation in refused.output
+    with pytest.raises(PublishError, match=re.escape(explanation)):
+        publish(Project(root), "s0", "2026-27", "2026-09-14", "14/09/2027")
+    for command in ("new", "publish"):
+        shown = CliRunner().invoke(cli, [command, "--help"], terminal_width=200).output
+        assert "review: YYYY-MM or YYYY-MM-DD" in shown, shown

@@ -219,3 +219,30 @@ def test_a_number_that_becomes_a_phone_link_must_be_a_phone_number(settings_dir)
     assert problem.field == "police_emergency"
     assert problem.line == line_of(path, "police_emergency")
     assert "phone number" in problem.message
+
+
+def test_a_contact_route_needs_a_way_to_reach_it(settings_dir):
+    path = rewrite(settings_dir, "  email: chair@poppys.example.org\n", "")
+    problem = only_problem(settings_dir)
+    assert problem.field == "concerns_about_leaders"
+    assert problem.line == line_of(path, "concerns_about_leaders:")
+    assert "no way to reach 'the Chair of the Committee': give a phone, an email or a web" in (
+        problem.message
+    )
+
+
+def test_a_web_form_alone_is_a_way_to_reach_a_route(settings_dir):
+    rewrite(settings_dir, "  email: chair@poppys.example.org\n",
+            "  web: https://poppys.example.org/worries\n")  # fmt: skip
+    route = load_setting(settings_dir, "poppys", POLICIES).concerns_about_leaders
+    assert str(route.web) == "https://poppys.example.org/worries" and route.email is None
+
+
+def test_a_route_the_policies_tell_people_to_phone_needs_a_phone(settings_dir):
+    defaults = settings_dir / DEFAULTS_FILE
+    text = defaults.read_text()
+    defaults.write_text(text.replace("    phone: 0300 123 4666\n", "", 1))
+    problem = only_problem(settings_dir)
+    assert (problem.file, problem.field) == (defaults, "contact_routes.ofsted.phone")
+    assert problem.line == next(n for n, t in enumerate(text.splitlines(), 1) if "ofsted:" in t)
+    assert "the policies tell people to phone" in problem.message
