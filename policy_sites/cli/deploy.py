@@ -65,6 +65,12 @@ def deploy() -> None:
 @click.option("--tls-certificate", type=click.Path(dir_okay=False), help="Serve HTTPS.")
 @click.option("--tls-key", type=click.Path(dir_okay=False), help="The certificate's key.")
 @click.option(
+    "--tls-in-front",
+    is_flag=True,
+    help="A proxy, load balancer or CDN in front serves HTTPS and passes requests here "
+    "(no warning about passwords over plain HTTP).",
+)
+@click.option(
     "--redirect-listen",
     default="80",
     show_default=True,
@@ -83,6 +89,7 @@ def nginx(
     listen: str | None,
     tls_certificate: str | None,
     tls_key: str | None,
+    tls_in_front: bool,
     redirect_listen: str,
     output: str | None,
     project: str | None,
@@ -113,6 +120,7 @@ def nginx(
             Path(tls_certificate).resolve() if tls_certificate else None,
             Path(tls_key).resolve() if tls_key else None,
             redirect_listen,
+            tls_in_front,
         )
         plan = plan_server(options, files, slugs)
         text = render_server(plan)

@@ -16,6 +16,7 @@ import pytest
 
 from policy_sites.builder.federation import BuildOptions, build_federation
 from policy_sites.deploy.credentials import CREDENTIALS_VARIABLE
+from policy_sites.deploy.nginx import PLAIN_HTTP_WARNING
 from policy_sites.project import Project
 from tests.conftest import EXAMPLES
 from tests.helpers import REPO, run_cli
@@ -116,6 +117,7 @@ def test_the_nginx_command_writes_the_configuration(published_sites: Path, tmp_p
         assert f'auth_basic_user_file "{credentials}/{slug}.htpasswd";' in text
         assert f"{credentials}/{slug}.htpasswd does not exist yet" in done.stderr
     assert "'unsafe-inline'" not in text
+    assert f"warning: {PLAIN_HTTP_WARNING}\n" in done.stderr  # no TLS: passwords in clear
 
 
 def _deploy_nginx(project: Project, site: Path, credentials: Path, *args: str):
@@ -142,6 +144,9 @@ def test_the_nginx_command_serves_https_when_given_a_certificate(
     assert "listen 443 ssl http2;" in done.stdout
     assert "return 301 https://$host$request_uri;" in done.stdout
     assert 'Strict-Transport-Security "max-age=31536000" always;' in done.stdout
+    assert PLAIN_HTTP_WARNING not in done.stderr
+    behind_proxy = _deploy_nginx(Project(REPO), published_sites, tmp_path, "--tls-in-front")
+    assert behind_proxy.returncode == 0 and PLAIN_HTTP_WARNING not in behind_proxy.stderr
 
 
 @pytest.mark.parametrize(
