@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -225,10 +226,15 @@ def placeholder_findings(project: Project, slug: str) -> list[Finding]:
     return found
 
 
-def run_check(project: Project, today: dt.date, render: bool = True) -> CheckReport:
-    """Check every setting: settings, published versions, drift and (optionally) rendering."""
+def run_check(
+    project: Project, today: dt.date, render: bool = True, slugs: Sequence[str] | None = None
+) -> CheckReport:
+    """Check every setting, or those ``slugs`` names (settings files that exist): settings,
+    published versions, drift and (optionally) rendering. The shared sources are checked
+    either way, since every setting's site is made from them."""
     known = policy_ids(project.docs_dir)
-    slugs = setting_slugs(project.settings_dir)
+    only = list(dict.fromkeys(slugs)) if slugs is not None else None
+    slugs = only if only is not None else setting_slugs(project.settings_dir)
     report = CheckReport(len(slugs), len(known), rendered=False)
     valid: dict[str, Setting] = {}
     published: dict[str, list[Version]] = {}
@@ -241,7 +247,7 @@ def run_check(project: Project, today: dt.date, render: bool = True) -> CheckRep
             unfilled.add(slug)
         if setting is not None:
             valid[slug], published[slug] = setting, versions
-    report.findings += find_drift(project, valid, today, published)
+    report.findings += find_drift(project, valid, today, published, only)
     if render:
         with tempfile.TemporaryDirectory(prefix="policy-sites-check-") as scratch:
             for result in build_settings(project, valid, Path(scratch)):

@@ -29,6 +29,7 @@ __all__ = [
     "SettingsError",
     "field_lines",
     "load_setting",
+    "missing_setting",
     "read_mapping",
     "setting_slugs",
 ]
@@ -440,6 +441,17 @@ def setting_slugs(settings_dir: Path) -> list[str]:
     return sorted(p.stem for p in settings_dir.glob("*.yml") if not p.name.startswith("_"))
 
 
+def missing_setting(settings_dir: Path, slug: str) -> str | None:
+    """Why no settings file has this (well-formed) name, with the nearest that does; None
+    if one has."""
+    if (settings_dir / f"{slug}.yml").is_file():
+        return None
+    available = setting_slugs(settings_dir)
+    guess = difflib.get_close_matches(slug, available, n=1)
+    hint = f"; did you mean {guess[0]!r}?" if guess else f"; settings: {', '.join(available)}"
+    return f"no such setting {slug!r}{hint}"
+
+
 def load_setting(
     settings_dir: Path, slug: str, known_policies: Iterable[str] | None = None
 ) -> Setting:
@@ -450,11 +462,8 @@ def load_setting(
         shown = settings_dir / f"{slug}.yml" if plain else settings_dir
         raise SettingsError([Problem(shown, None, "", f"the file's name: {bad_name}")])
     path = settings_dir / f"{slug}.yml"
-    if not path.is_file():
-        available = setting_slugs(settings_dir)
-        guess = difflib.get_close_matches(slug, available, n=1)
-        hint = f"; did you mean {guess[0]!r}?" if guess else f"; settings: {', '.join(available)}"
-        raise SettingsError([Problem(path, 0, "", f"no such setting {slug!r}{hint}")])
+    if missing := missing_setting(settings_dir, slug):
+        raise SettingsError([Problem(path, 0, "", missing)])
     defaults_path = settings_dir / DEFAULTS_FILE
     doc = read_yaml_document(path)
     if defaults_path.is_file():

@@ -99,3 +99,29 @@ def test_text_output_strict_and_today(project_copy):
 
     option = run_cli(project_copy, "check", "--no-render", "--today", "2023-01-01")
     assert "due for review" not in option.stderr
+
+
+def test_check_takes_named_settings_and_reports_on_those_alone(project_copy, edit):
+    halstead = project_copy.settings_dir / "halstead.yml"
+    edit(halstead, "  signage: false\n", "  signage: false\n  sinage: true\n")  # a typo
+    edit(halstead, "  signage: false\n", "  signage: false\n  made_up_key: true\n")
+
+    one = run_cli(project_copy, "check", "poppys", "--no-render", "--format", "json")
+    assert one.returncode == 0, one.stderr
+    report = json.loads(one.stdout)
+    assert report["settings"] == 1 and report["errors"] == 0
+    assert not [f for f in report["findings"] if "halstead" in f["file"] + f["message"]]
+
+    late = run_cli(project_copy, "check", "poppys", "--no-render", today="2030-01-01")
+    assert "poppys: the social-media policy was due" in late.stderr
+    assert "halstead" not in late.stderr  # its reviews are late too, but it was not asked for
+    assert "ok: 1 settings, 2 policies;" in late.stdout
+
+    both = run_cli(project_copy, "check", "halstead", "poppys", "--no-render")
+    assert both.returncode == 1
+    assert "settings/halstead.yml:" in both.stderr and "did you mean 'signage'?" in both.stderr
+
+    for wrong, meant in (("popys", "poppys"), ("settings/poppys.yml", "poppys")):
+        done = run_cli(project_copy, "check", wrong, "--no-render")
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert f"did you mean {meant!r}?" in done.stderr
