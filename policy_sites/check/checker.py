@@ -15,6 +15,7 @@ from pathlib import Path
 from policy_sites.builder.site import BuildResult, build_settings
 from policy_sites.check.drift import find_drift
 from policy_sites.check.findings import ERROR, WARNING, Finding, shown
+from policy_sites.check.locate import Place, Sources, where_written
 from policy_sites.check.prose import ProseProblem, Rule, lint_site
 from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
@@ -25,6 +26,7 @@ from policy_sites.settings.loader import (
     load_setting,
     read_mapping,
     setting_slugs,
+    written_texts,
 )
 from policy_sites.settings.names import slug_problem
 from policy_sites.settings.schema import PLACEHOLDER, Setting
@@ -151,41 +153,56 @@ _CERTAIN = frozenset(
 """Prose rules that cannot be a matter of style: errors. The others are warnings."""
 
 
-def _page_source(project: Project, page: str) -> str:
+PARTIALS_DIR = "_partials"
+"""Where the sources' partials live under docs/ (mkdocs.yml's macros ``include_dir``)."""
+
+
+def _page_source(project: Project, page: str) -> Path:
     """The source a rendered page comes from, as near as can be named."""
-    view_page = page.removeprefix("staff/")
-    candidate = project.docs_dir / view_page.replace(".html", ".md")
-    if candidate.is_file():
-        return shown(project, candidate)
-    return shown(project, project.docs_dir / "_partials")
+    candidate = project.docs_dir / page.removeprefix("staff/").replace(".html", ".md")
+    return candidate if candidate.is_file() else project.docs_dir / PARTIALS_DIR
 
 
 def prose_findings(
     project: Project, slug: str, site: Path, placeholders_reported: bool = False
 ) -> list[Finding]:
     """The prose check on every page built from the current sources of one setting's
-    two views (a published version's frozen pages cannot change, so they are not read).
+    two views (a published version's frozen pages cannot change, so they are not read),
+    each finding at the setting's value or the source line its words came from.
     ``placeholders_reported``: leave out each page's placeholder, already reported in the
     settings file where it is to be filled in."""
     findings = []
+    values = written_texts(project.settings_dir, slug)
+    sources = Sources(project.docs_dir, project.docs_dir / PARTIALS_DIR)
     # published=False: a published version's pages (its current page too) are frozen text
     for page, problems in lint_site(site, published=False).items():
         view = "staff" if page.startswith("staff/") else "parents'"
         for problem in problems:
             if placeholders_reported and problem.detail == PLACEHOLDER:
                 continue
-            findings.append(_prose_finding(project, slug, page, view, problem))
+            place = where_written(problem, values, _page_source(project, page), sources)
+            findings.append(_prose_finding(project, f"{slug} ({view} view) {page}", problem, place))
     return findings
 
 
-def _prose_finding(
-    project: Project, slug: str, page: str, view: str, problem: ProseProblem
-) -> Finding:
+def _prose_finding(project: Project, where: str, problem: ProseProblem, place: Place) -> Finding:
+    severity = ERROR if problem.rule in _CERTAIN else WARNING
+    file = shown(project, place.file)
+    if place.field:
+        return Finding(
+            file,
+            place.line,
+            severity,
+            f"{place.field}: {where}: {problem}",
+            f"reword {place.field} so the sentence reads right with it (the schema's "
+            "description of the field shows the sentence it completes)",
+        )
+    beside = "; ".join(f"{v.field} ({shown(project, v.file)}:{v.line})" for v in place.values)
     return Finding(
-        _page_source(project, page),
-        1,
-        ERROR if problem.rule in _CERTAIN else WARNING,
-        f"{slug} ({view} view) {page}: {problem}",
+        file,
+        place.line,
+        severity,
+        f"{where}: {problem}" + (f"; next to the value of {beside}" if beside else ""),
         "reword the source (a variable may need a condition, or a phrase from "
         "context/phrases.py), or correct the setting's value so the sentence reads right",
     )

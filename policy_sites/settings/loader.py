@@ -27,11 +27,13 @@ __all__ = [
     "DEFAULTS_FILE",
     "Problem",
     "SettingsError",
+    "WrittenText",
     "field_lines",
     "load_setting",
     "missing_setting",
     "read_mapping",
     "setting_slugs",
+    "written_texts",
 ]
 
 DEFAULTS_FILE = "_federation.yml"
@@ -420,6 +422,42 @@ def _locate(doc: _Document, loc: FieldPath, fallback: Path) -> tuple[Path, int]:
         if loc[:end] in doc.lines:
             return doc.lines[loc[:end]]
     return fallback, 1
+
+
+@dataclass(frozen=True)
+class WrittenText:
+    """One text value of a setting, and where it was written: the field (as the loader's
+    messages name it), the file (the setting's own or the federation's defaults), the line."""
+
+    field: str
+    text: str
+    file: Path
+    line: int
+
+
+def written_texts(settings_dir: Path, slug: str) -> list[WrittenText]:
+    """Every text value of a setting (defaults merged as the loader merges them), each with
+    where an editor changes it; for pointing at the value a finding about a page quotes."""
+    path = settings_dir / f"{slug}.yml"
+    doc = read_yaml_document(path)
+    defaults_path = settings_dir / DEFAULTS_FILE
+    if defaults_path.is_file():
+        doc = _merge(read_yaml_document(defaults_path), doc)
+    found = []
+
+    def walk(data: Any, at: FieldPath) -> None:
+        if isinstance(data, str):
+            file, line = _locate(doc, at, path)
+            found.append(WrittenText(_dotted(at), data, file, line))
+        elif isinstance(data, Mapping):
+            for key, item in data.items():
+                walk(item, (*at, key))
+        elif isinstance(data, list):
+            for index, item in enumerate(data):
+                walk(item, (*at, index))
+
+    walk(doc.data, ())
+    return found
 
 
 def field_lines(path: Path) -> dict[FieldPath, int]:
