@@ -22,6 +22,7 @@ from policy_sites.project import Project
 from policy_sites.settings.loader import (
     Problem,
     SettingsError,
+    WrittenText,
     field_lines,
     load_setting,
     read_mapping,
@@ -172,7 +173,7 @@ def prose_findings(
     ``placeholders_reported``: leave out each page's placeholder, already reported in the
     settings file where it is to be filled in."""
     findings = []
-    values = written_texts(project.settings_dir, slug)
+    values: list[WrittenText] | None = None  # read at the first problem: most pages have none
     sources = Sources(project.docs_dir, project.docs_dir / PARTIALS_DIR)
     # published=False: a published version's pages (its current page too) are frozen text
     for page, problems in lint_site(site, published=False).items():
@@ -180,6 +181,8 @@ def prose_findings(
         for problem in problems:
             if placeholders_reported and problem.detail == PLACEHOLDER:
                 continue
+            if values is None:
+                values = written_texts(project.settings_dir, slug)
             place = where_written(problem, values, _page_source(project, page), sources)
             findings.append(_prose_finding(project, f"{slug} ({view} view) {page}", problem, place))
     return findings

@@ -81,5 +81,5 @@ def test_every_rule_on_one_block_says_which_words_are_at_fault(
         assert problem.span is not None, problem
         start, end = problem.span
         assert 0 <= start < end <= len(caught), problem
-        if problem.rule in (Rule.DOUBLED_WORD, Rule.AGREEMENT, Rule.DOUBLED_FULL_STOP):
+        if problem.rule not in (Rule.PERSON, Rule.EMPTY_VALUE):  # their details describe
             assert caught[start:end] == problem.detail
