@@ -23,9 +23,7 @@ from policy_sites.settings.loader import (
     Problem,
     SettingsError,
     WrittenText,
-    field_lines,
     load_setting,
-    read_mapping,
     setting_slugs,
     written_texts,
 )
@@ -170,10 +168,11 @@ def prose_findings(
     """The prose check on every page built from the current sources of one setting's
     two views (a published version's frozen pages cannot change, so they are not read),
     each finding at the setting's value or the source line its words came from.
-    ``placeholders_reported``: leave out each page's placeholder, already reported in the
-    settings file where it is to be filled in."""
+    ``placeholders_reported``: leave out what each placeholder does to a page (its words,
+    its colon), already reported in the settings file where it is to be filled in."""
     findings = []
     values: list[WrittenText] | None = None  # read at the first problem: most pages have none
+    unfilled: set[str] = set()
     sources = Sources(project.docs_dir, project.docs_dir / PARTIALS_DIR)
     # published=False: a published version's pages (its current page too) are frozen text
     for page, problems in lint_site(site, published=False).items():
@@ -183,7 +182,10 @@ def prose_findings(
                 continue
             if values is None:
                 values = written_texts(project.settings_dir, slug)
+                unfilled = {value.field for value in values if _is_placeholder(value.text)}
             place = where_written(problem, values, _page_source(project, page), sources)
+            if placeholders_reported and {place.field, *(v.field for v in place.values)} & unfilled:
+                continue
             findings.append(_prose_finding(project, f"{slug} ({view} view) {page}", problem, place))
     return findings
 
@@ -211,39 +213,29 @@ def _prose_finding(project: Project, where: str, problem: ProseProblem, place: P
     )
 
 
-def _values(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple, str]]:
-    if isinstance(data, str):
-        return [(path, data)]
-    if isinstance(data, dict):
-        return [v for key, item in data.items() for v in _values(item, (*path, key))]
-    if isinstance(data, list):
-        return [v for index, item in enumerate(data) for v in _values(item, (*path, index))]
-    return []
+def _is_placeholder(text: str) -> bool:
+    return text.strip().upper().startswith(PLACEHOLDER)
 
 
 def placeholder_findings(project: Project, slug: str) -> list[Finding]:
     """Every value 'policy-sites new' left for the editor to fill in (errors until done)."""
     file = project.settings_dir / f"{slug}.yml"
     try:
-        data = read_mapping(file)
-        lines = field_lines(file)
+        values = written_texts(project.settings_dir, slug)
     except SettingsError:
         return []  # reported by validation
-    found = []
-    for path, value in _values(data or {}):
-        if value.strip().upper().startswith(PLACEHOLDER):
-            name = ".".join(str(part) for part in path)
-            found.append(
-                Finding(
-                    shown(project, file),
-                    lines.get(path, 1),
-                    ERROR,
-                    f"{name}: still a placeholder: {value!r}",
-                    "replace it with the setting's own words (the comment above says "
-                    "which sentence it completes)",
-                )
-            )
-    return found
+    return [
+        Finding(
+            shown(project, value.file),
+            value.line,
+            ERROR,
+            f"{value.field}: still a placeholder: {value.text!r}",
+            "replace it with the setting's own words (the comment above says "
+            "which sentence it completes)",
+        )
+        for value in values
+        if value.file == file and _is_placeholder(value.text)
+    ]
 
 
 def run_check(

@@ -157,3 +157,19 @@ def test_a_prose_finding_points_at_the_value_or_source_line_to_mend(project_copy
         ("docs/_partials/staff-quick-reference.md", line_of(partial, "Off or silent"))
     }, doubled
     assert len(doubled) == len(in_value) + len(in_source)
+
+
+def test_placeholders_are_reported_once_where_they_are_filled_in(project_copy):
+    """What an unfilled placeholder does to a page (its words, its colon in a sentence)
+    is not reported again from every page: the settings file's line says it once."""
+    new = helpers.run_cli(
+        project_copy, "new", "little-acorns", "--no-input", "--name", "Little Acorns",
+        "--provision", "Pre-school", "--dsl", "Jo Bloggs", "Manager", "Pre-school",
+    )  # fmt: skip
+    assert new.returncode == 0, new.stderr
+    report = run_check(project_copy, dt.date(2026, 11, 24), slugs=["little-acorns"])
+    placeholders = [f for f in report.findings if "still a placeholder" in f.message]
+    assert len(placeholders) >= 5
+    assert {f.file for f in placeholders} == {"settings/little-acorns.yml"}
+    others = [f for f in report.findings if f not in placeholders]
+    assert not [f for f in others if "FILL IN" in f.message], others
