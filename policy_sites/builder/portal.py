@@ -333,7 +333,7 @@ def _display(iso: str) -> str:
     return PolicyDate.parse(iso).display() if iso else ""
 
 
-_FIXED_WORDS = ("Parents and visitors", "Staff", *(state.value for state in PolicyState))
+_FIXED_WORDS = ("Parents and visitors", "Staff", *(s.value for s in PolicyState if s.value))
 
 
 _STATE_CLASS = {PolicyState.NOT_BUILT: "failed", PolicyState.OVERDUE: "overdue"}
