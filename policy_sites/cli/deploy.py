@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from policy_sites.cli.options import find_project, project_option
+from policy_sites.cli.options import existing_slugs, find_project, project_option, slug_argument
 from policy_sites.deploy.credentials import (
     CREDENTIALS_VARIABLE,
     Change,
@@ -143,7 +143,7 @@ def _read_password(user: str) -> str:
 
 
 @deploy.command("staff-password")
-@click.argument("slug")
+@slug_argument()
 @click.argument("user")
 @click.option("--remove", is_flag=True, help="Remove the login instead.")
 @_credentials_option
@@ -164,8 +164,7 @@ def staff_password(
     """
     proj = find_project(project, needs_settings=True)
     store = _store(proj, _site(proj, site), credentials)
-    if slug not in setting_slugs(proj.settings_dir):
-        raise click.ClickException(f"no setting {slug!r} in {proj.settings_dir}")
+    existing_slugs(proj, (slug,))
     try:
         path = password_files(proj, store, [slug])[slug]
         if remove:
