@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from policy_sites.versions.store import read_versions
 
 __all__ = [
     "PORTAL_FILE",
+    "PolicyState",
     "PolicySummary",
     "PortalLeak",
     "Row",
@@ -195,6 +197,23 @@ def fresh_until(summary: SettingSummary, today: dt.date) -> str | None:
     return min(coming).isoformat() if coming else None
 
 
+class PolicyState(Enum):
+    """What the portal's and ``status``'s Status column says about one policy: one wording
+    for both, in order of what matters most (a site not built hides everything else)."""
+
+    NOT_BUILT = "Not built"
+    NOT_PUBLISHED = "Not published"
+    """No version published: nothing is ratified or in force, whatever the working copy says."""
+    OVERDUE = "Review overdue"
+    UP_TO_DATE = "Up to date"
+    NONE = ""
+    """A setting's row without a policy, or a policy with no review date."""
+
+    @property
+    def order(self) -> int:
+        return list(PolicyState).index(self)
+
+
 @dataclass(frozen=True)
 class Row:
     """One policy of one setting, as the portal and ``status`` show it."""
@@ -210,6 +229,20 @@ class Row:
     parents: str
     staff: str
     error: str = ""
+
+    @property
+    def state(self) -> PolicyState:
+        if self.error:
+            return PolicyState.NOT_BUILT
+        if self.policy and not self.version:
+            return PolicyState.NOT_PUBLISHED
+        if self.overdue:
+            return PolicyState.OVERDUE
+        return PolicyState.UP_TO_DATE if self.next_review else PolicyState.NONE
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row for tools (CSV, JSON), its Status in the words people see."""
+        return {**asdict(self), "state": self.state.value}
 
 
 def rows(summaries: Iterable[SettingSummary], today: dt.date) -> list[Row]:
@@ -238,16 +271,16 @@ def rows(summaries: Iterable[SettingSummary], today: dt.date) -> list[Row]:
 
 def render_csv(table: Iterable[Row]) -> str:
     out = io.StringIO()
-    fields = list(Row.__dataclass_fields__)
+    fields = [*Row.__dataclass_fields__, "state"]
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in table:
-        writer.writerow(asdict(row))
+        writer.writerow(row.as_dict())
     return out.getvalue()
 
 
 def render_json(table: Iterable[Row], today: dt.date) -> str:
-    body = {"today": today.isoformat(), "rows": [asdict(row) for row in table]}
+    body = {"today": today.isoformat(), "rows": [row.as_dict() for row in table]}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -300,14 +333,10 @@ def _display(iso: str) -> str:
     return PolicyDate.parse(iso).display() if iso else ""
 
 
-_FIXED_WORDS = (
-    "Parents and visitors",
-    "Staff",
-    "not published",
-    "Not built",
-    "Review overdue",
-    "Up to date",
-)
+_FIXED_WORDS = ("Parents and visitors", "Staff", *(s.value for s in PolicyState if s.value))
+
+
+_STATE_CLASS = {PolicyState.NOT_BUILT: "failed", PolicyState.OVERDUE: "overdue"}
 
 
 def _cells(row: Row) -> list[tuple[str, str]]:
@@ -316,17 +345,16 @@ def _cells(row: Row) -> list[tuple[str, str]]:
     views = f'<a href="{e(row.parents)}">Parents and visitors</a>' if row.parents else ""
     if row.parents and row.staff:
         views += f' · <a href="{e(row.staff)}">Staff</a>'
-    if row.error:  # why is for the terminal and --report: a reason may quote a staff-only text
-        status = ("0", '<span class="failed">Not built</span>')
-    elif row.overdue:
-        status = ("1", '<span class="overdue">Review overdue</span>')
-    else:
-        status = ("2", "Up to date" if row.next_review else "")
+    # Why a site is not built is for the terminal and --report: it may quote a staff-only text.
+    state = row.state
+    css = _STATE_CLASS.get(state)
+    label = f'<span class="{css}">{e(state.value)}</span>' if css else e(state.value)
+    status = (str(state.order), label)
     return [
         (row.setting.lower(), e(row.setting)),
         (row.slug, views),
         (row.title.lower(), e(row.title)),
-        (row.version, e(row.version) or "not published"),
+        (row.version, e(row.version)),
         (row.ratified, e(_display(row.ratified))),
         (row.next_review, e(_display(row.next_review))),
         status,

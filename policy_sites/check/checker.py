@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policy_sites.builder.site import BuildResult, build_settings
 from policy_sites.check.drift import find_drift
 from policy_sites.check.findings import ERROR, WARNING, Finding, shown
+from policy_sites.check.locate import Place, Sources, where_written
 from policy_sites.check.prose import ProseProblem, Rule, lint_site
 from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import (
     Problem,
     SettingsError,
-    field_lines,
+    WrittenText,
     load_setting,
-    read_mapping,
     setting_slugs,
+    written_texts,
 )
 from policy_sites.settings.names import slug_problem
 from policy_sites.settings.schema import PLACEHOLDER, Setting
@@ -150,85 +152,101 @@ _CERTAIN = frozenset(
 """Prose rules that cannot be a matter of style: errors. The others are warnings."""
 
 
-def _page_source(project: Project, page: str) -> str:
+PARTIALS_DIR = "_partials"
+"""Where the sources' partials live under docs/ (mkdocs.yml's macros ``include_dir``)."""
+
+
+def _page_source(project: Project, page: str) -> Path:
     """The source a rendered page comes from, as near as can be named."""
-    view_page = page.removeprefix("staff/")
-    candidate = project.docs_dir / view_page.replace(".html", ".md")
-    if candidate.is_file():
-        return shown(project, candidate)
-    return shown(project, project.docs_dir / "_partials")
+    candidate = project.docs_dir / page.removeprefix("staff/").replace(".html", ".md")
+    return candidate if candidate.is_file() else project.docs_dir / PARTIALS_DIR
 
 
 def prose_findings(
     project: Project, slug: str, site: Path, placeholders_reported: bool = False
 ) -> list[Finding]:
     """The prose check on every page built from the current sources of one setting's
-    two views (a published version's frozen pages cannot change, so they are not read).
-    ``placeholders_reported``: leave out each page's placeholder, already reported in the
-    settings file where it is to be filled in."""
+    two views (a published version's frozen pages cannot change, so they are not read),
+    each finding at the setting's value or the source line its words came from.
+    ``placeholders_reported``: leave out what each placeholder does to a page (its words,
+    its colon), already reported in the settings file where it is to be filled in."""
     findings = []
+    values: list[WrittenText] | None = None  # read at the first problem: most pages have none
+    unfilled: set[str] = set()
+    sources = Sources(project.docs_dir, project.docs_dir / PARTIALS_DIR)
     # published=False: a published version's pages (its current page too) are frozen text
     for page, problems in lint_site(site, published=False).items():
         view = "staff" if page.startswith("staff/") else "parents'"
         for problem in problems:
             if placeholders_reported and problem.detail == PLACEHOLDER:
                 continue
-            findings.append(_prose_finding(project, slug, page, view, problem))
+            if values is None:
+                values = written_texts(project.settings_dir, slug)
+                unfilled = {value.field for value in values if _is_placeholder(value.text)}
+            place = where_written(problem, values, _page_source(project, page), sources)
+            if placeholders_reported and {place.field, *(v.field for v in place.values)} & unfilled:
+                continue
+            findings.append(_prose_finding(project, f"{slug} ({view} view) {page}", problem, place))
     return findings
 
 
-def _prose_finding(
-    project: Project, slug: str, page: str, view: str, problem: ProseProblem
-) -> Finding:
+def _prose_finding(project: Project, where: str, problem: ProseProblem, place: Place) -> Finding:
+    severity = ERROR if problem.rule in _CERTAIN else WARNING
+    file = shown(project, place.file)
+    if place.field:
+        return Finding(
+            file,
+            place.line,
+            severity,
+            f"{place.field}: {where}: {problem}",
+            f"reword {place.field} so the sentence reads right with it (the schema's "
+            "description of the field shows the sentence it completes)",
+        )
+    beside = "; ".join(f"{v.field} ({shown(project, v.file)}:{v.line})" for v in place.values)
     return Finding(
-        _page_source(project, page),
-        1,
-        ERROR if problem.rule in _CERTAIN else WARNING,
-        f"{slug} ({view} view) {page}: {problem}",
+        file,
+        place.line,
+        severity,
+        f"{where}: {problem}" + (f"; next to the value of {beside}" if beside else ""),
         "reword the source (a variable may need a condition, or a phrase from "
         "context/phrases.py), or correct the setting's value so the sentence reads right",
     )
 
 
-def _values(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple, str]]:
-    if isinstance(data, str):
-        return [(path, data)]
-    if isinstance(data, dict):
-        return [v for key, item in data.items() for v in _values(item, (*path, key))]
-    if isinstance(data, list):
-        return [v for index, item in enumerate(data) for v in _values(item, (*path, index))]
-    return []
+def _is_placeholder(text: str) -> bool:
+    return text.strip().upper().startswith(PLACEHOLDER)
 
 
 def placeholder_findings(project: Project, slug: str) -> list[Finding]:
     """Every value 'policy-sites new' left for the editor to fill in (errors until done)."""
     file = project.settings_dir / f"{slug}.yml"
     try:
-        data = read_mapping(file)
-        lines = field_lines(file)
+        values = written_texts(project.settings_dir, slug)
     except SettingsError:
         return []  # reported by validation
-    found = []
-    for path, value in _values(data or {}):
-        if value.strip().upper().startswith(PLACEHOLDER):
-            name = ".".join(str(part) for part in path)
-            found.append(
-                Finding(
-                    shown(project, file),
-                    lines.get(path, 1),
-                    ERROR,
-                    f"{name}: still a placeholder: {value!r}",
-                    "replace it with the setting's own words (the comment above says "
-                    "which sentence it completes)",
-                )
-            )
-    return found
+    return [
+        Finding(
+            shown(project, value.file),
+            value.line,
+            ERROR,
+            f"{value.field}: still a placeholder: {value.text!r}",
+            "replace it with the setting's own words (the comment above says "
+            "which sentence it completes)",
+        )
+        for value in values
+        if value.file == file and _is_placeholder(value.text)
+    ]
 
 
-def run_check(project: Project, today: dt.date, render: bool = True) -> CheckReport:
-    """Check every setting: settings, published versions, drift and (optionally) rendering."""
+def run_check(
+    project: Project, today: dt.date, render: bool = True, slugs: Sequence[str] | None = None
+) -> CheckReport:
+    """Check every setting, or those ``slugs`` names (settings files that exist): settings,
+    published versions, drift and (optionally) rendering. The shared sources are checked
+    either way, since every setting's site is made from them."""
     known = policy_ids(project.docs_dir)
-    slugs = setting_slugs(project.settings_dir)
+    only = list(dict.fromkeys(slugs)) if slugs is not None else None
+    slugs = only if only is not None else setting_slugs(project.settings_dir)
     report = CheckReport(len(slugs), len(known), rendered=False)
     valid: dict[str, Setting] = {}
     published: dict[str, list[Version]] = {}
@@ -241,7 +259,7 @@ def run_check(project: Project, today: dt.date, render: bool = True) -> CheckRep
             unfilled.add(slug)
         if setting is not None:
             valid[slug], published[slug] = setting, versions
-    report.findings += find_drift(project, valid, today, published)
+    report.findings += find_drift(project, valid, today, published, only)
     if render:
         with tempfile.TemporaryDirectory(prefix="policy-sites-check-") as scratch:
             for result in build_settings(project, valid, Path(scratch)):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 import jinja2
@@ -175,9 +175,13 @@ def _covers(use: Use, written: tuple[str, ...]) -> bool:
 
 
 def variable_drift(
-    project: Project, settings: Mapping[str, Setting], today: dt.date
+    project: Project,
+    settings: Mapping[str, Setting],
+    today: dt.date,
+    only: Collection[str] | None = None,
 ) -> list[Finding]:
-    """Variables used in sources but defined nowhere, and settings no source uses."""
+    """Variables used in sources but defined nowhere, and settings no source uses (in
+    the files of the settings ``only`` names and the federation's, if it names any)."""
     tree = defined_tree(settings.values(), today)
     assert tree is not None
     texts = {path: path.read_text(encoding="utf-8") for path in source_files(project.docs_dir)}
@@ -208,7 +212,7 @@ def variable_drift(
             if depth is None:
                 continue
             findings.append(_undefined(project, path, use, depth, tree))
-    findings += _unused(project, uses, tree)
+    findings += _unused(project, uses, tree, only)
     return sorted(set(findings))
 
 
@@ -233,9 +237,15 @@ def _undefined(project: Project, path: Path, use: Use, depth: int, tree: Tree) -
     )
 
 
-def _unused(project: Project, uses: list[Use], tree: Tree) -> list[Finding]:
+def _unused(
+    project: Project, uses: list[Use], tree: Tree, only: Collection[str] | None
+) -> list[Finding]:
     findings = []
-    files = sorted(project.settings_dir.glob("*.yml"))
+    files = sorted(
+        file
+        for file in project.settings_dir.glob("*.yml")
+        if only is None or file.stem in only or file.name == DEFAULTS_FILE
+    )
     for file in files:
         try:
             lines = field_lines(file)
@@ -447,17 +457,20 @@ def find_drift(
     settings: Mapping[str, Setting],
     today: dt.date,
     versions: Mapping[str, list[Version]] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[Finding]:
     """Every drift finding for these (valid) settings, sorted by file and line.
 
     ``versions``: each setting's published versions, if the caller has read them already.
+    ``only``: the settings being checked, when not all are: no other setting's file is
+    reported on (the shared sources are, since every setting is made from them).
     """
     if versions is None:
         versions = {slug: read_versions(project.settings_dir, slug) for slug in settings}
     return sorted(
         {
             *literal_names(project, settings),
-            *variable_drift(project, settings, today),
+            *variable_drift(project, settings, today, only),
             *guidance_drift(project, settings, versions, today),
             *overdue_reviews(project, settings, versions, today),
             *published_dates_drift(project, settings, versions),

@@ -50,11 +50,19 @@ class Block:
     has_sublist: bool = False
 
 
+Span = tuple[int, int]
+"""Where in a block's text the fault is: ``text[start:end]``."""
+
+
 @dataclass(frozen=True)
 class ProseProblem:
     rule: Rule
     text: str
     detail: str = ""
+    span: Span | None = field(default=None, compare=False)
+    """The words at fault within ``text``; None for a fault of the whole block or page
+    (an empty bullet, lists run together), so ``check`` can tell which words were a
+    setting's value and which the source's."""
 
     def __str__(self) -> str:
         extra = f" ({self.detail})" if self.detail else ""
@@ -207,21 +215,34 @@ _CLAUSE_END = re.compile(r"[,.;:!?()](?:\s|$)|\b(?:and|or|but)\b")
 _ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
 
 
-def _two_colons(text: str) -> Iterator[str]:
-    for sentence in _SENTENCE_END.split(text):
+def _parts(text: str, boundary: re.Pattern[str]) -> Iterator[tuple[str, Span]]:
+    """The stretches of ``text`` between matches of ``boundary``, each with its span."""
+    start = 0
+    for end in [m.start() for m in boundary.finditer(text)] + [len(text)]:
+        part = text[start:end]
+        stripped = part.strip()
+        if stripped:
+            first = start + part.index(stripped)
+            yield stripped, (first, first + len(stripped))
+        match = boundary.match(text, end)
+        start = match.end() if match else end
+
+
+def _two_colons(text: str) -> Iterator[tuple[str, Span]]:
+    for sentence, span in _parts(text, _SENTENCE_END):
         if len(_COLON.findall(sentence)) >= 2:
-            yield sentence.strip()
+            yield sentence, span
 
 
-def _doubled_only(text: str) -> Iterator[str]:
-    for clause in _CLAUSE_END.split(text):
+def _doubled_only(text: str) -> Iterator[tuple[str, Span]]:
+    for clause, span in _parts(text, _CLAUSE_END):
         if len(_ONLY.findall(clause)) >= 2:
-            yield clause.strip()
+            yield clause, span
 
 
-def _agreement(text: str) -> Iterator[str]:
+def _agreement(text: str) -> Iterator[tuple[str, Span]]:
     if match := _JOINED_HAS.search(text):
-        yield match.group(0)
+        yield match.group(0), match.span()
     for pattern in (_SINGULAR_THEN_PLURAL, _PLURAL_THEN_SINGULAR):
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - 30) : match.start()]
@@ -230,46 +251,48 @@ def _agreement(text: str) -> Iterator[str]:
             clause = re.split(r"[,.;:!?]", text[: match.start()])[-1]
             if pattern is _SINGULAR_THEN_PLURAL and re.search(r"\band\b", clause):
                 continue  # "the Manager and the Chair of the Committee have": two subjects
-            yield match.group(0)
+            yield match.group(0), match.span()
 
 
 _ME_INCLUDED = re.compile(r"\b(?:me|myself) included\b", re.IGNORECASE)
 
 
-def _person(text: str) -> Iterator[str]:
+def _person(text: str) -> Iterator[tuple[str, Span]]:
     if match := _ME_INCLUDED.search(text):
-        yield match.group(0)  # "Staff, me included, keep their phones": whose phones?
+        yield match.group(0), match.span()  # "Staff, me included, keep their phones": whose?
     if not _FIRST_PERSON.match(text):
         return
-    words = re.findall(r"[\w'\u2019]+", text)
-    for index, word in enumerate(words):
+    words = list(re.finditer(r"[\w'\u2019]+", text))
+    for index, found in enumerate(words):
+        word = found.group(0)
         if _OTHER_PERSON.fullmatch(word):
-            before = {w.lower() for w in words[:index]}
+            before = {w.group(0).lower() for w in words[:index]}
             if word.lower().startswith("th") and before & _ANTECEDENTS:
                 continue
-            yield word
+            yield word, found.span()
 
 
 def lint_text(text: str) -> list[ProseProblem]:
     """The rules that read one block of text on its own."""
     problems = []
     if match := _DOUBLED.search(text):
-        problems.append(ProseProblem(Rule.DOUBLED_WORD, text, match.group(0)))
+        problems.append(ProseProblem(Rule.DOUBLED_WORD, text, match.group(0), match.span()))
     for pattern in _DANGLING:
         if match := pattern.search(text):
-            problems.append(ProseProblem(Rule.DANGLING_CONJUNCTION, text, match.group(0)))
+            found = ProseProblem(Rule.DANGLING_CONJUNCTION, text, match.group(0), match.span())
+            problems.append(found)
             break
-    problems += [ProseProblem(Rule.AGREEMENT, text, found) for found in _agreement(text)]
-    problems += [ProseProblem(Rule.PERSON, text, f"'{word}'") for word in _person(text)]
+    problems += [ProseProblem(Rule.AGREEMENT, text, *found) for found in _agreement(text)]
+    problems += [ProseProblem(Rule.PERSON, text, f"'{word}'", span) for word, span in _person(text)]
     if match := _EDITOR.search(text):
-        problems.append(ProseProblem(Rule.EDITOR_TEXT, text, match.group(0)))
-    problems += [ProseProblem(Rule.TWO_COLONS, text, found) for found in _two_colons(text)]
+        problems.append(ProseProblem(Rule.EDITOR_TEXT, text, match.group(0), match.span()))
+    problems += [ProseProblem(Rule.TWO_COLONS, text, *found) for found in _two_colons(text)]
     if match := _DOUBLE_STOP.search(text):
-        problems.append(ProseProblem(Rule.DOUBLED_FULL_STOP, text, match.group(0)))
-    problems += [ProseProblem(Rule.DOUBLED_ONLY, text, found) for found in _doubled_only(text)]
+        problems.append(ProseProblem(Rule.DOUBLED_FULL_STOP, text, match.group(0), match.span()))
+    problems += [ProseProblem(Rule.DOUBLED_ONLY, text, *found) for found in _doubled_only(text)]
     for pattern, what in _EMPTY:
-        if pattern.search(text):
-            problems.append(ProseProblem(Rule.EMPTY_VALUE, text, what))
+        if match := pattern.search(text):
+            problems.append(ProseProblem(Rule.EMPTY_VALUE, text, what, match.span()))
             break
     return problems
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from policy_sites.cli.options import find_project, project_option
+from policy_sites.cli.options import existing_slugs, find_project, project_option, slug_argument
 from policy_sites.deploy.credentials import (
     CREDENTIALS_VARIABLE,
     Change,
@@ -65,6 +65,12 @@ def deploy() -> None:
 @click.option("--tls-certificate", type=click.Path(dir_okay=False), help="Serve HTTPS.")
 @click.option("--tls-key", type=click.Path(dir_okay=False), help="The certificate's key.")
 @click.option(
+    "--tls-in-front",
+    is_flag=True,
+    help="A proxy, load balancer or CDN in front serves HTTPS and passes requests here "
+    "(no warning about passwords over plain HTTP).",
+)
+@click.option(
     "--redirect-listen",
     default="80",
     show_default=True,
@@ -83,6 +89,7 @@ def nginx(
     listen: str | None,
     tls_certificate: str | None,
     tls_key: str | None,
+    tls_in_front: bool,
     redirect_listen: str,
     output: str | None,
     project: str | None,
@@ -113,6 +120,7 @@ def nginx(
             Path(tls_certificate).resolve() if tls_certificate else None,
             Path(tls_key).resolve() if tls_key else None,
             redirect_listen,
+            tls_in_front,
         )
         plan = plan_server(options, files, slugs)
         text = render_server(plan)
@@ -135,7 +143,7 @@ def _read_password(user: str) -> str:
 
 
 @deploy.command("staff-password")
-@click.argument("slug")
+@slug_argument()
 @click.argument("user")
 @click.option("--remove", is_flag=True, help="Remove the login instead.")
 @_credentials_option
@@ -156,8 +164,7 @@ def staff_password(
     """
     proj = find_project(project, needs_settings=True)
     store = _store(proj, _site(proj, site), credentials)
-    if slug not in setting_slugs(proj.settings_dir):
-        raise click.ClickException(f"no setting {slug!r} in {proj.settings_dir}")
+    existing_slugs(proj, (slug,))
     try:
         path = password_files(proj, store, [slug])[slug]
         if remove:

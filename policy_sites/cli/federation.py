@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from policy_sites.builder.federation import (
@@ -19,7 +20,15 @@ from policy_sites.builder.federation import (
     parse_shard,
 )
 from policy_sites.builder.pdf import INSTALL_HINT, engine_problem
-from policy_sites.builder.portal import SettingSummary, render_csv, render_json, rows, summarise
+from policy_sites.builder.portal import (
+    PolicyState,
+    Row,
+    SettingSummary,
+    render_csv,
+    render_json,
+    rows,
+    summarise,
+)
 from policy_sites.builder.progress import BuildProgress, summary_lines
 from policy_sites.builder.site import BuildStatus
 from policy_sites.cli.options import (
@@ -178,22 +187,32 @@ def status(slugs: tuple[str, ...], output: str, today: dt.date, project: str | N
         sys.exit(1)
 
 
-def _print_table(table: list, day: dt.date) -> None:
+_STATE_STYLE = {
+    PolicyState.NOT_BUILT: "red",
+    PolicyState.NOT_PUBLISHED: "yellow",
+    PolicyState.OVERDUE: "bold red",
+}
+
+
+def _state_cell(row: Row) -> str:
+    """The portal's words for a row's Status (and, here only, why a site is not built)."""
+    text = escape(f"{row.state.value}: {row.error}" if row.error else row.state.value)
+    style = _STATE_STYLE.get(row.state)
+    return f"[{style}]{text}[/]" if style else text
+
+
+def _print_table(table: list[Row], day: dt.date) -> None:
     grid = Table(title=f"Policies on {day:%-d %B %Y}", title_justify="left")
     for column in ("Setting", "Policy", "Version", "Ratified", "Next review", "Status"):
         grid.add_column(column)
     for row in table:
-        state = (
-            f"[red]{row.error}[/]"
-            if row.error
-            else "[bold red]overdue[/]"
-            if row.overdue
-            else "ok"
-            if row.next_review
-            else ""
-        )
         grid.add_row(
-            row.setting, row.title, row.version or "-", row.ratified, row.next_review, state
+            escape(row.setting),
+            escape(row.title),
+            escape(row.version),
+            row.ratified,
+            row.next_review,
+            _state_cell(row),
         )
     Console(soft_wrap=False).print(grid)
     overdue = sum(row.overdue for row in table)

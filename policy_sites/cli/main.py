@@ -12,7 +12,13 @@ from policy_sites.check.checker import run_check
 from policy_sites.cli.deploy import DEPLOY_COMMANDS
 from policy_sites.cli.editor import EDITOR_COMMANDS
 from policy_sites.cli.federation import FEDERATION_COMMANDS
-from policy_sites.cli.options import find_project, project_option, today_option
+from policy_sites.cli.options import (
+    existing_slugs,
+    find_project,
+    project_option,
+    slug_argument,
+    today_option,
+)
 from policy_sites.cli.versions import VERSION_COMMANDS
 
 __all__ = ["cli", "main"]
@@ -25,6 +31,7 @@ def cli() -> None:
 
 
 @cli.command()
+@slug_argument(many=True)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit code 2).")
 @click.option(
     "--format",
@@ -36,13 +43,22 @@ def cli() -> None:
 @today_option
 @click.option("--no-render", is_flag=True, help="Skip rendering every view (faster).")
 @project_option
-def check(strict: bool, output: str, today: dt.date, no_render: bool, project: str | None) -> None:
-    """Validate settings and published versions, find drift, and render every view.
+def check(
+    slugs: tuple[str, ...],
+    strict: bool,
+    output: str,
+    today: dt.date,
+    no_render: bool,
+    project: str | None,
+) -> None:
+    """Validate settings and published versions, find drift, and render every view: of
+    every setting, or only the SLUGS named (settings file names). The shared sources are
+    checked either way.
 
     Exit code: 0 when clean (warnings allowed), 1 on errors, 2 on warnings with --strict.
     """
     proj = find_project(project, needs_settings=True)
-    report = run_check(proj, today, render=not no_render)
+    report = run_check(proj, today, render=not no_render, slugs=existing_slugs(proj, slugs))
     if output == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:

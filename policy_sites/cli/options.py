@@ -15,12 +15,13 @@ from policy_sites.builder.output import OutputRefused
 from policy_sites.builder.site import write_failure
 from policy_sites.context.variables import TODAY_VARIABLE, review_day
 from policy_sites.project import Project
-from policy_sites.settings.loader import setting_slugs
+from policy_sites.settings.loader import missing_setting, setting_slugs
 from policy_sites.settings.names import slug_problem
 
 __all__ = [
     "check_slugs",
     "ends_cleanly",
+    "existing_slugs",
     "find_project",
     "project_option",
     "slug_argument",
@@ -108,3 +109,12 @@ def find_project(path: str | None, *, needs_settings: bool = False) -> Project:
     if needs_settings and not setting_slugs(project.settings_dir):
         raise click.ClickException(f"no settings files in {project.settings_dir}")
     return project
+
+
+def existing_slugs(project: Project, slugs: tuple[str, ...]) -> list[str] | None:
+    """The SLUGS given (None for every setting if none were), each naming a settings
+    file of ``project``; else a usage error with the nearest name ("did you mean")."""
+    for slug in slugs:
+        if missing := missing_setting(project.settings_dir, slug):
+            raise click.BadParameter(missing, param_hint="'[SLUGS]...'")
+    return list(slugs) or None

@@ -11,6 +11,7 @@ so each location here repeats the whole header set rather than inheriting part o
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import pwd
 import re
@@ -72,10 +73,30 @@ class ServerOptions:
     tls_key: Path | None = None
     redirect_listen: str = "80"
     """With TLS: where plain HTTP is answered with a redirect to HTTPS."""
+    tls_in_front: bool = False
+    """A proxy, load balancer or CDN in front serves HTTPS and passes requests on in plain
+    HTTP, so staff passwords are encrypted on the public network though not here."""
 
     @property
     def tls(self) -> bool:
         return self.tls_certificate is not None
+
+    @property
+    def loopback(self) -> bool:
+        """Whether only this machine can connect (``127.0.0.1:8080``, ``[::1]:8080``)."""
+        host = self.listen.rpartition(":")[0].strip("[]")
+        try:
+            return bool(host) and ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+
+PLAIN_HTTP_WARNING = (
+    "staff passwords would cross the network unencrypted (plain HTTP), readable by anyone "
+    "on the way: add --tls-certificate and --tls-key, or --tls-in-front if a proxy or CDN "
+    "in front of this server already serves HTTPS"
+)
+"""One line for ``deploy nginx`` when staff views ask for passwords over plain HTTP."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +169,18 @@ def plan_server(
                 f"{view.password_file} does not exist yet: {view.prefix} refuses everyone "
                 f"until it does (policy-sites deploy staff-password {view.slug} NAME)"
             )
-    return ServerPlan(options, views, portal, sorted(set(warnings)))
+    warnings = sorted(set(warnings))
+    if _passwords_in_clear(options, views):
+        warnings.insert(0, PLAIN_HTTP_WARNING)
+    return ServerPlan(options, views, portal, warnings)
+
+
+def _passwords_in_clear(options: ServerOptions, views: Iterable[ViewPlan]) -> bool:
+    """Whether basic authentication's passwords would travel unencrypted over a network:
+    some staff view asks for one, and neither this server nor one in front speaks HTTPS
+    (a server only this machine can reach sends nothing over a network)."""
+    asks = any(view.password_file is not None for view in views)
+    return asks and not (options.tls or options.tls_in_front or options.loopback)
 
 
 def _check_options(options: ServerOptions) -> None:
@@ -159,6 +191,10 @@ def _check_options(options: ServerOptions) -> None:
             raise NginxError(f"listen {listen!r}: a port, or an address and a port")
     if (options.tls_certificate is None) != (options.tls_key is None):
         raise NginxError("TLS needs both a certificate and its key")
+    if options.tls and options.tls_in_front:
+        raise NginxError(
+            "TLS either here (a certificate and key) or in front (--tls-in-front), not both"
+        )
 
 
 def _quoted(path: Path) -> str:

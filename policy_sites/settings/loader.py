@@ -27,10 +27,13 @@ __all__ = [
     "DEFAULTS_FILE",
     "Problem",
     "SettingsError",
+    "WrittenText",
     "field_lines",
     "load_setting",
+    "missing_setting",
     "read_mapping",
     "setting_slugs",
+    "written_texts",
 ]
 
 DEFAULTS_FILE = "_federation.yml"
@@ -421,6 +424,42 @@ def _locate(doc: _Document, loc: FieldPath, fallback: Path) -> tuple[Path, int]:
     return fallback, 1
 
 
+@dataclass(frozen=True)
+class WrittenText:
+    """One text value of a setting, and where it was written: the field (as the loader's
+    messages name it), the file (the setting's own or the federation's defaults), the line."""
+
+    field: str
+    text: str
+    file: Path
+    line: int
+
+
+def written_texts(settings_dir: Path, slug: str) -> list[WrittenText]:
+    """Every text value of a setting (defaults merged as the loader merges them), each with
+    where an editor changes it; for pointing at the value a finding about a page quotes."""
+    path = settings_dir / f"{slug}.yml"
+    doc = read_yaml_document(path)
+    defaults_path = settings_dir / DEFAULTS_FILE
+    if defaults_path.is_file():
+        doc = _merge(read_yaml_document(defaults_path), doc)
+    found = []
+
+    def walk(data: Any, at: FieldPath) -> None:
+        if isinstance(data, str):
+            file, line = _locate(doc, at, path)
+            found.append(WrittenText(_dotted(at), data, file, line))
+        elif isinstance(data, Mapping):
+            for key, item in data.items():
+                walk(item, (*at, key))
+        elif isinstance(data, list):
+            for index, item in enumerate(data):
+                walk(item, (*at, index))
+
+    walk(doc.data, ())
+    return found
+
+
 def field_lines(path: Path) -> dict[FieldPath, int]:
     """The line on which each field path is written in one settings file (no validation)."""
     return {at: line for at, (_, line) in read_yaml_document(path).lines.items()}
@@ -440,6 +479,17 @@ def setting_slugs(settings_dir: Path) -> list[str]:
     return sorted(p.stem for p in settings_dir.glob("*.yml") if not p.name.startswith("_"))
 
 
+def missing_setting(settings_dir: Path, slug: str) -> str | None:
+    """Why no settings file has this (well-formed) name, with the nearest that does; None
+    if one has."""
+    if (settings_dir / f"{slug}.yml").is_file():
+        return None
+    available = setting_slugs(settings_dir)
+    guess = difflib.get_close_matches(slug, available, n=1)
+    hint = f"; did you mean {guess[0]!r}?" if guess else f"; settings: {', '.join(available)}"
+    return f"no such setting {slug!r}{hint}"
+
+
 def load_setting(
     settings_dir: Path, slug: str, known_policies: Iterable[str] | None = None
 ) -> Setting:
@@ -450,11 +500,8 @@ def load_setting(
         shown = settings_dir / f"{slug}.yml" if plain else settings_dir
         raise SettingsError([Problem(shown, None, "", f"the file's name: {bad_name}")])
     path = settings_dir / f"{slug}.yml"
-    if not path.is_file():
-        available = setting_slugs(settings_dir)
-        guess = difflib.get_close_matches(slug, available, n=1)
-        hint = f"; did you mean {guess[0]!r}?" if guess else f"; settings: {', '.join(available)}"
-        raise SettingsError([Problem(path, 0, "", f"no such setting {slug!r}{hint}")])
+    if missing := missing_setting(settings_dir, slug):
+        raise SettingsError([Problem(path, 0, "", missing)])
     defaults_path = settings_dir / DEFAULTS_FILE
     doc = read_yaml_document(path)
     if defaults_path.is_file():

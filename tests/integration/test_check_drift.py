@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
+from pathlib import Path
 
+from policy_sites.check.checker import run_check
 from policy_sites.project import Project
 from tests import helpers
 
@@ -13,6 +16,10 @@ from tests import helpers
 def run_cli(project: Project, *args: str, today: str = "2023-01-01") -> subprocess.CompletedProcess:
     """The command line, judging review dates against ``today``."""
     return helpers.run_cli(project, *args, POLICY_SITES_TODAY=today)
+
+
+def line_of(path: Path, fragment: str) -> int:
+    return next(n for n, t in enumerate(path.read_text().splitlines(), 1) if fragment in t)
 
 
 NEXT_KCSIE = """
@@ -99,3 +106,70 @@ def test_text_output_strict_and_today(project_copy):
 
     option = run_cli(project_copy, "check", "--no-render", "--today", "2023-01-01")
     assert "due for review" not in option.stderr
+
+
+def test_check_takes_named_settings_and_reports_on_those_alone(project_copy, edit):
+    halstead = project_copy.settings_dir / "halstead.yml"
+    edit(halstead, "  signage: false\n", "  signage: false\n  sinage: true\n")  # a typo
+    edit(halstead, "  signage: false\n", "  signage: false\n  made_up_key: true\n")
+
+    one = run_cli(project_copy, "check", "poppys", "--no-render", "--format", "json")
+    assert one.returncode == 0, one.stderr
+    report = json.loads(one.stdout)
+    assert report["settings"] == 1 and report["errors"] == 0
+    assert not [f for f in report["findings"] if "halstead" in f["file"] + f["message"]]
+
+    late = run_cli(project_copy, "check", "poppys", "--no-render", today="2030-01-01")
+    assert "poppys: the social-media policy was due" in late.stderr
+    assert "halstead" not in late.stderr  # its reviews are late too, but it was not asked for
+    assert "ok: 1 settings, 2 policies;" in late.stdout
+
+    both = run_cli(project_copy, "check", "halstead", "poppys", "--no-render")
+    assert both.returncode == 1
+    assert "settings/halstead.yml:" in both.stderr and "did you mean 'signage'?" in both.stderr
+
+    for wrong, meant in (("popys", "poppys"), ("settings/poppys.yml", "poppys")):
+        done = run_cli(project_copy, "check", wrong, "--no-render")
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert f"did you mean {meant!r}?" in done.stderr
+
+
+def test_a_prose_finding_points_at_the_value_or_source_line_to_mend(project_copy, edit):
+    """A fault inside a setting's value is reported at that value (file, line, field); a
+    fault in a source's own words at the source line, in a partial if that is where it is
+    written, never at the top of the page's source."""
+    halstead = project_copy.settings_dir / "halstead.yml"
+    edit(halstead, "from the Nursery Manager", "from the the Nursery Manager")
+    partial = project_copy.docs_dir / "_partials" / "staff-quick-reference.md"
+    edit(partial, "**Off or silent:** during", "**Off or silent:** during during")
+    report = run_check(project_copy, dt.date(2026, 11, 24), slugs=["halstead"])
+    doubled = [f for f in report.findings if "doubled word" in f.message]
+    value_line = line_of(halstead, "staff_personal_use:")
+    in_value = [f for f in doubled if "(the the)" in f.message]
+    assert in_value and {(f.file, f.line) for f in in_value} == {
+        ("settings/halstead.yml", value_line)
+    }, doubled
+    assert all(
+        f.message.startswith("social_media.staff_personal_use: halstead (") for f in in_value
+    )
+    in_source = [f for f in doubled if "(during during)" in f.message]
+    assert {(f.file, f.line) for f in in_source} == {
+        ("docs/_partials/staff-quick-reference.md", line_of(partial, "Off or silent"))
+    }, doubled
+    assert len(doubled) == len(in_value) + len(in_source)
+
+
+def test_placeholders_are_reported_once_where_they_are_filled_in(project_copy):
+    """What an unfilled placeholder does to a page (its words, its colon in a sentence)
+    is not reported again from every page: the settings file's line says it once."""
+    new = helpers.run_cli(
+        project_copy, "new", "little-acorns", "--no-input", "--name", "Little Acorns",
+        "--provision", "Pre-school", "--dsl", "Jo Bloggs", "Manager", "Pre-school",
+    )  # fmt: skip
+    assert new.returncode == 0, new.stderr
+    report = run_check(project_copy, dt.date(2026, 11, 24), slugs=["little-acorns"])
+    placeholders = [f for f in report.findings if "still a placeholder" in f.message]
+    assert len(placeholders) >= 5
+    assert {f.file for f in placeholders} == {"settings/little-acorns.yml"}
+    others = [f for f in report.findings if f not in placeholders]
+    assert not [f for f in others if "FILL IN" in f.message], others

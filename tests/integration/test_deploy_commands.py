@@ -16,6 +16,7 @@ import pytest
 
 from policy_sites.builder.federation import BuildOptions, build_federation
 from policy_sites.deploy.credentials import CREDENTIALS_VARIABLE
+from policy_sites.deploy.nginx import PLAIN_HTTP_WARNING
 from policy_sites.project import Project
 from tests.conftest import EXAMPLES
 from tests.helpers import REPO, run_cli
@@ -78,14 +79,15 @@ def test_a_staff_login_is_added_changed_and_removed(tmp_path: Path) -> None:
         (("poppys", "alice"), "short\n", "use at least 12"),
         (("poppys", "alice:x"), PASSWORD + "\n", "login name 'alice:x'"),
         (("poppys", "alice", "--remove"), "", "no login 'alice'"),
-        (("popys", "alice"), PASSWORD + "\n", "no setting 'popys'"),
+        (("popys", "alice"), PASSWORD + "\n", "no such setting 'popys'; did you mean 'poppys'?"),
+        (("Poppys", "alice"), PASSWORD + "\n", "cannot name a setting"),
     ],
 )
 def test_a_bad_login_is_refused_with_the_reason(
     tmp_path: Path, args: tuple[str, ...], stdin: str, message: str
 ) -> None:
     done = password_command(Project(REPO), tmp_path / "credentials", *args, stdin=stdin)
-    assert done.returncode == 1
+    assert done.returncode == (2 if "setting" in message else 1)  # a name: a usage error
     assert message in done.stderr and "Traceback" not in done.stderr
 
 
@@ -116,6 +118,7 @@ def test_the_nginx_command_writes_the_configuration(published_sites: Path, tmp_p
         assert f'auth_basic_user_file "{credentials}/{slug}.htpasswd";' in text
         assert f"{credentials}/{slug}.htpasswd does not exist yet" in done.stderr
     assert "'unsafe-inline'" not in text
+    assert f"warning: {PLAIN_HTTP_WARNING}\n" in done.stderr  # no TLS: passwords in clear
 
 
 def _deploy_nginx(project: Project, site: Path, credentials: Path, *args: str):
@@ -142,6 +145,9 @@ def test_the_nginx_command_serves_https_when_given_a_certificate(
     assert "listen 443 ssl http2;" in done.stdout
     assert "return 301 https://$host$request_uri;" in done.stdout
     assert 'Strict-Transport-Security "max-age=31536000" always;' in done.stdout
+    assert PLAIN_HTTP_WARNING not in done.stderr
+    behind_proxy = _deploy_nginx(Project(REPO), published_sites, tmp_path, "--tls-in-front")
+    assert behind_proxy.returncode == 0 and PLAIN_HTTP_WARNING not in behind_proxy.stderr
 
 
 @pytest.mark.parametrize(

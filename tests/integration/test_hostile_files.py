@@ -71,6 +71,7 @@ BAD_NAMES = [
     "command",
     [
         ["build"],
+        ["check"],
         ["status"],
         ["serve"],
         ["new", "--no-input"],

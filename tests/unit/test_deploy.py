@@ -9,7 +9,13 @@ import pytest
 
 from policy_sites.deploy.credentials import CredentialsError, CredentialsStore, check_password
 from policy_sites.deploy.inline import csp_hash, inline_code
-from policy_sites.deploy.nginx import NginxError, ServerOptions, plan_server, render_server
+from policy_sites.deploy.nginx import (
+    PLAIN_HTTP_WARNING,
+    NginxError,
+    ServerOptions,
+    plan_server,
+    render_server,
+)
 
 
 def test_a_scripts_hash_is_the_one_browsers_compute() -> None:
@@ -125,3 +131,39 @@ def test_a_credentials_folder_inside_the_project_is_refused(tmp_path: Path) -> N
     with pytest.raises(CredentialsError, match="outside the project"):
         store.refuse_inside(tmp_path / "elsewhere", tmp_path / "project")
     CredentialsStore(tmp_path / "secrets").refuse_inside(tmp_path / "project")
+
+
+@pytest.mark.parametrize(
+    ("options", "warned"),
+    [
+        ({}, True),  # port 80 on every address: passwords in clear on the network
+        ({"listen": "192.0.2.7:8080"}, True),
+        ({"tls_in_front": True}, False),  # a proxy or CDN in front serves HTTPS
+        ({"listen": "127.0.0.1:8080"}, False),  # only this machine can connect
+        ({"listen": "[::1]:8080"}, False),
+        ({"listen": "443", "tls_certificate": Path("c.pem"), "tls_key": Path("k.pem")}, False),
+    ],
+)
+def test_staff_passwords_over_plain_http_are_warned_about(
+    tmp_path: Path, options: dict, warned: bool
+) -> None:
+    files = {"poppys": tmp_path / "poppys.htpasswd"}
+    plan = plan_server(ServerOptions(_site(tmp_path), **options), files, ["poppys"])
+    assert (PLAIN_HTTP_WARNING in plan.warnings) is warned
+    if warned:
+        assert plan.warnings[0] == PLAIN_HTTP_WARNING  # first, and one line
+        assert "\n" not in PLAIN_HTTP_WARNING and "--tls-in-front" in PLAIN_HTTP_WARNING
+
+
+def test_no_password_warning_where_no_staff_view_asks_for_one(tmp_path: Path) -> None:
+    # A setting whose settings cannot be read has its staff view shut: no login at all.
+    plan = plan_server(ServerOptions(_site(tmp_path)), {}, ["poppys"])
+    assert PLAIN_HTTP_WARNING not in plan.warnings
+
+
+def test_tls_here_and_in_front_at_once_is_refused(tmp_path: Path) -> None:
+    options = ServerOptions(
+        _site(tmp_path), tls_certificate=Path("c"), tls_key=Path("k"), tls_in_front=True
+    )
+    with pytest.raises(NginxError, match="not both"):
+        plan_server(options, {}, [])

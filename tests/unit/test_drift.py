@@ -143,6 +143,11 @@ def test_setting_no_source_uses(project_copy, edit):
          WARNING)
         for slug in ("halstead", "poppys")
     }  # fmt: skip
+    # Checking one setting ('check poppys') reports on its own file alone.
+    known = policy_ids(project_copy.docs_dir)
+    poppys = {"poppys": load_setting(project_copy.settings_dir, "poppys", known)}
+    found = find_drift(project_copy, poppys, EARLY, only=["poppys"])
+    assert {f.file for f in found if "registered_with" in f.message} == {"settings/poppys.yml"}
 
 
 def test_a_deputy_dsl_is_never_called_unused(project_copy, edit):

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import shutil
 
 import pytest
+from click.testing import CliRunner
 
 from policy_sites.builder.federation import in_shard, parse_shard
 from policy_sites.builder.portal import (
+    PolicyState,
     PolicySummary,
     SettingSummary,
     fresh_until,
@@ -17,6 +21,7 @@ from policy_sites.builder.portal import (
     rows,
     summarise,
 )
+from policy_sites.cli.main import cli
 from policy_sites.project import Project
 from policy_sites.settings.loader import load_setting
 from tests.helpers import REPO
@@ -104,7 +109,45 @@ def test_the_portal_escapes_names_and_flags_overdue_policies() -> None:
     assert "Acorns &lt;script&gt;" in page and "Acorns <script>" not in page
     assert page.count("Review overdue") == 1
     assert 'href="acorns/staff/index.html"' in page
-    assert "12 September 2022" in page and "not published" in page
+    assert "12 September 2022" in page and "Not published" in page
+
+
+def test_the_portal_and_status_word_every_policy_alike(project_copy: Project) -> None:
+    """One wording (PolicyState) for the Status column of the portal, of ``status``'s
+    table and of its CSV and JSON: a policy never published, one up to date, a site not
+    built. (``status`` once said '-' and 'ok' where the portal said 'not published'.)"""
+    shutil.rmtree(project_copy.settings_dir / "poppys" / "versions")  # nothing published
+    day = dt.date(2026, 11, 24)
+    summaries = [summarise(project_copy, slug) for slug in ("halstead", "poppys")]
+    table = rows([*summaries, SUMMARY.failed("its build failed")], day)
+    expected = {
+        ("acorns", "a"): PolicyState.NOT_BUILT,
+        ("acorns", "b"): PolicyState.NOT_BUILT,
+        ("halstead", "mobile-and-smart-technology"): PolicyState.UP_TO_DATE,
+        ("halstead", "social-media"): PolicyState.UP_TO_DATE,
+        ("poppys", "mobile-and-smart-technology"): PolicyState.NOT_PUBLISHED,
+        ("poppys", "social-media"): PolicyState.NOT_PUBLISHED,
+    }
+    assert {(row.slug, row.policy): row.state for row in table} == expected
+    assert all(not row.ratified for row in table if row.state is PolicyState.NOT_PUBLISHED)
+
+    portal = render_portal(table, day)
+    for state in (PolicyState.NOT_BUILT, PolicyState.NOT_PUBLISHED, PolicyState.UP_TO_DATE):
+        assert portal.count(f">{state.value}<") == 2, state
+
+    args = ["status", "--project", str(project_copy.root), "--today", day.isoformat()]
+    runner = CliRunner(env={"COLUMNS": "200"})
+    printed = runner.invoke(cli, args).output
+    assert printed.count(f"│ {PolicyState.NOT_PUBLISHED.value} ") == 2, printed
+    assert printed.count(f"│ {PolicyState.UP_TO_DATE.value} ") == 2, printed
+    assert " ok " not in printed and "│ - " not in printed
+    as_json = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    assert {(r["slug"], r["policy"]): r["state"] for r in as_json["rows"]} == {
+        key: state.value for key, state in expected.items() if key[0] != "acorns"
+    }
+    as_csv = runner.invoke(cli, [*args, "--format", "csv"]).output.splitlines()
+    assert as_csv[0].endswith(",error,state")
+    assert sum(line.endswith(",Not published") for line in as_csv) == 2
 
 
 def test_a_portal_row_showing_a_staff_only_text_is_caught() -> None:
