@@ -386,7 +386,7 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     if left := details.unanswered():
         click.echo("  fill in (check reports them until you do): " + ", ".join(left))
     click.echo(f"  preview it:  policy-sites serve {slug}")
-    click.echo("  check it:    policy-sites check")
+    click.echo(f"  check it:    policy-sites check {slug}")
 
 
 @click.command()
