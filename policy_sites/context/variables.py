@@ -19,6 +19,7 @@ from pydantic import AnyUrl
 
 from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
+from policy_sites.settings.loader import field_name, texts_in
 from policy_sites.settings.schema import (
     OTHER_POLICIES,
     ContactRoute,
@@ -195,14 +196,7 @@ def _setting_routes(setting: Setting) -> dict[str, ContactRoute]:
 
 def strings_in(value: Any) -> Iterator[str]:
     """Every string in nested dicts and lists (data loaded from YAML or JSON), in order."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings_in(item)
+    return (text for _, text in texts_in(value))
 
 
 def staff_only_values(setting: Setting) -> list[str]:
@@ -217,19 +211,10 @@ def staff_only_fields(setting: Setting) -> dict[str, str]:
     Besides ``staff_only``, a contact route marked ``visibility: staff`` is staff-only,
     unless the same number or address is also given publicly (then it is public anyway).
     """
-    found: dict[str, str] = {}
-
-    def walk(value: Any, path: str) -> None:
-        if isinstance(value, str):
-            found[path] = value
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, f"{path}.{key}")
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, f"{path}[{index}]")
-
-    walk(setting.staff_only.model_dump(mode="json"), "staff_only")
+    found = {
+        field_name(at): text
+        for at, text in texts_in(setting.staff_only.model_dump(mode="json"), ("staff_only",))
+    }
     routes = _setting_routes(setting)
     public = {
         str(value)

@@ -12,7 +12,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,10 +29,12 @@ __all__ = [
     "SettingsError",
     "WrittenText",
     "field_lines",
+    "field_name",
     "load_setting",
     "missing_setting",
     "read_mapping",
     "setting_slugs",
+    "texts_in",
     "written_texts",
 ]
 
@@ -443,21 +445,27 @@ def written_texts(settings_dir: Path, slug: str) -> list[WrittenText]:
     defaults_path = settings_dir / DEFAULTS_FILE
     if defaults_path.is_file():
         doc = _merge(read_yaml_document(defaults_path), doc)
-    found = []
+    return [
+        WrittenText(_dotted(at), text, *_locate(doc, at, path)) for at, text in texts_in(doc.data)
+    ]
 
-    def walk(data: Any, at: FieldPath) -> None:
-        if isinstance(data, str):
-            file, line = _locate(doc, at, path)
-            found.append(WrittenText(_dotted(at), data, file, line))
-        elif isinstance(data, Mapping):
-            for key, item in data.items():
-                walk(item, (*at, key))
-        elif isinstance(data, list):
-            for index, item in enumerate(data):
-                walk(item, (*at, index))
 
-    walk(doc.data, ())
-    return found
+def texts_in(data: Any, at: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """Every string in settings data (nested mappings and lists, as loaded from YAML or
+    dumped from the schema), in order, with the path of the field that holds it."""
+    if isinstance(data, str):
+        yield at, data
+    elif isinstance(data, Mapping):
+        for key, item in data.items():
+            yield from texts_in(item, (*at, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from texts_in(item, (*at, index))
+
+
+def field_name(path: FieldPath) -> str:
+    """How messages name a field: ``a.b[2].c``."""
+    return _dotted(path)
 
 
 def field_lines(path: Path) -> dict[FieldPath, int]:
