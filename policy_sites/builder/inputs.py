@@ -18,6 +18,7 @@ from pathlib import Path
 from policy_sites.context.views import POLICIES_DIR, policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import DEFAULTS_FILE, read_mapping
+from policy_sites.versions.store import LOCK_FILE as PUBLISHING_LOCK
 
 __all__ = ["RENDERING_PACKAGES", "Inputs", "builder_digest", "tree_digest"]
 
@@ -33,7 +34,8 @@ RENDERING_PACKAGES = (
     "pydantic",
     "pyyaml",
 )
-_SKIP_PARTS = {"__pycache__", ".git"}
+_SKIP_PARTS = {"__pycache__", ".git", PUBLISHING_LOCK}
+"""Not inputs: caches, the repository, and publish's lock beside a setting's versions."""
 
 
 def _hash_file(digest: hashlib._Hash, path: Path, name: str) -> None:

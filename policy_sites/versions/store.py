@@ -13,16 +13,19 @@ stops ``check`` and ``build`` with a problem naming that file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from filelock import FileLock, Timeout
 
 from policy_sites.context.views import VIEWS
 from policy_sites.settings.loader import Problem, SettingsError, read_yaml_document
@@ -31,6 +34,7 @@ from policy_sites.settings.schema import PolicyDate
 
 __all__ = [
     "LABEL_PATTERN",
+    "LOCK_FILE",
     "META_FILE",
     "NOT_RECORDED",
     "REGISTER_FILE",
@@ -60,6 +64,10 @@ _HEADER = (
     "# Never edit this folder by hand: check and build refuse a version whose files or\n"
     "# details no longer match these hashes. To change a policy, publish a new version.\n"
 )
+
+LOCK_FILE = ".publishing.lock"
+"""Beside the version folders while ``publish`` or ``register`` writes: one writer at a time."""
+LOCK_WAIT_SECONDS = 120.0
 
 _REGISTER_HEADER = (
     "# Every version of this setting published so far, oldest first, written by\n"
@@ -346,7 +354,11 @@ def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     root = versions_dir(settings_dir, slug)
     if not root.is_dir():
         return []
-    shown_root = Path(settings_dir.name) / slug / "versions"
+    with _writing(root):
+        return _register_unlisted(root, Path(settings_dir.name) / slug / "versions", slug)
+
+
+def _register_unlisted(root: Path, shown_root: Path, slug: str) -> list[str]:
     register, problems = _read_register(root, shown_root)
     found, folders, trouble = _read_folders(root, shown_root)
     problems += trouble
@@ -426,6 +438,32 @@ def _register_problems(
     return problems
 
 
+@contextlib.contextmanager
+def _writing(root: Path) -> Iterator[None]:
+    """Hold the setting's versions folder for one writer: two publishes at once would each
+    read the register and write it back, and one version would be lost from it. An OS file
+    lock (``filelock``), released however the process ends."""
+    root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(root / LOCK_FILE))
+    try:
+        lock.acquire(timeout=LOCK_WAIT_SECONDS)
+    except Timeout:
+        message = f"another publish has held this folder for over {LOCK_WAIT_SECONDS:.0f} s"
+        raise VersionError([Problem(root, None, "", message + "; nothing was written")]) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _unwritable(where: Path, error: OSError) -> VersionError:
+    """A write that failed (a full disk, a read-only folder) as one problem, not a traceback."""
+    reason = error.strerror or type(error).__name__
+    return VersionError(
+        [Problem(where, None, "", f"could not be written ({reason}); nothing changed")]
+    )
+
+
 def register_versions(settings_dir: Path, slug: str) -> list[str]:
     """Add every published version not yet in the register, oldest first; return their labels.
 
@@ -450,7 +488,10 @@ def register_versions(settings_dir: Path, slug: str) -> list[str]:
         raise VersionError(problems)
     listed = {entry["label"] for entry in entries}
     added = [v for v in sorted(found, key=Version.sort_key) if v.label not in listed]
-    _write_register(root, entries + [{"label": v.label, "digest": v.digest} for v in added])
+    try:
+        _write_register(root, entries + [{"label": v.label, "digest": v.digest} for v in added])
+    except OSError as error:
+        raise _unwritable(root / REGISTER_FILE, error) from None
     return [v.label for v in added]
 
 
@@ -458,8 +499,11 @@ def _write_register(root: Path, entries: list[dict[str, str]]) -> None:
     body = yaml.safe_dump({"versions": entries}, sort_keys=False, width=100)
     path = root / REGISTER_FILE
     temporary = root / f".{REGISTER_FILE}.writing"
-    temporary.write_text(_REGISTER_HEADER + body, encoding="utf-8")
-    temporary.replace(path)
+    try:
+        temporary.write_text(_REGISTER_HEADER + body, encoding="utf-8")
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def policy_history(versions: Iterable[Version], policy: str) -> list[Version]:
@@ -476,20 +520,37 @@ def write_version(
     """Write a new version atomically: texts is policy id -> view id -> rendered Markdown.
 
     ``details`` holds label, ratified, next_review, published, summary, source_commit,
-    source_dirty and guidance. An existing label is refused, never overwritten.
+    source_dirty and guidance. An existing label is refused, never overwritten. One
+    publish at a time per setting; a write that fails (a full disk) leaves nothing behind
+    and the register as it was.
     """
     label = str(details["label"])
     root = versions_dir(settings_dir, slug)
-    final = root / label
-    if final.exists():
-        raise VersionError(
-            [Problem(final, None, "", f"version {label!r} is already published and cannot change")]
-        )
-    staging = root / f".{label}.writing"
-    if staging.exists():
-        raise VersionError(
-            [Problem(staging, None, "", "a publish of this label was interrupted; remove it")]
-        )
+    with _writing(root):
+        final = root / label
+        if final.exists():
+            message = f"version {label!r} is already published and cannot change"
+            raise VersionError([Problem(final, None, "", message)])
+        # Under the lock, a staging folder can only be an interrupted publish's: its own.
+        staging = root / f".{label}.writing"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            return _write_staged(root, staging, final, details, texts)
+        except OSError as error:
+            raise _unwritable(final, error) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_staged(
+    root: Path,
+    staging: Path,
+    final: Path,
+    details: Mapping[str, Any],
+    texts: Mapping[str, Mapping[str, str]],
+) -> Version:
+    """Write the version into ``staging``, then move it into place and register it."""
+    label = final.name
     staging.mkdir(parents=True)
     policies: dict[str, dict[str, dict[str, str]]] = {}
     for policy in sorted(texts):
@@ -510,5 +571,9 @@ def write_version(
     version, problems = _read_one(final, final)
     if version is None:  # pragma: no cover - would be a bug in this module
         raise VersionError(problems)
-    _write_register(root, [*(register or []), {"label": label, "digest": version.digest}])
+    try:
+        _write_register(root, [*(register or []), {"label": label, "digest": version.digest}])
+    except OSError:
+        final.rename(staging)  # not published after all: the caller removes it
+        raise
     return version

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from filelock import FileLock
 
 from policy_sites.builder.site import build_setting
 from policy_sites.cli.main import cli
 from policy_sites.project import Project
 from policy_sites.publish.snapshot import publish, render_policies
 from policy_sites.settings.schema import PolicyDate
-from policy_sites.versions.store import VersionError, read_versions
+from policy_sites.versions import store
+from policy_sites.versions.store import REGISTER_FILE, VersionError, read_versions
 from tests.conftest import copy_project
 from tests.helpers import article_text, tree_text
 
@@ -357,3 +361,65 @@ def test_publishing_on_top_of_an_edited_version_is_refused(two_years: Project) -
     with pytest.raises(VersionError, match=r"2022-23/staff/social-media\.md: was edited"):
         publish(two_years, "poppys", "2023-24", "2023-09-11", "2024-09")
     assert not (two_years.settings_dir / "poppys/versions/2023-24").exists()
+
+
+def _register(project: Project, slug: str) -> str:
+    return (project.settings_dir / slug / "versions" / REGISTER_FILE).read_text("utf-8")
+
+
+def test_a_second_publish_waits_for_the_first_and_then_gives_up_in_one_line(
+    two_years: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two publishes at once would each read the register and write it back, losing one
+    version from it: a publish holds the setting's versions folder while it writes."""
+    root = two_years.settings_dir / "poppys" / "versions"
+    before = _register(two_years, "poppys")
+    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
+    held = FileLock(str(root / store.LOCK_FILE))  # another publish, still writing
+    with held, pytest.raises(VersionError, match="another publish has held this folder"):
+        publish(two_years, "poppys", "2023-24", "2023-09-11", "2024-09")
+    assert _register(two_years, "poppys") == before
+    assert not (root / "2023-24").exists()
+    publish(two_years, "poppys", "2023-24", "2023-09-11", "2024-09")  # the lock is free again
+    assert [v.label for v in read_versions(two_years.settings_dir, "poppys")][-1] == "2023-24"
+
+
+def _contents(root: Path) -> dict[Path, bytes]:
+    """Every file under a versions folder but publish's lock, with its bytes."""
+    files = (p for p in root.rglob("*") if p.is_file() and p.name != store.LOCK_FILE)
+    return {p.relative_to(root): p.read_bytes() for p in files}
+
+
+@pytest.mark.parametrize("at", ["a frozen file", "the register"])
+def test_a_full_disk_while_publishing_leaves_nothing_behind(
+    two_years: Project, monkeypatch: pytest.MonkeyPatch, at: str
+) -> None:
+    root = two_years.settings_dir / "poppys" / "versions"
+    before = _contents(root)
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    if at == "the register":
+        monkeypatch.setattr(store, "_write_register", lambda *_: (_ for _ in ()).throw(full))
+    else:
+        real = Path.write_bytes
+
+        def write_bytes(path: Path, data: bytes) -> int:
+            if ".2023-24.writing" in str(path):
+                raise full
+            return real(path, data)
+
+        monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    argv = ["publish", "poppys", "--version", "2023-24", "--ratified", "2023-09-11",
+            "--next-review", "2024-09", "--project", str(two_years.root)]  # fmt: skip
+    monkeypatch.setenv("POLICY_SITES_TODAY", "2023-09-11")
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (
+        result.output.strip()
+        .splitlines()[-1]
+        .endswith("2023-24: could not be written (No space left on device); nothing changed")
+    ), result.output
+    assert _contents(root) == before
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == ["2021-22", "2022-23"]
+    monkeypatch.undo()
+    monkeypatch.setenv("POLICY_SITES_TODAY", "2023-09-11")
+    assert CliRunner().invoke(cli, argv).exit_code == 0, "a second try publishes"
