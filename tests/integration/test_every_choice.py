@@ -114,7 +114,7 @@ def test_whistleblowing_reads_right_for_governors_a_proprietor_and_an_owner(out)
     }
     for slug, page in pages.items():
         assert "Within the setting: tell " in page, slug
-        assert "Outside the setting, at any time: contact Kent's County LADO service" in page
+        assert "Outside the setting: contact Kent's County LADO service" in page
         assert "Inside " not in page, slug
     assert (
         "You can also go to the Chair of Governors (email governors@oakfield" in (pages["oakfield"])
@@ -131,7 +131,7 @@ def test_whistleblowing_reads_right_for_governors_a_proprietor_and_an_owner(out)
     assert "Whistleblowing: within the setting, the Chair of Governors" in text(
         out, "oakfield", "staff/index.html"
     )
-    assert "Whistleblowing: outside the setting, at any time, the LADO" in text(
+    assert "Whistleblowing: outside the setting, the LADO" in text(
         out, "willow", "staff/index.html"
     )
     parents = text(out, "willow", MOBILE)  # the staff's section stays in the staff view
@@ -182,3 +182,14 @@ def test_signs_are_not_placed_anywhere_the_settings_do_not_say(out):
     home = text(out, "lantern", "index.html")
     assert "Signs remind everyone of these rules." in home
     assert "at the door" not in home
+
+
+def test_the_quick_reference_keeps_each_field_in_its_own_frame(out):
+    lantern = text(out, "lantern", "staff/index.html")
+    assert "On a break: staff may use their phones at the front desk only." in lantern
+    assert "advice for a DSL when we are unsure what to do" in lantern
+    assert "advice for our DSL when we are unsure what to do" in text(
+        out, "willow", "staff/index.html"
+    )
+    # The advice service is a setting's own choice: nothing assumes it shares the LADO's line.
+    assert "on the LADO's number" not in text(out, "willow", "staff/" + MOBILE)
