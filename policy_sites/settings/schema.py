@@ -764,7 +764,8 @@ class Setting(_Model):
     rooms: list[Phrase] = Field(
         default_factory=list,
         description="The rooms or areas children use, each one place; the list is joined "
-        "with 'and'. Left out: 'any room or area where children are'. "
+        "with 'and'. Named where visitors' phones are kept away from children "
+        "(visitors.phones_kept_away). Left out: 'any room or area where children are'. "
         + _frame(
             "Visitors' phones are not allowed in …, or in any other area where children are.",
             "the baby room",
