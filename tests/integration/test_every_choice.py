@@ -193,3 +193,9 @@ def test_the_quick_reference_keeps_each_field_in_its_own_frame(out):
     )
     # The advice service is a setting's own choice: nothing assumes it shares the LADO's line.
     assert "on the LADO's number" not in text(out, "willow", "staff/" + MOBILE)
+
+
+def test_ofsteds_line_is_called_an_early_years_line_only_where_it_is_one(out):
+    assert "Their number is 0300 123 4666." in text(out, "lantern", "index.html")
+    assert "early years" not in text(out, "lantern", "index.html")
+    assert "Ofsted's early years line is 0300 123 4666." in text(out, "willow", "index.html")
