@@ -47,6 +47,7 @@ _PERSONAL = ["only on their lunch break, and only in the office", "only on their
              "only with permission from the Manager", "only away from the children"]  # fmt: skip
 _FILTER = ["the school internet service", "our broadband provider's filters",
            "the filters on our setting devices"]  # fmt: skip
+_EVENTS = ["our summer party", "a nativity play", "a sports day", "our Diwali celebration"]
 _TEMPLATES = ["The Education People's template", "our local authority's model policy",
               "a national charity's model policy"]  # fmt: skip
 _PLATFORMS = ["Facebook", "Instagram", "YouTube", "WhatsApp", "X"]
@@ -198,6 +199,10 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
             "returned_to": draw(_one(_RETURNED)),
         }
     _maybe(draw, data, "template", _one(_TEMPLATES))
+    if draw(st.booleans()):
+        events: dict[str, Any] = {"parents_may_film": draw(st.booleans())}
+        _maybe(draw, events, "example", _one(_EVENTS))
+        data["events"] = events
     data["internet_filtering"] = draw(_one(_FILTER))
     data["policies"] = draw(_policies())
     _maybe(draw, data, "review_frequency", _one(_REVIEW))

@@ -663,10 +663,16 @@ class Photos(_Model):
 
 
 class Events(_Model):
-    """Events parents come to, such as a nativity play or sports day."""
+    """Events parents come to."""
 
     parents_may_film: bool = Field(
         description="true if parents may photograph or film their own child at events."
+    )
+    example: Phrase | None = Field(
+        default=None,
+        description="An event of the setting's own, to give parents an example; left out, "
+        "the policies say 'at our events'. "
+        + _frame("At events such as …, please do not film or take photos.", "our summer party"),
     )
 
 

@@ -168,9 +168,9 @@ def test_check_is_clean_for_them(federation):
     assert not [f for f in report.warnings if "reads" in f.message or "view)" in f.message]
 
 
-def test_the_event_example_fits_the_children(federation):
-    """A nativity play is an under-fives' example; a club with school-age children gets
-    a neutral one."""
+def test_the_event_example_is_the_settings_own(federation):
+    """Each example names its own events (events.example); tests/integration/
+    test_every_choice.py has a setting that names none."""
     _, out = federation
     assert "At events such as a play or sports day," in text(out, "poppys", "index.html")
     assert "At events such as a nativity play," in text(out, "halstead", "index.html")

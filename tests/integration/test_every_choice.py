@@ -199,3 +199,12 @@ def test_ofsteds_line_is_called_an_early_years_line_only_where_it_is_one(out):
     assert "Their number is 0300 123 4666." in text(out, "lantern", "index.html")
     assert "early years" not in text(out, "lantern", "index.html")
     assert "Ofsted's early years line is 0300 123 4666." in text(out, "willow", "index.html")
+
+
+def test_an_event_is_named_only_when_the_settings_name_one(out):
+    """No setting is assumed to hold a nativity play or a sports day."""
+    assert "At our events, please do not film or take photos." in text(out, "willow", "index.html")
+    policy = text(out, "willow", MOBILE)
+    assert "At our events, please do not take photos or film." in policy
+    lantern = text(out, "lantern", "index.html")
+    assert "At events such as our end-of-holiday show, you may film" in lantern
