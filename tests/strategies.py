@@ -47,6 +47,9 @@ _PERSONAL = ["only on their lunch break, and only in the office", "only on their
              "only with permission from the Manager", "only away from the children"]  # fmt: skip
 _FILTER = ["the school internet service", "our broadband provider's filters",
            "the filters on our setting devices"]  # fmt: skip
+_EVENTS = ["our summer party", "a nativity play", "a sports day", "our Diwali celebration"]
+_TEMPLATES = ["The Education People's template", "our local authority's model policy",
+              "a national charity's model policy"]  # fmt: skip
 _PLATFORMS = ["Facebook", "Instagram", "YouTube", "WhatsApp", "X"]
 _RUN_BY = ["the Manager", "the Chair of the Committee", "the Owner", "two named staff"]
 _APPROVERS = ["the Manager", "the Chair of the Committee", "the school's Headteacher",
@@ -95,6 +98,7 @@ def _provisions(draw: st.DrawFn) -> list[dict[str, Any]]:
             provision["school_age"] = True
         if draw(st.booleans()):
             provision["short_name"] = f"P{index + 1}"
+        _maybe(draw, provision, "early_years", st.booleans())
         found.append(provision)
     return found
 
@@ -204,6 +208,7 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     _maybe(draw, data, "learning_journal", _one(_JOURNALS).map(lambda n: {"name": n}))
     visitors: dict[str, Any] = {}
     _maybe(draw, visitors, "phones_allowed", _one(_VISITOR_PHONES))
+    _maybe(draw, visitors, "phones_kept_away", st.booleans())
     _maybe(draw, visitors, "essential_calls", _one(_CALLS))
     _maybe(draw, visitors, "signage", st.booleans())
     if visitors or draw(st.booleans()):
@@ -213,6 +218,11 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
             "confiscated_kept": draw(_one(_KEPT)),
             "returned_to": draw(_one(_RETURNED)),
         }
+    _maybe(draw, data, "template", _one(_TEMPLATES))
+    if draw(st.booleans()):
+        events: dict[str, Any] = {"parents_may_film": draw(st.booleans())}
+        _maybe(draw, events, "example", _one(_EVENTS))
+        data["events"] = events
     data["internet_filtering"] = draw(_one(_FILTER))
     data["policies"] = draw(_policies())
     _maybe(draw, data, "review_frequency", _one(_REVIEW))

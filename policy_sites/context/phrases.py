@@ -17,6 +17,7 @@ __all__ = ["FACTS_READ", "join_and", "join_or", "sentence_facts", "upper_first"]
 FACTS_READ = frozenset(
     {
         ("rooms",),
+        ("visitors", "phones_kept_away"),
         ("ratifying_body",),
         ("social_media", "approved_by"),
         ("dsls", "*", "provision"),
@@ -206,6 +207,7 @@ def sentence_facts(
             if len(leads) == 1
             else "Designated Safeguarding Leads (DSLs)"
         ),
+        "dsl_deputies_title": escape(_dsl_title(True, len(deputies), None)),
         "a_dsl": a_dsl,
         "ratifying_body": {
             "kind": body.value,
@@ -218,6 +220,7 @@ def sentence_facts(
             "has": "has" if len(approvers) == 1 else "have",
         },
         "where_children_are": where,
+        "visitors_phones_kept_away": setting.visitors.kept_away,
         "devices_off_site": _devices_off_site(setting.setting_devices.taken_off_site, escape),
         "policy_pages": pages,
         "policy_links": join_and(page["link"] for page in pages),

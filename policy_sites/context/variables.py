@@ -155,6 +155,7 @@ def build_context(
     context.update(sentence_facts(setting, escape, titles or {}))
     context.update(
         school_age=setting.has_school_age,
+        early_years=setting.has_early_years,
         several_provisions=len(setting.provisions) > 1,
         has_official_channels=bool(setting.social_media.official_channels),
         for_staff=view.is_staff,

@@ -233,6 +233,19 @@ class Provision(_Model):
         description="true if school-age children attend. Turns on the sections about "
         "children's own phones, screening and confiscation, and children's social media.",
     )
+    early_years: bool | None = Field(
+        default=None,
+        description="true if early years children attend (up to the 31 August after their "
+        "fifth birthday, so a reception-age child in a club counts), which brings the "
+        "provision under the early years foundation stage. Left out: true unless "
+        "school_age is true, so a club for school-age children says true here if it takes "
+        "reception-age children.",
+    )
+
+    @property
+    def has_early_years(self) -> bool:
+        """Whether the early years foundation stage applies to this provision."""
+        return self.early_years if self.early_years is not None else not self.school_age
 
 
 class DSL(_Model):
@@ -377,6 +390,13 @@ class Visitors(_Model):
             "only in the office, for a specific purpose such as multi-agency work",
         ),
     )
+    phones_kept_away: bool | None = Field(
+        default=None,
+        description="true if visitors may not have phones or personal devices in the rooms "
+        "listed under 'rooms', or anywhere else children are; false if the rule is only "
+        "that they do not answer a phone or take photos while children are present. Left "
+        "out: true when phones_allowed says where they may use one, false otherwise.",
+    )
     essential_calls: Phrase | None = Field(
         default=None,
         description="What a visitor does to take an essential call, starting with a verb. "
@@ -386,6 +406,13 @@ class Visitors(_Model):
         ),
     )
     signage: bool = Field(default=False, description="true if signs tell visitors the phone rules.")
+
+    @property
+    def kept_away(self) -> bool:
+        """Whether visitors' phones are kept out of every place children are."""
+        if self.phones_kept_away is not None:
+            return self.phones_kept_away
+        return self.phones_allowed is not None
 
 
 class ChildrenDevices(_Model):
@@ -478,6 +505,11 @@ class GuidanceEdition(_Model):
     replaces: Text | None = Field(
         default=None,
         description="The id of the edition in this register that it replaced, if any.",
+    )
+    early_years_only: bool = Field(
+        default=False,
+        description="true for guidance that binds only providers with early years children "
+        "(the EYFS): a setting none of whose provisions has them does not cite it.",
     )
 
     @field_validator("edition", mode="before")
@@ -665,10 +697,16 @@ class Photos(_Model):
 
 
 class Events(_Model):
-    """Events parents come to, such as a nativity play or sports day."""
+    """Events parents come to."""
 
     parents_may_film: bool = Field(
         description="true if parents may photograph or film their own child at events."
+    )
+    example: Phrase | None = Field(
+        default=None,
+        description="An event of the setting's own, to give parents an example; left out, "
+        "the policies say 'at our events'. "
+        + _frame("At events such as …, please do not film or take photos.", "our summer party"),
     )
 
 
@@ -766,7 +804,8 @@ class Setting(_Model):
     rooms: list[Phrase] = Field(
         default_factory=list,
         description="The rooms or areas children use, each one place; the list is joined "
-        "with 'and'. Left out: 'any room or area where children are'. "
+        "with 'and'. Named where visitors' phones are kept away from children "
+        "(visitors.phones_kept_away). Left out: 'any room or area where children are'. "
         + _frame(
             "Visitors' phones are not allowed in …, or in any other area where children are.",
             "the baby room",
@@ -778,6 +817,15 @@ class Setting(_Model):
     visitors: Visitors = Field(default_factory=Visitors)
     children_devices: ChildrenDevices | None = Field(
         default=None, description="Needed when any provision has school-age children."
+    )
+    template: Phrase | None = Field(
+        default=None,
+        description="The published template the setting's policies were adapted from, if "
+        "any; left out, the policies name none. "
+        + _frame(
+            "It builds on …, with expert advice where we needed it.",
+            "The Education People's template",
+        ),
     )
     internet_filtering: Phrase = Field(
         description=_frame(
@@ -947,12 +995,21 @@ class Setting(_Model):
         return self
 
     def guidance_in_force(self, today: dt.date) -> list[GuidanceEdition]:
-        """The editions the policies cite on ``today``."""
-        return editions_in_force(self.guidance_register, today)
+        """The editions the policies cite on ``today``: early years guidance only where
+        early years children attend."""
+        return [
+            edition
+            for edition in editions_in_force(self.guidance_register, today)
+            if self.has_early_years or not edition.early_years_only
+        ]
 
     @property
     def has_school_age(self) -> bool:
         return any(p.school_age for p in self.provisions)
+
+    @property
+    def has_early_years(self) -> bool:
+        return any(p.has_early_years for p in self.provisions)
 
 
 def placeholders_in(setting: Setting) -> list[str]:

@@ -100,6 +100,8 @@ def test_deputies_and_leads(federation):
     assert "a DSL (or a deputy) or the Pre-school Leader asks" in policy
     home = text(out, "meadow", "index.html")
     assert "Their deputy is Tom Okafor." in home
+    induction = text(out, "meadow", "staff/induction.html")
+    assert "Our Deputy Designated Safeguarding Lead: Tom Okafor." in induction
     river = text(out, "riverside", "policies/social-media.html")
     assert "Designated Safeguarding Lead: Dan Whitfield, Club Manager" in river
     assert "(or a deputy)" not in river
@@ -118,6 +120,8 @@ def test_ratifying_body_rooms_and_approvers(federation):
     river = text(out, "riverside", "policies/social-media.html")
     assert "on our behalf. That includes the owner, leaders" in river
     assert "The Club Manager and the school's Headteacher have assessed the risks" in river
+    assert "Staff report to the Club Manager (Dan Whitfield, our DSL) any message" in river
+    assert "early years foundation stage" not in river  # a club for school-age children
     assert "How we run them:" in river
     bare = text(out, "bare", "policies/social-media.html")
     assert "That includes the committee, leaders" in bare  # the federation's choice
@@ -164,9 +168,9 @@ def test_check_is_clean_for_them(federation):
     assert not [f for f in report.warnings if "reads" in f.message or "view)" in f.message]
 
 
-def test_the_event_example_fits_the_children(federation):
-    """A nativity play is an under-fives' example; a club with school-age children gets
-    a neutral one."""
+def test_the_event_example_is_the_settings_own(federation):
+    """Each example names its own events (events.example); tests/integration/
+    test_every_choice.py has a setting that names none."""
     _, out = federation
     assert "At events such as a play or sports day," in text(out, "poppys", "index.html")
     assert "At events such as a nativity play," in text(out, "halstead", "index.html")

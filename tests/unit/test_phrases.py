@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from pydantic import ValidationError
 
@@ -138,3 +140,43 @@ def test_manager_and_dsl_name_one_person_once():
     assert facts(other)["dsl_and_manager"] == "our DSL and the Manager"
     assert facts(setting)["our_dsl"] == "a DSL"
     assert facts(setting)["dsl_and_manager"] == "a DSL and the Manager"
+
+
+def test_deputies_title_agrees_with_their_number():
+    one = with_(poppys(), dsls=[
+        {"name": "Gemma Chapman", "provision": "Pre-school"},
+        {"name": "Mary Smith", "provision": "OSC"},
+        {"name": "Ann Lee", "deputy": True, "provision": "OSC"},
+    ])  # fmt: skip
+    assert facts(one)["dsl_deputies_title"] == "Deputy Designated Safeguarding Lead"
+    another = {"name": "Bo Khan", "deputy": True, "provision": "Pre-school"}
+    two = with_(one, dsls=[*one.model_dump(mode="json")["dsls"], another])
+    assert facts(two)["dsl_deputies_title"] == "Deputy Designated Safeguarding Leads"
+    assert facts(two)["dsl_deputy_names"] == (
+        "Ann Lee for the Out-of-school club and Bo Khan for the Pre-school"
+    )
+
+
+def test_visitors_phones_kept_away_defaults_to_whether_a_place_is_named():
+    visitors = poppys().visitors.model_dump(mode="json")
+    assert facts(poppys())["visitors_phones_kept_away"] is True  # phones_allowed given
+    no_place = with_(poppys(), visitors=visitors | {"phones_allowed": None})
+    assert facts(no_place)["visitors_phones_kept_away"] is False
+    chosen = with_(poppys(), visitors=visitors | {"phones_allowed": None, "phones_kept_away": True})
+    assert facts(chosen)["visitors_phones_kept_away"] is True
+    allowed = with_(poppys(), visitors=visitors | {"phones_kept_away": False})
+    assert facts(allowed)["visitors_phones_kept_away"] is False
+
+
+def test_early_years_guidance_only_where_early_years_children_attend():
+    today = dt.date(2026, 11, 23)
+
+    def cited(provisions: list[dict]) -> list[str]:
+        setting = with_(poppys(), provisions=provisions, dsls=[{"name": "Jo Bloggs"}])
+        return [e.short_name or e.title for e in setting.guidance_in_force(today)]
+
+    assert "EYFS" in cited([{"name": "Nursery"}])
+    assert "EYFS" not in cited([{"name": "Holiday club", "school_age": True}])
+    assert "EYFS" in cited([{"name": "Club", "school_age": True, "early_years": True}])
+    assert "EYFS" not in cited([{"name": "Odd", "early_years": False}])
+    assert "KCSIE" in cited([{"name": "Holiday club", "school_age": True}])
