@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policy_sites.settings.loader import Problem, field_lines
-from policy_sites.settings.schema import Setting, Visibility
+from policy_sites.settings.schema import RatifyingBody, Setting, Visibility
 
 __all__ = ["MissingRoute", "missing_routes", "unreachable"]
 
@@ -30,6 +30,12 @@ class MissingRoute:
         return f"{self.problem}; {self.fix}"
 
 
+_NOBODY_ABOVE = frozenset({RatifyingBody.OWNER, RatifyingBody.PROPRIETOR})
+"""Settings whose owner or proprietor runs them: nobody inside is above the Manager, so a
+worry about the Manager or a DSL goes to the LADO (the federation's route), which the
+parents' pages then name in its place."""
+
+
 def missing_routes(setting: Setting) -> list[MissingRoute]:
     """Each way to act on a worry that the parents' view of ``setting`` cannot show."""
     found = []
@@ -43,14 +49,16 @@ def missing_routes(setting: Setting) -> list[MissingRoute]:
             )
         )
     leaders = setting.concerns_about_leaders
-    if leaders is None:
+    if leaders is None and setting.ratifying_body in _NOBODY_ABOVE:
+        pass  # the pages send a worry about the owner to the LADO, as for anyone else
+    elif leaders is None:
         found.append(
             MissingRoute(
                 "concerns_about_leaders",
                 "missing, so the parents' pages cannot say who to go to with a worry about "
                 "the Manager or a DSL",
-                "add concerns_about_leaders: with name: (e.g. the "
-                "Chair of the Management Committee) and a phone:, email: or web:",
+                f"add concerns_about_leaders: with name: (e.g. the Chair of "
+                f"{setting.ratifying_body.noun}) and a phone:, email: or web:",
             )
         )
     elif leaders.visibility is Visibility.STAFF:

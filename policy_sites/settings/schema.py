@@ -849,7 +849,8 @@ class Setting(_Model):
         default=None,
         description="Who to contact when a worry is about the Manager or a DSL, e.g. the "
         "Chair of the Management Committee. Needed before publishing, and shown to parents "
-        "(not visibility: staff): 'check' reports, and 'publish' refuses, a setting without it.",
+        "(not visibility: staff): 'check' reports, and 'publish' refuses, a setting without it, "
+        "unless its owner or proprietor runs it (then the pages name the LADO instead).",
     )
     whistleblowing_contact: ContactRoute | None = Field(
         default=None,

@@ -26,6 +26,10 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)|\s+|[^\s]+")
+_WORD = re.compile(r"\w+")
+_LIKE = 0.3
+"""How alike two lines' words must be (difflib's ratio) for one to count as the other
+reworded rather than one deleted and another inserted."""
 _PREFIX = re.compile(r"^(\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+)?)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _STRUCTURAL = re.compile(r"^\s*(?:!!!|\?\?\?|<|\||\{[%#])")
@@ -115,16 +119,25 @@ def _words(
 
 
 def _pairs(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
-    """Pair up the lines of a replaced block in order, by similarity; the rest stand alone."""
+    """Pair up the lines of a replaced block in order, by similarity; the rest stand alone.
+
+    Likeness is measured on words, not characters: two English sentences share most of
+    their letters whatever they say, so a character measure cannot rule a pair out
+    cheaply, while a word measure's quick upper bounds rule out nearly every pair."""
     pairs: list[tuple[int | None, int | None]] = []
+    old_words = [_WORD.findall(line.lower()) for line in old]
+    new_words = [_WORD.findall(line.lower()) for line in new]
+    prefixes = [_split(line)[0] for line in new]
     j = 0
     for i, line in enumerate(old):
-        best, best_ratio = None, 0.45
+        best, best_ratio = None, _LIKE
         prefix = _split(line)[0]
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(old_words[i])
         for k in range(j, len(new)):
-            if _split(new[k])[0] != prefix:
+            if prefixes[k] != prefix:
                 continue
-            matcher = difflib.SequenceMatcher(None, line, new[k], autojunk=False)
+            matcher.set_seq1(new_words[k])
             # The quick ratios are upper bounds of ratio(): skip what cannot win.
             if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
                 continue

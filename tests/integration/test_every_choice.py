@@ -10,9 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from policy_sites.builder.federation import BuildOptions, build_federation
 from policy_sites.check.prose import lint_site
+from policy_sites.settings.loader import load_setting
+from policy_sites.settings.reachable import missing_routes
 from tests.conftest import copy_project
 from tests.helpers import article_text
 
@@ -208,3 +211,25 @@ def test_an_event_is_named_only_when_the_settings_name_one(out):
     assert "At our events, please do not take photos or film." in policy
     lantern = text(out, "lantern", "index.html")
     assert "At events such as our end-of-holiday show, you may film" in lantern
+
+
+def test_an_owner_run_setting_sends_a_worry_about_its_leaders_to_the_lado(out):
+    """Willow's owner is its Manager and only DSL, and nobody inside is above her: its
+    pages name the LADO for a worry about her, where other settings name their Chair."""
+    home, policy = text(out, "willow", "index.html"), text(out, "willow", MOBILE)
+    assert "If your worry is about the Nursery Manager or our DSL, phone" in home
+    assert "A worry about the Nursery Manager or our DSL: contact" in policy
+    lantern = text(out, "lantern", MOBILE)  # names a route of its own: the LADO is extra
+    assert "You can also go straight to the LADO" in lantern
+    assert "You can also go straight to the LADO" not in policy
+
+
+def test_only_an_owner_or_proprietor_may_leave_out_a_route_for_worries_about_leaders(
+    tmp_path: Path,
+) -> None:
+    for slug, owner_run in (("willow", True), ("lantern", True), ("oakfield", False)):
+        data = yaml.safe_load((FIXTURES / f"{slug}.yml").read_text("utf-8"))
+        data.pop("concerns_about_leaders", None)
+        (tmp_path / f"{slug}.yml").write_text(yaml.safe_dump(data), "utf-8")
+        missing = [m.field for m in missing_routes(load_setting(tmp_path, slug))]
+        assert ("concerns_about_leaders" not in missing) == owner_run, (slug, missing)
