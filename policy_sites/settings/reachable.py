@@ -49,8 +49,8 @@ def missing_routes(setting: Setting) -> list[MissingRoute]:
             )
         )
     leaders = setting.concerns_about_leaders
-    if leaders is None and setting.ratifying_body in _NOBODY_ABOVE:
-        pass  # the pages send a worry about the owner to the LADO, as for anyone else
+    if setting.ratifying_body in _NOBODY_ABOVE:
+        pass  # with no public route, the parents' pages send such a worry to the LADO
     elif leaders is None:
         found.append(
             MissingRoute(

@@ -14,10 +14,10 @@ import yaml
 
 from policy_sites.builder.federation import BuildOptions, build_federation
 from policy_sites.check.prose import lint_site
-from policy_sites.settings.loader import load_setting
+from policy_sites.settings.loader import DEFAULTS_FILE, load_setting
 from policy_sites.settings.reachable import missing_routes
 from tests.conftest import copy_project
-from tests.helpers import article_text
+from tests.helpers import REPO, article_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "settings"
 EVERY_CHOICE = ("oakfield", "lantern", "willow")
@@ -217,16 +217,21 @@ def test_an_owner_run_setting_sends_a_worry_about_its_leaders_to_the_lado(out):
     """Willow's owner is its Manager and only DSL, and nobody inside is above her: its
     pages name the LADO for a worry about her, where other settings name their Chair."""
     home, policy = text(out, "willow", "index.html"), text(out, "willow", MOBILE)
-    assert "If your worry is about the Nursery Manager or our DSL, phone" in home
-    assert "A worry about the Nursery Manager or our DSL: contact" in policy
-    lantern = text(out, "lantern", MOBILE)  # names a route of its own: the LADO is extra
-    assert "You can also go straight to the LADO" in lantern
+    manager = "the Nursery Manager (Nadia Kowalski, our DSL)"
+    assert f"If your worry is about {manager}, phone Kent's County LADO service on" in home
+    assert f"A worry about {manager}: contact Kent's County LADO service (phone" in policy
+    # Lantern's proprietor names an adviser, for staff only: staff read the adviser and
+    # the LADO besides; parents, like Willow's, read the LADO.
+    lantern_staff = text(out, "lantern", "staff/" + SOCIAL)
+    assert "You can also go straight to the LADO" in lantern_staff
+    assert "contact Kent's County LADO service" in text(out, "lantern", SOCIAL)
     assert "You can also go straight to the LADO" not in policy
 
 
 def test_only_an_owner_or_proprietor_may_leave_out_a_route_for_worries_about_leaders(
     tmp_path: Path,
 ) -> None:
+    shutil.copy(REPO / "settings" / DEFAULTS_FILE, tmp_path / DEFAULTS_FILE)
     for slug, owner_run in (("willow", True), ("lantern", True), ("oakfield", False)):
         data = yaml.safe_load((FIXTURES / f"{slug}.yml").read_text("utf-8"))
         data.pop("concerns_about_leaders", None)
