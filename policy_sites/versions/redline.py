@@ -25,7 +25,9 @@ __all__ = [
     "summary_line",
 ]
 
-_TOKEN = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)|\s+|[^\s]+")
+_TOKEN = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)\s*|[^\s]+\s*|\s+")
+"""Words (a Markdown link counts as one) with the spaces after them: half as many tokens
+to compare as words and spaces apart, and a change never ends between a word and its space."""
 _WORD = re.compile(r"\w+")
 _LIKE = 0.3
 """How alike two lines' words must be (difflib's ratio) for one to count as the other
@@ -89,7 +91,7 @@ def _wrap(tag: str, text: str) -> str:
 
 def _word_opcodes(old: str, new: str) -> tuple[list[str], list[str], list[tuple]]:
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    matcher = difflib.SequenceMatcher(lambda t: t.isspace(), a, b, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return a, b, matcher.get_opcodes()
 
 
