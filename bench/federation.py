@@ -200,7 +200,7 @@ def main() -> None:
         )
     print()
     print(f"shared assets: {size_mib(out / 'assets'):.2f} MiB, written once")
-    print(f"per setting (both views, two published versions): {per_setting:.2f} MiB")
+    print(f"per setting (both views, with its published versions): {per_setting:.2f} MiB")
     if not args.no_naive:
         naive_run = results[0]
         for measured in results[1:]:
