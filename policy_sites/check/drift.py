@@ -181,7 +181,13 @@ def variable_drift(
     only: Collection[str] | None = None,
 ) -> list[Finding]:
     """Variables used in sources but defined nowhere, and settings no source uses (in
-    the files of the settings ``only`` names and the federation's, if it names any)."""
+    the files of the settings ``only`` names and the federation's, if it names any).
+
+    With no valid setting (the one being checked has errors of its own), nothing defines
+    anything, and every use in every source would be reported: none is, since the
+    setting's own errors say what to mend."""
+    if not settings:
+        return []
     tree = defined_tree(settings.values(), today)
     assert tree is not None
     texts = {path: path.read_text(encoding="utf-8") for path in source_files(project.docs_dir)}

@@ -38,6 +38,7 @@ class Rule(StrEnum):
     TWO_COLONS = "two colons in one sentence"
     DOUBLED_FULL_STOP = "a doubled full stop"
     DOUBLED_ONLY = "'only' twice in one clause"
+    DOUBLED_BRACKETS = "one bracket straight after another"
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,8 @@ _COLON = re.compile(r":\s+(?=[^\W\d_])")
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
 # Two full stops, but not an ellipsis of three.
 _DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+_DOUBLE_BRACKETS = re.compile(r"\)\s*\(")
+"""'... a DSL (or a deputy) (phone ...)': two asides where a sentence wants one."""
 # Clauses and the parts "and" or "or" join: "only at lunch and only in the office" is right.
 _CLAUSE_END = re.compile(r"[,.;:!?()](?:\s|$)|\b(?:and|or|but)\b")
 _ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
@@ -289,6 +292,8 @@ def lint_text(text: str) -> list[ProseProblem]:
     problems += [ProseProblem(Rule.TWO_COLONS, text, *found) for found in _two_colons(text)]
     if match := _DOUBLE_STOP.search(text):
         problems.append(ProseProblem(Rule.DOUBLED_FULL_STOP, text, match.group(0), match.span()))
+    if match := _DOUBLE_BRACKETS.search(text):
+        problems.append(ProseProblem(Rule.DOUBLED_BRACKETS, text, match.group(0), match.span()))
     problems += [ProseProblem(Rule.DOUBLED_ONLY, text, *found) for found in _doubled_only(text)]
     for pattern, what in _EMPTY:
         if match := pattern.search(text):

@@ -354,11 +354,7 @@ def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     root = versions_dir(settings_dir, slug)
     if not root.is_dir():
         return []
-    with _writing(root):
-        return _register_unlisted(root, Path(settings_dir.name) / slug / "versions", slug)
-
-
-def _register_unlisted(root: Path, shown_root: Path, slug: str) -> list[str]:
+    shown_root = Path(settings_dir.name) / slug / "versions"
     register, problems = _read_register(root, shown_root)
     found, folders, trouble = _read_folders(root, shown_root)
     problems += trouble
@@ -473,7 +469,12 @@ def register_versions(settings_dir: Path, slug: str) -> list[str]:
     root = versions_dir(settings_dir, slug)
     if not root.is_dir():
         return []
-    shown_root = Path(settings_dir.name) / slug / "versions"
+    with _writing(root):
+        return _register_unlisted(root, Path(settings_dir.name) / slug / "versions", slug)
+
+
+def _register_unlisted(root: Path, shown_root: Path, slug: str) -> list[str]:
+    """``register_versions``' work, done while holding the folder."""
     register, problems = _read_register(root, shown_root)
     if problems:
         raise VersionError(problems)

@@ -134,6 +134,19 @@ def test_check_takes_named_settings_and_reports_on_those_alone(project_copy, edi
         assert f"did you mean {meant!r}?" in done.stderr
 
 
+def test_checking_one_broken_setting_reports_its_own_mistakes_alone(project_copy, edit):
+    """A manager checks the file they broke: its errors, not every variable of every
+    shared source (with no valid setting, nothing would define them)."""
+    halstead = project_copy.settings_dir / "halstead.yml"
+    edit(halstead, "  signage: false\n", "  sinage: false\n")
+    result = run_cli(project_copy, "check", "halstead", "--no-render", "--format", "json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)["findings"]
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert [f["file"] for f in errors] == ["settings/halstead.yml"], errors
+    assert "did you mean 'signage'?" in errors[0]["fix"] + errors[0]["message"]
+
+
 def test_a_prose_finding_points_at_the_value_or_source_line_to_mend(project_copy, edit):
     """A fault inside a setting's value is reported at that value (file, line, field); a
     fault in a source's own words at the source line, in a partial if that is where it is

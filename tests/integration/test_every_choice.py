@@ -182,9 +182,11 @@ def test_one_person_is_not_named_twice(out):
 
 
 def test_signs_are_not_placed_anywhere_the_settings_do_not_say(out):
-    home = text(out, "lantern", "index.html")
+    home = text(out, "oakfield", "index.html")
     assert "Signs remind everyone of these rules." in home
     assert "at the door" not in home
+    # Lantern has signs too, but publishes no phone rules for them to remind anyone of.
+    assert "Signs remind" not in text(out, "lantern", "index.html")
 
 
 def test_the_quick_reference_keeps_each_field_in_its_own_frame(out):
@@ -238,3 +240,14 @@ def test_only_an_owner_or_proprietor_may_leave_out_a_route_for_worries_about_lea
         (tmp_path / f"{slug}.yml").write_text(yaml.safe_dump(data), "utf-8")
         missing = [m.field for m in missing_routes(load_setting(tmp_path, slug))]
         assert ("concerns_about_leaders" not in missing) == owner_run, (slug, missing)
+
+
+def test_the_home_page_speaks_only_of_the_policies_a_setting_publishes(out):
+    """Lantern publishes only its social media policy and Willow only its mobile policy:
+    neither home page states the rules of a policy it does not publish."""
+    lantern, willow = text(out, "lantern", "index.html"), text(out, "willow", "index.html")
+    for phones_rule in ("Phones where children are", "Your child's own phone"):
+        assert phones_rule not in lantern
+    assert "Our social media" in lantern
+    assert "Phones where children are" in willow
+    assert "Our social media" not in willow

@@ -52,6 +52,8 @@ SENTENCES = [
      "A worry about the Manager: contact Ofsted (phone 0300 123 1231). Ofsted: see above."),
     (Rule.DOUBLED_FULL_STOP, "Nobody uses a phone in the hall during club hours..",
      "Nobody uses a phone in the hall during club hours. Wait..."),
+    (Rule.DOUBLED_BRACKETS, "A worry about the Manager or a DSL (or a deputy) (phone 0300 123 "
+     "1231).", "A worry about the Manager or a DSL (or a deputy): phone 0300 123 1231."),
     (Rule.DOUBLED_ONLY, "Staff use their own phones on a break only in the club office only;",
      "Staff use their own phones only in the office and only on a break."),
 ]  # fmt: skip
