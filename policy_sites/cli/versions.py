@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from policy_sites.cli.options import find_project, project_option, slug_argument
-from policy_sites.publish.snapshot import PublishError, publish
+from policy_sites.publish.snapshot import PublishError, dates_to_update, publish
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.versions.store import (
     REGISTER_FILE,
@@ -58,6 +58,12 @@ def publish_command(
         f"{shown_date(version.next_review)}, cites {version.cites()}"
     )
     click.echo(f"          {folder}/ (commit it with the settings file)")
+    for clash in dates_to_update(proj, slug, version):
+        click.echo(
+            f"warning: {clash}: write the version's date there, or delete the line "
+            "('policy-sites check' reports it until then)",
+            err=True,
+        )
 
 
 @click.command("register")

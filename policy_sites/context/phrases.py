@@ -7,6 +7,7 @@ here once, from already-escaped parts, and handed to the sources as variables.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -83,16 +84,29 @@ def _devices_off_site(value: str | None, escape: Callable[[str], str]) -> str | 
 
 
 def _is_manager(dsl: DSL, manager: str) -> bool:
-    """Whether a DSL's job title is the manager's ('Owner and Club Manager' is 'the Club
-    Manager'; 'Deputy Manager' is not 'the Manager')."""
+    """Whether a DSL is the manager: as the settings say (``is_manager``), or else by job
+    title: a role ending with the manager's title, or holding it as one of its parts
+    ('Owner and Club Manager' and 'Club Manager & Proprietor' are 'the Club Manager';
+    'Deputy Manager' is not 'the Manager')."""
+    if dsl.is_manager is not None:
+        return dsl.is_manager
     if not dsl.role:
         return False
     title = manager.lower().removeprefix("the ").split()
-    role = dsl.role.lower().replace(",", " ").split()
-    if not title or role[-len(title) :] != title:
+    if not title:
         return False
-    before = role[: -len(title)]
-    return not (before and before[-1] in {"deputy", "assistant", "acting", "vice"})
+    for part in _ROLE_PARTS.split(dsl.role.lower()):
+        role = part.replace(",", " ").split()
+        if role[-len(title) :] != title:
+            continue
+        before = role[: -len(title)]
+        if not (before and before[-1] in {"deputy", "assistant", "acting", "vice"}):
+            return True
+    return False
+
+
+_ROLE_PARTS = re.compile(r"\s(?:&|and|/)\s|,")
+"""Where one job title held by a person ends and another begins."""
 
 
 def _manager_and_dsl(setting: Setting, escape: Callable[[str], str], a_dsl: str) -> dict[str, str]:

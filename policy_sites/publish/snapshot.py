@@ -20,7 +20,7 @@ from policy_sites.context.views import VIEWS, policy_ids
 from policy_sites.project import Project
 from policy_sites.render.engine import Reuse, default_cache_folder
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
-from policy_sites.settings.loader import Problem, load_setting
+from policy_sites.settings.loader import Problem, field_lines, load_setting
 from policy_sites.settings.reachable import unreachable
 from policy_sites.settings.schema import PolicyDate, placeholders_in
 from policy_sites.versions.store import (
@@ -35,7 +35,7 @@ from policy_sites.versions.store import (
     write_version,
 )
 
-__all__ = ["PublishError", "publish", "render_policies"]
+__all__ = ["PublishError", "dates_to_update", "publish", "render_policies"]
 
 
 class PublishError(Exception):
@@ -101,6 +101,27 @@ def _parse_date(value: str, option: str) -> PolicyDate | None:
         return PolicyDate.parse(value)
     except ValueError as error:
         raise PublishError(f"{option} {value!r}: {error}") from None
+
+
+def dates_to_update(project: Project, slug: str, version: Version) -> list[str]:
+    """Each date the settings file gives for a policy of ``version`` that differs from the
+    version's, as 'settings/x.yml:LINE: field is A, but version L says B': the file and
+    the site would tell two stories, which ``check`` reports as an error until mended."""
+    setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
+    lines = field_lines(project.settings_dir / f"{slug}.yml")
+    found = []
+    for policy in version.policies:
+        for key in ("ratified", "next_review"):
+            written = getattr(setting.policies[policy], key)
+            published = getattr(version, key)
+            if written is not None and written != published:
+                line = lines.get(("policies", policy, key), 1)
+                shown = published.iso() if published else NOT_RECORDED
+                found.append(
+                    f"settings/{slug}.yml:{line}: policies.{policy}.{key} is {written.iso()}, "
+                    f"but version {version.label} says {shown}"
+                )
+    return found
 
 
 def publish(

@@ -262,6 +262,14 @@ class DSL(_Model):
         description="true for a deputy DSL. Each provision needs at least one lead "
         "(deputy: false); deputies are listed after its lead.",
     )
+    is_manager: bool | None = Field(
+        default=None,
+        description="true if this DSL is the person 'manager' names (say so when their job "
+        "title does not end with the manager's, e.g. manager 'Siobhan, the owner' and role "
+        "'Owner'); false if not. Left out, a role ending with the manager's title counts "
+        "('Owner and Club Manager' is 'the Club Manager'). A sole DSL who is the manager "
+        "is named as one person: 'tell the Club Manager (Priya Venkataraman, our DSL)'.",
+    )
     provision: Text | None = Field(
         default=None,
         description="Which provision this person leads for. Needed when the setting "

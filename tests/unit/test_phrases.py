@@ -142,6 +142,28 @@ def test_manager_and_dsl_name_one_person_once():
     assert facts(setting)["dsl_and_manager"] == "a DSL and the Manager"
 
 
+@pytest.mark.parametrize(
+    ("manager", "dsl", "one_person"),
+    [
+        ("the Club Manager", {"role": "Club Manager & Proprietor"}, True),
+        ("the Club Manager", {"role": "Proprietor and Club Manager"}, True),
+        ("the Manager", {"role": "Deputy Manager / Room Leader"}, False),
+        ("Siobhan (the owner)", {"role": "Owner & Manager"}, False),  # no title to match
+        ("Siobhan (the owner)", {"role": "Owner & Manager", "is_manager": True}, True),
+        ("the Club Manager", {"role": "Club Manager", "is_manager": False}, False),
+    ],
+)
+def test_a_sole_dsl_who_is_the_manager_is_named_once(manager, dsl, one_person):
+    """Found by a trial: 'tell Siobhan (the owner) or our DSL' when Siobhan is the DSL.
+    A role holding the manager's title among others counts, and ``is_manager`` says so
+    where no title can."""
+    setting = poppys()
+    one = {"provisions": setting.model_dump(mode="json")["provisions"][:1]}
+    sole = with_(setting, **one, manager=manager, dsls=[{"name": "Siobhan O'Brien", **dsl}])
+    named_once = facts(sole)["manager_or_dsl"].endswith("(Siobhan O'Brien, our DSL)")
+    assert named_once == one_person, facts(sole)["manager_or_dsl"]
+
+
 def test_deputies_title_agrees_with_their_number():
     one = with_(poppys(), dsls=[
         {"name": "Gemma Chapman", "provision": "Pre-school"},
