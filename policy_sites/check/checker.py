@@ -217,6 +217,14 @@ def _is_placeholder(text: str) -> bool:
     return text.strip().upper().startswith(PLACEHOLDER)
 
 
+_OPTIONAL_BLOCKS = {
+    "concerns_about_leaders": "; or, where the owner or proprietor runs the setting "
+    "(ratifying_body: owner or proprietor), delete the concerns_about_leaders block: the "
+    "pages then send a worry about the Manager or a DSL to the LADO",
+}
+"""What else an editor may do with a placeholder in a block the setting may leave out."""
+
+
 def placeholder_findings(project: Project, slug: str) -> list[Finding]:
     """Every value 'policy-sites new' left for the editor to fill in (errors until done)."""
     file = project.settings_dir / f"{slug}.yml"
@@ -231,7 +239,7 @@ def placeholder_findings(project: Project, slug: str) -> list[Finding]:
             ERROR,
             f"{value.field}: still a placeholder: {value.text!r}",
             "replace it with the setting's own words (the comment above says "
-            "which sentence it completes)",
+            "which sentence it completes)" + _OPTIONAL_BLOCKS.get(value.field.split(".")[0], ""),
         )
         for value in values
         if value.file == file and _is_placeholder(value.text)

@@ -801,7 +801,8 @@ class Setting(_Model):
     )
     manager: Phrase = Field(
         default="the Manager",
-        description="How the policies name the person in charge, with 'the'. "
+        description="How the policies name the person in charge, with 'the' (left out: "
+        "'the Manager'). "
         + _frame("Staff tell … straight away about any breach.", "the Pre-school Leader"),
     )
     ratifying_body: RatifyingBody = Field(
