@@ -6,10 +6,9 @@ mkdocs-macros loads this module (``module_name: macros`` in mkdocs.yml) and call
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from policy_sites.context.phrases import join_and, join_or, upper_first
+from policy_sites.context.phrases import join_and, join_or, plural, upper_first
 
 __all__ = [
     "LINKED_SCHEMES",
@@ -24,12 +23,6 @@ __all__ = [
 
 LINKED_SCHEMES = ("https", "http", "mailto", "tel")
 """The only kinds of address a page links to (never javascript:, data: or the like)."""
-
-
-def plural(count: int | Iterable[Any], singular: str, several: str | None = None) -> str:
-    """The singular word for one thing, else the plural (default: singular + 's')."""
-    number = count if isinstance(count, int) else len(list(count))
-    return singular if number == 1 else (several or singular + "s")
 
 
 def citation(guidance: Any) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from policy_sites.context.leak_check import LeakCheck, plain_text
+from policy_sites.context.phrases import counted
 from policy_sites.context.variables import staff_only_fields, strings_in
 from policy_sites.context.views import POLICIES_DIR, STAFF, parse_front_matter, policy_ids
 from policy_sites.project import Project
@@ -369,7 +370,8 @@ def render_portal(table: list[Row], today: dt.date, title: str = "Policies") -> 
     for row in table:
         cells = "".join(f'<td data-sort="{e(key)}">{cell}</td>' for key, cell in _cells(row))
         lines.append(f"<tr>{cells}</tr>")
-    settings = len({row.slug for row in table})
+    settings = counted(len({row.slug for row in table}), "setting")
+    policies = counted(len(table), "policy", "policies")
     overdue = sum(row.overdue for row in table)
     return f"""<!doctype html>
 <html lang="en-GB">
@@ -383,7 +385,7 @@ def render_portal(table: list[Row], today: dt.date, title: str = "Policies") -> 
 <body>
 <main>
 <h1>{e(title)}</h1>
-<p>{settings} settings, {len(table)} policies, {overdue} overdue for review on
+<p>{settings}, {policies}, {overdue} overdue for review on
 {e(today.strftime("%-d %B %Y"))}.</p>
 <label for="filter">Search settings and policies</label>
 <input id="filter" type="search" autocomplete="off">

@@ -73,7 +73,8 @@ class BuildProgress:
 
 def _line(result: BuildResult) -> str:
     if result.error:
-        return f"FAILED  {result.slug}: {result.reason} (previous site left as it was)"
+        kept = "previous site left as it was" if result.site.is_dir() else "no site written"
+        return f"FAILED  {result.slug}: {result.reason} ({kept})"
     if result.skipped:
         return f"skipped {result.slug} (unchanged)"
     return f"built   {result.slug:<24} {result.seconds:5.2f}s"

@@ -38,6 +38,7 @@ from policy_sites.cli.options import (
     slug_argument,
     today_option,
 )
+from policy_sites.context.phrases import counted
 from policy_sites.project import Project
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.settings.names import display_name
@@ -216,7 +217,8 @@ def _print_table(table: list[Row], day: dt.date) -> None:
         )
     Console(soft_wrap=False).print(grid)
     overdue = sum(row.overdue for row in table)
-    click.echo(f"{len({r.slug for r in table})} settings, {len(table)} policies, {overdue} overdue")
+    settings = counted(len({r.slug for r in table}), "setting")
+    click.echo(f"{settings}, {counted(len(table), 'policy', 'policies')}, {overdue} overdue")
 
 
 @click.command()

@@ -20,6 +20,7 @@ from policy_sites.cli.options import (
     today_option,
 )
 from policy_sites.cli.versions import VERSION_COMMANDS
+from policy_sites.context.phrases import counted
 
 __all__ = ["cli", "main"]
 
@@ -70,7 +71,8 @@ def check(
         else:
             rendered = ", both views render" if report.rendered else ""
             click.echo(
-                f"ok: {report.settings} settings, {report.policies} policies{rendered}; "
+                f"ok: {counted(report.settings, 'setting')}, "
+                f"{counted(report.policies, 'shared policy', 'shared policies')}{rendered}; "
                 f"{len(report.warnings)} warning(s)"
             )
     sys.exit(report.exit_code(strict))

@@ -13,7 +13,15 @@ from typing import Any
 
 from policy_sites.settings.schema import DSL, Setting
 
-__all__ = ["FACTS_READ", "join_and", "join_or", "sentence_facts", "upper_first"]
+__all__ = [
+    "FACTS_READ",
+    "counted",
+    "join_and",
+    "join_or",
+    "plural",
+    "sentence_facts",
+    "upper_first",
+]
 
 FACTS_READ = frozenset(
     {
@@ -44,6 +52,17 @@ def join_and(items: Iterable[Any]) -> str:
 def join_or(items: Iterable[Any]) -> str:
     """['a', 'b'] -> 'a or b'."""
     return _join(items, "or")
+
+
+def plural(count: int | Iterable[Any], singular: str, several: str | None = None) -> str:
+    """The singular word for one thing, else the plural (default: singular + 's')."""
+    number = count if isinstance(count, int) else len(list(count))
+    return singular if number == 1 else (several or singular + "s")
+
+
+def counted(number: int, singular: str, several: str | None = None) -> str:
+    """'1 setting', '2 settings', '1 policy' (with ``several`` 'policies')."""
+    return f"{number} {plural(number, singular, several)}"
 
 
 def upper_first(text: str) -> str:

@@ -99,7 +99,7 @@ def test_text_output_strict_and_today(project_copy):
     assert f"warning  settings/poppys/versions/{newest}/version.yml:6:" in late.stderr
     assert "poppys: the social-media policy was due for review in" in late.stderr
     assert "fix: review the policy, have it ratified, then publish" in late.stderr
-    assert re.search(r"ok: 2 settings, 2 policies; \d+ warning\(s\)", late.stdout)
+    assert re.search(r"ok: 2 settings, 2 shared policies; \d+ warning\(s\)", late.stdout)
 
     strict = run_cli(project_copy, "check", "--no-render", "--strict", today="2030-01-01")
     assert strict.returncode == 2
@@ -122,7 +122,7 @@ def test_check_takes_named_settings_and_reports_on_those_alone(project_copy, edi
     late = run_cli(project_copy, "check", "poppys", "--no-render", today="2030-01-01")
     assert "poppys: the social-media policy was due" in late.stderr
     assert "halstead" not in late.stderr  # its reviews are late too, but it was not asked for
-    assert "ok: 1 settings, 2 policies;" in late.stdout
+    assert "ok: 1 setting, 2 shared policies;" in late.stdout
 
     both = run_cli(project_copy, "check", "halstead", "poppys", "--no-render")
     assert both.returncode == 1

@@ -30,10 +30,19 @@ def test_plain_lines_when_not_a_terminal() -> None:
     lines = stream.getvalue().splitlines()
     assert lines[0].split() == ["built", "acorns", "0.50s"]
     assert lines[1] == "skipped birch (unchanged)"
-    assert lines[2] == (
+    assert lines[2] == (  # cedar has never been built: there is no previous site to keep
         "FAILED  cedar: Staff view: invalid settings: settings/cedar.yml:3: name: required "
-        "(previous site left as it was)"
+        "(no site written)"
     )
+
+
+def test_a_failed_rebuild_says_the_previous_site_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "cedar").mkdir()
+    stream = io.StringIO()
+    with BuildProgress(stream=stream, bar=False) as progress:
+        progress.on_start(1)
+        progress.on_result(BuildResult("cedar", tmp_path / "cedar", error="broken"))
+    assert stream.getvalue().strip().endswith("(previous site left as it was)")
 
 
 def test_the_bar_still_prints_failures() -> None:
