@@ -226,6 +226,12 @@ def _dsls(details: NewSettingDetails) -> str:
             lines.append("    deputy: true")
         if d.provision and len(details.provisions) > 1:
             lines.append(f"    provision: {_q(d.provision)}")
+    if len(details.dsls) == 1:
+        lines.append(
+            "    # If this DSL is the person 'manager' names below, and their role does not\n"
+            "    # end with the manager's title, say so, and the pages name them once:\n"
+            "    # is_manager: true"
+        )
     return "\n".join(lines)
 
 

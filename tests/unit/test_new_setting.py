@@ -77,6 +77,20 @@ def test_written_file_loads_with_the_details_given(settings_dir: Path) -> None:
     assert setting.guidance_register[0].short_name == "KCSIE"  # federation defaults still apply
 
 
+def test_a_sole_dsl_gets_the_is_manager_hint_which_works_uncommented(settings_dir: Path) -> None:
+    path = write_new_setting(
+        settings_dir, "little-acorns", details(manager="Siobhan, the owner"), POLICIES
+    )
+    text = path.read_text(encoding="utf-8")
+    assert "    # is_manager: true" in text
+    assert load_setting(settings_dir, "little-acorns", POLICIES).dsls[0].is_manager is None
+    path.write_text(text.replace("    # is_manager: true", "    is_manager: true"), "utf-8")
+    assert load_setting(settings_dir, "little-acorns", POLICIES).dsls[0].is_manager is True
+    several = details(dsls=[DSLDetails("Jo Bloggs"), DSLDetails("Sam Lee", deputy=True)])
+    other = write_new_setting(settings_dir, "two-dsls", several, POLICIES)
+    assert "is_manager" not in other.read_text(encoding="utf-8")
+
+
 def test_awkward_text_survives_exactly(settings_dir: Path) -> None:
     awkward = "Poppy's: #1 <b>nursery</b> - 'yes' \"no\""
     write_new_setting(
