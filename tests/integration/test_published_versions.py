@@ -426,10 +426,11 @@ def test_a_full_disk_while_publishing_leaves_nothing_behind(
 
 
 def test_publish_says_which_dates_in_the_settings_file_now_tell_another_story(
-    project_copy: Project,
+    project_copy: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Poppy's file gives its policies' dates (2026-10-06, 2027-10): a version published
     with other dates is published, and the command names each line check will report."""
+    monkeypatch.setenv("POLICY_SITES_TODAY", "2026-11-20")  # whatever SOURCE_DATE_EPOCH says
     project = _fresh(project_copy)
     argv = ["publish", "poppys", "--version", "2026-27b", "--ratified", "2026-11-20",
             "--next-review", "2027-11", "--policy", "social-media",
