@@ -206,7 +206,8 @@ class PolicyState(Enum):
     NOT_PUBLISHED = "Not published"
     """No version published: nothing is ratified or in force, whatever the working copy says."""
     OVERDUE = "Review overdue"
-    UP_TO_DATE = "Up to date"
+    UP_TO_DATE = "Review up to date"
+    """Published, and its next review not yet due (a fact about the policy, not the site)."""
     NONE = ""
     """A setting's row without a policy, or a policy with no review date."""
 

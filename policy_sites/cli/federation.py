@@ -168,7 +168,11 @@ def _making_pdfs(asked: bool | None) -> bool:
 @today_option
 @project_option
 def status(slugs: tuple[str, ...], output: str, today: dt.date, project: str | None) -> None:
-    """Every setting's policies: current version, ratified, next review, and what is overdue."""
+    """Every setting's policies: current version, ratified, next review, and what is overdue.
+
+    Read from the settings and published versions, not from a built site: 'Not built'
+    here means a settings file has errors.
+    """
     proj = find_project(project, needs_settings=True)
     summaries = []
     for slug in list(slugs) or setting_slugs(proj.settings_dir):
