@@ -41,7 +41,7 @@ from policy_sites.project import Project
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
 from policy_sites.settings.reachable import unreachable
 from policy_sites.settings.schema import GuidanceEdition, Setting, replacement_for
-from policy_sites.versions.store import Version, policy_history, read_versions
+from policy_sites.versions.store import Version, date_differences, policy_history, read_versions
 
 __all__ = [
     "CODE_READS",
@@ -434,27 +434,21 @@ def published_dates_drift(
     """
     findings = []
     for slug, setting in settings.items():
-        for pid, dates in setting.policies.items():
-            history = policy_history(versions[slug], pid)
-            if not history:
-                continue
-            latest = history[-1]
-            for key in ("ratified", "next_review"):
-                given, published = getattr(dates, key), getattr(latest, key)
-                if given is None or given == published:
-                    continue
-                file, line = _where(project, slug, ("policies", pid, key))
-                findings.append(
-                    Finding(
-                        file,
-                        line,
-                        ERROR,
-                        f"{slug}: policies.{pid}.{key} is {given.iso()}, but the latest "
-                        f"published version ({latest.label}) says {published.iso()}",
-                        f"write {published.iso()} here, or leave the date out (the published "
-                        "version's date is the one shown); to change it, publish a new version",
-                    )
+        for differs in date_differences(setting, versions[slug]):
+            file, line = _where(project, slug, differs.field)
+            write = f"write {differs.shown} here, or " if differs.published else ""
+            findings.append(
+                Finding(
+                    file,
+                    line,
+                    ERROR,
+                    f"{slug}: policies.{differs.policy}.{differs.key} is "
+                    f"{differs.written.iso()}, but the latest published version "
+                    f"({differs.label}) says {differs.shown}",
+                    f"{write}leave the date out (the published version's date is the one "
+                    "shown); to change it, publish a new version",
                 )
+            )
     return findings
 
 

@@ -29,6 +29,7 @@ from policy_sites.versions.store import (
     VIEW_IDS,
     Version,
     VersionError,
+    date_differences,
     policy_history,
     read_versions,
     versions_dir,
@@ -109,19 +110,12 @@ def dates_to_update(project: Project, slug: str, version: Version) -> list[str]:
     the site would tell two stories, which ``check`` reports as an error until mended."""
     setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
     lines = field_lines(project.settings_dir / f"{slug}.yml")
-    found = []
-    for policy in version.policies:
-        for key in ("ratified", "next_review"):
-            written = getattr(setting.policies[policy], key)
-            published = getattr(version, key)
-            if written is not None and written != published:
-                line = lines.get(("policies", policy, key), 1)
-                shown = published.iso() if published else NOT_RECORDED
-                found.append(
-                    f"settings/{slug}.yml:{line}: policies.{policy}.{key} is {written.iso()}, "
-                    f"but version {version.label} says {shown}"
-                )
-    return found
+    return [
+        f"settings/{slug}.yml:{lines.get(differs.field, 1)}: policies.{differs.policy}."
+        f"{differs.key} is {differs.written.iso()}, but version {version.label} says "
+        f"{differs.shown}"
+        for differs in date_differences(setting, [version])
+    ]
 
 
 def publish(

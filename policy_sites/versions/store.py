@@ -30,7 +30,7 @@ from filelock import FileLock, Timeout
 from policy_sites.context.views import VIEWS
 from policy_sites.settings.loader import Problem, SettingsError, read_yaml_document
 from policy_sites.settings.names import check_slug, printable, slug_problem
-from policy_sites.settings.schema import PolicyDate
+from policy_sites.settings.schema import PolicyDate, Setting
 
 __all__ = [
     "LABEL_PATTERN",
@@ -39,8 +39,10 @@ __all__ = [
     "NOT_RECORDED",
     "REGISTER_FILE",
     "VIEW_IDS",
+    "DateDifference",
     "Version",
     "VersionError",
+    "date_differences",
     "policy_history",
     "read_versions",
     "register_versions",
@@ -510,6 +512,46 @@ def _write_register(root: Path, entries: list[dict[str, str]]) -> None:
 def policy_history(versions: Iterable[Version], policy: str) -> list[Version]:
     """The versions that published ``policy``, oldest first."""
     return sorted((v for v in versions if policy in v.files), key=Version.sort_key)
+
+
+@dataclass(frozen=True)
+class DateDifference:
+    """A policy's date in the settings file that its latest published version does not
+    give: the file and the site would tell two stories."""
+
+    policy: str
+    key: str
+    """'ratified' or 'next_review'."""
+    written: PolicyDate
+    published: PolicyDate | None
+    label: str
+    """The published version's label."""
+
+    @property
+    def field(self) -> tuple[str, str, str]:
+        return ("policies", self.policy, self.key)
+
+    @property
+    def shown(self) -> str:
+        """The published date as the version gives it."""
+        return self.published.iso() if self.published else NOT_RECORDED
+
+
+def date_differences(setting: Setting, versions: Iterable[Version]) -> list[DateDifference]:
+    """Each ``ratified`` or ``next_review`` the settings give for a policy that differs from
+    the latest of ``versions`` to publish that policy (policies never published: none)."""
+    versions = list(versions)
+    found = []
+    for policy, dates in setting.policies.items():
+        history = policy_history(versions, policy)
+        if not history:
+            continue
+        latest = history[-1]
+        for key in ("ratified", "next_review"):
+            written, published = getattr(dates, key), getattr(latest, key)
+            if written is not None and written != published:
+                found.append(DateDifference(policy, key, written, published, latest.label))
+    return found
 
 
 def write_version(

@@ -8,12 +8,13 @@ import shutil
 import pytest
 
 from policy_sites.check.checker import run_check
-from policy_sites.check.drift import find_drift
+from policy_sites.check.drift import find_drift, published_dates_drift
 from policy_sites.check.findings import ERROR, WARNING, Finding
 from policy_sites.check.source_usage import uses_in
 from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import load_setting, setting_slugs
+from policy_sites.versions.store import Version
 
 LATE = dt.date(2028, 1, 1)  # after the examples' newest versions' next review (2027-10)
 EARLY = dt.date(2023, 1, 1)
@@ -230,6 +231,22 @@ def test_a_working_copy_date_that_differs_from_the_published_one(project_copy, e
     ]
     assert "policies.mobile-and-smart-technology.ratified is 2026-10-07" in found[0].message
     assert "(2026-27) says 2026-10-06" in found[0].message
+
+
+def test_a_date_against_a_version_that_recorded_none(project_copy):
+    """A latest version published with 'not recorded' dates (as Halstead's first two were)
+    and a date in the settings file: reported like any other difference, not a crash."""
+    setting = load_setting(project_copy.settings_dir, "poppys", policy_ids(project_copy.docs_dir))
+    unrecorded = Version("2020-21", project_copy.root, None, None, "2020-10-05", None, None,
+                         False, (), {"social-media": {}})  # fmt: skip
+    found = published_dates_drift(project_copy, {"poppys": setting}, {"poppys": [unrecorded]})
+    assert [f.message.split(": ", 1)[1] for f in found] == [
+        "policies.social-media.ratified is 2026-10-06, but the latest published version "
+        "(2020-21) says not recorded",
+        "policies.social-media.next_review is 2027-10, but the latest published version "
+        "(2020-21) says not recorded",
+    ]
+    assert all(f.fix.startswith("leave the date out") for f in found)
 
 
 def test_a_policy_in_no_menu(project_copy, edit):
