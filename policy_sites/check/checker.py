@@ -28,7 +28,7 @@ from policy_sites.settings.loader import (
     written_texts,
 )
 from policy_sites.settings.names import slug_problem
-from policy_sites.settings.schema import PLACEHOLDER, Setting
+from policy_sites.settings.schema import PLACEHOLDER, Setting, is_placeholder
 from policy_sites.versions.store import Version, VersionError, read_versions
 
 __all__ = ["CheckReport", "run_check"]
@@ -182,7 +182,7 @@ def prose_findings(
                 continue
             if values is None:
                 values = written_texts(project.settings_dir, slug)
-                unfilled = {value.field for value in values if _is_placeholder(value.text)}
+                unfilled = {value.field for value in values if is_placeholder(value.text)}
             place = where_written(problem, values, _page_source(project, page), sources)
             if placeholders_reported and {place.field, *(v.field for v in place.values)} & unfilled:
                 continue
@@ -213,10 +213,6 @@ def _prose_finding(project: Project, where: str, problem: ProseProblem, place: P
     )
 
 
-def _is_placeholder(text: str) -> bool:
-    return text.strip().upper().startswith(PLACEHOLDER)
-
-
 _OPTIONAL_BLOCKS = {
     "concerns_about_leaders": "; or, where the owner or proprietor runs the setting "
     "(ratifying_body: owner or proprietor), delete the concerns_about_leaders block: the "
@@ -242,7 +238,7 @@ def placeholder_findings(project: Project, slug: str) -> list[Finding]:
             "which sentence it completes)" + _OPTIONAL_BLOCKS.get(value.field.split(".")[0], ""),
         )
         for value in values
-        if value.file == file and _is_placeholder(value.text)
+        if value.file == file and is_placeholder(value.text)
     ]
 
 

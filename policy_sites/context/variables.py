@@ -19,13 +19,14 @@ from pydantic import AnyUrl
 
 from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
-from policy_sites.settings.loader import field_name, texts_in
+from policy_sites.settings.loader import field_name
 from policy_sites.settings.schema import (
     OTHER_POLICIES,
     ContactRoute,
     PolicyDate,
     Setting,
     Visibility,
+    texts_in,
 )
 
 __all__ = [

@@ -12,7 +12,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from policy_sites.settings.names import printable, slug_problem
-from policy_sites.settings.schema import FieldProblem, Setting
+from policy_sites.settings.schema import FieldPath, FieldProblem, Setting, texts_in
 
 __all__ = [
     "DEFAULTS_FILE",
@@ -41,7 +41,6 @@ __all__ = [
 DEFAULTS_FILE = "_federation.yml"
 """The federation's shared defaults, beside the settings files; any setting may override a key."""
 
-FieldPath = tuple[str | int, ...]
 
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """PyYAML's safe loader, in C (libyaml) where installed: the same nodes and marks, faster."""
@@ -448,19 +447,6 @@ def written_texts(settings_dir: Path, slug: str) -> list[WrittenText]:
     return [
         WrittenText(_dotted(at), text, *_locate(doc, at, path)) for at, text in texts_in(doc.data)
     ]
-
-
-def texts_in(data: Any, at: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
-    """Every string in settings data (nested mappings and lists, as loaded from YAML or
-    dumped from the schema), in order, with the path of the field that holds it."""
-    if isinstance(data, str):
-        yield at, data
-    elif isinstance(data, Mapping):
-        for key, item in data.items():
-            yield from texts_in(item, (*at, key))
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from texts_in(item, (*at, index))
 
 
 def field_name(path: FieldPath) -> str:

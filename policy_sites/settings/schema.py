@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, total_ordering
@@ -63,8 +64,10 @@ __all__ = [
     "Visitors",
     "editions_in_force",
     "free_text_fields",
+    "is_placeholder",
     "placeholders_in",
     "replacement_for",
+    "texts_in",
 ]
 
 
@@ -575,7 +578,7 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ]{1,19}[0-9]$")
 _EMAIL = re.compile(r"^[^@\s<>\[\]()]+@[^@\s<>\[\]()]+\.[A-Za-z]{2,}$")
 
 
-def _placeholder(value: Any) -> bool:
+def is_placeholder(value: Any) -> bool:
     """A value ``new`` wrote for the editor to fill in: any text may stand in for a phone
     number or an address until then (``check`` and ``publish`` refuse it)."""
     return isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER)
@@ -584,13 +587,13 @@ def _placeholder(value: Any) -> bool:
 def _phone(value: Any) -> Any:
     if isinstance(value, int):
         value = str(value)
-    if isinstance(value, str) and not _PHONE.match(value.strip()) and not _placeholder(value):
+    if isinstance(value, str) and not _PHONE.match(value.strip()) and not is_placeholder(value):
         raise ValueError("write a phone number as digits and spaces, e.g. '01632 960123'")
     return value
 
 
 def _email(value: Any) -> Any:
-    if isinstance(value, str) and not _EMAIL.match(value.strip()) and not _placeholder(value):
+    if isinstance(value, str) and not _EMAIL.match(value.strip()) and not is_placeholder(value):
         raise ValueError("expected an email address such as 'office@example.org'")
     return value
 
@@ -1022,22 +1025,26 @@ class Setting(_Model):
         return any(p.has_early_years for p in self.provisions)
 
 
+FieldPath = tuple[str | int, ...]
+"""Where a value is in settings data: keys and list positions, e.g. ('dsls', 0, 'name')."""
+
+
+def texts_in(data: Any, at: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """Every string in settings data (nested mappings and lists, as loaded from YAML or
+    dumped from the schema), in order, with the path of the field that holds it."""
+    if isinstance(data, str):
+        yield at, data
+    elif isinstance(data, Mapping):
+        for key, item in data.items():
+            yield from texts_in(item, (*at, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from texts_in(item, (*at, index))
+
+
 def placeholders_in(setting: Setting) -> list[str]:
     """Every value of a setting still holding a placeholder from ``new``."""
-    found: list[str] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER):
-            found.append(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(setting.model_dump(mode="json"))
-    return found
+    return [text for _, text in texts_in(setting.model_dump(mode="json")) if is_placeholder(text)]
 
 
 @cache
