@@ -42,6 +42,7 @@ __all__ = [
     "render_portal",
     "rows",
     "summarise",
+    "table_counts",
     "write_portal",
 ]
 
@@ -271,6 +272,14 @@ def rows(summaries: Iterable[SettingSummary], today: dt.date) -> list[Row]:
     return found
 
 
+def table_counts(table: list[Row]) -> str:
+    """'2 settings, 4 policies, 1 overdue': the table's size, as the portal and ``status``
+    both say it."""
+    settings = counted(len({row.slug for row in table}), "setting")
+    overdue = sum(row.overdue for row in table)
+    return f"{settings}, {counted(len(table), 'policy', 'policies')}, {overdue} overdue"
+
+
 def render_csv(table: Iterable[Row]) -> str:
     out = io.StringIO()
     fields = [*Row.__dataclass_fields__, "state"]
@@ -371,9 +380,6 @@ def render_portal(table: list[Row], today: dt.date, title: str = "Policies") -> 
     for row in table:
         cells = "".join(f'<td data-sort="{e(key)}">{cell}</td>' for key, cell in _cells(row))
         lines.append(f"<tr>{cells}</tr>")
-    settings = counted(len({row.slug for row in table}), "setting")
-    policies = counted(len(table), "policy", "policies")
-    overdue = sum(row.overdue for row in table)
     return f"""<!doctype html>
 <html lang="en-GB">
 <head>
@@ -386,7 +392,7 @@ def render_portal(table: list[Row], today: dt.date, title: str = "Policies") -> 
 <body>
 <main>
 <h1>{e(title)}</h1>
-<p>{settings}, {policies}, {overdue} overdue for review on
+<p>{table_counts(table)} for review on
 {e(today.strftime("%-d %B %Y"))}.</p>
 <label for="filter">Search settings and policies</label>
 <input id="filter" type="search" autocomplete="off">

@@ -28,6 +28,7 @@ from policy_sites.builder.portal import (
     render_json,
     rows,
     summarise,
+    table_counts,
 )
 from policy_sites.builder.progress import BuildProgress, summary_lines
 from policy_sites.builder.site import BuildStatus
@@ -38,7 +39,6 @@ from policy_sites.cli.options import (
     slug_argument,
     today_option,
 )
-from policy_sites.context.phrases import counted
 from policy_sites.project import Project
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.settings.names import display_name
@@ -220,9 +220,7 @@ def _print_table(table: list[Row], day: dt.date) -> None:
             _state_cell(row),
         )
     Console(soft_wrap=False).print(grid)
-    overdue = sum(row.overdue for row in table)
-    settings = counted(len({r.slug for r in table}), "setting")
-    click.echo(f"{settings}, {counted(len(table), 'policy', 'policies')}, {overdue} overdue")
+    click.echo(table_counts(table))
 
 
 @click.command()
