@@ -158,9 +158,17 @@ def page_blocks(html: str) -> list[Block]:
     """The blocks of text of a page's article, in reading order (a block ends before the
     blocks nested in it, so a list item's text is its own words without its sub-list)."""
     parser = _ArticleParser()
-    parser.feed(html)
+    parser.feed(_from_article(html))
     parser.close()
     return parser.blocks
+
+
+def _from_article(html: str) -> str:
+    """The page from its first ``<article`` on: the parser reads nothing before it, and
+    the theme's header and navigation are half of a page's bytes. A page's own text
+    cannot start a tag early: every value in it is escaped, so ``<`` reaches it as ``&lt;``."""
+    start = html.find("<article")
+    return html[start:] if start >= 0 else html
 
 
 # --- rules on one block -------------------------------------------------------------------

@@ -156,7 +156,7 @@ def test_the_menu_lists_each_history_after_the_policies(built_sites, view):
     sections = re.findall(
         r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>\s*<span class="md-nav__icon', nav
     )
-    # The open page's own contents ("Compare any two versions") fold under its title.
+    # The open page's own contents ("Compare with the current version") fold under its title.
     sections = [s for s in sections if not s.endswith(": history")]
     expected = ["Policies", "Versions and changes"] + (["For staff"] if view else [])
     assert sections == expected

@@ -217,10 +217,11 @@ def test_theme_assets_are_written_once_and_every_local_link_resolves(
         assert not (out / slug / "assets").exists()
         assert not (out / slug / "staff" / "assets").exists()
     broken, checked = [], 0
+    root_path = site_root_path(project.root)
     for page in sorted(out.rglob("*.html")):
         for link in page_links(page):  # the search worker's address included
             checked += 1
-            if why := broken_link(out, page, link, site_root_path(project.root)):
+            if why := broken_link(out, page, link, root_path):
                 broken.append(f"{page.relative_to(out)}: {link}: {why}")
     assert not broken, broken[:20]
     assert checked > 500

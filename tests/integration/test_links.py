@@ -16,9 +16,11 @@ from tests.conftest import EXAMPLES
 from tests.helpers import REPO
 from tests.links import broken_link, page_links, site_root_path
 
+_ROOT_PATH = site_root_path(REPO)  # read once, not at each of the sites' links
+
 
 def _broken(root: Path, source: Path, target: str) -> str | None:
-    return broken_link(root, source, target, site_root_path(REPO))
+    return broken_link(root, source, target, _ROOT_PATH)
 
 
 def test_the_published_tree_has_both_views_of_every_example(published_sites: Path):

@@ -149,8 +149,9 @@ def _normalised(words: list[str]) -> list[str]:
     return joined
 
 
-def _margins(page) -> list[str]:
-    """The running header and footer of a PDF page: text drawn outside the body's area."""
+def _text_and_margins(page) -> tuple[str, list[str]]:
+    """A PDF page's text, and its running header and footer: text drawn outside the
+    body's area (one pass over the page: extracting text is most of these tests' time)."""
     found: list[str] = []
 
     def visit(text: str, cm: list, tm: list, font: object, size: object) -> None:
@@ -158,17 +159,27 @@ def _margins(page) -> list[str]:
         if text.strip() and not MARGIN_TOP <= from_top <= A4[1] - MARGIN_BOTTOM:
             found.append(text.strip())
 
-    page.extract_text(visitor_text=visit)
-    return found
+    return page.extract_text(visitor_text=visit), found
+
+
+_extracted: dict[tuple[Path, int, int], tuple[list[str], list[list[str]]]] = {}
 
 
 def _pdf_words(pdf: Path) -> tuple[list[str], list[list[str]]]:
-    """The body's words of every page, and each page's margin texts (header, footer)."""
+    """The body's words of every page, and each page's margin texts (header, footer);
+    read once per file as built (several tests read the module's PDFs)."""
+    stat = pdf.stat()
+    key = (pdf, stat.st_mtime_ns, stat.st_size)
+    if key not in _extracted:
+        _extracted[key] = _read_pdf_words(pdf)
+    return _extracted[key]
+
+
+def _read_pdf_words(pdf: Path) -> tuple[list[str], list[list[str]]]:
     words: list[str] = []
     margins: list[list[str]] = []
     for page in PdfReader(pdf).pages:
-        text = page.extract_text()
-        running = _margins(page)
+        text, running = _text_and_margins(page)
         for piece in reversed(running):  # drawn last, so the last occurrence is theirs
             at = text.rfind(piece)
             assert at >= 0, (pdf, piece)

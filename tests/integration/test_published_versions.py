@@ -112,7 +112,7 @@ def test_one_policy_can_be_published_on_its_own(two_years: Project, tmp_path: Pa
     site = _build(two_years, tmp_path)
     folder = site / "policies/social-media"
     history = article_text(folder / "history.html")
-    assert "Compare any two versions" in history
+    assert "Compare with the current version" in history
     assert "2021-22 with 2023-01-concern" in history
     assert (folder / "changes-2021-22-to-2023-01-concern.html").is_file()
     mobile = article_text(site / "policies/mobile-and-smart-technology.html")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,28 @@ def test_history_is_ordered_by_ratified_date_and_per_policy(tmp_path: Path) -> N
     assert [v.label for v in versions] == ["2021-22", "2022-23", "2023-01-concern"]
     assert [v.label for v in policy_history(versions, "social-media")] == ["2021-22", "2022-23"]
     assert [v.label for v in policy_history(versions, "mobile")] == ["2023-01-concern"]
+
+
+def test_a_long_history_has_a_redline_per_version_not_per_pair(tmp_path: Path) -> None:
+    """Six published versions: each against the one before (5) and each older one against
+    the current (4 more), 9 redlines where every pair would be 15; the History page links
+    each of them and nothing else."""
+    from policy_sites.versions.history import PolicyHistory, generated_pages
+
+    labels = [f"20{year}-{year + 1}" for year in range(20, 26)]
+    for number, label in enumerate(labels):
+        text = f"# Social media\n\nPublic text, version {number}.\n"
+        write_version(
+            tmp_path, "poppys", _details(label), {"social-media": {"parents": text, "staff": text}}
+        )
+    versions = tuple(policy_history(read_versions(tmp_path, "poppys"), "social-media"))
+    pages = generated_pages(PolicyHistory("social-media", "parents", versions))
+    redlines = sorted(p.split("/")[-1] for p in pages if "/changes-" in p)
+    consecutive = [f"changes-{a}-to-{b}.md" for a, b in itertools.pairwise(labels)]
+    with_current = [f"changes-{a}-to-{labels[-1]}.md" for a in labels[:-2]]
+    assert redlines == sorted(consecutive + with_current)
+    assert len(redlines) == 2 * len(labels) - 3
+    history = pages["policies/social-media/history.md"]
+    linked = set(re.findall(r"\((changes-[^)]+\.md)\)", history))
+    assert linked == set(redlines)
+    assert "Compare with the current version" in history
