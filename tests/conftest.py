@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from bench.synthetic import copy_project as shared_parts
 from policy_sites.builder.federation import BuildOptions, build_federation
@@ -19,28 +20,51 @@ from tests.nginx_server import NginxServer, run_nginx
 EXAMPLES = ("halstead", "poppys")
 
 
-@pytest.fixture(scope="session")
-def built_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example settings, built once with the real MkDocs into a temporary site folder."""
-    out = tmp_path_factory.mktemp("site")
-    results = build_settings(Project(REPO), EXAMPLES, out)
-    failed = {r.slug: r.error for r in results if not r.ok}
-    assert not failed, failed
+def _once_per_run(
+    factory: pytest.TempPathFactory, worker_id: str, name: str, build: Callable[[Path], None]
+) -> Path:
+    """The folder ``name``, made by ``build`` once per test run rather than once per
+    pytest-xdist worker: the first worker to ask builds it under a file lock, the others
+    wait for it (pytest-xdist's documented way to run a session fixture once). Tests only
+    read what it holds."""
+    shared = factory.getbasetemp()
+    if worker_id != "master":  # the run's folder, above each worker's own
+        shared = shared.parent
+    out, done = shared / name, shared / f"{name}.done"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not done.exists():
+            build(out)
+            done.touch()
     return out
 
 
 @pytest.fixture(scope="session")
-def published_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_sites(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The example settings, built once with the real MkDocs into a temporary site folder."""
+
+    def build(out: Path) -> None:
+        results = build_settings(Project(REPO), EXAMPLES, out)
+        failed = {r.slug: r.error for r in results if not r.ok}
+        assert not failed, failed
+
+    return _once_per_run(tmp_path_factory, worker_id, "site", build)
+
+
+@pytest.fixture(scope="session")
+def published_sites(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The example settings as ``policy-sites build`` writes them: shared theme assets,
     portal and, where WeasyPrint can run (always in CI), the PDFs, so the browser and nginx
     tests see the download links and the files behind them."""
-    out = tmp_path_factory.mktemp("published")
-    pdf = engine_problem() is None or in_ci()
-    options = BuildOptions(jobs=1, pdf=pdf, pdf_cache=tmp_path_factory.mktemp("pdf-cache"))
-    report = build_federation(Project(REPO), list(EXAMPLES), out, options)
-    failed = {r.slug: r.error for r in report.results if not r.ok}
-    assert not failed, failed
-    return out
+
+    def build(out: Path) -> None:
+        pdf = engine_problem() is None or in_ci()
+        cache = out.with_name(f"{out.name}-pdf-cache")
+        options = BuildOptions(jobs=1, pdf=pdf, pdf_cache=cache)
+        report = build_federation(Project(REPO), list(EXAMPLES), out, options)
+        failed = {r.slug: r.error for r in report.results if not r.ok}
+        assert not failed, failed
+
+    return _once_per_run(tmp_path_factory, worker_id, "published", build)
 
 
 @pytest.fixture(scope="session")
