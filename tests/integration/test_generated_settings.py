@@ -54,7 +54,9 @@ def _build_and_read(project: Project, batch: list[dict], out: Path, jobs: int) -
         load_setting(project.settings_dir, slug, list(POLICIES))  # valid, or fail here
         slugs.append(slug)
     shutil.rmtree(out, ignore_errors=True)
-    options = BuildOptions(jobs=jobs, portal=False, cache_folder=None)
+    # Compiled templates kept beside the module's project: each batch's workers load
+    # them instead of compiling the theme again (the user's own cache is left alone).
+    options = BuildOptions(jobs=jobs, portal=False, cache_folder=project.root.parent / "jinja")
     report = build_federation(project, slugs, out, options)
     wrong = {r.slug: str(r.error) for r in report.results if not r.ok}
     for slug in slugs:
