@@ -149,6 +149,31 @@ def test_invalid_yaml_names_the_line(settings_dir):
     assert problem.line >= line_of(path, "manager: [the")
 
 
+@pytest.mark.parametrize(
+    ("new", "field", "usual_cause"),
+    [
+        # indented under the value above: YAML reads it into that value, then stops
+        ("    staff_keep_phones: in", "phones.phone_free_when", "indented further"),
+        ("\tstaff_keep_phones: in", "phones.phone_free_when", "does not allow tabs"),
+        ("  staff_keep_phones in", "phones.phone_free_when", "missing its ':'"),
+        (" staff_keep_phones: in", "phones", "indented differently"),
+        ('  staff_keep_phones: "in', "phones.staff_keep_phones", None),
+    ],
+    ids=["too-deep", "tab", "no-colon", "too-shallow", "open-quote"],
+)
+def test_a_yaml_mistake_names_the_field_it_is_in_and_its_usual_cause(
+    settings_dir, new, field, usual_cause
+):
+    path = rewrite(settings_dir, "  staff_keep_phones: in", new)
+    problem = only_problem(settings_dir)
+    assert problem.file == path and problem.line >= line_of(path, "phone_free_when:")
+    assert problem.field == field
+    assert problem.message.startswith("is not valid YAML at or just after this field: ")
+    if usual_cause:
+        assert "(usually: " in problem.message and usual_cause in problem.message
+    assert "Traceback" not in str(problem)
+
+
 def test_wrong_type_says_what_was_expected(settings_dir):
     rewrite(settings_dir, "  signage: true", "  signage: sometimes")
     problem = only_problem(settings_dir)
