@@ -48,7 +48,10 @@ def publish_command(
     """
     proj = find_project(project)
     try:
-        version = publish(proj, slug, label, ratified, next_review, policies, summary)
+        version = publish(
+            proj, slug, label, ratified, next_review, policies, summary,
+            on_wait=lambda message: click.echo(message, err=True),
+        )  # fmt: skip
     except (PublishError, SettingsError, VersionError) as error:
         raise click.ClickException(str(error)) from None
     folder = version.folder.relative_to(proj.root)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -127,8 +127,12 @@ def publish(
     policies: Iterable[str] = (),
     summary: str | None = None,
     today: dt.date | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Version:
-    """Freeze the rendered text of a setting's policies (all, or those named) as ``label``."""
+    """Freeze the rendered text of a setting's policies (all, or those named) as ``label``.
+
+    ``on_wait`` is told if another publish of the same setting is writing and this one
+    waits for it."""
     if not LABEL_PATTERN.match(label):
         raise PublishError(
             f"version label {label!r}: start with a digit and use letters, digits, '.' and '-' "
@@ -214,4 +218,4 @@ def publish(
         "source_dirty": dirty,
         "guidance": [g.cited() for g in setting.guidance_in_force(review_day())],
     }
-    return write_version(project.settings_dir, slug, details, texts)
+    return write_version(project.settings_dir, slug, details, texts, on_wait)

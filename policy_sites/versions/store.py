@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -437,17 +437,25 @@ def _register_problems(
 
 
 @contextlib.contextmanager
-def _writing(root: Path) -> Iterator[None]:
+def _writing(root: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the setting's versions folder for one writer: two publishes at once would each
     read the register and write it back, and one version would be lost from it. An OS file
-    lock (``filelock``), released however the process ends."""
+    lock (``filelock``), released however the process ends. ``on_wait`` hears, once, that
+    another publish holds it, so a waiting editor is told why nothing happens."""
     root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(root / LOCK_FILE))
     try:
-        lock.acquire(timeout=LOCK_WAIT_SECONDS)
+        lock.acquire(timeout=0)
     except Timeout:
-        message = f"another publish has held this folder for over {LOCK_WAIT_SECONDS:.0f} s"
-        raise VersionError([Problem(root, None, "", message + "; nothing was written")]) from None
+        if on_wait:
+            on_wait(f"another publish is writing into {root}; waiting for it to finish")
+        try:
+            lock.acquire(timeout=LOCK_WAIT_SECONDS)
+        except Timeout:
+            message = f"another publish has held this folder for over {LOCK_WAIT_SECONDS:.0f} s"
+            raise VersionError(
+                [Problem(root, None, "", message + "; nothing was written")]
+            ) from None
     try:
         yield
     finally:
@@ -559,17 +567,18 @@ def write_version(
     slug: str,
     details: Mapping[str, Any],
     texts: Mapping[str, Mapping[str, str]],
+    on_wait: Callable[[str], None] | None = None,
 ) -> Version:
     """Write a new version atomically: texts is policy id -> view id -> rendered Markdown.
 
     ``details`` holds label, ratified, next_review, published, summary, source_commit,
     source_dirty and guidance. An existing label is refused, never overwritten. One
-    publish at a time per setting; a write that fails (a full disk) leaves nothing behind
-    and the register as it was.
+    publish at a time per setting (``on_wait`` hears if this one has to wait); a write
+    that fails (a full disk) leaves nothing behind and the register as it was.
     """
     label = str(details["label"])
     root = versions_dir(settings_dir, slug)
-    with _writing(root):
+    with _writing(root, on_wait):
         final = root / label
         if final.exists():
             message = f"version {label!r} is already published and cannot change"

@@ -376,11 +376,14 @@ def test_a_second_publish_waits_for_the_first_and_then_gives_up_in_one_line(
     before = _register(two_years, "poppys")
     monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
     held = FileLock(str(root / store.LOCK_FILE))  # another publish, still writing
+    heard: list[str] = []
     with held, pytest.raises(VersionError, match="another publish has held this folder"):
-        publish(two_years, "poppys", "2023-24", "2023-09-11", "2024-09")
+        publish(two_years, "poppys", "2023-24", "2023-09-11", "2024-09", on_wait=heard.append)
+    assert heard == [f"another publish is writing into {root}; waiting for it to finish"]
     assert _register(two_years, "poppys") == before
     assert not (root / "2023-24").exists()
-    publish(two_years, "poppys", "2023-24", "2023-09-11", "2024-09")  # the lock is free again
+    publish(two_years, "poppys", "2023-24", "2023-09-11", "2024-09", on_wait=heard.append)
+    assert len(heard) == 1, "a publish that need not wait says nothing"
     assert [v.label for v in read_versions(two_years.settings_dir, "poppys")][-1] == "2023-24"
 
 
