@@ -7,6 +7,7 @@ exit code (0 clean, 1 errors, 2 warnings under ``--strict``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,12 @@ from policy_sites.settings.loader import (
     written_texts,
 )
 from policy_sites.settings.names import slug_problem
-from policy_sites.settings.schema import PLACEHOLDER, Setting, is_placeholder
+from policy_sites.settings.schema import (
+    PLACEHOLDER,
+    Setting,
+    free_text_fields,
+    is_placeholder,
+)
 from policy_sites.versions.store import Version, VersionError, read_versions
 
 __all__ = ["CheckReport", "run_check"]
@@ -242,6 +248,40 @@ def placeholder_findings(project: Project, slug: str) -> list[Finding]:
     ]
 
 
+LONG_PHRASE_WORDS = 30
+"""A free-text value longer than this makes the sentence it completes hard to read,
+most of all on a phone: the sentence around it adds a dozen words more."""
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def long_phrase_findings(project: Project, slug: str) -> list[Finding]:
+    """Warnings for free-text values too long for the sentence each completes."""
+    file = project.settings_dir / f"{slug}.yml"
+    try:
+        values = written_texts(project.settings_dir, slug)
+    except SettingsError:
+        return []  # reported by validation
+    frames = free_text_fields()
+    findings = []
+    for value in values:
+        frame = frames.get(_INDEX.sub("", value.field))
+        words = len(value.text.split())
+        if value.file != file or frame is None or words <= LONG_PHRASE_WORDS:
+            continue
+        findings.append(
+            Finding(
+                shown(project, value.file),
+                value.line,
+                WARNING,
+                f"{value.field}: {words} words, inside the sentence {frame.sentence!r}",
+                f"say it in {LONG_PHRASE_WORDS} words or fewer, like {frame.example!r}: the "
+                "policy's own sentences carry the rest",
+            )
+        )
+    return findings
+
+
 def run_check(
     project: Project, today: dt.date, render: bool = True, slugs: Sequence[str] | None = None
 ) -> CheckReport:
@@ -258,7 +298,7 @@ def run_check(
     for slug in slugs:
         setting, versions, findings = _load(project, slug, known)
         placeholders = placeholder_findings(project, slug)
-        report.findings += findings + placeholders
+        report.findings += findings + placeholders + long_phrase_findings(project, slug)
         if placeholders:
             unfilled.add(slug)
         if setting is not None:

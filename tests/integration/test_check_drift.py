@@ -190,3 +190,24 @@ def test_placeholders_are_reported_once_where_they_are_filled_in(project_copy):
     leaders = [f for f in placeholders if f.message.startswith("concerns_about_leaders.")]
     assert leaders and all("delete the concerns_about_leaders block" in f.fix for f in leaders)
     assert all("delete" not in f.fix for f in placeholders if f not in leaders)
+
+
+def test_a_phrase_too_long_for_its_sentence_is_a_warning_at_its_line(project_copy, edit):
+    """A free-text value completes one sentence of the policy; 31 words or more make that
+    sentence hard to read. Lists' items count one by one; 30 words pass."""
+    path = project_copy.settings_dir / "poppys.yml"
+    long = " ".join(["only", "on", "their", "break"] * 8)  # 32 words
+    edit(path, "staff_personal_use: ", f"staff_personal_use: {long} # was: ")
+    edit(path, "  phone_free_when: ", f"  phone_free_when: {' '.join(['now'] * 30)} # was: ")
+    report = run_check(project_copy, dt.date(2026, 11, 24), render=False, slugs=["poppys"])
+    long_ones = [f for f in report.findings if " words, inside the sentence " in f.message]
+    assert len(long_ones) == 1, long_ones
+    (finding,) = long_ones
+    assert finding.severity == "warning" and finding.file == "settings/poppys.yml"
+    assert finding.line == _line_of(path, "staff_personal_use:")
+    assert finding.message.startswith("social_media.staff_personal_use: 32 words, inside ")
+    assert "30 words or fewer" in finding.fix
+
+
+def _line_of(path: Path, fragment: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if fragment in line)
