@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Literal
 
 from policy_sites.project import Project
 
 __all__ = ["ERROR", "WARNING", "Finding", "Severity", "shown"]
 
-Severity = Literal["error", "warning"]
-ERROR: Severity = "error"
-WARNING: Severity = "warning"
+
+class Severity(StrEnum):
+    """How bad a finding is: errors fail ``check``; warnings fail it only with ``--strict``.
+    A ``StrEnum``, so text and JSON output show the plain word."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
 
 
 @dataclass(frozen=True, order=True)
