@@ -227,13 +227,18 @@ _OPTIONAL_BLOCKS = {
 """What else an editor may do with a placeholder in a block the setting may leave out."""
 
 
-def placeholder_findings(project: Project, slug: str) -> list[Finding]:
-    """Every value 'policy-sites new' left for the editor to fill in (errors until done)."""
+def _own_texts(project: Project, slug: str) -> list[WrittenText]:
+    """The text values written in the setting's own file (not the shared defaults), with
+    their lines; none if the file cannot be read (validation reports why)."""
     file = project.settings_dir / f"{slug}.yml"
     try:
-        values = written_texts(project.settings_dir, slug)
+        return [v for v in written_texts(project.settings_dir, slug) if v.file == file]
     except SettingsError:
-        return []  # reported by validation
+        return []
+
+
+def placeholder_findings(project: Project, slug: str) -> list[Finding]:
+    """Every value 'policy-sites new' left for the editor to fill in (errors until done)."""
     return [
         Finding(
             shown(project, value.file),
@@ -243,8 +248,8 @@ def placeholder_findings(project: Project, slug: str) -> list[Finding]:
             "replace it with the setting's own words (the comment above says "
             "which sentence it completes)" + _OPTIONAL_BLOCKS.get(value.field.split(".")[0], ""),
         )
-        for value in values
-        if value.file == file and is_placeholder(value.text)
+        for value in _own_texts(project, slug)
+        if is_placeholder(value.text)
     ]
 
 
@@ -257,17 +262,12 @@ _INDEX = re.compile(r"\[\d+\]")
 
 def long_phrase_findings(project: Project, slug: str) -> list[Finding]:
     """Warnings for free-text values too long for the sentence each completes."""
-    file = project.settings_dir / f"{slug}.yml"
-    try:
-        values = written_texts(project.settings_dir, slug)
-    except SettingsError:
-        return []  # reported by validation
     frames = free_text_fields()
     findings = []
-    for value in values:
+    for value in _own_texts(project, slug):
         frame = frames.get(_INDEX.sub("", value.field))
         words = len(value.text.split())
-        if value.file != file or frame is None or words <= LONG_PHRASE_WORDS:
+        if frame is None or words <= LONG_PHRASE_WORDS:
             continue
         findings.append(
             Finding(
