@@ -585,8 +585,8 @@ def is_placeholder(value: Any) -> bool:
 
 
 def _phone(value: Any) -> Any:
-    if isinstance(value, int):
-        value = str(value)
+    # A number YAML read (phone: 01622123456 is octal to YAML, 239642414) is refused as
+    # any text field refuses one, with how it was typed, never turned into other digits.
     if isinstance(value, str) and not _PHONE.match(value.strip()) and not is_placeholder(value):
         raise ValueError("write a phone number as digits and spaces, e.g. '01632 960123'")
     return value

@@ -271,3 +271,22 @@ def test_a_route_the_policies_tell_people_to_phone_needs_a_phone(settings_dir):
     assert (problem.file, problem.field) == (defaults, "contact_routes.ofsted.phone")
     assert problem.line == next(n for n, t in enumerate(text.splitlines(), 1) if "ofsted:" in t)
     assert "the policies tell people to phone" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [("01622123456", "239642414"), ("0163276", "59070"), ("999", "999")],
+    ids=["octal", "short-octal", "plain-number"],
+)
+def test_a_phone_number_yaml_reads_as_a_number_is_refused_not_changed(settings_dir, typed, read_as):
+    """Unquoted, 01622123456 is an octal number to YAML: taken as text it would show
+    parents another number. Every phone field refuses a number and says to quote it."""
+    path = rewrite(settings_dir, "  phone: 01632 960201", f"  phone: {typed}")
+    problem = only_problem(settings_dir)
+    assert (problem.file, problem.field) == (path, "contact.phone")
+    assert problem.line == line_of(path, f"phone: {typed}")
+    assert f"put it in quotes, '{typed}'" in problem.message
+    if read_as != typed:
+        assert f"YAML reads {typed} as a number, {read_as}" in problem.message
+    rewrite(settings_dir, f"  phone: {typed}", f"  phone: '{typed}'")
+    assert load_setting(settings_dir, "poppys", POLICIES).contact.phone == typed
