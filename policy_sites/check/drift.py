@@ -40,7 +40,7 @@ from policy_sites.context.views import STAFF, parse_front_matter, split_front_ma
 from policy_sites.project import Project
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
 from policy_sites.settings.reachable import unreachable
-from policy_sites.settings.schema import GuidanceEdition, Setting, replacement_for
+from policy_sites.settings.schema import ContactRoutes, GuidanceEdition, Setting, replacement_for
 from policy_sites.versions.store import Version, date_differences, policy_history, read_versions
 
 __all__ = [
@@ -77,14 +77,16 @@ CODE_READS = (
             ("other_policies",),
         }
     )
+    | {("contact_routes", route, "visibility") for route in ContactRoutes.model_fields}
     | FACTS_READ
 )
 """Settings fields policy-sites itself reads (so no source needs to): the provisions give
 ``school_age`` and ``several_provisions``; ``site_root_url`` gives the sitemap;
 ``federation`` titles the portal page; ``publishing`` steers the portal, the view switch
 and ``policy-sites deploy``; ``guidance_register`` gives ``guidance``, the editions in
-force; ``other_policies`` gives ``related_policy_links``; context/phrases.py words the
-structured facts."""
+force; a contact route's ``visibility`` keeps a staff-only route off the parents' view
+(context/variables.py); ``other_policies`` gives ``related_policy_links``;
+context/phrases.py words the structured facts."""
 
 
 # --- literal names -------------------------------------------------------------------------

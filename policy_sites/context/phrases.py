@@ -31,6 +31,7 @@ FACTS_READ = frozenset(
         ("social_media", "approved_by"),
         ("dsls", "*", "provision"),
         ("dsls", "*", "deputy"),
+        ("dsls", "*", "is_manager"),
         ("setting_devices", "taken_off_site"),
     }
 )
