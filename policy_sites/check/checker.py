@@ -80,6 +80,9 @@ _FIXES = {
     "is required but missing": "add this key (see the comments in the example settings files)",
     "written twice": "delete one of the two copies",
     "no shared policy": "use the name of a file in docs/policies/, without .md",
+    "is not valid YAML": "correct the YAML on that line or the line above it, as described; "
+    "compare its indentation with the lines around it",
+    "needs a": "add what it needs, as described",
 }
 
 

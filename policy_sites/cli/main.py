@@ -68,6 +68,8 @@ def check(
         counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
         if report.errors:
             click.echo(f"check failed: {counts}", err=True)
+        elif report.exit_code(strict):  # --strict: a warning fails the check
+            click.echo(f"check failed (--strict counts warnings): {counts}", err=True)
         else:
             rendered = ", both views render" if report.rendered else ""
             click.echo(

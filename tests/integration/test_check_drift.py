@@ -105,6 +105,10 @@ def test_text_output_strict_and_today(project_copy):
 
     strict = run_cli(project_copy, "check", "--no-render", "--strict", today="2030-01-01")
     assert strict.returncode == 2
+    assert "ok:" not in strict.stdout, "a failed --strict check must not say ok"
+    assert re.search(
+        r"check failed \(--strict counts warnings\): 0 error\(s\), \d+ warning", strict.stderr
+    )
 
     option = run_cli(project_copy, "check", "--no-render", "--today", "2023-01-01")
     assert "due for review" not in option.stderr
