@@ -450,3 +450,20 @@ def test_publish_says_which_dates_in_the_settings_file_now_tell_another_story(
         result.output
     )
     assert "mobile-and-smart-technology" not in result.output.split("published poppys")[1]
+
+
+def test_a_draft_past_its_review_date_never_says_it_is_in_force(
+    project_copy: Project, tmp_path: Path, edit
+) -> None:
+    """Nothing published, review date passed: the working copy is shown as a draft, and
+    its Key details say the review is overdue without calling the draft "in force"."""
+    shutil.rmtree(project_copy.settings_dir / "halstead")  # its published versions
+    settings = project_copy.settings_dir / "halstead.yml"
+    edit(settings, "  social-media: {}", "  social-media: {written: 2023-01, next_review: 2024-01}")
+    result = build_setting(project_copy, "halstead", tmp_path)
+    assert result.ok, result.error
+    for view in ("", "staff/"):
+        text = article_text(tmp_path / "halstead" / view / "policies/social-media.html")
+        assert "Draft — not yet ratified" in text
+        assert "Review overdue:" in text and "That date has passed." in text
+        assert "in force" not in text, text[:600]
