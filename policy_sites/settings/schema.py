@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.functional_validators import BeforeValidator
+from pydantic.functional_validators import AfterValidator, BeforeValidator
 
 __all__ = [
     "DSL",
@@ -98,6 +98,22 @@ def _no_full_stop(value: Any) -> Any:
 
 Phrase = Annotated[str, Field(min_length=1), BeforeValidator(_no_full_stop)]
 """A phrase that completes a sentence in the shared policy text (no full stop)."""
+
+
+def _no_comma(value: str) -> str:
+    """The manager is named mid-sentence ('Please tell … first', '… must agree it first'):
+    'Kerry, the owner' would need a closing comma the sentence cannot give it."""
+    if "," in value:
+        raise ValueError(
+            "the policies name the manager in the middle of sentences ('Please tell … "
+            "first'), where a comma reads wrongly ('tell Kerry, the owner first'): write "
+            "it without one, e.g. 'the owner' or 'our owner Kerry'"
+        )
+    return value
+
+
+ManagerPhrase = Annotated[Phrase, AfterValidator(_no_comma)]
+"""How the policies name the person in charge: a phrase with no comma."""
 
 PLACEHOLDER = "FILL IN"
 """Starts a value that ``policy-sites new`` could not know: ``check`` reports each one as
@@ -268,8 +284,8 @@ class DSL(_Model):
     is_manager: bool | None = Field(
         default=None,
         description="true if this DSL is the person 'manager' names (say so when their job "
-        "title does not end with the manager's, e.g. manager 'Siobhan, the owner' and role "
-        "'Owner'); false if not. Left out, a role ending with the manager's title counts "
+        "title does not end with the manager's, e.g. manager 'our owner Siobhan' and "
+        "role 'Owner'); false if not. Left out, a role ending with the manager's title counts "
         "('Owner and Club Manager' is 'the Club Manager'). A sole DSL who is the manager "
         "is named as one person: 'tell the Club Manager (Priya Venkataraman, our DSL)'.",
     )
@@ -802,7 +818,7 @@ class Setting(_Model):
         description="Designated Safeguarding Leads and their deputies: at least one lead "
         "(deputy: false) for each provision.",
     )
-    manager: Phrase = Field(
+    manager: ManagerPhrase = Field(
         default="the Manager",
         description="How the policies name the person in charge, with 'the' (left out: "
         "'the Manager'). "

@@ -79,7 +79,7 @@ def test_written_file_loads_with_the_details_given(settings_dir: Path) -> None:
 
 def test_a_sole_dsl_gets_the_is_manager_hint_which_works_uncommented(settings_dir: Path) -> None:
     path = write_new_setting(
-        settings_dir, "little-acorns", details(manager="Siobhan, the owner"), POLICIES
+        settings_dir, "little-acorns", details(manager="our owner Siobhan"), POLICIES
     )
     text = path.read_text(encoding="utf-8")
     assert "    # is_manager: true" in text

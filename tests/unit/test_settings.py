@@ -290,3 +290,15 @@ def test_a_phone_number_yaml_reads_as_a_number_is_refused_not_changed(settings_d
         assert f"YAML reads {typed} as a number, {read_as}" in problem.message
     rewrite(settings_dir, f"  phone: {typed}", f"  phone: '{typed}'")
     assert load_setting(settings_dir, "poppys", POLICIES).contact.phone == typed
+
+
+def test_a_manager_written_with_a_comma_is_refused_with_a_way_to_write_it(settings_dir):
+    """'Kerry, the owner' would read 'Please tell Kerry, the owner first.'"""
+    path = rewrite(settings_dir, "manager: the Manager", "manager: Kerry, the owner")
+    problem = only_problem(settings_dir)
+    assert (problem.file, problem.field) == (path, "manager")
+    assert problem.line == line_of(path, "manager: Kerry")
+    assert "'tell Kerry, the owner first'" in problem.message
+    assert "'our owner Kerry'" in problem.message
+    rewrite(settings_dir, "manager: Kerry, the owner", "manager: our owner Kerry")
+    assert load_setting(settings_dir, "poppys", POLICIES).manager == "our owner Kerry"
