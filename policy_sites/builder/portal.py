@@ -276,7 +276,9 @@ def table_counts(table: list[Row]) -> str:
     """'2 settings, 4 policies, 1 overdue': the table's size, as the portal and ``status``
     both say it."""
     settings = counted(len({row.slug for row in table}), "setting")
-    overdue = sum(row.overdue for row in table)
+    # As the Status column says it: a policy never published is "Not published", whatever
+    # date its working copy gives for a review.
+    overdue = sum(row.state is PolicyState.OVERDUE for row in table)
     return f"{settings}, {counted(len(table), 'policy', 'policies')}, {overdue} overdue"
 
 

@@ -20,6 +20,7 @@ from policy_sites.builder.portal import (
     render_portal,
     rows,
     summarise,
+    table_counts,
 )
 from policy_sites.cli.main import cli
 from policy_sites.project import Project
@@ -158,3 +159,12 @@ def test_a_portal_row_showing_a_staff_only_text_is_caught() -> None:
     secret = setting.staff_only.account_logins
     leaky = dataclasses.replace(summary, name=f"Poppy's ({secret})")  # as a regression might
     assert portal_leaks(setting, leaky) == ["staff_only.account_logins"]
+
+
+def test_the_overdue_count_counts_what_the_status_column_calls_overdue() -> None:
+    """A policy never published shows "Not published", even once its working copy's
+    review date has passed: the count under the table must not count it as overdue."""
+    table = rows([SUMMARY], dt.date(2025, 1, 1))
+    assert [r.overdue for r in table] == [True, True]  # both dates have passed
+    assert [r.state for r in table] == [PolicyState.OVERDUE, PolicyState.NOT_PUBLISHED]
+    assert table_counts(table) == "1 setting, 2 policies, 1 overdue"
