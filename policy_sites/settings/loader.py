@@ -439,6 +439,11 @@ def _describe(error: Mapping[str, Any]) -> str:
         return "needs at least one entry"
     if kind == "string_too_short":
         return "must not be empty"
+    if error.get("input", "") is None and kind != "missing":  # 'key:' or '- ' with nothing
+        return "is empty: write a value after it, or delete the line"
+    if kind == "enum":  # pydantic's own words: "Input should be 'committee', 'trustees' …"
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"must be one of {expected}, got {error.get('input')!r}"
     message = _FRIENDLY.get(kind)
     if message and kind != "missing" and "input" in error:
         return f"{message}, got {error['input']!r}"

@@ -302,3 +302,17 @@ def test_a_manager_written_with_a_comma_is_refused_with_a_way_to_write_it(settin
     assert "'our owner Kerry'" in problem.message
     rewrite(settings_dir, "manager: Kerry, the owner", "manager: our owner Kerry")
     assert load_setting(settings_dir, "poppys", POLICIES).manager == "our owner Kerry"
+
+
+def test_an_empty_value_and_a_wrong_choice_are_said_in_plain_words(settings_dir):
+    """Not pydantic's words ("expected text, got None", "Input should be ...")."""
+    rewrite(settings_dir, "manager: the Manager", "manager:")
+    problem = only_problem(settings_dir)
+    assert problem.field == "manager"
+    assert problem.message == "is empty: write a value after it, or delete the line"
+    rewrite(settings_dir, "manager:", "manager: the Manager\nratifying_body: board")
+    problem = only_problem(settings_dir)
+    assert problem.field == "ratifying_body"
+    assert problem.message == (
+        "must be one of 'committee', 'trustees', 'owner', 'proprietor' or 'governors', got 'board'"
+    )
