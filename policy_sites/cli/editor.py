@@ -164,7 +164,14 @@ def _ask_dsls(provisions: list[ProvisionDetails]) -> list[DSLDetails]:
         if found:
             name = _ask_optional("Another DSL's full name (leave empty if there are no more)")
             if not name:
-                return found
+                without = [n for n in names if not any(d.provision == n and not d.deputy
+                                                       for d in found)]  # fmt: skip
+                if not without:
+                    return found
+                # Asked now, not after thirty more questions that an error would throw away.
+                click.echo(f"  The {' and the '.join(without)} still needs a lead DSL "
+                           "(not a deputy): add one.")  # fmt: skip
+                continue
         else:
             name = _ask_required("What is the full name of a Designated Safeguarding Lead (DSL)?")
         role = _ask_optional("  What is their job title, e.g. Nursery Manager? "

@@ -985,14 +985,17 @@ class Setting(_Model):
                 )
         for provision in self.provisions:
             own = {provision.name, provision.short_name} - {None}
-            leads = [d for d in self.dsls if not d.deputy and (not several or d.provision in own)]
-            if not leads:
+            theirs = [d for d in self.dsls if not several or d.provision in own]
+            if not any(not d.deputy for d in theirs):
                 where = f" for the {provision.name}" if several else ""
-                raise FieldProblem(
-                    ("dsls",),
-                    f"no lead DSL{where}: every DSL listed is a deputy; give the lead "
-                    "deputy: false",
+                why = (
+                    f"every DSL listed{where} is a deputy; give the lead deputy: false"
+                    if theirs
+                    else f"no DSL is listed{where}; add its lead DSL (provision: "
+                    f"{provision.name}), or, if one person leads several provisions, "
+                    "list them once for each"
                 )
+                raise FieldProblem(("dsls",), f"no lead DSL{where}: {why}")
         if self.has_school_age and self.children_devices is None:
             raise FieldProblem(
                 ("children_devices",),

@@ -330,7 +330,9 @@ def test_every_prompt_reads_as_a_sentence(tmp_path: Path) -> None:
     answers = [
         "", "Sunny Days",  # an empty name is asked again, saying why
         "Pre-school", "", "n", "Club", "OSC", "y", "",
-        "Ann Lee", "Manager", "n", "Club", "Bo Ray", "", "n", "Pre-school", "",
+        "Ann Lee", "Manager", "n", "Club",
+        "",  # no more DSLs, too soon: the Pre-school has no lead, so it is asked for now
+        "Bo Ray", "", "n", "Pre-school", "",
         *[""] * 10,  # every free-text fact left to fill in later
         "0800 CALL US", "", "office at sunny", "", "",  # not a phone, not an email
         "", "", "not-an-email", "", "ftp://x", "",
@@ -341,7 +343,7 @@ def test_every_prompt_reads_as_a_sentence(tmp_path: Path) -> None:
     result = _interactive(root, answers)
     assert result.exit_code == 0, result.output
     shown = result.output[: result.output.index("wrote ")].splitlines()
-    assert len(shown) >= 30, shown  # the two opening lines, every prompt, three messages
+    assert len(shown) >= 30, shown  # the two opening lines, every prompt, four messages
     for line in shown:
         without_frames = re.sub(r'"[^"]*"', "“…”", line)
         assert not STRAY_PUNCTUATION.search(without_frames), line
@@ -349,6 +351,7 @@ def test_every_prompt_reads_as_a_sentence(tmp_path: Path) -> None:
     assert "This one is needed now" in result.output
     assert "give one of committee, trustees, owner, proprietor or governors" in result.output
     assert "Which provision are they DSL for (Pre-school or Club)?" in result.output
+    assert "The Pre-school still needs a lead DSL (not a deputy): add one." in result.output
     assert "When are the policies next due for review?" in result.output
     setting = load_setting(root / "settings", "sunny-days", POLICIES)
     assert setting.ratifying_body == "trustees"

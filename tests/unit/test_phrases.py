@@ -50,11 +50,14 @@ def test_leads_and_deputies_per_provision():
 
 
 def test_every_provision_needs_a_lead_and_a_role_is_a_job_title():
-    with pytest.raises(ValidationError, match="no lead DSL for the Out-of-school club"):
+    with pytest.raises(ValidationError, match="every DSL listed for the Out-of-school club is a"):
         with_(poppys(), dsls=[
             {"name": "A", "provision": "Pre-school"},
             {"name": "B", "deputy": True, "provision": "OSC"},
         ])  # fmt: skip
+    # Found by a trial: a provision with no DSL at all was said to have only deputies.
+    with pytest.raises(ValidationError, match="no DSL is listed for the Out-of-school club"):
+        with_(poppys(), dsls=[{"name": "A", "provision": "Pre-school"}])
     for title in ("Designated Safeguarding Lead", "Deputy DSL", "Manager and DSL"):
         with pytest.raises(ValidationError, match="not a job title"):
             DSL(name="Jo", role=title)
