@@ -49,8 +49,12 @@ def render_policies(
     view: str,
     dates: dict[str, tuple[PolicyDate | None, PolicyDate | None]],
     reuse: Reuse | None = None,
+    as_of: dt.date | None = None,
 ) -> dict[str, str]:
-    """Build one view of the working copy for real; return each policy's rendered Markdown."""
+    """Build one view of the working copy for real; return each policy's rendered Markdown.
+
+    ``as_of`` is the day the text is rendered for (the guidance it cites is the guidance
+    in force that day): a version's ratified day, else today."""
     captured: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="policy-sites-publish-") as site_dir:
         try:
@@ -61,6 +65,7 @@ def render_policies(
                 Path(site_dir),
                 reuse,
                 preview=True,
+                today=as_of,
                 capture=captured,
                 publishing=dates,
             )
@@ -204,8 +209,13 @@ def publish(
                 f"after {ratified_on.display()}; publish versions in the order they were ratified"
             )
     dates = {policy: (ratified_on, review_by) for policy in chosen}
+    # The text the committee ratified cites the guidance in force on the day it did: a
+    # version published after the day (a history put online later) is rendered as of it.
+    as_of = ratified_on.first_day if ratified_on else day
     reuse = Reuse(default_cache_folder())
-    rendered = {view: render_policies(project, slug, view, dates, reuse) for view in VIEW_IDS}
+    rendered = {
+        view: render_policies(project, slug, view, dates, reuse, as_of) for view in VIEW_IDS
+    }
     texts = {policy: {view: rendered[view][policy] for view in VIEW_IDS} for policy in chosen}
     commit, dirty = _source_commit(project)
     details = {
@@ -216,6 +226,6 @@ def publish(
         "summary": summary or None,
         "source_commit": commit,
         "source_dirty": dirty,
-        "guidance": [g.cited() for g in setting.guidance_in_force(review_day())],
+        "guidance": [g.cited() for g in setting.guidance_in_force(as_of)],
     }
     return write_version(project.settings_dir, slug, details, texts, on_wait)

@@ -467,3 +467,16 @@ def test_a_draft_past_its_review_date_never_says_it_is_in_force(
         assert "Draft — not yet ratified" in text
         assert "Review overdue:" in text and "That date has passed." in text
         assert "in force" not in text, text[:600]
+
+
+def test_a_version_published_after_its_ratified_day_cites_the_guidance_of_that_day(
+    two_years: Project,
+) -> None:
+    """Found by a trial: a history put online later (ratified 11 September 2023, published
+    now) cited KCSIE 2025, which came into force two years after the committee agreed the
+    text. The text and its record cite what was in force on the ratified day."""
+    version = publish(two_years, "poppys", "2023-24", "2023-09-11", "2024-09")
+    assert version.cites().startswith("KCSIE 2023, EYFS 2021"), version.cites()
+    text = version.text("social-media", "parents")
+    assert "*Keeping Children Safe in Education* (2023)" in text
+    assert "(2025)" not in text and "September 2025" not in text
