@@ -202,16 +202,26 @@ def sentence_facts(
         }
         for (provision, deputy), people in groups.items()
     ]
-    dsls = []
+    # One entry a person: the schema lists a DSL once per provision they lead, and a head
+    # who leads the breakfast and the after-school club is one person, not two DSLs.
+    people: dict[tuple[str, str | None, bool], list[str]] = {}
     for dsl in setting.dsls:
         provision = _provision_of(setting, dsl)
+        people.setdefault((dsl.name, dsl.role, dsl.deputy), []).extend(
+            [provision] if provision else []
+        )
+    dsls = []
+    for (name, role, deputy), provisions in people.items():
+        provision = (
+            join_and([provisions[0], *(f"the {p}" for p in provisions[1:])]) if provisions else None
+        )
         dsls.append(
             {
-                "name": escape(dsl.name),
-                "role": escape(dsl.role) if dsl.role else None,
-                "deputy": dsl.deputy,
+                "name": escape(name),
+                "role": escape(role) if role else None,
+                "deputy": deputy,
                 "provision": escape(provision) if provision else None,
-                "title": escape(_dsl_title(dsl.deputy, 1, provision)),
+                "title": escape(_dsl_title(deputy, 1, provision)),
             }
         )
     leads = [d for d in dsls if not d["deputy"]]

@@ -205,3 +205,22 @@ def test_early_years_guidance_only_where_early_years_children_attend():
     assert "EYFS" in cited([{"name": "Club", "school_age": True, "early_years": True}])
     assert "EYFS" not in cited([{"name": "Odd", "early_years": False}])
     assert "KCSIE" in cited([{"name": "Holiday club", "school_age": True}])
+
+
+def test_one_person_who_leads_two_provisions_is_named_once():
+    """Found by a trial: the schema lists a DSL once per provision, and the pages read
+    'Marcus Bell for the Breakfast club and Marcus Bell for the After-school club'."""
+    head = {"name": "Marcus Bell", "role": "Headteacher"}
+    setting = with_(poppys(), dsls=[
+        {**head, "provision": "Pre-school"},
+        {**head, "provision": "OSC"},
+        {"name": "Ann Lee", "deputy": True, "provision": "OSC"},
+    ])  # fmt: skip
+    found = facts(setting)
+    assert found["dsl_lead_names"] == "Marcus Bell for the Pre-school and the Out-of-school club"
+    assert found["dsl_leads_title"] == "Designated Safeguarding Lead (DSL)"
+    assert [d["name"] for d in found["dsl_leads"]] == ["Marcus Bell"]
+    assert found["dsl_leads"][0]["title"] == (
+        "Designated Safeguarding Lead for the Pre-school and the Out-of-school club"
+    )
+    assert [d["name"] for d in found["dsls"]] == ["Marcus Bell", "Ann Lee"]
