@@ -135,16 +135,22 @@ def _manager_and_dsl(setting: Setting, escape: Callable[[str], str], a_dsl: str)
     'the Club Manager (Priya Venkataraman, our DSL)', so nobody is told to go to the same
     person twice or to talk it through with them and themselves."""
     manager = escape(setting.manager)
+    leads = [d for d in setting.dsls if not d.deputy]
+    deputies = [d for d in setting.dsls if d.deputy]
+    one_lead = len({d.name for d in leads}) == 1
+    if one_lead and _is_manager(leads[0], setting.manager):
+        # One person leads and manages: named once; a deputy, if any, is the other choice
+        # ('tell the owner (Kerry Dobbs, our DSL) or a deputy DSL', not 'tell Kerry or a
+        # DSL (or a deputy)' when Kerry is the DSL).
+        both = f"{manager} ({escape(leads[0].name)}, our DSL)"
+        either = f"{both} or a deputy DSL" if deputies else both
+        return {
+            "our_dsl": "a DSL" if deputies else "our DSL",
+            "manager_or_dsl": either,
+            "dsl_or_manager": either,
+            "dsl_and_manager": both,
+        }
     if len(setting.dsls) == 1 and not setting.dsls[0].deputy:
-        dsl = setting.dsls[0]
-        if _is_manager(dsl, setting.manager):
-            both = f"{manager} ({escape(dsl.name)}, our DSL)"
-            return {
-                "our_dsl": "our DSL",
-                "manager_or_dsl": both,
-                "dsl_or_manager": both,
-                "dsl_and_manager": both,
-            }
         a_dsl = one = "our DSL"
     else:
         one = "a DSL"

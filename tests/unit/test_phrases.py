@@ -224,3 +224,19 @@ def test_one_person_who_leads_two_provisions_is_named_once():
         "Designated Safeguarding Lead for the Pre-school and the Out-of-school club"
     )
     assert [d["name"] for d in found["dsls"]] == ["Marcus Bell", "Ann Lee"]
+
+
+def test_a_lead_who_is_the_manager_with_a_deputy_is_named_once_and_the_deputy_offered():
+    """Found by a trial: 'tell Kerry, the owner or a DSL (or a deputy)' when Kerry is
+    the only lead DSL: she was offered as two people."""
+    setting = poppys()
+    one = {"provisions": setting.model_dump(mode="json")["provisions"][:1]}
+    owner_run = with_(setting, **one, manager="the owner", dsls=[
+        {"name": "Kerry Dobbs", "role": "Owner"},
+        {"name": "Sam Lee", "role": "Practitioner", "deputy": True},
+    ])  # fmt: skip
+    found = facts(owner_run)
+    assert found["manager_or_dsl"] == "the owner (Kerry Dobbs, our DSL) or a deputy DSL"
+    assert found["dsl_or_manager"] == found["manager_or_dsl"]
+    assert found["dsl_and_manager"] == "the owner (Kerry Dobbs, our DSL)"
+    assert found["our_dsl"] == "a DSL"  # the lead or a deputy
