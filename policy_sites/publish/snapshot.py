@@ -143,7 +143,13 @@ def publish(
             f"version label {label!r}: start with a digit and use letters, digits, '.' and '-' "
             "only, for example 2022-23"
         )
-    ratified_on = _parse_date(ratified, "--ratified")
+    try:
+        ratified_on = _parse_date(ratified, "--ratified")
+    except PublishError:  # its own words: a ratified date always has its day
+        raise PublishError(
+            f"--ratified {ratified!r}: expected the day it was ratified, as YYYY-MM-DD "
+            f"(for example 2025-09-15), or '{NOT_RECORDED}'"
+        ) from None
     if ratified_on is not None and ratified_on.day is None:
         raise PublishError(
             f"--ratified {ratified!r}: give the day it was ratified, as YYYY-MM-DD "

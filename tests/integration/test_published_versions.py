@@ -480,3 +480,15 @@ def test_a_version_published_after_its_ratified_day_cites_the_guidance_of_that_d
     text = version.text("social-media", "parents")
     assert "*Keeping Children Safe in Education* (2023)" in text
     assert "(2025)" not in text and "September 2025" not in text
+
+
+def test_a_ratified_date_in_another_form_asks_for_the_one_form_it_takes(
+    two_years: Project,
+) -> None:
+    """Found by a trial: '06/10/2026' was told a month would do, then a month was refused."""
+    from policy_sites.publish.snapshot import PublishError
+
+    with pytest.raises(PublishError) as refused:
+        publish(two_years, "poppys", "2023-24", "06/10/2023", "2024-09")
+    assert "expected the day it was ratified, as YYYY-MM-DD" in str(refused.value)
+    assert "YYYY-MM " not in str(refused.value) and "YYYY-MM," not in str(refused.value)
