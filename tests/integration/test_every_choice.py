@@ -166,6 +166,16 @@ def test_the_key_person_only_where_early_years_children_attend(out):
     )
 
 
+def test_key_details_say_which_children_each_provision_takes(out):
+    """Found by a trial: a club that takes reception-age children as well as older ones
+    was shown as "(school-age children)" only."""
+    assert (
+        "Provisions: Nursery class; Breakfast and after-school club "
+        "(early years and school-age children)" in text(out, "oakfield", MOBILE)
+    )
+    assert "(school-age children)" in text(out, "lantern", SOCIAL)
+
+
 def test_a_setting_without_official_accounts_shows_no_account_logins(out):
     details = text(out, "willow", "staff/staff-details.html")
     assert "Official account logins" not in details
