@@ -96,7 +96,17 @@ def _no_full_stop(value: Any) -> Any:
     return value
 
 
-Phrase = Annotated[str, Field(min_length=1), BeforeValidator(_no_full_stop)]
+def _one_line(value: Any) -> Any:
+    """A phrase sits inside one sentence: a line break in it (a YAML '|' block) would be
+    run into the sentence, with any Markdown after it shown as plain text."""
+    if isinstance(value, str) and "\n" in value.strip():
+        raise ValueError("this phrase completes one sentence: write it on one line")
+    return value
+
+
+Phrase = Annotated[
+    str, Field(min_length=1), BeforeValidator(_no_full_stop), BeforeValidator(_one_line)
+]
 """A phrase that completes a sentence in the shared policy text (no full stop)."""
 
 

@@ -316,3 +316,16 @@ def test_an_empty_value_and_a_wrong_choice_are_said_in_plain_words(settings_dir)
     assert problem.message == (
         "must be one of 'committee', 'trustees', 'owner', 'proprietor' or 'governors', got 'board'"
     )
+
+
+def test_a_phrase_with_a_line_break_is_refused(settings_dir):
+    """Found by a trial: 'in the kitchen only' followed by a Markdown heading and bullet
+    in a '|' block was run into the sentence as plain text."""
+    path = rewrite(
+        settings_dir,
+        "  staff_keep_phones: in their lockers",
+        "  staff_keep_phones: |\n    in the kitchen only\n\n    # Heading\n    - bullet",
+    )
+    problem = only_problem(settings_dir)
+    assert (problem.file, problem.field) == (path, "phones.staff_keep_phones")
+    assert "write it on one line" in problem.message
