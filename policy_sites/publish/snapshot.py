@@ -145,7 +145,10 @@ def publish(
         )
     try:
         ratified_on = _parse_date(ratified, "--ratified")
-    except PublishError:  # its own words: a ratified date always has its day
+    except PublishError as error:
+        if "expected a date written as" not in str(error):
+            raise  # a date in the right form that is not a date: its own reason
+        # Not the form the general message offers (YYYY-MM is refused just below).
         raise PublishError(
             f"--ratified {ratified!r}: expected the day it was ratified, as YYYY-MM-DD "
             f"(for example 2025-09-15), or '{NOT_RECORDED}'"
