@@ -25,9 +25,11 @@ __all__ = [
     "summary_line",
 ]
 
-_TOKEN = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)\s*|[^\s]+\s*|\s+")
-"""Words (a Markdown link counts as one) with the spaces after them: half as many tokens
-to compare as words and spaces apart, and a change never ends between a word and its space."""
+_TOKEN = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)\s*|\*\*[^*\n]+\*\*\s*|\*[^*\n]+\*\s*|[^\s]+\s*|\s+")
+"""Words (a Markdown link, and a span in *italics* or **bold**, count as one) with the
+spaces after them: half as many tokens to compare as words and spaces apart, a change
+never ends between a word and its space, and <ins>/<del> never cross an emphasis's
+edge (a reworded italic title showed a stray '*' and mis-nested tags)."""
 _WORD = re.compile(r"\w+")
 _LIKE = 0.3
 """How alike two lines' words must be (difflib's ratio) for one to count as the other

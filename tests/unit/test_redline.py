@@ -94,3 +94,20 @@ def test_highlighting_keeps_the_new_text_exactly_and_marks_only_new_words() -> N
     marked = highlight_new(OLD, new)
     assert re.sub(r'<mark class="ps-new">|</mark>', "", marked) == new
     assert re.findall(r'<mark class="ps-new">(.*?)</mark>', marked) == ["(2022).", "always"]
+
+
+def test_marks_never_cross_the_edge_of_an_italic_title() -> None:
+    """Found by a trial: a reworded guidance title in *italics* was redlined as
+    '*Statutory <del>Framework</del> ... Stage* (2021),</del>': the tags crossed the
+    emphasis, and readers saw a stray '*'. A span in italics or bold is one token."""
+    old = "It follows *Statutory Framework for the Early Years Foundation Stage* (2021), from DfE."
+    new = (
+        "It follows *Statutory framework for the early years foundation stage: for group "
+        "and school-based providers* (September 2025), from DfE."
+    )
+    marked = redline(old, new).markdown
+    for change in re.findall(r"<(ins|del)>(.*?)</\1>", marked):
+        assert change[1].count("*") % 2 == 0, marked  # each emphasis opens and closes inside
+    outside = re.sub(r"<(ins|del)>.*?</\1>", "", marked)
+    assert outside.count("*") % 2 == 0, marked
+    assert "<del>*Statutory Framework for the Early Years Foundation Stage* (2021),</del>" in marked
