@@ -29,6 +29,7 @@ __all__ = [
     "OutputRefused",
     "check_output",
     "owned_output",
+    "project_part_of",
     "setting_folder",
 ]
 
@@ -91,22 +92,37 @@ def _looks_built(entry: Path) -> bool:
     )
 
 
+def project_part_of(project: Project, folder: Path) -> str | None:
+    """What of the project ``folder`` would write into: 'the project itself' when it is
+    or holds the project, 'the project's docs/ folder' (settings/, overrides/, macros/,
+    its git repository) when it is inside one; None for a folder of its own. A build's
+    output and a deploy's copy may go to neither: the next build would read what they
+    wrote as sources or settings."""
+    out = folder.resolve()
+    root = project.root.resolve()
+    if out == root or root.is_relative_to(out):
+        return "the project itself"
+    for source, what in _sources(project).items():
+        if out == source or out.is_relative_to(source):
+            return what
+    return None
+
+
 def check_output(project: Project, out_root: Path) -> None:
     """Refuse an output folder a build may not write into (OutputRefused); write nothing."""
     out = out_root.resolve()
-    root = project.root.resolve()
     shown = str(out_root)
-    if out == root or root.is_relative_to(out):
+    part = project_part_of(project, out_root)
+    if part == "the project itself":
         raise OutputRefused(
             f"{shown} holds the project itself; a build replaces what is in its output "
             "folder: choose a folder of its own, e.g. --out site"
         )
-    for source, what in _sources(project).items():
-        if out == source or out.is_relative_to(source):
-            raise OutputRefused(
-                f"{shown} is inside {what}; a build replaces what is in its output folder: "
-                "choose a folder of its own, e.g. --out site"
-            )
+    if part is not None:
+        raise OutputRefused(
+            f"{shown} is inside {part}; a build replaces what is in its output folder: "
+            "choose a folder of its own, e.g. --out site"
+        )
     if out.exists() and not out.is_dir():
         raise OutputRefused(f"{shown} is a file, not a folder")
     if not out.is_dir() or (out / MARKER_FILE).is_file():

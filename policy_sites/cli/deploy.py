@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from policy_sites.builder.output import project_part_of
 from policy_sites.cli.options import existing_slugs, find_project, project_option, slug_argument
 from policy_sites.deploy.credentials import (
     CREDENTIALS_VARIABLE,
@@ -185,6 +186,11 @@ def without_staff(target: str, site: str | None, project: str | None) -> None:
     """Copy the built sites to TARGET without any staff view, for a host with no login."""
     proj = find_project(project, needs_settings=True)
     root = _site(proj, site)
+    if part := project_part_of(proj, Path(target)):
+        raise click.ClickException(
+            f"{target} is inside {part}; the next build would read the copy as part of the "
+            "project and publish it inside every site: choose a folder outside the project"
+        )
     try:
         left_out = copy_without_staff(root, Path(target))
     except PublicCopyError as error:
@@ -197,7 +203,7 @@ def without_staff(target: str, site: str | None, project: str | None) -> None:
             linked = True
         if linked:
             click.echo(
-                f"warning: {slug}'s pages link to its staff view, which this copy leaves out; "
+                f"warning: the pages of {slug} link to its staff view, which this copy leaves out; "
                 f"set 'publishing: {{staff_links: false}}' and build again",
                 err=True,
             )

@@ -217,10 +217,27 @@ def test_a_copy_without_staff_warns_about_links_to_it(published_sites: Path, tmp
     done = run_cli(Project(REPO), "deploy", "without-staff", str(copy), "--site", site)
     assert done.returncode == 0, done.stderr
     for slug in EXAMPLES:
-        assert f"warning: {slug}'s pages link to its staff view" in done.stderr
+        assert f"warning: the pages of {slug} link to its staff view" in done.stderr
     assert not list(copy.glob("*/staff"))
     again = run_cli(Project(REPO), "deploy", "without-staff", str(copy), "--site", site)
     assert again.returncode == 1 and "not an empty folder" in again.stderr
+
+
+@pytest.mark.parametrize("inside", ["docs", "settings"])
+def test_a_copy_without_staff_never_goes_into_the_projects_sources(
+    project_copy: Project, published_sites: Path, inside: str
+) -> None:
+    """Found by a trial: a copy into docs/pub was accepted, and the next build published
+    every setting's pages inside every site."""
+    target = project_copy.root / inside / "pub"
+    done = run_cli(
+        project_copy, "deploy", "without-staff", str(target), "--site", str(published_sites)
+    )
+    assert done.returncode == 1, done.stdout
+    assert f"is inside the project's {inside}/ folder" in done.stderr
+    assert "choose a folder outside the project" in done.stderr
+    assert not target.exists()
+    assert "Traceback" not in done.stderr
 
 
 def test_an_invalid_settings_staff_view_is_shut(
