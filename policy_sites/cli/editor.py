@@ -230,7 +230,8 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "--school-age",
     "school_age",
     multiple=True,
-    help="A provision that school-age children attend (repeat for each).",
+    help="A provision that school-age children attend: one named by --provision, or "
+    "another (repeat for each).",
 )
 @click.option(
     "--dsl",
@@ -291,8 +292,13 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
         raise click.ClickException(str(error)) from None
     o = options
     ask = not no_input
-    provisions = [ProvisionDetails(_tidy(n)) for n in o["provision"] if _tidy(n)]
-    provisions += [ProvisionDetails(_tidy(n), school_age=True) for n in o["school_age"]]
+    # --school-age marks a provision --provision names, or adds one of its own.
+    older = list(dict.fromkeys(_tidy(n) for n in o["school_age"]))
+    provisions = [
+        ProvisionDetails(_tidy(n), school_age=_tidy(n) in older) for n in o["provision"] if _tidy(n)
+    ]
+    named = {p.name for p in provisions}
+    provisions += [ProvisionDetails(n, school_age=True) for n in older if n and n not in named]
     if no_input:
         missing = [opt for opt, value in (("--name", o["name"]), ("--provision", provisions),
                    ("--dsl", o["dsl"])) if not value]  # fmt: skip

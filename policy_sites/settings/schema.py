@@ -976,6 +976,19 @@ class Setting(_Model):
 
     @model_validator(mode="after")
     def _provisions_fit(self) -> Setting:
+        seen: set[str] = set()
+        for index, provision in enumerate(self.provisions):
+            for field, name in (("name", provision.name), ("short_name", provision.short_name)):
+                if name is None:
+                    continue
+                if name.casefold() in seen:
+                    raise FieldProblem(
+                        ("provisions", index, field),
+                        f"{name!r} names two provisions: give each its own name (one "
+                        "provision that school-age children attend is one entry, with "
+                        "school_age: true)",
+                    )
+                seen.add(name.casefold())
         names = {p.name for p in self.provisions} | {
             p.short_name for p in self.provisions if p.short_name
         }

@@ -214,6 +214,7 @@ def test_command_without_input(tmp_path: Path) -> None:
     assert data["ratifying_body"] == "trustees"
     assert data["children_devices"]["confiscated_kept"].startswith(PLACEHOLDER)
     assert "fill in (check reports them until you do): manager" in result.output
+
     assert "policy-sites serve little-acorns" in result.output
 
     again = CliRunner().invoke(cli, [*args, "--name", "Other"])
@@ -433,3 +434,17 @@ def test_new_and_publish_take_dates_in_the_same_forms(tmp_path: Path) -> None:
     for command in ("new", "publish"):
         shown = CliRunner().invoke(cli, [command, "--help"], terminal_width=200).output
         assert "review: YYYY-MM or YYYY-MM-DD" in shown, shown
+
+
+def test_school_age_marks_a_provision_already_named(tmp_path: Path) -> None:
+    """Found by a trial: '--provision "Holiday club" --school-age "Holiday club"' wrote
+    two provisions of that name; it marks the one --provision names."""
+    root = project(tmp_path)
+    result = CliRunner().invoke(cli, [
+        "new", "sunny", "--no-input", "--project", str(root), "--name", "Sunny Days",
+        "--provision", "Holiday club", "--school-age", "Holiday club",
+        "--dsl", "Jo Bloggs", "", "Holiday club",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((root / "settings" / "sunny.yml").read_text(encoding="utf-8"))
+    assert data["provisions"] == [{"name": "Holiday club", "school_age": True}]

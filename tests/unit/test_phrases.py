@@ -240,3 +240,14 @@ def test_a_lead_who_is_the_manager_with_a_deputy_is_named_once_and_the_deputy_of
     assert found["dsl_or_manager"] == found["manager_or_dsl"]
     assert found["dsl_and_manager"] == "the owner (Kerry Dobbs, our DSL)"
     assert found["our_dsl"] == "a DSL"  # the lead or a deputy
+
+
+def test_two_provisions_may_not_share_a_name():
+    """Found by a trial: 'new --provision X --school-age X' wrote X twice, check passed,
+    and the pages read 'Provisions: Holiday club; Holiday club (school-age children)'."""
+    club = [{"name": "Holiday club"}, {"name": "Holiday club", "school_age": True}]
+    with pytest.raises(ValidationError, match="'Holiday club' names two provisions"):
+        with_(poppys(), provisions=club, dsls=[{"name": "A", "provision": "Holiday club"}])
+    short = [{"name": "Pre-school", "short_name": "PS"}, {"name": "ps"}]
+    with pytest.raises(ValidationError, match="'ps' names two provisions"):
+        with_(poppys(), provisions=short, dsls=[{"name": "A", "provision": "PS"}])
