@@ -263,7 +263,11 @@ def rows(summaries: Iterable[SettingSummary], today: dt.date) -> list[Row]:
                     version=policy.version or "",
                     ratified=policy.ratified or "",
                     next_review=review or "",
-                    overdue=bool(review and PolicyDate.parse(review).passed(today)),
+                    # A published version's review: a policy never published is "Not
+                    # published", in the Status column, the count and the CSV alike.
+                    overdue=bool(
+                        policy.version and review and PolicyDate.parse(review).passed(today)
+                    ),
                     parents=summary.parents,
                     staff=summary.staff,
                     error=summary.error or "",
@@ -276,9 +280,7 @@ def table_counts(table: list[Row]) -> str:
     """'2 settings, 4 policies, 1 overdue': the table's size, as the portal and ``status``
     both say it."""
     settings = counted(len({row.slug for row in table}), "setting")
-    # As the Status column says it: a policy never published is "Not published", whatever
-    # date its working copy gives for a review.
-    overdue = sum(row.state is PolicyState.OVERDUE for row in table)
+    overdue = sum(row.overdue for row in table)
     return f"{settings}, {counted(len(table), 'policy', 'policies')}, {overdue} overdue"
 
 
