@@ -38,6 +38,7 @@ from policy_sites.builder.portal import (
 )
 from policy_sites.builder.site import BuildResult, BuildStatus, build_setting
 from policy_sites.builder.state import BuildState
+from policy_sites.context.phrases import join_and, plural
 from policy_sites.context.variables import review_day
 from policy_sites.context.views import STAFF
 from policy_sites.project import Project
@@ -53,6 +54,7 @@ __all__ = [
     "build_federation",
     "federation_title",
     "in_shard",
+    "missing_shards",
     "parse_shard",
     "portal_summaries",
 ]
@@ -404,6 +406,26 @@ def build_federation(
             report.portal = write_portal(out_root, summaries, today, federation_title(project))
     report.seconds = time.perf_counter() - clock
     return report
+
+
+def missing_shards(reports: Iterable[Mapping]) -> str | None:
+    """What the shards' reports leave out, in words ('shards 2/3 and 3/3'), or None when
+    they cover every shard (or came from builds without shards): a portal written from
+    some of them would quietly list only some settings."""
+    counts = set()
+    present = set()
+    for report in reports:
+        if shard := report.get("shard"):
+            k, n = parse_shard(str(shard))
+            counts.add(n)
+            present.add(k)
+    if not counts:
+        return None
+    if len(counts) > 1:
+        return f"reports from builds split {join_and(str(n) for n in sorted(counts))} ways"
+    (n,) = counts
+    missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in present]
+    return f"{plural(len(missing), 'shard')} {join_and(missing)}" if missing else None
 
 
 def assemble_portal(

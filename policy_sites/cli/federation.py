@@ -17,6 +17,7 @@ from policy_sites.builder.federation import (
     BuildOptions,
     assemble_portal,
     build_federation,
+    missing_shards,
     parse_shard,
 )
 from policy_sites.builder.pdf import INSTALL_HINT, engine_problem
@@ -239,6 +240,11 @@ def portal(reports: tuple[str, ...], out: str | None, project: str | None) -> No
     proj = find_project(project, needs_settings=True)
     out_root = _out_root(proj, out)
     loaded = [json.loads(Path(path).read_text(encoding="utf-8")) for path in reports]
+    if gap := missing_shards(loaded):
+        raise click.ClickException(
+            f"the reports leave out {gap}: the portal would list only some settings; give "
+            "one --report for each shard of one build. Nothing was written"
+        )
     with ends_cleanly("portal", out_root):
         click.echo(f"portal: {assemble_portal(proj, loaded, out_root, _say_waiting)}")
 

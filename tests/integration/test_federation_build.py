@@ -27,7 +27,7 @@ from policy_sites.cli.main import cli
 from policy_sites.project import Project
 from policy_sites.settings.loader import setting_slugs
 from tests.conftest import copy_project
-from tests.helpers import REPO
+from tests.helpers import REPO, run_cli
 from tests.links import broken_link, page_links, site_root_path
 
 EPOCH = "1830000000"  # 28 December 2027, after the examples' next reviews (October 2027)
@@ -202,6 +202,15 @@ def test_shards_split_the_settings_and_their_union_is_the_full_build(
     assert sum(len(b) for b in built) == len(slugs_of(project))
     portal = assemble_portal(project, reports, tmp_path / "portal")
     assert portal.read_bytes() == (full / "index.html").read_bytes()
+    # Found by a trial: a portal from some of the reports listed some settings, silently.
+    paths = []
+    for k, report in enumerate(reports, 1):
+        paths.append(tmp_path / f"report{k}.json")
+        paths[-1].write_text(json.dumps(report), encoding="utf-8")
+    partial = run_cli(project, "portal", "--report", str(paths[0]), "--out", str(tmp_path / "p"))
+    assert partial.returncode == 1
+    assert "the reports leave out shards 2/3 and 3/3" in partial.stderr
+    assert not (tmp_path / "p").exists()
 
 
 # --- shared assets, portal, status, report -----------------------------------------------

@@ -10,7 +10,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from policy_sites.builder.federation import in_shard, parse_shard
+from policy_sites.builder.federation import in_shard, missing_shards, parse_shard
 from policy_sites.builder.portal import (
     PolicyState,
     PolicySummary,
@@ -170,3 +170,13 @@ def test_overdue_means_one_thing_in_the_status_column_the_count_and_the_csv() ->
     assert [r.overdue for r in table] == [True, False]
     assert [r.as_dict()["overdue"] for r in table] == [True, False]
     assert table_counts(table) == "1 setting, 2 policies, 1 overdue"
+
+
+def test_missing_shards_are_named() -> None:
+    def reports(*shards: str | None) -> list[dict]:
+        return [{"shard": shard} for shard in shards]
+
+    assert missing_shards(reports("1/3", "2/3", "3/3")) is None
+    assert missing_shards(reports(None)) is None  # a build without shards
+    assert missing_shards(reports("2/3")) == "shards 1/3 and 3/3"
+    assert missing_shards(reports("1/2", "1/3")) == "reports from builds split 2 and 3 ways"
