@@ -165,7 +165,7 @@ def staff_password(
     """
     proj = find_project(project, needs_settings=True)
     store = _store(proj, _site(proj, site), credentials)
-    existing_slugs(proj, (slug,))
+    existing_slugs(proj, (slug,), param_hint="'SLUG'")
     try:
         path = password_files(proj, store, [slug])[slug]
         if remove:

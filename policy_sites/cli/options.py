@@ -111,10 +111,13 @@ def find_project(path: str | None, *, needs_settings: bool = False) -> Project:
     return project
 
 
-def existing_slugs(project: Project, slugs: tuple[str, ...]) -> list[str] | None:
+def existing_slugs(
+    project: Project, slugs: tuple[str, ...], param_hint: str = "'[SLUGS]...'"
+) -> list[str] | None:
     """The SLUGS given (None for every setting if none were), each naming a settings
-    file of ``project``; else a usage error with the nearest name ("did you mean")."""
+    file of ``project``; else a usage error with the nearest name ("did you mean"),
+    naming the argument as the command's help does (``param_hint``)."""
     for slug in slugs:
         if missing := missing_setting(project.settings_dir, slug):
-            raise click.BadParameter(missing, param_hint="'[SLUGS]...'")
+            raise click.BadParameter(missing, param_hint=param_hint)
     return list(slugs) or None
