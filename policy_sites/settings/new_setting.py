@@ -164,6 +164,9 @@ class NewSettingDetails:
         left += [f"contact.{key}" for key in ("phone", "email", "address")
                  if not getattr(self.contact, key)]  # fmt: skip
         leaders = self.concerns_about_leaders
+        body = self.ratifying_body
+        if body is not None and body.runs_the_setting and not (leaders.name or leaders.has_a_way):
+            return left  # the pages send such a worry to the LADO (see the file's comment)
         if not leaders.name:
             left.append("concerns_about_leaders.name")
         if not leaders.has_a_way:
@@ -273,6 +276,15 @@ def _contact(details: NewSettingDetails) -> str:
 
 def _concerns_about_leaders(details: NewSettingDetails) -> str:
     given = details.concerns_about_leaders
+    body = details.ratifying_body
+    if body is not None and body.runs_the_setting and not (given.name or given.has_a_way):
+        return (
+            f"# Run by its {body.value}: nobody inside is above the Manager, so the pages send\n"
+            "# such a worry to the LADO. If someone else takes it, write:\n"
+            "# concerns_about_leaders:\n"
+            "#   name: the Chair of Trustees\n"
+            "#   phone: 01632 960000"
+        )
     frame = "contact …"
     name = given.name or f'{PLACEHOLDER}: completes "{frame}", e.g. the Chair of the Committee'
     lines = ["concerns_about_leaders:", f'  # "{frame}"', f"  name: {_q(name)}"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policy_sites.settings.loader import Problem, field_lines
-from policy_sites.settings.schema import RatifyingBody, Setting, Visibility
+from policy_sites.settings.schema import Setting, Visibility
 
 __all__ = ["MissingRoute", "missing_routes", "unreachable"]
 
@@ -30,12 +30,6 @@ class MissingRoute:
         return f"{self.problem}; {self.fix}"
 
 
-_NOBODY_ABOVE = frozenset({RatifyingBody.OWNER, RatifyingBody.PROPRIETOR})
-"""Settings whose owner or proprietor runs them: nobody inside is above the Manager, so a
-worry about the Manager or a DSL goes to the LADO (the federation's route), which the
-parents' pages then name in its place."""
-
-
 def missing_routes(setting: Setting) -> list[MissingRoute]:
     """Each way to act on a worry that the parents' view of ``setting`` cannot show."""
     found = []
@@ -49,7 +43,7 @@ def missing_routes(setting: Setting) -> list[MissingRoute]:
             )
         )
     leaders = setting.concerns_about_leaders
-    if setting.ratifying_body in _NOBODY_ABOVE:
+    if setting.ratifying_body.runs_the_setting:
         pass  # with no public route, the parents' pages send such a worry to the LADO
     elif leaders is None:
         found.append(

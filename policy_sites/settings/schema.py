@@ -167,6 +167,13 @@ class RatifyingBody(StrEnum):
         """Whether the body takes a plural verb ('the trustees have')."""
         return self in (RatifyingBody.TRUSTEES, RatifyingBody.GOVERNORS)
 
+    @property
+    def runs_the_setting(self) -> bool:
+        """An owner or proprietor runs the setting: nobody inside is above the Manager, so
+        a worry about the Manager or a DSL goes to the LADO (the federation's route),
+        which the parents' pages then name in place of ``concerns_about_leaders``."""
+        return self in (RatifyingBody.OWNER, RatifyingBody.PROPRIETOR)
+
 
 _DSL_TITLE = re.compile(r"designated\s+safeguarding|\bdsl\b|\bdeputy\s+dsl\b", re.IGNORECASE)
 

@@ -448,3 +448,23 @@ def test_school_age_marks_a_provision_already_named(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = yaml.safe_load((root / "settings" / "sunny.yml").read_text(encoding="utf-8"))
     assert data["provisions"] == [{"name": "Holiday club", "school_age": True}]
+
+
+def test_an_owner_or_proprietor_run_setting_gets_no_placeholders_for_worries_about_leaders(
+    tmp_path: Path,
+) -> None:
+    """Found by a trial: new wrote 'FILL IN' lines under concerns_about_leaders for a
+    proprietor's club, so check failed until they were deleted; such a setting may leave
+    the block out (its pages send the worry to the LADO)."""
+    root = project(tmp_path)
+    result = CliRunner().invoke(cli, [
+        "new", "sunny", "--no-input", "--project", str(root), "--name", "Sunny Days",
+        "--provision", "Holiday club", "--dsl", "Jo Bloggs", "", "Holiday club",
+        "--ratifying-body", "proprietor",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "concerns_about_leaders" not in result.output
+    text = (root / "settings" / "sunny.yml").read_text(encoding="utf-8")
+    assert "\nconcerns_about_leaders:" not in text and "# concerns_about_leaders:" in text
+    setting = load_setting(root / "settings", "sunny", POLICIES)
+    assert setting.concerns_about_leaders is None
