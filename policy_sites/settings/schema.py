@@ -333,8 +333,9 @@ class Phones(_Model):
     )
     phone_free_when: Phrase = Field(
         description=_frame(
-            "Nobody may use a phone in the main room …", "during a session",
-            "Say when, not where: the places are phone_free_areas.",
+            "Nobody may use a phone in the toilets and the baby room …", "during a session",
+            "Say when, not where: the places are phone_free_areas, and there may be several "
+            "('while children are in it' would not fit).",
         )
     )  # fmt: skip
     staff_keep_phones: Phrase = Field(
