@@ -92,6 +92,10 @@ def _looks_built(entry: Path) -> bool:
     )
 
 
+_THE_PROJECT = "the project itself"
+"""What ``project_part_of`` says of a folder that is, or holds, the whole project."""
+
+
 def project_part_of(project: Project, folder: Path) -> str | None:
     """What of the project ``folder`` would write into: 'the project itself' when it is
     or holds the project, 'the project's docs/ folder' (settings/, overrides/, macros/,
@@ -101,7 +105,7 @@ def project_part_of(project: Project, folder: Path) -> str | None:
     out = folder.resolve()
     root = project.root.resolve()
     if out == root or root.is_relative_to(out):
-        return "the project itself"
+        return _THE_PROJECT
     for source, what in _sources(project).items():
         if out == source or out.is_relative_to(source):
             return what
@@ -113,7 +117,7 @@ def check_output(project: Project, out_root: Path) -> None:
     out = out_root.resolve()
     shown = str(out_root)
     part = project_part_of(project, out_root)
-    if part == "the project itself":
+    if part == _THE_PROJECT:
         raise OutputRefused(
             f"{shown} holds the project itself; a build replaces what is in its output "
             "folder: choose a folder of its own, e.g. --out site"

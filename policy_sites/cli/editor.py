@@ -293,12 +293,14 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     o = options
     ask = not no_input
     # --school-age marks a provision --provision names, or adds one of its own.
-    older = list(dict.fromkeys(_tidy(n) for n in o["school_age"]))
+    school_age = list(dict.fromkeys(_tidy(n) for n in o["school_age"]))
     provisions = [
-        ProvisionDetails(_tidy(n), school_age=_tidy(n) in older) for n in o["provision"] if _tidy(n)
+        ProvisionDetails(_tidy(n), school_age=_tidy(n) in school_age)
+        for n in o["provision"]
+        if _tidy(n)
     ]
     named = {p.name for p in provisions}
-    provisions += [ProvisionDetails(n, school_age=True) for n in older if n and n not in named]
+    provisions += [ProvisionDetails(n, school_age=True) for n in school_age if n and n not in named]
     if no_input:
         missing = [opt for opt, value in (("--name", o["name"]), ("--provision", provisions),
                    ("--dsl", o["dsl"])) if not value]  # fmt: skip

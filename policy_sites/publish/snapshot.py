@@ -143,16 +143,14 @@ def publish(
             f"version label {label!r}: start with a digit and use letters, digits, '.' and '-' "
             "only, for example 2022-23"
         )
-    try:
-        ratified_on = _parse_date(ratified, "--ratified")
-    except PublishError as error:
-        if "expected a date written as" not in str(error):
-            raise  # a date in the right form that is not a date: its own reason
-        # Not the form the general message offers (YYYY-MM is refused just below).
+    if ratified.strip().lower() != NOT_RECORDED and not PolicyDate.in_date_form(ratified):
+        # Not in a date's form at all: name the one form a ratified date takes (the
+        # general message offers YYYY-MM too, which is refused just below).
         raise PublishError(
             f"--ratified {ratified!r}: expected the day it was ratified, as YYYY-MM-DD "
             f"(for example 2025-09-15), or '{NOT_RECORDED}'"
-        ) from None
+        )
+    ratified_on = _parse_date(ratified, "--ratified")  # a real date, or its own reason
     if ratified_on is not None and ratified_on.day is None:
         raise PublishError(
             f"--ratified {ratified!r}: give the day it was ratified, as YYYY-MM-DD "

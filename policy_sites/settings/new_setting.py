@@ -158,15 +158,25 @@ class NewSettingDetails:
         """The questions that apply to this setting."""
         return [q for q in QUESTIONS if self.school_age or not q.school_age_only]
 
+    @property
+    def leaders_left_to_the_lado(self) -> bool:
+        """Run by its owner or proprietor and given no route for a worry about the
+        Manager or a DSL: the file leaves concerns_about_leaders out, and the pages send
+        such a worry to the LADO."""
+        leaders = self.concerns_about_leaders
+        body = self.ratifying_body
+        return (
+            body is not None and body.runs_the_setting and not (leaders.name or leaders.has_a_way)
+        )
+
     def unanswered(self) -> list[str]:
         """The settings keys left as placeholders, as the editor will look for them."""
         left = [q.path for q in self.questions() if not getattr(self, q.key)]
         left += [f"contact.{key}" for key in ("phone", "email", "address")
                  if not getattr(self.contact, key)]  # fmt: skip
+        if self.leaders_left_to_the_lado:
+            return left
         leaders = self.concerns_about_leaders
-        body = self.ratifying_body
-        if body is not None and body.runs_the_setting and not (leaders.name or leaders.has_a_way):
-            return left  # the pages send such a worry to the LADO (see the file's comment)
         if not leaders.name:
             left.append("concerns_about_leaders.name")
         if not leaders.has_a_way:
@@ -276,10 +286,11 @@ def _contact(details: NewSettingDetails) -> str:
 
 def _concerns_about_leaders(details: NewSettingDetails) -> str:
     given = details.concerns_about_leaders
-    body = details.ratifying_body
-    if body is not None and body.runs_the_setting and not (given.name or given.has_a_way):
+    if details.leaders_left_to_the_lado:
+        assert details.ratifying_body is not None
         return (
-            f"# Run by its {body.value}: nobody inside is above the Manager, so the pages send\n"
+            f"# Run by its {details.ratifying_body.value}: nobody inside is above the "
+            "Manager, so the pages send\n"
             "# such a worry to the LADO. If someone else takes it, write:\n"
             "# concerns_about_leaders:\n"
             "#   name: the Chair of Trustees\n"

@@ -192,6 +192,11 @@ class PolicyDate:
     _PATTERN = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
     @classmethod
+    def in_date_form(cls, text: str) -> bool:
+        """Whether ``text`` is written as YYYY-MM or YYYY-MM-DD (a real date or not)."""
+        return cls._PATTERN.match(text.strip()) is not None
+
+    @classmethod
     def parse(cls, value: Any) -> PolicyDate:
         if isinstance(value, PolicyDate):
             return value
