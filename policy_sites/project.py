@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Project"]
+from filelock import FileLock, Timeout
+
+__all__ = ["Project", "acquire_or_wait"]
+
+
+def acquire_or_wait(
+    lock: FileLock, seconds: float, on_wait: Callable[[str], None] | None, waiting: str
+) -> None:
+    """Take ``lock`` at once, or tell ``on_wait`` (once) what it waits for and wait up to
+    ``seconds``: a command held up by another says why nothing happens. The one way the
+    build's output folder and a setting's versions folder are held; raises
+    ``filelock.Timeout`` when the other never lets go, for the caller to say so."""
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if on_wait:
+            on_wait(waiting)
+        lock.acquire(timeout=seconds)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from policy_sites.builder.state import STATE_FILE
-from policy_sites.project import Project
+from policy_sites.project import Project, acquire_or_wait
 from policy_sites.settings.names import RESERVED_NAMES, slug_problem
 
 __all__ = [
@@ -171,18 +171,14 @@ def owned_output(
     check_output(project, out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out_root / LOCK_FILE))
+    waiting = f"another build is writing into {out_root}; waiting for it to finish"
     try:
-        lock.acquire(timeout=0)
+        acquire_or_wait(lock, LOCK_WAIT_SECONDS, on_wait, waiting)
     except Timeout:
-        if on_wait:
-            on_wait(f"another build is writing into {out_root}; waiting for it to finish")
-        try:
-            lock.acquire(timeout=LOCK_WAIT_SECONDS)
-        except Timeout:
-            raise OutputRefused(
-                f"another build has been writing into {out_root} for over "
-                f"{LOCK_WAIT_SECONDS:.0f} s; nothing was built. Try again when it has finished"
-            ) from None
+        raise OutputRefused(
+            f"another build has been writing into {out_root} for over "
+            f"{LOCK_WAIT_SECONDS:.0f} s; nothing was built. Try again when it has finished"
+        ) from None
     try:
         check_output(project, out_root)  # the other build may have changed it
         marker = out_root / MARKER_FILE

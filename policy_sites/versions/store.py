@@ -28,6 +28,7 @@ import yaml
 from filelock import FileLock, Timeout
 
 from policy_sites.context.views import VIEWS
+from policy_sites.project import acquire_or_wait
 from policy_sites.settings.loader import Problem, SettingsError, read_yaml_document
 from policy_sites.settings.names import check_slug, printable, slug_problem
 from policy_sites.settings.schema import PolicyDate, Setting
@@ -444,18 +445,12 @@ def _writing(root: Path, on_wait: Callable[[str], None] | None = None) -> Iterat
     another publish holds it, so a waiting editor is told why nothing happens."""
     root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(root / LOCK_FILE))
+    waiting = f"another publish is writing into {root}; waiting for it to finish"
     try:
-        lock.acquire(timeout=0)
+        acquire_or_wait(lock, LOCK_WAIT_SECONDS, on_wait, waiting)
     except Timeout:
-        if on_wait:
-            on_wait(f"another publish is writing into {root}; waiting for it to finish")
-        try:
-            lock.acquire(timeout=LOCK_WAIT_SECONDS)
-        except Timeout:
-            message = f"another publish has held this folder for over {LOCK_WAIT_SECONDS:.0f} s"
-            raise VersionError(
-                [Problem(root, None, "", message + "; nothing was written")]
-            ) from None
+        message = f"another publish has held this folder for over {LOCK_WAIT_SECONDS:.0f} s"
+        raise VersionError([Problem(root, None, "", message + "; nothing was written")]) from None
     try:
         yield
     finally:
