@@ -240,8 +240,9 @@ def _own_texts(project: Project, slug: str) -> list[WrittenText]:
         return []
 
 
-def placeholder_findings(project: Project, slug: str) -> list[Finding]:
-    """Every value 'policy-sites new' left for the editor to fill in (errors until done)."""
+def placeholder_findings(project: Project, values: list[WrittenText]) -> list[Finding]:
+    """Every value 'policy-sites new' left for the editor to fill in (errors until done),
+    among a setting's own ``values``."""
     return [
         Finding(
             shown(project, value.file),
@@ -251,7 +252,7 @@ def placeholder_findings(project: Project, slug: str) -> list[Finding]:
             "replace it with the setting's own words (the comment above says "
             "which sentence it completes)" + _OPTIONAL_BLOCKS.get(value.field.split(".")[0], ""),
         )
-        for value in _own_texts(project, slug)
+        for value in values
         if is_placeholder(value.text)
     ]
 
@@ -263,11 +264,12 @@ most of all on a phone: the sentence around it adds a dozen words more."""
 _INDEX = re.compile(r"\[\d+\]")
 
 
-def long_phrase_findings(project: Project, slug: str) -> list[Finding]:
-    """Warnings for free-text values too long for the sentence each completes."""
+def long_phrase_findings(project: Project, values: list[WrittenText]) -> list[Finding]:
+    """Warnings for a setting's own free-text ``values`` too long for the sentence each
+    completes."""
     frames = free_text_fields()
     findings = []
-    for value in _own_texts(project, slug):
+    for value in values:
         frame = frames.get(_INDEX.sub("", value.field))
         words = len(value.text.split())
         if frame is None or words <= LONG_PHRASE_WORDS:
@@ -300,8 +302,9 @@ def run_check(
     unfilled = set()
     for slug in slugs:
         setting, versions, findings = _load(project, slug, known)
-        placeholders = placeholder_findings(project, slug)
-        report.findings += findings + placeholders + long_phrase_findings(project, slug)
+        own = _own_texts(project, slug)  # read once for both
+        placeholders = placeholder_findings(project, own)
+        report.findings += findings + placeholders + long_phrase_findings(project, own)
         if placeholders:
             unfilled.add(slug)
         if setting is not None:
