@@ -114,11 +114,22 @@ def _problem(
     return SettingsError([Problem(path, line, _dotted(at), message)])
 
 
-def _check_shape(path: Path, text: str) -> int | None:
+class _TooDeep(SettingsError):
+    """The depth guard's refusal, told apart from a syntax error found on the way."""
+
+
+def _check_shape(path: Path, text: str, parser: type[yaml.SafeLoader] = SafeLoader) -> int | None:
     """Refuse nesting deeper than MAX_DEPTH from the parser's flat event stream, before
     anything recursive (libyaml's composer, this module's constructor) sees the file.
-    Returns the line of the first alias (``*name``), if there is one."""
-    loader = SafeLoader(text)
+    Returns the line of the first alias (``*name``), if there is one.
+
+    libyaml has limits of its own (PyYAML 6.0.4's wheels stop at 1,000 open brackets,
+    found while scanning ahead, before the first event reaches us). So when the fast
+    parser fails, the file is read again with PyYAML's pure-Python parser, which has no
+    such limit: our own depth guard then speaks first, and what a manager reads does not
+    change with the libyaml release a machine happens to have. A plain syntax error
+    keeps the fast parser's description, which the hints below are written for."""
+    loader = parser(text)
     depth = 0
     first_alias = None
     field = _FieldTracker()
@@ -130,16 +141,23 @@ def _check_shape(path: Path, text: str) -> int | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _problem(
-                        path,
-                        event.start_mark.line + 1,
-                        (),
-                        f"nests more than {MAX_DEPTH} levels deep; a settings file needs a few",
+                    message = (
+                        f"nests more than {MAX_DEPTH} levels deep; a settings file needs a few"
                     )
+                    line = event.start_mark.line + 1
+                    raise _TooDeep([Problem(path, line, "", message)])
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as error:
-        raise _syntax_problem(path, error, field.path()) from None
+        problem = _syntax_problem(path, error, field.path())
+        if parser is not yaml.SafeLoader:
+            try:
+                _check_shape(path, text, yaml.SafeLoader)
+            except _TooDeep as too_deep:
+                raise too_deep from None
+            except SettingsError:
+                pass  # the same mistake, worded by the other parser: keep the first
+        raise problem from None
     finally:
         loader.dispose()
     return first_alias
