@@ -6,6 +6,7 @@ page passes the prose check."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -302,3 +303,17 @@ def test_kcsie_2026_online_safety_in_every_setting(out):
             assert "faked or changed with AI" in text(out, slug, SOCIAL), slug
             checked += 1
     assert checked >= len(EVERY_CHOICE)  # each setting publishes at least one of them
+
+
+def test_the_september_2026_eyfs_is_cited_by_title_and_date_only(out):
+    """Its changes were not verified (current-guidance-and-contacts.md): the policies name
+    it in the list of guidance and draw no duty from it."""
+    cited = "for group and school-based providers (September 2026), from DfE"
+    for slug, page in (("willow", MOBILE), ("oakfield", SOCIAL), ("oakfield", MOBILE)):
+        policy = text(out, slug, page)
+        assert policy.count(cited) == 1, (slug, page)
+        # Any other mention is a date of the policy's own (oakfield's were written then).
+        rest = policy.replace(cited, "")
+        for found in re.finditer("September 2026", rest):
+            before = rest[max(0, found.start() - 30) : found.start()]
+            assert "last updated:" in before, (slug, page, before)
