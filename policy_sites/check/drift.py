@@ -370,11 +370,14 @@ def guidance_drift(
     today: dt.date,
 ) -> list[Finding]:
     """The newest published version of a policy citing an edition that, by ``today``, a
-    newer edition in the guidance register has replaced (a warning: the published text
-    stays true to what was ratified, but is due for review)."""
+    newer edition in the guidance register has replaced, or that the register's rhythm
+    says a newer edition was due to replace (a warning: the published text stays true to
+    what was ratified, but is due for review). The second kind fires with the register
+    behind, alongside ``register_behind``'s warning at the register itself."""
     findings = []
     for slug, setting in settings.items():
         register = setting.guidance_register
+        due = {d.newest.id: d for d in editions_due(register, today)}
         for pid in sorted(setting.policies):
             history = policy_history(versions[slug], pid)
             if not history:
@@ -383,19 +386,31 @@ def guidance_drift(
             meta = newest.folder / "version.yml"
             for cited in newest.guidance:
                 entry = _register_entry(cited, register)
-                newer = replacement_for(register, entry.id, today) if entry else None
-                if entry is None or newer is None:
+                if entry is None:
+                    continue
+                newer = replacement_for(register, entry.id, today)
+                cites = f"{slug}: version {newest.label} of the {pid} policy cites {entry.named()}"
+                if newer is not None:
+                    message = (
+                        f"{cites}, which {newer.named()} replaced "
+                        f"{'on' if newer.in_force.day else 'in'} {newer.in_force.display()}"
+                    )
+                    fix = f"review the policy against {newer.named()}, then publish a new version"
+                elif missing := due.get(entry.id):
+                    message = f"{cites}; {missing.named()} {missing.when()}"
+                    fix = (
+                        f"add {missing.named()} to the guidance register (see its warning), "
+                        "review the policy against it, then publish a new version"
+                    )
+                else:
                     continue
                 findings.append(
                     Finding(
                         shown(project, meta),
                         _line_of(meta, f"edition: {cited.get('edition')}"),
                         WARNING,
-                        f"{slug}: version {newest.label} of the {pid} policy cites "
-                        f"{entry.named()}, which {newer.named()} replaced "
-                        f"{'on' if newer.in_force.day else 'in'} {newer.in_force.display()}",
-                        f"review the policy against {newer.named()}, then publish a new "
-                        f"version citing it: policy-sites publish {slug} --version LABEL "
+                        message,
+                        f"{fix} citing it: policy-sites publish {slug} --version LABEL "
                         "--ratified YYYY-MM-DD --next-review YYYY-MM",
                     )
                 )

@@ -93,24 +93,34 @@ def test_the_examples_published_versions_cite_guidance_replaced_in_2026(project_
 
 def test_a_register_that_falls_behind_warns_from_the_day_the_edition_is_due(project_copy):
     """The register as it was on 5 December 2026, before it learnt of the 2026 editions:
-    check warns from 1 September 2026, when KCSIE 2026 came into force, and not before."""
+    from 1 September 2026, when KCSIE 2026 came into force, and not before, check warns at
+    the register, and again at each newest published version citing KCSIE 2025."""
     federation = project_copy.settings_dir / "_federation.yml"
     federation.write_text(as_on_5_december(federation.read_text()))
 
     def behind(today: str) -> list[str]:
         result = run_cli(project_copy, "check", "--no-render", today=today)
-        assert result.returncode == 0, result.stdout + result.stderr  # a warning only
+        assert result.returncode == 0, result.stdout + result.stderr  # warnings only
         return [line for line in result.stderr.splitlines() if "was due in force" in line]
 
     assert behind("2026-08-31") == []
     line = line_of(federation, "  - id: kcsie-2025")
-    assert behind("2026-09-02") == [
+    found = behind("2026-09-02")
+    assert found[0] == (
         f"warning  settings/_federation.yml:{line}: KCSIE 2026 was due in force by "
         "1 September 2026; the register's newest is 2025 (kcsie-2025)"
-    ]
+    )
+    versions = sorted(line.split(": ", 1)[1] for line in found[1:])
+    assert versions == sorted(
+        f"{slug}: version 2026-27 of the {pid} policy cites KCSIE 2025; KCSIE 2026 was due "
+        "in force by 1 September 2026"
+        for slug in ("halstead", "poppys")
+        for pid in ("mobile-and-smart-technology", "social-media")
+    )
     strict = run_cli(project_copy, "check", "--no-render", "--strict", today="2026-09-02")
     assert strict.returncode == 2
     assert "fix: add it to guidance_register in settings/_federation.yml" in strict.stderr
+    assert "fix: add KCSIE 2026 to the guidance register (see its warning)" in strict.stderr
 
 
 def test_hand_edited_version_is_an_error_with_its_file(project_copy):
