@@ -132,3 +132,19 @@ def test_a_staff_only_routes_web_form_is_staff_only_too(settings_dir):
     setting = load_setting(settings_dir, "poppys", POLICIES)
     assert form in staff_only_values(setting)
     assert build_context(setting, PARENTS, dt.date(2026, 11, 24))["whistleblowing_contact"] is None
+
+
+def test_schools_guidance_is_cited_only_where_a_provision_is_part_of_a_school(settings_dir):
+    today = dt.date(2026, 12, 5)
+    setting = load_setting(settings_dir, "poppys", POLICIES)
+    assert "Mobile phones in schools" not in [e.title for e in setting.guidance_in_force(today)]
+    path = settings_dir / "poppys.yml"
+    old = "  - name: Pre-school\n    school_age: false\n"
+    path.write_text(path.read_text().replace(old, old + "    in_school: true\n", 1))
+    setting = load_setting(settings_dir, "poppys", POLICIES)
+    cited = [e.id for e in setting.guidance_in_force(today)]
+    assert cited[-1] == "mobile-phones-in-schools-2026"
+    context = build_context(setting, PARENTS, today)
+    assert context["in_school"] and context["school_provisions"] == ["Pre-school"]
+    assert context["guidance"][-1]["edition"] == "updated January 2026"
+    assert [e.id for e in setting.guidance_in_force(dt.date(2026, 1, 18))][-1] != cited[-1]
