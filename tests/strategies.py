@@ -99,6 +99,7 @@ def _provisions(draw: st.DrawFn) -> list[dict[str, Any]]:
         if draw(st.booleans()):
             provision["short_name"] = f"P{index + 1}"
         _maybe(draw, provision, "early_years", st.booleans())
+        _maybe(draw, provision, "in_school", st.booleans())
         found.append(provision)
     return found
 

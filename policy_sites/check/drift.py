@@ -5,6 +5,8 @@
   file but used by no source;
 - the newest published version of a policy citing a guidance edition that a newer one in
   the federation's guidance register has replaced by today (a warning);
+- a guidance register that has fallen behind: a newer edition due by today, by the
+  guidance's rhythm or its ``expected_by`` date, that the register does not hold (a warning);
 - a next-review date in the past (a warning);
 - a setting that gives no contact details, or nobody to go to about its leaders (an error);
 - a link, or a nav entry in mkdocs.yml, to a page that does not exist.
@@ -40,7 +42,13 @@ from policy_sites.context.views import STAFF, parse_front_matter, split_front_ma
 from policy_sites.project import Project
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
 from policy_sites.settings.reachable import unreachable
-from policy_sites.settings.schema import ContactRoutes, GuidanceEdition, Setting, replacement_for
+from policy_sites.settings.schema import (
+    ContactRoutes,
+    GuidanceEdition,
+    Setting,
+    editions_due,
+    replacement_for,
+)
 from policy_sites.versions.store import Version, date_differences, policy_history, read_versions
 
 __all__ = [
@@ -52,6 +60,7 @@ __all__ = [
     "missing_contacts",
     "overdue_reviews",
     "published_dates_drift",
+    "register_behind",
     "variable_drift",
 ]
 
@@ -361,11 +370,14 @@ def guidance_drift(
     today: dt.date,
 ) -> list[Finding]:
     """The newest published version of a policy citing an edition that, by ``today``, a
-    newer edition in the guidance register has replaced (a warning: the published text
-    stays true to what was ratified, but is due for review)."""
+    newer edition in the guidance register has replaced, or that the register's rhythm
+    says a newer edition was due to replace (a warning: the published text stays true to
+    what was ratified, but is due for review). The second kind fires with the register
+    behind, alongside ``register_behind``'s warning at the register itself."""
     findings = []
     for slug, setting in settings.items():
         register = setting.guidance_register
+        due = {d.newest.id: d for d in editions_due(register, today)}
         for pid in sorted(setting.policies):
             history = policy_history(versions[slug], pid)
             if not history:
@@ -374,22 +386,66 @@ def guidance_drift(
             meta = newest.folder / "version.yml"
             for cited in newest.guidance:
                 entry = _register_entry(cited, register)
-                newer = replacement_for(register, entry.id, today) if entry else None
-                if entry is None or newer is None:
+                if entry is None:
+                    continue
+                newer = replacement_for(register, entry.id, today)
+                cites = f"{slug}: version {newest.label} of the {pid} policy cites {entry.named()}"
+                if newer is not None:
+                    message = (
+                        f"{cites}, which {newer.named()} replaced "
+                        f"{'on' if newer.in_force.day else 'in'} {newer.in_force.display()}"
+                    )
+                    fix = f"review the policy against {newer.named()}, then publish a new version"
+                elif missing := due.get(entry.id):
+                    message = f"{cites}; {missing.named()} {missing.when()}"
+                    fix = (
+                        f"add {missing.named()} to the guidance register (see its warning), "
+                        "review the policy against it, then publish a new version"
+                    )
+                else:
                     continue
                 findings.append(
                     Finding(
                         shown(project, meta),
                         _line_of(meta, f"edition: {cited.get('edition')}"),
                         WARNING,
-                        f"{slug}: version {newest.label} of the {pid} policy cites "
-                        f"{entry.named()}, which {newer.named()} replaced "
-                        f"{'on' if newer.in_force.day else 'in'} {newer.in_force.display()}",
-                        f"review the policy against {newer.named()}, then publish a new "
-                        f"version citing it: policy-sites publish {slug} --version LABEL "
+                        message,
+                        f"{fix} citing it: policy-sites publish {slug} --version LABEL "
                         "--ratified YYYY-MM-DD --next-review YYYY-MM",
                     )
                 )
+    return findings
+
+
+def register_behind(
+    project: Project, settings: Mapping[str, Setting], today: dt.date
+) -> list[Finding]:
+    """Guidance whose next edition is due by ``today`` (by its rhythm in the register, or
+    its ``expected_by`` date) while the register holds none (a warning: until it is added,
+    every policy cites an edition that may no longer be in force).
+
+    Reported at the register's newest edition of that guidance, in the file that sets the
+    register (the federation's, unless a setting writes its own), once for every setting
+    that shares it."""
+    findings = []
+    for slug, setting in settings.items():
+        register = setting.guidance_register
+        for due in editions_due(register, today):
+            index = next(i for i, e in enumerate(register) if e.id == due.newest.id)
+            file, line = _where(project, slug, ("guidance_register", index))
+            findings.append(
+                Finding(
+                    file,
+                    line,
+                    WARNING,
+                    f"{due.named()} {due.when()}; the register's newest is "
+                    f"{due.newest.edition} ({due.newest.id})",
+                    f"add it to guidance_register in {file}: its own id, edition and "
+                    f"in_force, and replaces: {due.newest.id}; then review the policies "
+                    "against it and publish new versions"
+                    + ("" if due.in_force_day else " (or, if it is late, move expected_by)"),
+                )
+            )
     return findings
 
 
@@ -474,6 +530,7 @@ def find_drift(
             *literal_names(project, settings),
             *variable_drift(project, settings, today, only),
             *guidance_drift(project, settings, versions, today),
+            *register_behind(project, settings, today),
             *overdue_reviews(project, settings, versions, today),
             *published_dates_drift(project, settings, versions),
             *missing_contacts(project, settings),

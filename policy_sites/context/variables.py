@@ -157,6 +157,8 @@ def build_context(
     context.update(
         school_age=setting.has_school_age,
         early_years=setting.has_early_years,
+        in_school=setting.in_school,
+        school_provisions=[escape(p.name) for p in setting.provisions if p.in_school],
         several_provisions=len(setting.provisions) > 1,
         has_official_channels=bool(setting.social_media.official_channels),
         for_staff=view.is_staff,

@@ -35,6 +35,7 @@ __all__ = [
     "ChildrenDevices",
     "ContactRoute",
     "ContactRoutes",
+    "DueEdition",
     "EmailAddress",
     "Events",
     "FieldProblem",
@@ -42,6 +43,7 @@ __all__ = [
     "GuidanceEdition",
     "LearningJournal",
     "LocalPartnership",
+    "MonthDay",
     "OfficialChannel",
     "Outings",
     "PhoneNumber",
@@ -52,6 +54,7 @@ __all__ = [
     "Provision",
     "Publishing",
     "RatifyingBody",
+    "Reissue",
     "RelatedPolicy",
     "Setting",
     "SettingContact",
@@ -62,6 +65,7 @@ __all__ = [
     "StaffPasswords",
     "Visibility",
     "Visitors",
+    "editions_due",
     "editions_in_force",
     "free_text_fields",
     "is_placeholder",
@@ -281,6 +285,14 @@ class Provision(_Model):
         "provision under the early years foundation stage. Left out: true unless "
         "school_age is true, so a club for school-age children says true here if it takes "
         "reception-age children.",
+    )
+
+    in_school: bool = Field(
+        default=False,
+        description="true if the provision is part of a school: a maintained nursery "
+        "school, a school's nursery class, or a club the school itself runs. The DfE's "
+        "guidance on mobile phones in schools then applies, and the policies cite it. A "
+        "provider that only uses a school's building says false.",
     )
 
     @property
@@ -538,6 +550,57 @@ class StaffOnly(_Model):
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+class Reissue(StrEnum):
+    """How a piece of guidance is reissued, so ``check`` can tell when the register has
+    fallen behind: a yearly edition is due on a known day; others only by ``expected_by``."""
+
+    YEARLY = "yearly"
+    EVERY_FEW_YEARS = "every_few_years"
+
+
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class MonthDay:
+    """A day of the year written MM-DD ('09-01'): the day a yearly edition comes into force."""
+
+    month: int
+    day: int
+
+    @classmethod
+    def parse(cls, value: Any) -> MonthDay:
+        if isinstance(value, MonthDay):
+            return value
+        match = _MONTH_DAY.match(value.strip()) if isinstance(value, str) else None
+        if match is None:
+            raise ValueError("expected a day of the year written MM-DD, for example 09-01")
+        month, day = int(match[1]), int(match[2])
+        if not 1 <= month <= 12:
+            raise ValueError(f"month {month} is not between 01 and 12")
+        if not 1 <= day <= calendar.monthrange(2001, month)[1]:  # a year without 29 February
+            raise ValueError(f"{calendar.month_name[month]} has no day {day}")
+        return cls(month, day)
+
+    def next_after(self, day: dt.date) -> dt.date:
+        """The first such day after ``day``."""
+        this_year = dt.date(day.year, self.month, self.day)
+        return this_year if this_year > day else dt.date(day.year + 1, self.month, self.day)
+
+    def iso(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+MonthDayField = Annotated[
+    MonthDay,
+    BeforeValidator(MonthDay.parse),
+    PlainSerializer(lambda d: d.iso(), return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\d{2}-\d{2}$", "description": "MM-DD, e.g. 09-01"}
+    ),
+]
+
+
 class GuidanceEdition(_Model):
     """One edition of a piece of statutory guidance, in the federation's guidance register.
 
@@ -561,6 +624,29 @@ class GuidanceEdition(_Model):
         description="true for guidance that binds only providers with early years children "
         "(the EYFS): a setting none of whose provisions has them does not cite it.",
     )
+    schools_only: bool = Field(
+        default=False,
+        description="true for guidance that binds schools (the DfE's mobile phones in "
+        "schools): only a setting with a provision that is part of a school "
+        "(in_school: true) cites it.",
+    )
+    reissued: Reissue | None = Field(
+        default=None,
+        description="How this guidance is reissued: 'yearly' (with in_force_each) or "
+        "'every_few_years'. Left out: as the edition it replaces says; with none given, "
+        "yearly if the two newest editions came into force on the same day a year apart. "
+        "check warns when a newer edition is due and the register has none.",
+    )
+    in_force_each: MonthDayField | None = Field(
+        default=None,
+        description="For guidance reissued yearly: the day each year's edition comes into "
+        "force, as MM-DD (KCSIE: 09-01).",
+    )
+    expected_by: DateField | None = Field(
+        default=None,
+        description="The day (or month) by which a newer edition is expected, if known: "
+        "check warns once it has passed and the register has none.",
+    )
 
     @field_validator("edition", mode="before")
     @classmethod
@@ -573,6 +659,22 @@ class GuidanceEdition(_Model):
         if not _ID.match(value):
             raise ValueError("use lower-case letters, digits and hyphens, e.g. 'kcsie-2025'")
         return value
+
+    @model_validator(mode="after")
+    def _rhythm_fits(self) -> GuidanceEdition:
+        if self.reissued is Reissue.YEARLY and self.in_force_each is None:
+            raise FieldProblem(
+                ("in_force_each",),
+                "guidance reissued yearly needs in_force_each: the day each year's edition "
+                "comes into force, as MM-DD (for example 09-01)",
+            )
+        if self.in_force_each is not None and self.reissued is not Reissue.YEARLY:
+            raise FieldProblem(
+                ("in_force_each",),
+                "in_force_each is only for guidance with reissued: yearly; for other "
+                "guidance, give expected_by if a date for the next edition is known",
+            )
+        return self
 
     def cited(self) -> dict[str, str]:
         """How a policy (and a published version) cites it."""
@@ -608,6 +710,84 @@ def replacement_for(
         if current in seen:  # a loop in the register: validation reports it
             break
         seen.add(current)
+    return found
+
+
+@dataclass(frozen=True)
+class DueEdition:
+    """A newer edition of some guidance that the register should hold by now, and does not."""
+
+    newest: GuidanceEdition
+    """The register's newest edition of this guidance."""
+    due: dt.date
+    """The first day the register is behind: a yearly edition's day in force, or the day
+    after ``expected_by``."""
+    in_force_day: bool
+    """True when ``due`` is the day a yearly edition comes into force (by its rhythm);
+    False when it comes from ``expected_by``."""
+
+    def named(self) -> str:
+        """e.g. 'KCSIE 2026', or 'a newer edition of Working Together to Safeguard Children'."""
+        name = self.newest.short_name or self.newest.title
+        if self.in_force_day and re.fullmatch(r"\d{4}", self.newest.edition):
+            return f"{name} {self.due.year}"
+        return f"a newer edition of {name}"
+
+    def when(self) -> str:
+        """e.g. 'was due in force by 1 September 2026', 'was expected by March 2027'."""
+        if self.in_force_day:
+            return f"was due in force by {PolicyDate.parse(self.due).display()}"
+        assert self.newest.expected_by is not None
+        return f"was expected by {self.newest.expected_by.display()}"
+
+
+def _series(register: list[GuidanceEdition], newest: GuidanceEdition) -> Iterator[GuidanceEdition]:
+    """An edition, then each one it replaced in turn (stopping at a loop)."""
+    by_id = {e.id: e for e in register}
+    seen: set[str] = set()
+    current: GuidanceEdition | None = newest
+    while current is not None and current.id not in seen:
+        yield current
+        seen.add(current.id)
+        current = by_id.get(current.replaces) if current.replaces else None
+
+
+def yearly_day(register: list[GuidanceEdition], newest: GuidanceEdition) -> MonthDay | None:
+    """The day each year a new edition of this guidance comes into force, or None if it is
+    not reissued yearly.
+
+    From the rhythm the newest edition gives, else the nearest edition it replaced that
+    gives one; with none given, yearly if the two newest editions came into force on the
+    same day a year apart (as KCSIE's have), so a register kept without rhythms still
+    notices a missed September."""
+    series = list(_series(register, newest))
+    if given := next((e for e in series if e.reissued), None):
+        return given.in_force_each
+    if len(series) < 2 or series[0].in_force.day is None:
+        return None
+    latest, before = series[0].in_force.first_day, series[1].in_force
+    if before.day is None or (before.month, before.day) != (latest.month, latest.day):
+        return None
+    return MonthDay(latest.month, latest.day) if before.year + 1 == latest.year else None
+
+
+def editions_due(register: list[GuidanceEdition], today: dt.date) -> list[DueEdition]:
+    """Each piece of guidance whose next edition is due by ``today`` while the register
+    holds no newer edition, in register order.
+
+    A yearly edition is due from the day it comes into force (see ``yearly_day``); an
+    ``expected_by`` date on the newest edition has passed once its day (or month) is over."""
+    replaced = {e.replaces for e in register if e.replaces}
+    found = []
+    for newest in (e for e in register if e.id not in replaced):
+        if newest.expected_by is not None:
+            due = DueEdition(newest, newest.expected_by.last_day + dt.timedelta(days=1), False)
+        elif day := yearly_day(register, newest):
+            due = DueEdition(newest, day.next_after(newest.in_force.first_day), True)
+        else:
+            continue
+        if today >= due.due:
+            found.append(due)
     return found
 
 
@@ -1064,11 +1244,13 @@ class Setting(_Model):
 
     def guidance_in_force(self, today: dt.date) -> list[GuidanceEdition]:
         """The editions the policies cite on ``today``: early years guidance only where
-        early years children attend."""
+        early years children attend, schools' guidance only where a provision is part of
+        a school."""
         return [
             edition
             for edition in editions_in_force(self.guidance_register, today)
-            if self.has_early_years or not edition.early_years_only
+            if (self.has_early_years or not edition.early_years_only)
+            and (self.in_school or not edition.schools_only)
         ]
 
     @property
@@ -1078,6 +1260,11 @@ class Setting(_Model):
     @property
     def has_early_years(self) -> bool:
         return any(p.has_early_years for p in self.provisions)
+
+    @property
+    def in_school(self) -> bool:
+        """Whether any provision is part of a school (so schools' guidance applies)."""
+        return any(p.in_school for p in self.provisions)
 
 
 FieldPath = tuple[str | int, ...]

@@ -13,6 +13,7 @@ import yaml
 from policy_sites.check.checker import run_check
 from policy_sites.project import Project
 from tests import helpers
+from tests.unit.test_guidance_rhythm import as_on_5_december
 
 
 def run_cli(project: Project, *args: str, today: str = "2023-01-01") -> subprocess.CompletedProcess:
@@ -25,13 +26,13 @@ def line_of(path: Path, fragment: str) -> int:
 
 
 NEXT_KCSIE = """
-  - id: kcsie-2026
+  - id: kcsie-2027
     title: Keeping Children Safe in Education
     short_name: KCSIE
     publisher: DfE
-    edition: "2026"
-    in_force: 2026-09-01
-    replaces: kcsie-2025
+    edition: "2027"
+    in_force: 2027-09-01
+    replaces: kcsie-2026
 """
 
 
@@ -44,10 +45,10 @@ def test_replaced_guidance_in_the_newest_published_version_warns_by_today(projec
     def findings(today: str) -> list[dict]:
         result = run_cli(project_copy, "check", "--no-render", "--format", "json", today=today)
         assert result.returncode == 0, result.stdout + result.stderr  # warnings only
-        return [f for f in json.loads(result.stdout)["findings"] if "KCSIE 2026" in f["message"]]
+        return [f for f in json.loads(result.stdout)["findings"] if "KCSIE 2027" in f["message"]]
 
-    assert findings("2026-08-31") == []  # not in force yet: nothing is stale
-    found = findings("2026-09-02")
+    assert findings("2027-08-31") == []  # not in force yet: nothing is stale
+    found = findings("2027-09-02")
     newest = {"halstead": "2022-23", "poppys": "2022-23"}
     for slug in newest:
         folder = project_copy.settings_dir / slug / "versions"
@@ -59,9 +60,67 @@ def test_replaced_guidance_in_the_newest_published_version_warns_by_today(projec
     }
     assert {(f["file"], f["severity"]) for f in found} == expected
     assert len(found) == 4  # two policies in each setting's newest version
-    assert all("replaced on 1 September 2026" in f["message"] for f in found)
-    assert all("review the policy against KCSIE 2026" in f["fix"] for f in found)
+    assert all("replaced on 1 September 2027" in f["message"] for f in found)
+    assert all("review the policy against KCSIE 2027" in f["fix"] for f in found)
     assert all("policy-sites publish" in f["fix"] for f in found)
+
+
+def test_the_examples_published_versions_cite_guidance_replaced_in_2026(project_copy):
+    """Issue 19: both examples' newest versions (2026-27) cite KCSIE 2025, the September
+    2025 EYFS and Working Together 2023, all replaced during 2026; check says so for each."""
+    result = run_cli(project_copy, "check", "--no-render", "--format", "json", today="2026-12-05")
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = {
+        (f["file"], f["message"].split(" replaced ")[0])
+        for f in json.loads(result.stdout)["findings"]
+        if "replaced on" in f["message"]
+    }
+    expected = {
+        (
+            f"settings/{slug}/versions/2026-27/version.yml",
+            f"{slug}: version 2026-27 of the {pid} policy cites {old}, which {new}",
+        )
+        for slug in ("halstead", "poppys")
+        for pid in ("mobile-and-smart-technology", "social-media")
+        for old, new in (
+            ("KCSIE 2025", "KCSIE 2026"),
+            ("EYFS September 2025", "EYFS September 2026"),
+            ("Working Together 2023", "Working Together 2026"),
+        )
+    }
+    assert found == expected
+
+
+def test_a_register_that_falls_behind_warns_from_the_day_the_edition_is_due(project_copy):
+    """The register as it was on 5 December 2026, before it learnt of the 2026 editions:
+    from 1 September 2026, when KCSIE 2026 came into force, and not before, check warns at
+    the register, and again at each newest published version citing KCSIE 2025."""
+    federation = project_copy.settings_dir / "_federation.yml"
+    federation.write_text(as_on_5_december(federation.read_text()))
+
+    def behind(today: str) -> list[str]:
+        result = run_cli(project_copy, "check", "--no-render", today=today)
+        assert result.returncode == 0, result.stdout + result.stderr  # warnings only
+        return [line for line in result.stderr.splitlines() if "was due in force" in line]
+
+    assert behind("2026-08-31") == []
+    line = line_of(federation, "  - id: kcsie-2025")
+    found = behind("2026-09-02")
+    assert found[0] == (
+        f"warning  settings/_federation.yml:{line}: KCSIE 2026 was due in force by "
+        "1 September 2026; the register's newest is 2025 (kcsie-2025)"
+    )
+    versions = sorted(line.split(": ", 1)[1] for line in found[1:])
+    assert versions == sorted(
+        f"{slug}: version 2026-27 of the {pid} policy cites KCSIE 2025; KCSIE 2026 was due "
+        "in force by 1 September 2026"
+        for slug in ("halstead", "poppys")
+        for pid in ("mobile-and-smart-technology", "social-media")
+    )
+    strict = run_cli(project_copy, "check", "--no-render", "--strict", today="2026-09-02")
+    assert strict.returncode == 2
+    assert "fix: add it to guidance_register in settings/_federation.yml" in strict.stderr
+    assert "fix: add KCSIE 2026 to the guidance register (see its warning)" in strict.stderr
 
 
 def test_hand_edited_version_is_an_error_with_its_file(project_copy):

@@ -165,9 +165,10 @@ def test_every_step_of_the_guide_works_as_written(project_copy: Project):
     assert "covered when staff start at Little Acorns" in article_text(social)
     next_kcsie = outputs["policy-sites check --no-render --today 2027-09-02"]
     assert (
-        "little-acorns: version 2026-27 of the social-media policy cites KCSIE 2025, "
+        "little-acorns: version 2026-27 of the social-media policy cites KCSIE 2026, "
         "which KCSIE 2027 replaced on 1 September 2027"
     ) in next_kcsie
+    assert "was due in force" not in next_kcsie  # the register has KCSIE 2027 now
 
     # The third policy: on Little Acorns' site, its menu and induction sheet; not elsewhere.
     site = root / "site" / "little-acorns"

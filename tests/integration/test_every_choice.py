@@ -6,6 +6,7 @@ page passes the prose check."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -146,7 +147,7 @@ def test_the_template_and_the_eyfs_are_cited_only_where_they_apply(out):
     lantern = text(out, "lantern", SOCIAL)
     assert "It builds on the Out of School Alliance's model policy, with expert advice" in (lantern)
     assert EYFS not in lantern  # school-age children only
-    assert "Keeping Children Safe in Education (2025)" in lantern
+    assert "Keeping Children Safe in Education (2026)" in lantern
     for slug, page in (("oakfield", SOCIAL), ("willow", MOBILE)):
         policy = text(out, slug, page)
         assert "builds on" not in policy, slug
@@ -261,3 +262,58 @@ def test_the_home_page_speaks_only_of_the_policies_a_setting_publishes(out):
     assert "Our social media" in lantern
     assert "Phones where children are" in willow
     assert "Our social media" not in willow
+
+
+def test_the_schools_phone_guidance_only_where_a_provision_is_part_of_a_school(out):
+    oakfield = text(out, "oakfield", "staff/" + MOBILE)
+    assert "Mobile phones in schools (updated January 2026), from DfE" in oakfield
+    assert (
+        "Our Nursery class is part of a school, so we also follow the DfE's guidance on mobile "
+        "phones in schools. The school day is free of phones" in oakfield
+    )
+    assert "phones in schools" not in text(out, "willow", MOBILE).casefold()
+    assert "phones in schools" not in text(out, "lantern", SOCIAL).casefold()
+
+
+def test_screen_time_advice_for_families_only_where_under_fives_attend(out):
+    for slug, here in (
+        ("oakfield", "Here, children use our devices only with a member of staff."),
+        ("willow", "Here, only staff use our devices."),
+    ):
+        home = text(out, slug, "index.html")
+        assert "advice on screen time for children aged 0 to 5 (Best Start in Life" in home
+        assert "under 2s: avoid screens, except for activities you share with your child" in home
+        assert "about an hour a day at most, in short spells, and not at mealtimes" in home
+        assert here in home, slug
+        assert "Best Start in Life" not in text(out, slug, "staff/index.html")
+    assert "Best Start in Life" not in text(out, "lantern", "index.html")  # a holiday club
+
+
+def test_kcsie_2026_online_safety_in_every_setting(out):
+    checked = 0
+    for slug in EVERY_CHOICE:
+        if (out / slug / MOBILE).exists():
+            mobile = text(out, slug, MOBILE)
+            assert "commerce: risks such as scams, online gambling" in mobile, slug
+            assert "Staff use generative AI, such as chatbots" in mobile, slug
+            assert 'sometimes called a "deepfake"' in mobile, slug
+            assert "At least once a year, we review our filtering and monitoring" in mobile, slug
+            checked += 1
+        if (out / slug / SOCIAL).exists():
+            assert "faked or changed with AI" in text(out, slug, SOCIAL), slug
+            checked += 1
+    assert checked >= len(EVERY_CHOICE)  # each setting publishes at least one of them
+
+
+def test_the_september_2026_eyfs_is_cited_by_title_and_date_only(out):
+    """Its changes were not verified (current-guidance-and-contacts.md): the policies name
+    it in the list of guidance and draw no duty from it."""
+    cited = "for group and school-based providers (September 2026), from DfE"
+    for slug, page in (("willow", MOBILE), ("oakfield", SOCIAL), ("oakfield", MOBILE)):
+        policy = text(out, slug, page)
+        assert policy.count(cited) == 1, (slug, page)
+        # Any other mention is a date of the policy's own (oakfield's were written then).
+        rest = policy.replace(cited, "")
+        for found in re.finditer("September 2026", rest):
+            before = rest[max(0, found.start() - 30) : found.start()]
+            assert "last updated:" in before, (slug, page, before)

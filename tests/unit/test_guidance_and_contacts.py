@@ -37,29 +37,35 @@ def problems_after(settings_dir: Path, file: str, old: str, new: str, slug: str 
 @pytest.mark.parametrize(
     ("today", "cited"),
     [
-        (dt.date(2026, 11, 24), ["kcsie-2025", "eyfs-group-2025", "working-together-2023"]),
+        (dt.date(2026, 11, 24), ["kcsie-2026", "eyfs-group-2026", "working-together-2026"]),
+        (dt.date(2026, 8, 31), ["kcsie-2025", "eyfs-group-2025", "working-together-2026"]),
+        (dt.date(2026, 3, 18), ["kcsie-2025", "eyfs-group-2025", "working-together-2023"]),
         (dt.date(2021, 9, 13), ["kcsie-2021", "eyfs-2021", "working-together-2018"]),
         (dt.date(2020, 10, 15), ["kcsie-2020", "eyfs-2017", "working-together-2018"]),
     ],
 )
 def test_policies_cite_the_editions_in_force_that_day(today, cited):
-    register = load_setting(REPO / "settings", "poppys").guidance_register
-    assert [e.id for e in editions_in_force(register, today)] == cited
+    setting = load_setting(REPO / "settings", "poppys")
+    assert [e.id for e in setting.guidance_in_force(today)] == cited
+    in_force = [e.id for e in editions_in_force(setting.guidance_register, today)]
+    schools = ["mobile-phones-in-schools-2026"] if today >= dt.date(2026, 1, 19) else []
+    assert in_force == cited + schools  # no provision of Poppy's is part of a school
 
 
 def test_a_replaced_edition_names_the_newest_in_force():
     register = load_setting(REPO / "settings", "halstead").guidance_register
     today = dt.date(2026, 11, 24)
-    assert replacement_for(register, "kcsie-2022", today).id == "kcsie-2025"
-    assert replacement_for(register, "eyfs-2017", today).id == "eyfs-group-2025"
-    assert replacement_for(register, "kcsie-2025", today) is None
+    assert replacement_for(register, "kcsie-2022", today).id == "kcsie-2026"
+    assert replacement_for(register, "eyfs-2017", today).id == "eyfs-group-2026"
+    assert replacement_for(register, "working-together-2023", today).id == "working-together-2026"
+    assert replacement_for(register, "kcsie-2026", today) is None
     assert replacement_for(register, "kcsie-2022", dt.date(2023, 8, 31)) is None
 
 
 def test_the_context_cites_what_is_in_force(settings_dir):
     setting = load_setting(settings_dir, "poppys", POLICIES)
     cited = build_context(setting, PARENTS, dt.date(2026, 11, 24))["guidance"]
-    assert [g["edition"] for g in cited] == ["2025", "September 2025", "2023"]
+    assert [g["edition"] for g in cited] == ["2026", "September 2026", "2026"]
     assert cited[1]["title"].endswith("for group and school-based providers")
 
 
@@ -126,3 +132,19 @@ def test_a_staff_only_routes_web_form_is_staff_only_too(settings_dir):
     setting = load_setting(settings_dir, "poppys", POLICIES)
     assert form in staff_only_values(setting)
     assert build_context(setting, PARENTS, dt.date(2026, 11, 24))["whistleblowing_contact"] is None
+
+
+def test_schools_guidance_is_cited_only_where_a_provision_is_part_of_a_school(settings_dir):
+    today = dt.date(2026, 12, 5)
+    setting = load_setting(settings_dir, "poppys", POLICIES)
+    assert "Mobile phones in schools" not in [e.title for e in setting.guidance_in_force(today)]
+    path = settings_dir / "poppys.yml"
+    old = "  - name: Pre-school\n    school_age: false\n"
+    path.write_text(path.read_text().replace(old, old + "    in_school: true\n", 1))
+    setting = load_setting(settings_dir, "poppys", POLICIES)
+    cited = [e.id for e in setting.guidance_in_force(today)]
+    assert cited[-1] == "mobile-phones-in-schools-2026"
+    context = build_context(setting, PARENTS, today)
+    assert context["in_school"] and context["school_provisions"] == ["Pre-school"]
+    assert context["guidance"][-1]["edition"] == "updated January 2026"
+    assert [e.id for e in setting.guidance_in_force(dt.date(2026, 1, 18))][-1] != cited[-1]
