@@ -174,6 +174,12 @@ def _add_web_texts(setting: Setting, context: dict[str, Any]) -> None:
         ("contact_routes", key): getattr(setting.contact_routes, key)
         for key in type(setting.contact_routes).model_fields
     }
+    authority = setting.local_authority
+    routes |= {
+        ("local_authority", key): route
+        for key in ("lado", "front_door", "advice_service")
+        if (route := getattr(authority, key)) is not None
+    }
     for path, route in routes.items():
         shown = context
         for key in path:
