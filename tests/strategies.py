@@ -66,7 +66,6 @@ _RETURNED = [
 ]
 _JOURNALS = ["Tapestry", "Seesaw", "Famly", "Blossom"]
 _REVIEW = ["at least once a year", "every year in September", "every two years"]
-_ADVICE = ["the local authority's safeguarding advice line", "our local early help team"]
 _ALLEGATIONS = ["the Local Authority Designated Officer (LADO)", "the LADO and Ofsted"]
 
 
@@ -226,7 +225,6 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     data["internet_filtering"] = draw(_one(_FILTER))
     data["policies"] = draw(_policies())
     _maybe(draw, data, "review_frequency", _one(_REVIEW))
-    _maybe(draw, data, "advice_service", _one(_ADVICE))
     _maybe(draw, data, "allegations_contact", _one(_ALLEGATIONS))
     _maybe(draw, data, "police_non_emergency", st.sampled_from(["101", "0300 123 4567"]))
     _maybe(draw, data, "federation", st.just("Generated settings"))

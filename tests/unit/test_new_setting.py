@@ -355,7 +355,8 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
 def test_publish_refuses_placeholders_and_a_ratified_month(tmp_path: Path) -> None:
     root = project(tmp_path)
     args = ["new", "acorns", "--no-input", "--project", str(root), "--name", "Acorns",
-            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery", "--local-authority", "kent"]  # fmt: skip
+            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery",
+            "--local-authority", "kent"]  # fmt: skip
     assert CliRunner().invoke(cli, args).exit_code == 0
     proj = Project(root)
     with pytest.raises(PublishError, match="placeholder"):
@@ -463,7 +464,8 @@ def test_a_draft_without_contact_routes_still_builds_for_previewing(tmp_path: Pa
     for folder in ("overrides", "macros"):
         shutil.copytree(REPO / folder, root / folder)
     args = ["new", "acorns", "--no-input", "--project", str(root), "--name", "Acorns",
-            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery", "--local-authority", "kent"]  # fmt: skip
+            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery",
+            "--local-authority", "kent"]  # fmt: skip
     assert CliRunner().invoke(cli, args).exit_code == 0
     built = CliRunner().invoke(cli, ["build", "acorns", "--project", str(root)])
     assert built.exit_code == 0, built.output
