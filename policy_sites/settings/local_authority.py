@@ -57,7 +57,7 @@ a setting or the federation writing one is refused with a pointer to the registe
 
 _SOURCE = Field(
     description="Where the numbers and addresses were found: the page's name or address, "
-    'e.g. "KSCMP\'s LADO page (kscmp.org.uk)".'
+    'e.g. "the safeguarding partnership\'s LADO page (its address)".'
 )
 _CHECKED = Field(
     description="The day (or month) someone last checked them against that source, e.g. 2026-12."
@@ -87,9 +87,9 @@ class Partnership(_Model):
     """The local safeguarding children partnership whose procedures the policies follow."""
 
     name: Text = Field(
-        description="Its full name, e.g. 'Kent Safeguarding Children Multi-agency Partnership'."
+        description="Its full name, e.g. 'the Northmoor Safeguarding Children Partnership'."
     )
-    short_name: Text | None = Field(default=None, description="e.g. 'KSCMP'.")
+    short_name: Text | None = Field(default=None, description="e.g. 'NSCP'.")
     web: HttpUrl | None = Field(default=None, description="Its web site (https://…).")
     source: Text = _SOURCE
     checked: DateField = _CHECKED
@@ -114,7 +114,7 @@ class AdviceService(_Model):
 class LocalAuthority(_Model):
     """One local authority's safeguarding routes: every one present, or the entry is refused."""
 
-    name: Text = Field(description="The authority, e.g. 'Kent County Council'.")
+    name: Text = Field(description="The authority, e.g. 'Northmoor County Council'.")
     lado: AuthorityRoute = Field(
         description="The Local Authority Designated Officer (LADO) service: allegations "
         "about staff or volunteers. Needs a phone number."

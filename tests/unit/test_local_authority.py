@@ -17,8 +17,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policy_sites.builder.federation import federation_title
 from policy_sites.context.variables import build_context, strings_in
 from policy_sites.context.views import PARENTS
+from policy_sites.project import Project
 from policy_sites.settings.loader import (
     DEFAULTS_FILE,
     SettingsError,
@@ -262,3 +264,19 @@ def test_any_generated_entry_loads_whole(tmp_path_factory, drawn) -> None:
     entry = load_authority(folder, name)
     assert entry.lado.phone == data["lado"]["phone"]
     assert (entry.advice_service is None) == ("advice_service" not in data)
+
+
+def test_the_portal_is_titled_from_the_federations_own_name(tmp_path: Path) -> None:
+    """Issue 19: a Lancashire group's portal read 'Kent early years settings'. The title is
+    the federation's `federation:`, and no code names an area."""
+    project = Project(tmp_path)
+    project.settings_dir.mkdir()
+    copy_shared_files(REPO / "settings", project.settings_dir)
+    defaults = project.settings_dir / DEFAULTS_FILE
+    edit(defaults, "federation: Kent early years settings", "federation: Red Rose Nurseries")
+    assert federation_title(project) == "Red Rose Nurseries: policies"
+    edit(defaults, "federation: Red Rose Nurseries\n", "")
+    assert federation_title(project) == "Policies"
+    code = REPO / "policy_sites"
+    for source in [*code.rglob("*.py"), *code.rglob("*.css")]:
+        assert "Kent" not in source.read_text(encoding="utf-8"), source
