@@ -445,6 +445,7 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     area = details.local_authority
     if area and (missing := missing_authority(proj.settings_dir, area)):
         click.echo(f"  local_authority: {missing}")
+        click.echo("  the site builds once the area's entry is there")
     click.echo(f"  preview it:  policy-sites serve {slug}")
     click.echo(f"  check it:    policy-sites check {slug}")
 
