@@ -714,13 +714,12 @@ def _resolve_authority(settings_dir: Path, doc: _Document, path: Path) -> list[P
     if name is None:
         known = authority_ids(settings_dir)
         choices = f" (the register has: {', '.join(known)})" if known else ""
-        line = doc.lines.get(key, (path, None))
         message = (
             "names no local authority, so the policies cannot give the area's LADO, front "
             f"door or safeguarding partnership: add 'local_authority: <name>'{choices} to "
             f"this file, or to {DEFAULTS_FILE} for every setting"
         )
-        return [Problem(line[0], line[1], "local_authority", message)]
+        return [Problem(path, None, "local_authority", message)]
     where = doc.lines.get(key, (path, None))
     if is_placeholder(name):
         known = authority_ids(settings_dir)

@@ -280,3 +280,26 @@ def test_the_portal_is_titled_from_the_federations_own_name(tmp_path: Path) -> N
     code = REPO / "policy_sites"
     for source in [*code.rglob("*.py"), *code.rglob("*.css")]:
         assert "Kent" not in source.read_text(encoding="utf-8"), source
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("name: !!python/object/apply:os.system [echo]\n", "write plain values only"),
+        ("- kent\n", "must be a mapping of keys"),
+        ("name: [unclosed\n", "is not valid YAML"),
+    ],
+)
+def test_a_hostile_entry_is_one_problem_naming_its_file(settings_dir, text, words) -> None:
+    entry = settings_dir / AUTHORITIES_DIR / "kent.yml"
+    entry.write_text(text, encoding="utf-8")
+    [problem] = problems(settings_dir)
+    assert problem.file == entry and problem.line and words in problem.message
+
+
+@pytest.mark.parametrize("value", ["[kent]", "3", "Kent County", "../kent"])
+def test_an_area_that_is_not_a_name_is_refused(settings_dir: Path, value: str) -> None:
+    edit(settings_dir / DEFAULTS_FILE, "local_authority: kent", f"local_authority: {value}")
+    [problem] = problems(settings_dir)
+    assert (problem.file, problem.field) == (settings_dir / DEFAULTS_FILE, "local_authority")
+    assert "name of a local authority's entry" in problem.message
