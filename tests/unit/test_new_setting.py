@@ -220,6 +220,14 @@ def test_an_area_not_in_the_register_is_written_and_says_how_to_add_it(tmp_path:
     with pytest.raises(SettingsError) as caught:
         load_setting(root / "settings", "preston", POLICIES)
     assert [p.field for p in caught.value.problems] == ["local_authority"]
+    refused = CliRunner().invoke(cli, [
+        "publish", "preston", "--project", str(root), "--version", "2026-27",
+        "--ratified", "2026-09-14", "--next-review", "2027-09",
+    ])  # fmt: skip
+    assert refused.exit_code == 1 and "no entry for the local authority 'lancashire'" in (
+        refused.output
+    )
+    assert "Traceback" not in refused.output and not (root / "settings" / "preston").exists()
     bad = CliRunner().invoke(cli, [
         "new", "other", "--no-input", "--project", str(root), "--name", "Other",
         "--provision", "Pre-school", "--dsl", "Jo Bloggs", "", "Pre-school",
