@@ -307,6 +307,7 @@ def authority_data(draw: st.DrawFn, number: int = 0) -> tuple[str, dict[str, Any
         advice: dict[str, Any] = {"name": draw(_one(_ADVICE_NAMES)).format(place)}
         _maybe(draw, advice, "phone", st.just(f"01632 934{number:03d}"))
         _maybe(draw, advice, "web", st.just(f"https://{name}.example.org/advice"))
+        _maybe(draw, advice, "reached", st.just("through the council's schools' website"))
         data["advice_service"] = sourced(advice)
     return name, data
 

@@ -107,6 +107,12 @@ class AdviceService(_Model):
     )
     email: EmailAddress | None = Field(default=None, description="e.g. 'advice@example.org'.")
     web: HttpUrl | None = Field(default=None, description="Its page or enquiry form (https://…).")
+    reached: Phrase | None = Field(
+        default=None,
+        description="How a DSL reaches it, if not by the phone, email or web page above. "
+        'Completes: "Advice for a DSL: the Education Safeguarding Team, …" e.g. \'through '
+        "its enquiry form on the council's schools' website'.",
+    )
     source: Text = _SOURCE
     checked: DateField = _CHECKED
 
