@@ -661,7 +661,7 @@ def missing_authority(settings_dir: Path, name: str) -> str | None:
         f"there is no entry for the local authority {name!r}: {hint} "
         f"settings/{AUTHORITIES_DIR}/{name}.yml: copy the template "
         f"settings/{AUTHORITIES_DIR}/{TEMPLATE_FILE}, and fill in each route with the page it "
-        "came from and the day you checked it (the editor's guide, 'Adding a local authority')"
+        "came from and the day you checked it (the editor's guide, step 9, 'Add a local authority')"
     )
 
 
