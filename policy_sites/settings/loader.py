@@ -661,7 +661,8 @@ def missing_authority(settings_dir: Path, name: str) -> str | None:
         f"there is no entry for the local authority {name!r}: {hint} "
         f"settings/{AUTHORITIES_DIR}/{name}.yml: copy the template "
         f"settings/{AUTHORITIES_DIR}/{TEMPLATE_FILE}, and fill in each route with the page it "
-        "came from and the day you checked it (the editor's guide, step 9, 'Add a local authority')"
+        "came from and the day you checked it (the editor's guide, step 9, 'Add a local "
+        "authority')"
     )
 
 
@@ -727,8 +728,8 @@ def _resolve_authority(settings_dir: Path, doc: _Document, path: Path) -> list[P
             "is still a placeholder: write the name of the setting's local authority's "
             f"entry in settings/{AUTHORITIES_DIR}/ (the register has: "
             f"{', '.join(known) or 'no entries yet'}); for an area not there yet, add it: "
-            f"copy settings/{AUTHORITIES_DIR}/{TEMPLATE_FILE} (the editor's guide, 'Adding a "
-            "local authority')"
+            f"copy settings/{AUTHORITIES_DIR}/{TEMPLATE_FILE} (the editor's guide, step 9, "
+            "'Add a local authority')"
         )
         return [Problem(*where, "local_authority", message)]
     if not isinstance(name, str):
