@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from policy_sites.settings.loader import DEFAULTS_FILE
+from policy_sites.settings.loader import copy_shared_files
 
 __all__ = ["PROJECT_PARTS", "copy_project", "write_synthetic_settings"]
 
@@ -96,8 +96,7 @@ def copy_project(source: Path, target: Path) -> None:
             shutil.copytree(source / part, target / part)
         else:
             shutil.copy2(source / part, target / part)
-    (target / "settings").mkdir(exist_ok=True)
-    shutil.copy2(source / "settings" / DEFAULTS_FILE, target / "settings" / DEFAULTS_FILE)
+    copy_shared_files(source / "settings", target / "settings")
 
 
 def _person(i: int, k: int) -> str:

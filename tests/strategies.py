@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from policy_sites.settings.schema import RatifyingBody
 
-__all__ = ["POLICIES", "settings_data"]
+__all__ = ["POLICIES", "authority_data", "authority_numbers", "settings_data"]
 
 POLICIES = ("mobile-and-smart-technology", "social-media", "acceptable-use")
 """The shared policies of the test project: the two sources and the guide's third one."""
@@ -66,7 +66,6 @@ _RETURNED = [
 ]
 _JOURNALS = ["Tapestry", "Seesaw", "Famly", "Blossom"]
 _REVIEW = ["at least once a year", "every year in September", "every two years"]
-_ADVICE = ["the local authority's safeguarding advice line", "our local early help team"]
 _ALLEGATIONS = ["the Local Authority Designated Officer (LADO)", "the LADO and Ofsted"]
 
 
@@ -227,7 +226,6 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     data["internet_filtering"] = draw(_one(_FILTER))
     data["policies"] = draw(_policies())
     _maybe(draw, data, "review_frequency", _one(_REVIEW))
-    _maybe(draw, data, "advice_service", _one(_ADVICE))
     _maybe(draw, data, "allegations_contact", _one(_ALLEGATIONS))
     _maybe(draw, data, "police_non_emergency", st.sampled_from(["101", "0300 123 4567"]))
     _maybe(draw, data, "federation", st.just("Generated settings"))
@@ -259,3 +257,64 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
         _maybe(draw, staff, "notes", st.just([f"Staff-only note number {number} for this site."]))
         data["staff_only"] = staff
     return data
+
+
+_PLACES = ["Northmoor", "Eastwold", "Fenbridge", "Highcombe", "Ashdale", "Wyre Vale",
+           "St Brannock's", "Lower Tamsworth"]  # fmt: skip
+_COUNCILS = ["{} County Council", "{} Borough Council", "the City of {} Council",
+             "{} Council"]  # fmt: skip
+_LADO_NAMES = ["{}'s LADO service", "the {} Allegations Management Team",
+               "the {} Local Authority Designated Officer team"]  # fmt: skip
+_FRONT_DOORS = ["the {} Children's Advice and Duty Service", "{} Children's Services Front Door",
+                "the {} Multi-Agency Safeguarding Hub"]  # fmt: skip
+_PARTNERSHIPS = ["{} Safeguarding Children Partnership",
+                 "{} Safeguarding Children Multi-agency Partnership"]  # fmt: skip
+_ADVICE_NAMES = ["the {} Education Safeguarding Team", "the {} early years safeguarding adviser"]
+
+
+@st.composite
+def authority_data(draw: st.DrawFn, number: int = 0) -> tuple[str, dict[str, Any]]:
+    """One local authority's register entry, as its file's name and its data: every route
+    its own (numbers in Ofcom's drama range, 01632, and example.org addresses, each
+    carrying ``number``), optional parts present or absent."""
+    place = f"{draw(_one(_PLACES))} {number}"
+    name = "-".join(place.lower().replace("'", "").split())
+
+    def sourced(route: dict[str, Any]) -> dict[str, Any]:
+        return route | {"source": f"{place}'s safeguarding pages (example.org)",
+                        "checked": draw(st.sampled_from(["2026-11", "2026-12-01"]))}  # fmt: skip
+
+    lado: dict[str, Any] = {"name": draw(_one(_LADO_NAMES)).format(place),
+                            "phone": f"01632 931{number:03d}"}  # fmt: skip
+    _maybe(draw, lado, "email", st.just(f"lado{number}@{name}.example.org"))
+    _maybe(draw, lado, "web", st.just(f"https://{name}.example.org/lado?refer=1&by=setting"))
+    front_door: dict[str, Any] = {
+        "name": draw(_one(_FRONT_DOORS)).format(place),
+        "phone": f"01632 932{number:03d}",
+        "out_of_hours_phone": f"01632 933{number:03d}",
+    }
+    _maybe(draw, front_door, "email", st.just(f"frontdoor{number}@{name}.example.org"))
+    _maybe(draw, front_door, "web", st.just(f"https://{name}.example.org/worried-about-a-child"))
+    partnership: dict[str, Any] = {"name": draw(_one(_PARTNERSHIPS)).format(place)}
+    _maybe(draw, partnership, "short_name", st.just(f"SCP{number}"))
+    _maybe(draw, partnership, "web", st.just(f"https://{name}.example.org/partnership"))
+    data: dict[str, Any] = {
+        "name": draw(_one(_COUNCILS)).format(place),
+        "lado": sourced(lado),
+        "front_door": sourced(front_door),
+        "partnership": sourced(partnership),
+    }
+    if draw(st.booleans()):
+        advice: dict[str, Any] = {"name": draw(_one(_ADVICE_NAMES)).format(place)}
+        _maybe(draw, advice, "phone", st.just(f"01632 934{number:03d}"))
+        _maybe(draw, advice, "web", st.just(f"https://{name}.example.org/advice"))
+        _maybe(draw, advice, "reached", st.just("through the council's schools' website"))
+        data["advice_service"] = sourced(advice)
+    return name, data
+
+
+def authority_numbers(data: dict[str, Any]) -> set[str]:
+    """Every phone number of a register entry (as data), as written."""
+    keys = ("phone", "out_of_hours_phone")
+    return {route[key] for route in data.values() if isinstance(route, dict)
+            for key in keys if key in route}  # fmt: skip

@@ -1,10 +1,11 @@
 """Fingerprints of what a setting's site is built from, so an unchanged setting is not rebuilt.
 
 A setting's fingerprint covers its settings file, its published versions folder
-(``settings/<slug>/``), the federation defaults, mkdocs.yml, overrides/, macros/, the
-shared sources it uses (every file in docs/ except the policies it does not publish),
-the builder's own code and the versions of the packages that render it,
-``SOURCE_DATE_EPOCH`` and the build's options (``extra``: preview, shared assets).
+(``settings/<slug>/``), the federation defaults, the register of local authorities
+(every entry: the key choosing a setting's may come from the defaults), mkdocs.yml,
+overrides/, macros/, the shared sources it uses (every file in docs/ except the
+policies it does not publish), the builder's own code and the versions of the packages
+that render it, ``SOURCE_DATE_EPOCH`` and the build's options (``extra``: preview, shared assets).
 Shared parts are hashed once per run.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from policy_sites.context.views import POLICIES_DIR, policy_ids
 from policy_sites.project import Project
 from policy_sites.settings.loader import DEFAULTS_FILE, read_mapping
+from policy_sites.settings.local_authority import AUTHORITIES_DIR
 from policy_sites.versions.store import LOCK_FILE as PUBLISHING_LOCK
 
 __all__ = ["RENDERING_PACKAGES", "Inputs", "builder_digest", "tree_digest"]
@@ -91,6 +93,7 @@ class Inputs:
             "macros": tree_digest(project.root / "macros"),
             "docs": tree_digest(project.docs_dir, exclude=policy_files),
             "defaults": tree_digest(project.settings_dir / DEFAULTS_FILE),
+            "local_authorities": tree_digest(project.settings_dir / AUTHORITIES_DIR),
             "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
             "extra": extra,
         }

@@ -477,6 +477,57 @@ def missing_contacts(project: Project, settings: Mapping[str, Setting]) -> list[
     return findings
 
 
+_TEL = re.compile(r"\(tel:([0-9+]+)\)")
+"""A phone number as the frozen Markdown links it: ``[03000 41 08 88](tel:03000410888)``."""
+
+
+def area_routes_drift(
+    project: Project, settings: Mapping[str, Setting], versions: Mapping[str, list[Version]]
+) -> list[Finding]:
+    """The newest published version of a policy giving parents phone numbers, but not its
+    area's current LADO and front door numbers (a warning): the setting moved to another
+    local authority, or the area's entry changed a number, since it was published. The
+    frozen text stays as ratified, so the parents' page would send people to old numbers
+    until a new version is published."""
+    findings = []
+    for slug, setting in settings.items():
+        area = setting.local_authority
+        wanted = {
+            f"{area.lado.name}'s number": area.lado.phone,
+            f"{area.front_door.name}'s number": area.front_door.phone,
+            f"{area.front_door.name}'s out-of-hours number": area.front_door.out_of_hours_phone,
+        }
+        for pid in sorted(setting.policies):
+            history = policy_history(versions[slug], pid)
+            if not history or "parents" not in history[-1].files.get(pid, {}):
+                continue
+            newest = history[-1]
+            linked = set(_TEL.findall(newest.text(pid, "parents")))
+            missing = [
+                f"{what} ({number})"
+                for what, number in wanted.items()
+                if number and number.replace(" ", "") not in linked
+            ]
+            if not linked or not missing:
+                continue  # a version that gives no numbers at all names no wrong ones
+            meta = newest.folder / "version.yml"
+            findings.append(
+                Finding(
+                    shown(project, meta),
+                    _line_of(meta, f"{pid}:"),
+                    WARNING,
+                    f"{slug}: version {newest.label} of the {pid} policy does not give "
+                    f"{' or '.join(missing)}, from its local authority's entry ({area.name}, "
+                    "settings/local_authorities/): its parents' page still gives the "
+                    "numbers it was published with",
+                    "check the area's entry is right, then publish a new version: "
+                    f"policy-sites publish {slug} --version LABEL --ratified YYYY-MM-DD "
+                    "--next-review YYYY-MM",
+                )
+            )
+    return findings
+
+
 # --- all together ----------------------------------------------------------------------------
 
 
@@ -534,6 +585,7 @@ def find_drift(
             *overdue_reviews(project, settings, versions, today),
             *published_dates_drift(project, settings, versions),
             *missing_contacts(project, settings),
+            *area_routes_drift(project, settings, versions),
             *link_drift(project),
         },
         key=lambda f: (f.file, f.line, f.severity, f.message),

@@ -7,6 +7,7 @@ the work itself lives in the module for its job (new_setting, preview, json_sche
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -17,7 +18,12 @@ from policy_sites.context.phrases import join_or
 from policy_sites.context.views import policy_ids
 from policy_sites.render.preview import serve as serve_preview
 from policy_sites.settings.json_schema import SCHEMA_FILE, schema_is_current, schema_text
-from policy_sites.settings.loader import SettingsError, setting_slugs
+from policy_sites.settings.loader import (
+    SettingsError,
+    authority_ids,
+    missing_authority,
+    setting_slugs,
+)
 from policy_sites.settings.new_setting import (
     QUESTIONS,
     ContactDetails,
@@ -29,7 +35,7 @@ from policy_sites.settings.new_setting import (
     parse_day_or_month,
     write_new_setting,
 )
-from policy_sites.settings.schema import EmailAddress, PhoneNumber, RatifyingBody
+from policy_sites.settings.schema import AUTHORITY_ID, EmailAddress, PhoneNumber, RatifyingBody
 
 __all__ = ["EDITOR_COMMANDS"]
 
@@ -81,6 +87,34 @@ def _prompt(question: str, **options: Any) -> Any:
     """click.prompt, with no ': ' after a question that already ends in '?'."""
     suffix = " " if question.endswith("?") else ": "
     return click.prompt(question, prompt_suffix=suffix, **options)
+
+
+def _area(text: str | None) -> str | None:
+    """A local authority's name as typed ('East Sussex') as its entry's name ('east-sussex')."""
+    return "-".join(_tidy(text or "").lower().split()) or None
+
+
+def _ask_area(settings_dir: Path) -> str | None:
+    """Which local authority the setting is in, offering the register's entries; a name not
+    there is taken, and how to add its entry is said at once."""
+    known = authority_ids(settings_dir)
+    offered = f"The register has: {', '.join(known)}. " if known else ""
+    while True:
+        answer = _area(_prompt(
+            "Which local authority is the setting in? Its LADO, front door and safeguarding "
+            f"partnership come from its entry in settings/local_authorities/. {offered}"
+            f"({EMPTY_TO_FILL_IN})", default="", show_default=False,
+        ))  # fmt: skip
+        if answer is None:
+            return None
+        problem = missing_authority(settings_dir, answer)
+        if problem is None:
+            return answer
+        click.echo(f"  {problem}")
+        if AUTHORITY_ID.match(answer) and click.confirm(
+            f"  Use {answer!r} all the same, and add its entry before publishing?", default=True
+        ):
+            return answer
 
 
 def _ratifying_body(text: str) -> str:
@@ -225,6 +259,11 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.command()
 @slug_argument()
 @click.option("--name", help="The setting's name, exactly as it should appear.")
+@click.option(
+    "--local-authority",
+    help="The local authority the setting is in, by its entry in settings/local_authorities/ "
+    "(e.g. kent); one not there yet is written, and check says how to add it.",
+)
 @click.option("--provision", multiple=True, help="A provision's name (repeat for each).")
 @click.option(
     "--school-age",
@@ -321,6 +360,9 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
         _ask_dsls(provisions)
     )  # fmt: skip
     details = NewSettingDetails(name, provisions, dsls, ratifying_body=None)
+    details.local_authority = _area(o["local_authority"]) or (
+        _ask_area(proj.settings_dir) if ask else None
+    )
     for question in details.questions():
         given = o[question.key]
         if question.many:
@@ -400,6 +442,10 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     click.echo(f"wrote {written}")
     if left := details.unanswered():
         click.echo("  fill in (check reports them until you do): " + ", ".join(left))
+    area = details.local_authority
+    if area and (missing := missing_authority(proj.settings_dir, area)):
+        click.echo(f"  local_authority: {missing}")
+        click.echo("  the site builds once the area's entry is there")
     click.echo(f"  preview it:  policy-sites serve {slug}")
     click.echo(f"  check it:    policy-sites check {slug}")
 

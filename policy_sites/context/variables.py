@@ -20,6 +20,7 @@ from pydantic import AnyUrl
 from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
 from policy_sites.settings.loader import field_name
+from policy_sites.settings.local_authority import AdviceService
 from policy_sites.settings.schema import (
     OTHER_POLICIES,
     ContactRoute,
@@ -171,10 +172,18 @@ def _add_web_texts(setting: Setting, context: dict[str, Any]) -> None:
     """Give each route with a web page in ``context`` its address as link text
     (``web_text``): the address as the setting holds it, escaped as every text is, where
     ``web`` is escaped as a URL for the link itself."""
-    routes = {(key,): route for key, route in _setting_routes(setting).items()}
+    routes: dict[tuple[str, ...], ContactRoute | AdviceService] = {
+        (key,): route for key, route in _setting_routes(setting).items()
+    }
     routes |= {
         ("contact_routes", key): getattr(setting.contact_routes, key)
         for key in type(setting.contact_routes).model_fields
+    }
+    authority = setting.local_authority
+    routes |= {
+        ("local_authority", key): route
+        for key in ("lado", "front_door", "advice_service")
+        if (route := getattr(authority, key)) is not None
     }
     for path, route in routes.items():
         shown = context

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shutil
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -20,17 +21,34 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from policy_sites.settings.local_authority import (
+    AUTHORITIES_DIR,
+    MOVED_TO_AUTHORITY,
+    TEMPLATE_FILE,
+    LocalAuthority,
+)
 from policy_sites.settings.names import printable, slug_problem
-from policy_sites.settings.schema import FieldPath, FieldProblem, Setting, texts_in
+from policy_sites.settings.schema import (
+    AUTHORITY_ID,
+    FieldPath,
+    FieldProblem,
+    Setting,
+    is_placeholder,
+    texts_in,
+)
 
 __all__ = [
     "DEFAULTS_FILE",
     "Problem",
     "SettingsError",
     "WrittenText",
+    "authority_ids",
+    "copy_shared_files",
     "field_lines",
     "field_name",
+    "load_authority",
     "load_setting",
+    "missing_authority",
     "missing_setting",
     "read_mapping",
     "setting_slugs",
@@ -471,7 +489,15 @@ def _describe(error: Mapping[str, Any]) -> str:
     return text.removeprefix("Value error, ")
 
 
-def _problems(doc: _Document, fallback: Path, error: ValidationError) -> list[Problem]:
+def _problems(
+    doc: _Document,
+    fallback: Path,
+    error: ValidationError,
+    model: type[BaseModel] = Setting,
+    authority: str | None = None,
+) -> list[Problem]:
+    """Each validation error as a Problem at the line that wrote it (``model``: what the
+    document validates as; ``authority``: the setting's local authority, if it names one)."""
     problems = []
     for item in error.errors():
         loc: FieldPath = tuple(item["loc"])
@@ -482,10 +508,12 @@ def _problems(doc: _Document, fallback: Path, error: ValidationError) -> list[Pr
         typed = doc.typed.get(loc)
         if item["type"] == "string_type" and typed is not None:
             message = _typed_as_text(typed, item.get("input"))
-        if item["type"] == "extra_forbidden":
+        if item["type"] == "extra_forbidden" and loc in MOVED_TO_AUTHORITY:
+            message = _moved_to_authority(loc, authority)
+        elif item["type"] == "extra_forbidden":
             key = str(loc[-1])
-            model = _model_at(Setting, loc[:-1])
-            known = list(model.model_fields) if model else []
+            inner = _model_at(model, loc[:-1])
+            known = list(inner.model_fields) if inner else []
             guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             message = f"unknown key {key!r}" + (
                 f"; did you mean {guess[0]!r}?"
@@ -497,6 +525,18 @@ def _problems(doc: _Document, fallback: Path, error: ValidationError) -> list[Pr
         file, line = _locate(doc, loc, fallback)
         problems.append(Problem(file, line, _dotted(loc), message))
     return problems
+
+
+def _moved_to_authority(loc: FieldPath, authority: str | None) -> str:
+    """Why a LADO, front door, partnership or advice service written in a settings file is
+    refused: an area's routes come whole from its register entry, never key by key."""
+    entry = f"{AUTHORITIES_DIR}/{authority}.yml" if authority else f"{AUTHORITIES_DIR}/<name>.yml"
+    return (
+        "is a fact of the local authority, not of a setting or the federation: it comes "
+        f"from the register entry settings/{entry} (its '{MOVED_TO_AUTHORITY[loc]}'), so "
+        "that the routes of two areas never mix; delete it here, and correct the entry if "
+        "it is wrong"
+    )
 
 
 def _typed_as_text(typed: str, value: Any) -> str:
@@ -532,13 +572,17 @@ class WrittenText:
 
 
 def written_texts(settings_dir: Path, slug: str) -> list[WrittenText]:
-    """Every text value of a setting (defaults merged as the loader merges them), each with
-    where an editor changes it; for pointing at the value a finding about a page quotes."""
+    """Every text value of a setting (defaults merged as the loader merges them, and its
+    local authority's entry), each with where an editor changes it; for pointing at the
+    value a finding about a page quotes."""
     path = settings_dir / f"{slug}.yml"
     doc = read_yaml_document(path)
     defaults_path = settings_dir / DEFAULTS_FILE
     if defaults_path.is_file():
         doc = _merge(read_yaml_document(defaults_path), doc)
+    name = doc.data.get("local_authority")
+    if isinstance(name, str) and missing_authority(settings_dir, name) is None:
+        _graft(doc, ("local_authority",), _authority_document(settings_dir, name))
     return [
         WrittenText(_dotted(at), text, *_locate(doc, at, path)) for at, text in texts_in(doc.data)
     ]
@@ -563,6 +607,16 @@ def read_mapping(path: Path) -> dict | None:
         return None
 
 
+def copy_shared_files(source: Path, target: Path) -> None:
+    """Copy what every setting is read with, the federation defaults and the register of
+    local authorities, from one settings folder to another (made if need be)."""
+    target.mkdir(parents=True, exist_ok=True)
+    if (source / DEFAULTS_FILE).is_file():
+        shutil.copy2(source / DEFAULTS_FILE, target / DEFAULTS_FILE)
+    if (source / AUTHORITIES_DIR).is_dir():
+        shutil.copytree(source / AUTHORITIES_DIR, target / AUTHORITIES_DIR, dirs_exist_ok=True)
+
+
 def setting_slugs(settings_dir: Path) -> list[str]:
     """Every setting's slug: the file name of each ``*.yml`` not starting with ``_``."""
     return sorted(p.stem for p in settings_dir.glob("*.yml") if not p.name.startswith("_"))
@@ -577,6 +631,119 @@ def missing_setting(settings_dir: Path, slug: str) -> str | None:
     guess = difflib.get_close_matches(slug, available, n=1)
     hint = f"; did you mean {guess[0]!r}?" if guess else f"; settings: {', '.join(available)}"
     return f"no such setting {slug!r}{hint}"
+
+
+def authority_ids(settings_dir: Path) -> list[str]:
+    """Every local authority in the register: each ``*.yml`` in settings/local_authorities/
+    not starting with ``_`` (the template is ``_template.yml``)."""
+    folder = settings_dir / AUTHORITIES_DIR
+    return sorted(p.stem for p in folder.glob("*.yml") if not p.name.startswith("_"))
+
+
+def missing_authority(settings_dir: Path, name: str) -> str | None:
+    """Why no register entry has this name, and how to add one; None if one has."""
+    if AUTHORITY_ID.match(name) is None:
+        return (
+            f"{name!r} is not the name of a local authority's entry: write the name of its "
+            "file in settings/local_authorities/ without '.yml', in lower case with "
+            "hyphens, e.g. 'kent' or 'east-sussex'"
+        )
+    if (settings_dir / AUTHORITIES_DIR / f"{name}.yml").is_file():
+        return None
+    known = authority_ids(settings_dir)
+    guess = difflib.get_close_matches(name, known, n=1)
+    hint = (
+        f"did you mean {guess[0]!r}? Or add"
+        if guess
+        else f"the register has: {', '.join(known) or 'no entries yet'}. Add"
+    )
+    return (
+        f"there is no entry for the local authority {name!r}: {hint} "
+        f"settings/{AUTHORITIES_DIR}/{name}.yml: copy the template "
+        f"settings/{AUTHORITIES_DIR}/{TEMPLATE_FILE}, and fill in each route with the page it "
+        "came from and the day you checked it (the editor's guide, step 9, 'Add a local "
+        "authority')"
+    )
+
+
+def _authority_document(settings_dir: Path, name: str) -> _Document:
+    """A register entry's plain data and lines; a value still holding the template's
+    placeholder is refused here, as an entry is complete or refused."""
+    path = settings_dir / AUTHORITIES_DIR / f"{name}.yml"
+    doc = read_yaml_document(path)
+    unfilled = [
+        Problem(*_locate(doc, at, path), _dotted(at), "still holds the template's placeholder: "
+                "write the fact, with its source")
+        for at, text in texts_in(doc.data)
+        if is_placeholder(text)
+    ]  # fmt: skip
+    if unfilled:
+        raise SettingsError(unfilled)
+    return doc
+
+
+def load_authority(settings_dir: Path, name: str) -> LocalAuthority:
+    """Read and validate one local authority's register entry, whole; raise SettingsError
+    naming every problem, as for a settings file."""
+    return _read_authority(settings_dir, name)[0]
+
+
+def _read_authority(settings_dir: Path, name: str) -> tuple[LocalAuthority, _Document]:
+    path = settings_dir / AUTHORITIES_DIR / f"{name}.yml"
+    if missing := missing_authority(settings_dir, name):
+        raise SettingsError([Problem(path, None, "", missing)])
+    doc = _authority_document(settings_dir, name)
+    try:
+        return LocalAuthority.model_validate(doc.data), doc
+    except ValidationError as error:
+        raise SettingsError(_problems(doc, path, error, LocalAuthority)) from None
+
+
+def _graft(doc: _Document, at: FieldPath, inner: _Document) -> None:
+    """Put another file's document at ``at`` in ``doc``, each of its lines still naming
+    its own file."""
+    doc.data[at[0]] = inner.data
+    doc.lines.update({(*at, *p): where for p, where in inner.lines.items()})
+    doc.typed.update({(*at, *p): typed for p, typed in inner.typed.items()})
+
+
+def _resolve_authority(settings_dir: Path, doc: _Document, path: Path) -> list[Problem]:
+    """Replace the local authority's name in ``doc`` with its validated entry; the problems
+    if the setting names none, or one without a complete entry."""
+    key = ("local_authority",)
+    name = doc.data.get("local_authority")
+    if name is None:
+        known = authority_ids(settings_dir)
+        choices = f" (the register has: {', '.join(known)})" if known else ""
+        message = (
+            "names no local authority, so the policies cannot give the area's LADO, front "
+            f"door or safeguarding partnership: add 'local_authority: <name>'{choices} to "
+            f"this file, or to {DEFAULTS_FILE} for every setting"
+        )
+        return [Problem(path, None, "local_authority", message)]
+    where = doc.lines.get(key, (path, None))
+    if is_placeholder(name):
+        known = authority_ids(settings_dir)
+        message = (
+            "is still a placeholder: write the name of the setting's local authority's "
+            f"entry in settings/{AUTHORITIES_DIR}/ (the register has: "
+            f"{', '.join(known) or 'no entries yet'}); for an area not there yet, add it: "
+            f"copy settings/{AUTHORITIES_DIR}/{TEMPLATE_FILE} (the editor's guide, step 9, "
+            "'Add a local authority')"
+        )
+        return [Problem(*where, "local_authority", message)]
+    if not isinstance(name, str):
+        message = f"expected the name of a local authority's entry, such as 'kent', got {name!r}"
+        return [Problem(*where, "local_authority", message)]
+    if missing := missing_authority(settings_dir, name):
+        return [Problem(*where, "local_authority", missing)]
+    try:
+        entry, entry_doc = _read_authority(settings_dir, name)
+    except SettingsError as error:
+        return error.problems
+    _graft(doc, key, entry_doc)
+    doc.data["local_authority"] = entry
+    return []
 
 
 def load_setting(
@@ -595,10 +762,18 @@ def load_setting(
     doc = read_yaml_document(path)
     if defaults_path.is_file():
         doc = _merge(read_yaml_document(defaults_path), doc)
+    authority = doc.data.get("local_authority")
+    authority = authority if isinstance(authority, str) else None
+    problems = _resolve_authority(settings_dir, doc, path)
+    if problems:  # validate the rest too, so that every problem is named at once
+        doc.data.pop("local_authority", None)
     try:
         setting = Setting.model_validate(doc.data)
     except ValidationError as error:
-        raise SettingsError(_problems(doc, path, error)) from None
+        found = _problems(doc, path, error, authority=authority)
+        problems += [p for p in found if not (problems and p.field == "local_authority")]
+    if problems:
+        raise SettingsError(problems)
     if known_policies is not None:
         known = sorted(known_policies)
         unknown = [

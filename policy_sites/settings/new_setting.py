@@ -11,7 +11,6 @@ federation defaults) before it is saved, and an existing file is never overwritt
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +18,18 @@ from pathlib import Path
 import yaml
 
 from policy_sites.settings.json_schema import SCHEMA_FILE
-from policy_sites.settings.loader import DEFAULTS_FILE, Problem, SettingsError, load_setting
+from policy_sites.settings.loader import (
+    Problem,
+    SettingsError,
+    authority_ids,
+    copy_shared_files,
+    load_setting,
+    missing_authority,
+)
+from policy_sites.settings.local_authority import AUTHORITIES_DIR
 from policy_sites.settings.names import check_slug
 from policy_sites.settings.schema import (
+    AUTHORITY_ID,
     PLACEHOLDER,
     PolicyDate,
     RatifyingBody,
@@ -149,6 +157,8 @@ class NewSettingDetails:
     ratifying_body: RatifyingBody | None = None
     written: str | None = None
     next_review: str | None = None
+    local_authority: str | None = None
+    """The name of the area's entry in the register (it may not be there yet)."""
 
     @property
     def school_age(self) -> bool:
@@ -174,6 +184,8 @@ class NewSettingDetails:
         left = [q.path for q in self.questions() if not getattr(self, q.key)]
         left += [f"contact.{key}" for key in ("phone", "email", "address")
                  if not getattr(self.contact, key)]  # fmt: skip
+        if not self.local_authority:
+            left.insert(0, "local_authority")
         if self.leaders_left_to_the_lado:
             return left
         leaders = self.concerns_about_leaders
@@ -323,6 +335,22 @@ def _children_devices(details: NewSettingDetails) -> str:
     )
 
 
+def _local_authority(details: NewSettingDetails, known: list[str]) -> str:
+    """The setting's own ``local_authority``, never left to the federation's: a setting in
+    another area would silently get that area's LADO and front door."""
+    register = ", ".join(known) or "no entries yet"
+    value = details.local_authority or (
+        f"{PLACEHOLDER}: the name of your local authority's entry in "
+        f"settings/{AUTHORITIES_DIR}/ ({register})"
+    )
+    return (
+        "# The local authority the setting is in: the name of its entry in\n"
+        f"# settings/{AUTHORITIES_DIR}/ (the register has: {register}). The policies take\n"
+        "# its LADO, children's services front door and safeguarding partnership from it.\n"
+        f"local_authority: {_q(value)}"
+    )
+
+
 def _ratifying_body(details: NewSettingDetails) -> str:
     choices = ", ".join(body.value for body in RatifyingBody)
     if details.ratifying_body is None:
@@ -336,8 +364,11 @@ def _ratifying_body(details: NewSettingDetails) -> str:
     )
 
 
-def render_settings_file(details: NewSettingDetails, policies: list[str]) -> str:
-    """The commented YAML of a new settings file."""
+def render_settings_file(
+    details: NewSettingDetails, policies: list[str], authorities: list[str] | None = None
+) -> str:
+    """The commented YAML of a new settings file (``authorities``: the register's entries,
+    named in its comment)."""
     return f"""\
 # yaml-language-server: $schema=../{SCHEMA_FILE}
 #
@@ -347,6 +378,8 @@ def render_settings_file(details: NewSettingDetails, policies: list[str]) -> str
 # each one until you do. Anything not written here comes from _federation.yml.
 
 name: {_q(details.name)}
+
+{_local_authority(details, authorities or [])}
 
 # Each provision the setting runs. school_age: true turns on the sections about
 # children's own phones and social media.
@@ -440,6 +473,7 @@ _OPTIONS = (
             f"--concerns-{key}" for key in ("contact", "phone", "email", "web")
         ),
         "concerns_about_leaders.name": "--concerns-contact",
+        "local_authority": "--local-authority",
     }
     | {f"contact.{key}": f"--{key}" for key in ("phone", "email", "address")}
     | {f"concerns_about_leaders.{key}": f"--concerns-{key}" for key in ("phone", "email", "web")}
@@ -467,26 +501,35 @@ def write_new_setting(
     federation's defaults raises SettingsError naming that real file and line.
     """
     target = new_setting_file(settings_dir, slug)
-    text = render_settings_file(details, policies)
+    known = authority_ids(settings_dir)
+    area = details.local_authority
+    if area is not None and AUTHORITY_ID.match(area) is None:
+        raise NewSettingError([f"--local-authority: {missing_authority(settings_dir, area)}"])
+    text = render_settings_file(details, policies, known)
     with tempfile.TemporaryDirectory(prefix="policy-sites-new-") as scratch:
         trial = Path(scratch)
-        if (settings_dir / DEFAULTS_FILE).is_file():
-            shutil.copy(settings_dir / DEFAULTS_FILE, trial / DEFAULTS_FILE)
+        copy_shared_files(settings_dir, trial)
         (trial / target.name).write_text(text, encoding="utf-8")
         try:
             load_setting(trial, slug, policies)
         except SettingsError as error:
-            in_defaults = [p for p in error.problems if p.file.name == DEFAULTS_FILE]
-            if in_defaults:
+            shared = [p for p in error.problems if p.file != trial / target.name]
+            if shared:  # the defaults' or the register's: the real file and line
                 raise SettingsError(
-                    Problem(settings_dir / DEFAULTS_FILE, p.line, p.field, p.message)
-                    for p in in_defaults
+                    Problem(settings_dir / p.file.relative_to(trial), p.line, p.field, p.message)
+                    for p in shared
                 ) from None
-            raise NewSettingError(
+            # An area not named yet, or not in the register yet, is written all the same:
+            # check reports it, naming the entry to add, until it is there.
+            unregistered = area not in known
+            left = [p for p in error.problems
+                    if not (unregistered and p.field == "local_authority")]  # fmt: skip
+            if left:
+                raise NewSettingError(
                 [
                     f"{_option_for(p.field)}: {p.field}: {p.message}" if p.field
                     else f"{_option_for('')}: {p.message}"
-                    for p in error.problems
+                    for p in left
                 ]
             ) from None  # fmt: skip
     settings_dir.mkdir(parents=True, exist_ok=True)

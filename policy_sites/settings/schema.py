@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, total_ordering
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -27,6 +27,9 @@ from pydantic import (
     model_validator,
 )
 from pydantic.functional_validators import AfterValidator, BeforeValidator
+
+if TYPE_CHECKING:
+    from policy_sites.settings.local_authority import LocalAuthority
 
 __all__ = [
     "DSL",
@@ -42,7 +45,6 @@ __all__ = [
     "Frame",
     "GuidanceEdition",
     "LearningJournal",
-    "LocalPartnership",
     "MonthDay",
     "OfficialChannel",
     "Outings",
@@ -834,7 +836,7 @@ class ContactRoute(_Model):
 
     name: Phrase = Field(
         description="Who they are, completing 'contact …', e.g. 'the Chair of the "
-        "Management Committee' or 'Kent's LADO service'."
+        "Management Committee' or 'our local LADO service'."
     )
     phone: PhoneNumber | None = Field(default=None, description="e.g. '01632 960123'.")
     out_of_hours_phone: PhoneNumber | None = Field(
@@ -870,12 +872,11 @@ class SettingContact(_Model):
 
 
 class ContactRoutes(_Model):
-    """The federation's shared routes: normally set once in _federation.yml."""
+    """The national routes every setting shares: normally set once in _federation.yml.
 
-    lado: ContactRoute = Field(description="Allegations about staff or volunteers (LADO).")
-    front_door: ContactRoute = Field(
-        description="Children's social care front door: a child at risk of harm."
-    )
+    A local authority's routes (LADO, front door) are not here: they come from the
+    setting's ``local_authority`` entry, whole."""
+
     ofsted: ContactRoute = Field(description="Ofsted, for a concern the setting has not put right.")
 
     @model_validator(mode="after")
@@ -977,11 +978,33 @@ class RelatedPolicy(_Model):
     )
 
 
-class LocalPartnership(_Model):
-    """The local safeguarding children partnership whose procedures apply."""
+AUTHORITY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+"""How a local authority is named: its register file's name, e.g. 'kent' for kent.yml."""
 
-    name: Text
-    short_name: Text | None = None
+
+def _entry_not_name(value: Any) -> Any:
+    """The loader puts the named authority's entry here; a bare name means nobody read it."""
+    if isinstance(value, str):
+        raise ValueError(
+            f"names local authority {value!r}, whose entry was not read (settings are read "
+            "with policy_sites.settings.loader.load_setting)"
+        )
+    return value
+
+
+LocalAuthorityEntry = Annotated[
+    "LocalAuthority",
+    BeforeValidator(_entry_not_name),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": AUTHORITY_ID.pattern,
+            "description": "The local authority the setting is in, by the name of its "
+            "entry in settings/local_authorities/ (e.g. 'kent' for kent.yml).",
+        }
+    ),
+]
+"""A settings file names its authority; the loaded setting holds the authority's entry."""
 
 
 class StaffPasswords(StrEnum):
@@ -1120,14 +1143,13 @@ class Setting(_Model):
         description="Every edition of statutory guidance the policies cite or have cited. "
         "The policies cite each one's newest edition in force.",
     )
-    contact_routes: ContactRoutes = Field(description="Local and national contact routes.")
-    local_partnership: LocalPartnership
-    advice_service: Text = Field(
-        description=_frame(
-            "If we are unsure what to do, a DSL asks … for advice.",
-            "The Education People's Education Safeguarding Service",
-        )
+    local_authority: LocalAuthorityEntry = Field(
+        description="The local authority the setting is in, e.g. 'kent': the name of its "
+        "entry in settings/local_authorities/, which gives the LADO, the children's "
+        "services front door, the safeguarding partnership and any advice service. A "
+        "setting's own value wins over the federation's."
     )
+    contact_routes: ContactRoutes = Field(description="National contact routes (Ofsted).")
     allegations_contact: Text = Field(
         default="the Local Authority Designated Officer (LADO)",
         description=_frame(

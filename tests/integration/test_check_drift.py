@@ -8,8 +8,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import yaml
-
 from policy_sites.check.checker import run_check
 from policy_sites.project import Project
 from tests import helpers
@@ -283,10 +281,9 @@ def test_a_setting_that_sets_every_field_is_told_of_no_unused_one(project_copy):
     setting that fills them all, as the guide says it may, gets no "no shared source
     uses it" warning (is_manager did, and --strict failed for a setting that followed
     the guide)."""
-    from tests.integration.test_values_as_text import PLAIN
+    from tests.integration.test_values_as_text import PLAIN, write_setting
 
-    path = project_copy.settings_dir / "every-field.yml"
-    path.write_text(yaml.safe_dump(PLAIN, allow_unicode=True, sort_keys=False), "utf-8")
+    write_setting(project_copy.settings_dir, "every-field", PLAIN)
     report = run_check(project_copy, dt.date(2026, 11, 24), render=False, slugs=["every-field"])
     unused = [str(f) for f in report.findings if "no shared source uses it" in f.message]
     assert not unused, unused

@@ -120,7 +120,10 @@ def test_guide_parser_finds_commands_edits_and_pages():
         "mkdocs.yml",
         "settings/_federation.yml",
     }
-    assert [s.file for s in steps if isinstance(s, Create)] == ["docs/policies/acceptable-use.md"]
+    assert [s.file for s in steps if isinstance(s, Create)] == [
+        "docs/policies/acceptable-use.md",
+        "settings/local_authorities/lancashire.yml",
+    ]
     assert [s for s in steps if isinstance(s, Opens)]
 
 
@@ -179,6 +182,12 @@ def test_every_step_of_the_guide_works_as_written(project_copy: Project):
     assert 'href="policies/acceptable-use.html">Acceptable use policy</a>' in induction
     assert "policies/acceptable-use.html" in (site / "index.html").read_text(encoding="utf-8")
     assert not lint_site(site), lint_site(site)
+
+    # Step 9: Little Acorns moved to Lancashire's entry; the working pages give its routes.
+    home = article_text(site / "index.html")
+    assert "phone Lancashire's LADO service on 01632 960401" in home
+    assert "At night and at weekends, phone 01632 960403" in home
+    assert "03000 41" not in home and "Kent's County LADO" not in home
 
 
 def test_readme_links_to_the_guide():

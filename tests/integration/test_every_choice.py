@@ -15,7 +15,7 @@ import yaml
 
 from policy_sites.builder.federation import BuildOptions, build_federation
 from policy_sites.check.prose import lint_site
-from policy_sites.settings.loader import DEFAULTS_FILE, load_setting
+from policy_sites.settings.loader import copy_shared_files, load_setting
 from policy_sites.settings.reachable import missing_routes
 from tests.conftest import copy_project
 from tests.helpers import REPO, article_text
@@ -244,7 +244,7 @@ def test_an_owner_run_setting_sends_a_worry_about_its_leaders_to_the_lado(out):
 def test_only_an_owner_or_proprietor_may_leave_out_a_route_for_worries_about_leaders(
     tmp_path: Path,
 ) -> None:
-    shutil.copy(REPO / "settings" / DEFAULTS_FILE, tmp_path / DEFAULTS_FILE)
+    copy_shared_files(REPO / "settings", tmp_path)
     for slug, owner_run in (("willow", True), ("lantern", True), ("oakfield", False)):
         data = yaml.safe_load((FIXTURES / f"{slug}.yml").read_text("utf-8"))
         data.pop("concerns_about_leaders", None)

@@ -135,6 +135,8 @@ FACTS = [
     ("halstead", [HOME, MOBILE, SOCIAL], ("parents",), "the Chair of the Management Committee"),
     ("poppys", [HOME], ("parents",), "email office@poppys.example.org"),
     ("poppys", [MOBILE, SOCIAL], STAFF, "You can also go to the Chair of the Committee"),
+    # Kent's advice service: its old advice line is closed, so staff read how to reach it.
+    ("halstead", [HOME], STAFF, "when we are unsure what to do, through its enquiry form on KELSI"),
 ]
 
 FEDERATION = [

@@ -28,6 +28,7 @@ from policy_sites.builder.site import build_setting
 from policy_sites.context.views import policy_ids
 from policy_sites.render.engine import Reuse
 from policy_sites.settings.loader import SettingsError, load_setting
+from policy_sites.settings.local_authority import AUTHORITIES_DIR
 from policy_sites.settings.schema import FieldProblem, Setting
 from tests.conftest import copy_project
 from tests.helpers import REPO
@@ -178,6 +179,20 @@ TEXT_PATHS = sorted(KINDS, key=str)
 # --- building and comparing ----------------------------------------------------------------
 
 
+def write_setting(settings_dir: Path, slug: str, data: dict) -> None:
+    """Write a whole setting's data as an editor would: its local authority's entry (the
+    loaded setting holds it whole) as its own file in the register, named by the setting."""
+    data = dict(data)
+    if isinstance(entry := data.get("local_authority"), dict):
+        data["local_authority"] = f"{slug}-area"
+        register = settings_dir / AUTHORITIES_DIR
+        register.mkdir(exist_ok=True)
+        text = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False)
+        (register / f"{slug}-area.yml").write_text(text, "utf-8")
+    path = settings_dir / f"{slug}.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
 class Builder:
     """Builds the every-field setting from given data into one output folder, reusing work."""
 
@@ -188,8 +203,7 @@ class Builder:
 
     def pages(self, data: dict) -> dict[str, str] | str:
         """Each built page's HTML by its path, or the loader's refusal as a message."""
-        path = self.project.settings_dir / f"{SLUG}.yml"
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        write_setting(self.project.settings_dir, SLUG, data)
         try:
             load_setting(self.project.settings_dir, SLUG)
         except SettingsError as error:

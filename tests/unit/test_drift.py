@@ -283,3 +283,25 @@ def test_a_route_for_worries_about_leaders_shown_to_staff_only_is_an_error(proje
     found = [f for f in drift(project_copy) if "concerns_about_leaders.visibility" in f.message]
     assert [(f.severity, f.line) for f in found] == [(ERROR, text[:start].count("\n") + 2)]
     assert "make it 'public'" in found[0].fix
+
+
+def test_a_published_version_with_another_areas_numbers_is_warned_of(project_copy: Project):
+    """Issue 19: moving a setting to another area (or an area's number changing) changes
+    its working pages at once, but a published version keeps the numbers it was ratified
+    with; check says which version still gives the old ones."""
+    assert not [f for f in drift(project_copy) if "local authority's entry" in f.message]
+    entry = project_copy.settings_dir / "local_authorities" / "kent.yml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace(
+            "  phone: 03000 41 08 88", "  phone: 01632 960777"
+        ),
+        encoding="utf-8",
+    )
+    found = [f for f in drift(project_copy) if "local authority's entry" in f.message]
+    assert {(f.file.split("/")[1], f.severity) for f in found} == {
+        ("halstead", WARNING),
+        ("poppys", WARNING),
+    }
+    assert len(found) == 4  # each setting's two policies' 2026-27 versions
+    assert "does not give Kent's County LADO service's number (01632 960777)" in found[0].message
+    assert "publish a new version" in found[0].fix

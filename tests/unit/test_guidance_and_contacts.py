@@ -10,7 +10,12 @@ import pytest
 
 from policy_sites.context.variables import build_context, staff_only_values
 from policy_sites.context.views import PARENTS, STAFF
-from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
+from policy_sites.settings.loader import (
+    DEFAULTS_FILE,
+    SettingsError,
+    copy_shared_files,
+    load_setting,
+)
 from policy_sites.settings.schema import editions_in_force, replacement_for
 from tests.helpers import REPO
 
@@ -19,7 +24,8 @@ POLICIES = ["mobile-and-smart-technology", "social-media"]
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    for name in (DEFAULTS_FILE, "poppys.yml", "halstead.yml"):
+    copy_shared_files(REPO / "settings", tmp_path)
+    for name in ("poppys.yml", "halstead.yml"):
         shutil.copy(REPO / "settings" / name, tmp_path / name)
     return tmp_path
 

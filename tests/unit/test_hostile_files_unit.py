@@ -22,11 +22,11 @@ from policy_sites.builder.output import (
 from policy_sites.builder.state import STATE_FILE, BuildState
 from policy_sites.project import Project
 from policy_sites.settings.loader import (
-    DEFAULTS_FILE,
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_TEXT,
     SettingsError,
+    copy_shared_files,
     load_setting,
     read_mapping,
     read_yaml_document,
@@ -169,7 +169,7 @@ def test_bad_utf8_and_unreadable(tmp_path: Path) -> None:
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    shutil.copy(REPO / "settings" / DEFAULTS_FILE, tmp_path / DEFAULTS_FILE)
+    copy_shared_files(REPO / "settings", tmp_path)
     shutil.copy(REPO / "settings" / "poppys.yml", tmp_path / "poppys.yml")
     return tmp_path
 

@@ -13,7 +13,12 @@ from click.testing import CliRunner
 from policy_sites.cli.main import cli
 from policy_sites.project import Project
 from policy_sites.publish.snapshot import PublishError, publish
-from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
+from policy_sites.settings.loader import (
+    DEFAULTS_FILE,
+    SettingsError,
+    copy_shared_files,
+    load_setting,
+)
 from policy_sites.settings.new_setting import (
     QUESTIONS,
     ContactDetails,
@@ -34,7 +39,7 @@ POLICIES = ["mobile-and-smart-technology", "social-media"]
 def settings_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "settings"
     folder.mkdir()
-    shutil.copy(REPO / "settings" / DEFAULTS_FILE, folder / DEFAULTS_FILE)
+    copy_shared_files(REPO / "settings", folder)
     return folder
 
 
@@ -47,6 +52,7 @@ def details(**changes) -> NewSettingDetails:
         contact=ContactDetails(phone="01632 960000", email="office@acorns.example.org",
                                address="1 Oak Road, Anytown"),
         concerns_about_leaders=ContactDetails("the Chair", email="chair@acorns.example.org"),
+        local_authority="kent",
     )  # fmt: skip
     for question in QUESTIONS:  # every fact given, unless a test leaves one out
         if getattr(base, question.key) in (None, []):
@@ -134,6 +140,18 @@ def test_nothing_is_invented(settings_dir: Path) -> None:
                              [DSLDetails("Jo Bloggs")])  # fmt: skip
     path = write_new_setting(settings_dir, "bare", bare, POLICIES)
     text = path.read_text(encoding="utf-8")
+    # Not even the federation's area: the setting names its own, or loading refuses it.
+    assert f"local_authority: '{PLACEHOLDER}: the name of your local authority" in text
+    with pytest.raises(SettingsError) as caught:
+        load_setting(settings_dir, "bare", POLICIES)
+    [problem] = caught.value.problems
+    assert problem.field == "local_authority" and "still a placeholder" in problem.message
+    assert "(the register has: kent)" in problem.message and "_template.yml" in problem.message
+    text = "\n".join(
+        "local_authority: kent" if line.startswith("local_authority:") else line
+        for line in text.splitlines()
+    )
+    path.write_text(text, encoding="utf-8")
     setting = load_setting(settings_dir, "bare", POLICIES)
     unfilled = placeholders_in(setting)
     # every question, the setting's phone, email and address, and who to go to about
@@ -160,14 +178,63 @@ def test_a_deputy_and_a_job_title_with_commas(settings_dir: Path) -> None:
 def test_a_problem_in_the_defaults_names_the_defaults_file(settings_dir: Path) -> None:
     defaults = settings_dir / DEFAULTS_FILE
     text = defaults.read_text(encoding="utf-8")
-    defaults.write_text(text.replace("advice_service:", "advice_servic:"), "utf-8")
+    defaults.write_text(text.replace("allegations_contact:", "allegations_contac:"), "utf-8")
     with pytest.raises(SettingsError) as caught:
         write_new_setting(settings_dir, "acorns", details(), POLICIES)
-    (problem,) = [p for p in caught.value.problems if p.field == "advice_servic"]
+    (problem,) = [p for p in caught.value.problems if p.field == "allegations_contac"]
     assert problem.file == defaults
-    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("advice_service:"))
-    assert problem.line == line and "did you mean 'advice_service'" in problem.message
+    line = next(
+        n for n, t in enumerate(text.splitlines(), 1) if t.startswith("allegations_contact:")
+    )
+    assert problem.line == line and "did you mean 'allegations_contact'" in problem.message
     assert not (settings_dir / "acorns.yml").exists()
+
+
+def test_a_problem_in_the_register_names_the_entry_file(settings_dir: Path) -> None:
+    entry = settings_dir / "local_authorities" / "kent.yml"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("  phone: 03000 41 08 88\n", ""), "utf-8")
+    with pytest.raises(SettingsError) as caught:
+        write_new_setting(settings_dir, "acorns", details(), POLICIES)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field) == (entry, "lado.phone")
+    assert "give its phone number" in problem.message
+    assert not (settings_dir / "acorns.yml").exists()
+
+
+def test_an_area_not_in_the_register_is_written_and_says_how_to_add_it(tmp_path: Path) -> None:
+    """A setting in an area the register lacks gets its own area, never the federation's:
+    new writes it, and says (as check will) which entry to add from the template."""
+    root = project(tmp_path)
+    result = CliRunner().invoke(cli, [
+        "new", "preston", "--no-input", "--project", str(root), "--name", "Preston Pre-school",
+        "--provision", "Pre-school", "--dsl", "Jo Bloggs", "", "Pre-school",
+        "--local-authority", "Lancashire",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((root / "settings" / "preston.yml").read_text(encoding="utf-8"))
+    assert data["local_authority"] == "lancashire"
+    assert "Add settings/local_authorities/lancashire.yml: copy the template" in " ".join(
+        result.output.split()
+    )
+    with pytest.raises(SettingsError) as caught:
+        load_setting(root / "settings", "preston", POLICIES)
+    assert [p.field for p in caught.value.problems] == ["local_authority"]
+    refused = CliRunner().invoke(cli, [
+        "publish", "preston", "--project", str(root), "--version", "2026-27",
+        "--ratified", "2026-09-14", "--next-review", "2027-09",
+    ])  # fmt: skip
+    assert refused.exit_code == 1 and "no entry for the local authority 'lancashire'" in (
+        refused.output
+    )
+    assert "Traceback" not in refused.output and not (root / "settings" / "preston").exists()
+    bad = CliRunner().invoke(cli, [
+        "new", "other", "--no-input", "--project", str(root), "--name", "Other",
+        "--provision", "Pre-school", "--dsl", "Jo Bloggs", "", "Pre-school",
+        "--local-authority", "Lancashire (county)",
+    ])  # fmt: skip
+    assert bad.exit_code == 1 and "--local-authority: " in bad.output
+    assert not (root / "settings" / "other.yml").exists()
 
 
 def test_never_overwrites(settings_dir: Path) -> None:
@@ -190,7 +257,7 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "docs", root / "docs")
     (root / "settings").mkdir()
-    shutil.copy(REPO / "settings" / DEFAULTS_FILE, root / "settings" / DEFAULTS_FILE)
+    copy_shared_files(REPO / "settings", root / "settings")
     return root
 
 
@@ -203,7 +270,7 @@ def test_command_without_input(tmp_path: Path) -> None:
          "--dsl", "Jo Bloggs", "Manager", "Nursery", "--dsl", "Al Lee", "Club Lead", "Club",
          "--deputy-dsl", "Kim Day", "Deputy Manager, Nursery", "Nursery",
          "--staff-keep-phones", "in lockers", "--next-review", "2026-09",
-         "--ratifying-body", "trustees"],
+         "--ratifying-body", "trustees", "--local-authority", "Kent"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = yaml.safe_load((root / "settings" / "little-acorns.yml").read_text(encoding="utf-8"))
@@ -252,6 +319,7 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
         "Ann Lee", "Manager", "n",  # DSL, job title, not a deputy
         "Bo Ray", "", "y",  # a deputy without a job title
         "",  # no more DSLs
+        "kent",  # local authority
         "the Pre-school Leader",  # manager
         "in their lockers",
         "",  # quiet during: left to fill in
@@ -295,7 +363,8 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
 def test_publish_refuses_placeholders_and_a_ratified_month(tmp_path: Path) -> None:
     root = project(tmp_path)
     args = ["new", "acorns", "--no-input", "--project", str(root), "--name", "Acorns",
-            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery"]  # fmt: skip
+            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery",
+            "--local-authority", "kent"]  # fmt: skip
     assert CliRunner().invoke(cli, args).exit_code == 0
     proj = Project(root)
     with pytest.raises(PublishError, match="placeholder"):
@@ -334,6 +403,7 @@ def test_every_prompt_reads_as_a_sentence(tmp_path: Path) -> None:
         "Ann Lee", "Manager", "n", "Club",
         "",  # no more DSLs, too soon: the Pre-school has no lead, so it is asked for now
         "Bo Ray", "", "n", "Pre-school", "",
+        "kent",
         *[""] * 10,  # every free-text fact left to fill in later
         "0800 CALL US", "", "office at sunny", "", "",  # not a phone, not an email
         "", "", "not-an-email", "", "ftp://x", "",
@@ -365,11 +435,11 @@ def test_an_empty_answer_moves_on_with_a_placeholder(tmp_path: Path) -> None:
     """Each question that says it may be left empty takes an empty answer once and goes
     on: the input below has exactly one answer per question, so a re-ask would run out."""
     root = project(tmp_path)
-    answers = ["Sunny Days", "Pre-school", "", "n", "", "Ann Lee", "", "n", "",
+    answers = ["Sunny Days", "Pre-school", "", "n", "", "Ann Lee", "", "n", "", "kent",
                *[""] * 8, *[""] * 7, "", "", "", ""]  # fmt: skip
     result = _interactive(root, answers)
     assert result.exit_code == 0, result.output
-    assert result.output.count("(leave empty to fill in later): ") == 8 + 4
+    assert result.output.count("(leave empty to fill in later): ") == 8 + 4 + 1  # and the area
     assert "This one is needed now" not in result.output
     text = (root / "settings" / "sunny-days.yml").read_text(encoding="utf-8")
     assert text.count(f"{PLACEHOLDER}: completes") == 8 + 1  # and who to go to about leaders
@@ -402,7 +472,8 @@ def test_a_draft_without_contact_routes_still_builds_for_previewing(tmp_path: Pa
     for folder in ("overrides", "macros"):
         shutil.copytree(REPO / folder, root / folder)
     args = ["new", "acorns", "--no-input", "--project", str(root), "--name", "Acorns",
-            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery"]  # fmt: skip
+            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery",
+            "--local-authority", "kent"]  # fmt: skip
     assert CliRunner().invoke(cli, args).exit_code == 0
     built = CliRunner().invoke(cli, ["build", "acorns", "--project", str(root)])
     assert built.exit_code == 0, built.output
@@ -416,7 +487,7 @@ def test_new_and_publish_take_dates_in_the_same_forms(tmp_path: Path) -> None:
     day); the dates both take, such as --next-review, are YYYY-MM or YYYY-MM-DD in both."""
     root = project(tmp_path)
     base = ["--no-input", "--project", str(root), "--name", "Acorns", "--provision", "Nursery",
-            "--dsl", "Jo Bloggs", "", "Nursery"]  # fmt: skip
+            "--dsl", "Jo Bloggs", "", "Nursery", "--local-authority", "kent"]  # fmt: skip
     ratified = CliRunner().invoke(cli, ["new", "a", *base, "--ratified", "2026-09-14"])
     assert ratified.exit_code == 2 and "publish SLUG --ratified YYYY-MM-DD" in ratified.output
     for number, date in enumerate(("2027-09", "2027-09-14")):
@@ -443,7 +514,7 @@ def test_school_age_marks_a_provision_already_named(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, [
         "new", "sunny", "--no-input", "--project", str(root), "--name", "Sunny Days",
         "--provision", "Holiday club", "--school-age", "Holiday club",
-        "--dsl", "Jo Bloggs", "", "Holiday club",
+        "--dsl", "Jo Bloggs", "", "Holiday club", "--local-authority", "kent",
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     data = yaml.safe_load((root / "settings" / "sunny.yml").read_text(encoding="utf-8"))
@@ -460,7 +531,7 @@ def test_an_owner_or_proprietor_run_setting_gets_no_placeholders_for_worries_abo
     result = CliRunner().invoke(cli, [
         "new", "sunny", "--no-input", "--project", str(root), "--name", "Sunny Days",
         "--provision", "Holiday club", "--dsl", "Jo Bloggs", "", "Holiday club",
-        "--ratifying-body", "proprietor",
+        "--ratifying-body", "proprietor", "--local-authority", "kent",
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "concerns_about_leaders" not in result.output

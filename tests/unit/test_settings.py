@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting, setting_slugs
+from policy_sites.settings.loader import (
+    DEFAULTS_FILE,
+    SettingsError,
+    copy_shared_files,
+    load_setting,
+    setting_slugs,
+)
 from policy_sites.settings.schema import PolicyDate
 from tests.helpers import REPO
 
@@ -17,7 +23,7 @@ POLICIES = ["mobile-and-smart-technology", "social-media"]
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    shutil.copy(REPO / "settings" / DEFAULTS_FILE, tmp_path / DEFAULTS_FILE)
+    copy_shared_files(REPO / "settings", tmp_path)
     shutil.copy(REPO / "settings" / "poppys.yml", tmp_path / "poppys.yml")
     return tmp_path
 
@@ -190,12 +196,12 @@ def test_bad_date_format(settings_dir):
 
 def test_error_in_defaults_file_names_the_defaults_file(settings_dir):
     defaults = settings_dir / DEFAULTS_FILE
-    defaults.write_text(defaults.read_text().replace("advice_service:", "advise_service:"))
+    defaults.write_text(defaults.read_text().replace("allegations_contact:", "allegation_contact:"))
     with pytest.raises(SettingsError) as caught:
         load_setting(settings_dir, "poppys", POLICIES)
-    wrong = [p for p in caught.value.problems if p.field == "advise_service"]
+    wrong = [p for p in caught.value.problems if p.field == "allegation_contact"]
     assert wrong and wrong[0].file == defaults
-    assert "did you mean 'advice_service'" in wrong[0].message
+    assert "did you mean 'allegations_contact'" in wrong[0].message
 
 
 def test_setting_overrides_a_federation_default(settings_dir):
