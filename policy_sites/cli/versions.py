@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from policy_sites.check.checker import publish_errors
 from policy_sites.cli.options import find_project, project_option, slug_argument
-from policy_sites.publish.snapshot import PublishError, dates_to_update, publish
+from policy_sites.publish.snapshot import PublishError, Rendered, dates_to_update, publish
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.versions.store import (
     REGISTER_FILE,
@@ -44,13 +45,19 @@ def publish_command(
     """Freeze the rendered text of SLUG's policies as a published version.
 
     The version is written to settings/SLUG/versions/LABEL/ and never changes afterwards:
-    the site shows it until a newer version is published.
+    the site shows it until a newer version is published. Nothing is published while
+    'policy-sites check' reports an error in SLUG (warnings do not stop it); a draft
+    still builds for preview ('policy-sites build --preview').
     """
     proj = find_project(project)
+
+    def vet(rendered: Rendered) -> list[str]:
+        return [str(finding) for finding in publish_errors(proj, rendered)]
+
     try:
         version = publish(
             proj, slug, label, ratified, next_review, policies, summary,
-            on_wait=lambda message: click.echo(message, err=True),
+            on_wait=lambda message: click.echo(message, err=True), vet=vet,
         )  # fmt: skip
     except (PublishError, SettingsError, VersionError) as error:
         raise click.ClickException(str(error)) from None
