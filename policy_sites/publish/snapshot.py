@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -159,13 +159,16 @@ def publish(
     today: dt.date | None = None,
     on_wait: Callable[[str], None] | None = None,
     vet: Vet | None = None,
+    summaries: Mapping[str, str] | None = None,
 ) -> Version:
     """Freeze the rendered text of a setting's policies (all, or those named) as ``label``.
 
     ``on_wait`` is told if another publish of the same setting is writing and this one
     waits for it. ``vet`` reads the working copy as rendered for the version and names
     the errors that stop it being frozen (``check``'s, from the command line): a version
-    never changes, so a fault frozen into it could only be mended by another."""
+    never changes, so a fault frozen into it could only be mended by another.
+    ``summary`` is for every policy published whose text changed; ``summaries`` gives a
+    policy one of its own (the History of a policy whose text did not change says so)."""
     if not LABEL_PATTERN.match(label):
         raise PublishError(
             f"version label {label!r}: start with a digit and use letters, digits, '.' and '-' "
@@ -215,6 +218,11 @@ def publish(
         raise PublishError(
             f"{slug} does not publish {', '.join(map(repr, unknown))}; "
             f"its policies: {', '.join(sorted(setting.policies))}"
+        )
+    if stray := sorted(set(summaries or {}) - set(chosen)):
+        raise PublishError(
+            f"--summary {stray[0]}=…: {stray[0]!r} is not among the policies being published "
+            f"({', '.join(chosen)}); give a summary only for a policy you publish"
         )
     existing = read_versions(project.settings_dir, slug)  # refuses tampered versions
     folder = versions_dir(project.settings_dir, slug) / label
@@ -271,6 +279,7 @@ def publish(
         "next_review": review_by.iso() if review_by else NOT_RECORDED,
         "published": (today or dt.date.today()).isoformat(),
         "summary": summary or None,
+        **({"summaries": dict(sorted(summaries.items()))} if summaries else {}),
         "source_commit": commit,
         "source_dirty": dirty,
         "guidance": [g.cited() for g in setting.guidance_in_force(as_of)],

@@ -13,7 +13,8 @@ from policy_sites.builder.site import build_setting
 from policy_sites.cli.main import cli
 from policy_sites.project import Project
 from policy_sites.publish.snapshot import publish
-from policy_sites.versions.store import read_versions
+from policy_sites.versions.history import PolicyHistory
+from policy_sites.versions.store import policy_history, read_versions
 from tests.conftest import copy_project
 
 TODAY = "2026-12-05"
@@ -99,3 +100,40 @@ def test_warnings_do_not_stop_a_publish(project: Project) -> None:
     _write(project, GOOD, long)
     code, output = _publish(project)
     assert code == 0, output
+
+
+def test_each_policy_gets_its_own_summary_or_says_its_text_did_not_change(
+    project: Project,
+) -> None:
+    code, output = _publish(project, "--summary", "social-media=Gives home learning its own link")
+    assert code == 0, output
+    source = project.docs_dir / "policies" / "social-media.md"
+    text = source.read_text(encoding="utf-8")
+    rule = "- You may save and share photos that show only your own child.\n"
+    source.write_text(text.replace(rule, rule + "- Never share a screenshot of it.\n"))
+    code, output = _run(
+        "publish", "poppys", "--version", "2028-29", "--ratified", "2026-12-01",
+        "--next-review", "2027-09-01", "--summary", "Adds a rule on screenshots",
+        "--project", str(project.root),
+    )  # fmt: skip
+    assert code == 0, output
+    assert "mobile-and-smart-technology: no change to the text since 2027-28" in output
+    assert "social-media: no change" not in output
+    versions = read_versions(project.settings_dir, "poppys")
+    lines = {}
+    for policy in ("social-media", "mobile-and-smart-technology"):
+        history = PolicyHistory(policy, "parents", tuple(policy_history(versions, policy)))
+        lines[policy] = [history.summary(v) for v in history.versions[-2:]]
+    assert lines["social-media"] == [
+        "Gives home learning its own link",
+        "Adds a rule on screenshots",
+    ]
+    assert lines["mobile-and-smart-technology"][1] == "No change to the text since 2027-28."
+    # A summary for a policy not being published is refused, naming it.
+    code, output = _run(
+        "publish", "poppys", "--version", "2028-30", "--ratified", "2026-12-02",
+        "--next-review", "2027-09-01", "--policy", "social-media",
+        "--summary", "mobile-and-smart-technology=Wrong one", "--project", str(project.root),
+    )  # fmt: skip
+    assert code == 1
+    assert "'mobile-and-smart-technology' is not among the policies being published" in output
