@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Collection
 
 import click
@@ -98,6 +100,11 @@ def publish_command(
         )
 
 
+_POLICY_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""The shape of a policy's id: a --summary that starts with one nearly a policy's, then
+'=', is a mistyped name, not a summary for every policy."""
+
+
 def _summaries(
     values: tuple[str, ...], known: Collection[str]
 ) -> tuple[str | None, dict[str, str]]:
@@ -109,6 +116,12 @@ def _summaries(
     for value in values:
         policy, equals, text = value.partition("=")
         policy = policy.strip()
+        mistyped = equals and policy not in known and _POLICY_ID.fullmatch(policy)
+        if mistyped and (guess := difflib.get_close_matches(policy, sorted(known), n=1)):
+            raise click.BadParameter(
+                f"{value!r}: {policy!r} is no policy; did you mean {guess[0]!r}?",
+                param_hint="--summary",
+            )
         if not (equals and policy in known):
             every.append(value.strip())
             continue

@@ -150,6 +150,7 @@ def test_summary_values_are_read_per_policy_or_for_all(
         (("One", "Two"), "give one summary for every policy"),
         (("social-media=One", "social-media=Two"), "social-media is given two summaries"),
         (("social-media=",), "say what changed"),
+        (("socal-media=Adds a rule",), "'socal-media' is no policy; did you mean 'social-media'"),
     ],
 )
 def test_summary_values_that_cannot_be_meant_are_refused(
