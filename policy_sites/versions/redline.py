@@ -3,7 +3,8 @@
 Lines are matched first (Python's difflib), then words within each changed line, so the
 marks sit inside the text while list markers, heading hashes and indentation stay as
 Markdown. Each change is counted against the section (heading) it falls under, so a
-reviewer gets a summary of which sections changed with links to them.
+reviewer gets a summary of which sections changed with links to them. Headings keep the
+ids their own version's page gives them, and in-page links land (see ``anchors``).
 """
 
 from __future__ import annotations
