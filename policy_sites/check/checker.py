@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policy_sites.builder.site import BuildResult, build_setting, build_settings
+from policy_sites.builder.site import BuildResult, build_setting
 from policy_sites.check.drift import find_drift, published_dates_drift
 from policy_sites.check.findings import ERROR, WARNING, Finding, shown
 from policy_sites.check.locate import Place, Sources, where_written
@@ -313,8 +313,10 @@ def run_check(
             valid[slug], published[slug] = setting, versions
     report.findings += find_drift(project, valid, today, published, only)
     if render:
+        reuse = Reuse(default_cache_folder())  # the site's and its working copy's builds
         with tempfile.TemporaryDirectory(prefix="policy-sites-check-") as scratch:
-            for result in build_settings(project, valid, Path(scratch)):
+            for slug in valid:
+                result = build_setting(project, slug, Path(scratch), reuse)
                 if not result.ok:
                     report.findings += _render_findings(project, result)
                     continue
@@ -323,7 +325,7 @@ def run_check(
                 )
                 if published[result.slug]:
                     report.findings += _working_copy_findings(
-                        project, result.slug, Path(scratch) / "working-copy", today, unfilled
+                        project, slug, Path(scratch) / "working-copy", today, unfilled, reuse
                     )
         report.rendered = True
     # A page the working copy and the site share is read twice: say each thing once.
@@ -335,14 +337,17 @@ def run_check(
 
 
 def _working_copy_findings(
-    project: Project, slug: str, out_root: Path, today: dt.date, unfilled: set[str]
+    project: Project,
+    slug: str,
+    out_root: Path,
+    today: dt.date,
+    unfilled: set[str],
+    reuse: Reuse,
 ) -> list[Finding]:
     """The prose check on the working copy of a setting whose site shows published
     versions: the site's policy pages are frozen text, so without this a fault in the
     sources or the settings would go unreported until the next publish froze it."""
-    result = build_setting(
-        project, slug, out_root, Reuse(default_cache_folder()), preview=True, today=today
-    )
+    result = build_setting(project, slug, out_root, reuse, preview=True, today=today)
     if not result.ok:
         return _render_findings(project, result)
     return prose_findings(project, slug, result.site, slug in unfilled)
