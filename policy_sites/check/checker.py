@@ -13,13 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policy_sites.builder.site import BuildResult, build_settings
-from policy_sites.check.drift import find_drift
+from policy_sites.builder.site import BuildResult, build_setting
+from policy_sites.check.drift import find_drift, published_dates_drift
 from policy_sites.check.findings import ERROR, WARNING, Finding, shown
 from policy_sites.check.locate import Place, Sources, where_written
 from policy_sites.check.prose import ProseProblem, Rule, lint_site
 from policy_sites.context.views import policy_ids
 from policy_sites.project import Project
+from policy_sites.publish.snapshot import Rendered
+from policy_sites.render.engine import Reuse, default_cache_folder
 from policy_sites.settings.loader import (
     Problem,
     SettingsError,
@@ -37,7 +39,7 @@ from policy_sites.settings.schema import (
 )
 from policy_sites.versions.store import Version, VersionError, read_versions
 
-__all__ = ["CheckReport", "run_check"]
+__all__ = ["CheckReport", "publish_errors", "run_check"]
 
 """The date review deadlines are judged against (YYYY-MM-DD), as the MkDocs plugin reads it."""
 
@@ -311,14 +313,61 @@ def run_check(
             valid[slug], published[slug] = setting, versions
     report.findings += find_drift(project, valid, today, published, only)
     if render:
+        reuse = Reuse(default_cache_folder())  # the site's and its working copy's builds
         with tempfile.TemporaryDirectory(prefix="policy-sites-check-") as scratch:
-            for result in build_settings(project, valid, Path(scratch)):
+            for slug in valid:
+                result = build_setting(project, slug, Path(scratch), reuse)
                 if not result.ok:
                     report.findings += _render_findings(project, result)
-                else:
-                    report.findings += prose_findings(
-                        project, result.slug, Path(scratch) / result.slug, result.slug in unfilled
+                    continue
+                report.findings += prose_findings(
+                    project, result.slug, Path(scratch) / result.slug, result.slug in unfilled
+                )
+                if published[result.slug]:
+                    report.findings += _working_copy_findings(
+                        project, slug, Path(scratch) / "working-copy", today, unfilled, reuse
                     )
         report.rendered = True
-    report.findings.sort(key=lambda f: (f.severity != ERROR, f.file, f.line, f.message))
+    # A page the working copy and the site share is read twice: say each thing once.
+    report.findings = sorted(
+        set(report.findings),
+        key=lambda f: (f.severity != ERROR, f.file, f.line, f.message, f.fix),
+    )
     return report
+
+
+def _working_copy_findings(
+    project: Project,
+    slug: str,
+    out_root: Path,
+    today: dt.date,
+    unfilled: set[str],
+    reuse: Reuse,
+) -> list[Finding]:
+    """The prose check on the working copy of a setting whose site shows published
+    versions: the site's policy pages are frozen text, so without this a fault in the
+    sources or the settings would go unreported until the next publish froze it."""
+    result = build_setting(project, slug, out_root, reuse, preview=True, today=today)
+    if not result.ok:
+        return _render_findings(project, result)
+    return prose_findings(project, slug, result.site, slug in unfilled)
+
+
+def publish_errors(project: Project, rendered: Rendered) -> list[Finding]:
+    """What ``check`` calls an error in a setting about to be published, reading its
+    policies as ``publish`` rendered them for the version. A date in the settings file
+    that differs from the latest version's is no bar for a policy being published: the
+    new version is what ends the difference."""
+    report = run_check(project, rendered.day, render=False, slugs=[rendered.slug])
+    setting = load_setting(project.settings_dir, rendered.slug, policy_ids(project.docs_dir))
+    publishing = setting.model_copy(
+        update={"policies": {p: setting.policies[p] for p in rendered.policies}}
+    )
+    versions = read_versions(project.settings_dir, rendered.slug)
+    ended = set(
+        published_dates_drift(project, {rendered.slug: publishing}, {rendered.slug: versions})
+    )
+    found = [f for f in report.errors if f not in ended]
+    # publish refuses placeholders before it renders, so none is left to report twice
+    found += prose_findings(project, rendered.slug, rendered.site)
+    return sorted({f for f in found if f.severity == ERROR})

@@ -8,11 +8,12 @@ policy page's Markdown exactly as mkdocs-macros rendered it. It then writes
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from policy_sites.context.variables import review_day
@@ -36,7 +37,7 @@ from policy_sites.versions.store import (
     write_version,
 )
 
-__all__ = ["PublishError", "dates_to_update", "publish", "render_policies"]
+__all__ = ["PublishError", "Rendered", "Vet", "dates_to_update", "publish", "render_policies"]
 
 
 class PublishError(Exception):
@@ -50,19 +51,24 @@ def render_policies(
     dates: dict[str, tuple[PolicyDate | None, PolicyDate | None]],
     reuse: Reuse | None = None,
     as_of: dt.date | None = None,
+    site_dir: Path | None = None,
 ) -> dict[str, str]:
     """Build one view of the working copy for real; return each policy's rendered Markdown.
 
     ``as_of`` is the day the text is rendered for (the guidance it cites is the guidance
-    in force that day): a version's ratified day, else today."""
+    in force that day): a version's ratified day, else today. ``site_dir``: where to
+    keep the built pages (for a check to read); by default they are thrown away."""
     captured: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix="policy-sites-publish-") as site_dir:
+    with contextlib.ExitStack() as stack:
+        if site_dir is None:
+            temporary = tempfile.TemporaryDirectory(prefix="policy-sites-publish-")
+            site_dir = Path(stack.enter_context(temporary))
         try:
             build_view(
                 project,
                 slug,
                 VIEWS[view],
-                Path(site_dir),
+                site_dir,
                 reuse,
                 preview=True,
                 today=as_of,
@@ -72,6 +78,25 @@ def render_policies(
         except BuildFailed as error:
             raise PublishError(f"the {view} view did not build:\n{error}") from None
     return captured
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The working copy of a setting as ``publish`` rendered it for a version, before it
+    is frozen: what a check reads to say whether it may be."""
+
+    slug: str
+    site: Path
+    """Both views, built as a site is (the staff view under ``staff/``)."""
+    policies: tuple[str, ...]
+    """The policies being published."""
+    day: dt.date
+    """Today, the day review deadlines are judged against."""
+
+
+Vet = Callable[[Rendered], Sequence[str]]
+"""Reads the rendered working copy and names each error that stops it being published
+(the command line passes ``check``'s own; this stage sits below ``check``)."""
 
 
 def _source_commit(project: Project) -> tuple[str | None, bool]:
@@ -133,11 +158,17 @@ def publish(
     summary: str | None = None,
     today: dt.date | None = None,
     on_wait: Callable[[str], None] | None = None,
+    vet: Vet | None = None,
+    summaries: Mapping[str, str] | None = None,
 ) -> Version:
     """Freeze the rendered text of a setting's policies (all, or those named) as ``label``.
 
     ``on_wait`` is told if another publish of the same setting is writing and this one
-    waits for it."""
+    waits for it. ``vet`` reads the working copy as rendered for the version and names
+    the errors that stop it being frozen (``check``'s, from the command line): a version
+    never changes, so a fault frozen into it could only be mended by another.
+    ``summary`` is for every policy published whose text changed; ``summaries`` gives a
+    policy one of its own (the History of a policy whose text did not change says so)."""
     if not LABEL_PATTERN.match(label):
         raise PublishError(
             f"version label {label!r}: start with a digit and use letters, digits, '.' and '-' "
@@ -188,6 +219,11 @@ def publish(
             f"{slug} does not publish {', '.join(map(repr, unknown))}; "
             f"its policies: {', '.join(sorted(setting.policies))}"
         )
+    if stray := sorted(set(summaries or {}) - set(chosen)):
+        raise PublishError(
+            f"--summary {stray[0]}=…: {stray[0]!r} is not among the policies being published "
+            f"({', '.join(chosen)}); give a summary only for a policy you publish"
+        )
     existing = read_versions(project.settings_dir, slug)  # refuses tampered versions
     folder = versions_dir(project.settings_dir, slug) / label
     if folder.exists():
@@ -220,9 +256,21 @@ def publish(
     # version published after the day (a history put online later) is rendered as of it.
     as_of = ratified_on.first_day if ratified_on else day
     reuse = Reuse(default_cache_folder())
-    rendered = {
-        view: render_policies(project, slug, view, dates, reuse, as_of) for view in VIEW_IDS
-    }
+    with tempfile.TemporaryDirectory(prefix="policy-sites-publish-") as scratch:
+        site = Path(scratch)
+        # Parents first, as a site is built: its build empties the folder.
+        rendered = {
+            view: render_policies(
+                project, slug, view, dates, reuse, as_of, site / VIEWS[view].subpath
+            )
+            for view in VIEW_IDS
+        }
+        if vet is not None and (errors := vet(Rendered(slug, site, tuple(chosen), day))):
+            raise PublishError(
+                f"'policy-sites check' reports {len(errors)} error(s) in {slug}, so nothing "
+                "was published (warnings do not stop it); mend them, then publish:\n"
+                + "\n".join(errors)
+            )
     texts = {policy: {view: rendered[view][policy] for view in VIEW_IDS} for policy in chosen}
     commit, dirty = _source_commit(project)
     details = {
@@ -231,6 +279,7 @@ def publish(
         "next_review": review_by.iso() if review_by else NOT_RECORDED,
         "published": (today or dt.date.today()).isoformat(),
         "summary": summary or None,
+        **({"summaries": dict(sorted(summaries.items()))} if summaries else {}),
         "source_commit": commit,
         "source_dirty": dirty,
         "guidance": [g.cited() for g in setting.guidance_in_force(as_of)],

@@ -103,14 +103,37 @@ class PolicyHistory:
             self._redlines[key] = redline(self.text(old), self.text(new), self.comparison(old, new))
         return self._redlines[key]
 
+    def unchanged(self, old: Version, new: Version) -> bool:
+        """Whether the text is the same in both versions, apart from their own dates (the
+        Key details give each version's ratified and next review dates)."""
+        return _without_dates(self.text(old), old) == _without_dates(self.text(new), new)
+
     def summary(self, version: Version) -> str:
-        """The publisher's summary, or one worked out from the redline."""
+        """The publisher's summary of this policy, or one worked out from the redline. A
+        version whose text of this policy did not change says so: a summary given for
+        every policy published is about the ones that changed."""
+        own = version.summaries.get(self.policy)
+        if own:
+            return escape(own)
+        before = self.previous(version)
+        if before is not None and self.unchanged(before, version):
+            return f"No change to the text since {before.label}."
         if version.summary:
             return escape(version.summary)
-        before = self.previous(version)
         if before is None:
             return "First published version."
         return summary_line(self.redline(before, version))
+
+
+_DATE = "\x00date\x00"
+
+
+def _without_dates(text: str, version: Version) -> str:
+    """``text`` with the version's own dates, as its Key details show them, replaced."""
+    for date in (version.ratified, version.next_review):
+        if date is not None:
+            text = text.replace(date.display(), _DATE)
+    return text
 
 
 def _changes_name(old: Version, new: Version) -> str:

@@ -3,17 +3,28 @@
 Lines are matched first (Python's difflib), then words within each changed line, so the
 marks sit inside the text while list markers, heading hashes and indentation stay as
 Markdown. Each change is counted against the section (heading) it falls under, so a
-reviewer gets a summary of which sections changed with links to them.
+reviewer gets a summary of which sections changed with links to them. Headings keep the
+ids their own version's page gives them, and in-page links land (see ``anchors``).
 """
 
 from __future__ import annotations
 
 import difflib
-import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from markdown.extensions.toc import slugify
+from markdown.extensions.toc import unique
+
+from policy_sites.versions.anchors import (
+    ATX_HEADING,
+    Heading,
+    heading,
+    heading_ids,
+    heading_line,
+    retarget_links,
+    unlink_missing,
+)
 
 __all__ = [
     "Comparison",
@@ -35,9 +46,7 @@ _LIKE = 0.3
 """How alike two lines' words must be (difflib's ratio) for one to count as the other
 reworded rather than one deleted and another inserted."""
 _PREFIX = re.compile(r"^(\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+)?)")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _STRUCTURAL = re.compile(r"^\s*(?:!!!|\?\?\?|<|\||\{[%#])")
-_TAGS = re.compile(r"<[^>]+>")
 
 
 @dataclass
@@ -98,14 +107,20 @@ def _word_opcodes(old: str, new: str) -> tuple[list[str], list[str], list[tuple]
 
 
 def _words(
-    diff: tuple[list[str], list[str], list[tuple]], mark_deletions: bool = True
+    diff: tuple[list[str], list[str], list[tuple]],
+    mark_deletions: bool = True,
+    moved: Mapping[str, str] | None = None,
 ) -> tuple[str, int, int]:
-    """Word-level marks within one line's body; returns text, insertions, deletions."""
+    """Word-level marks within one line's body; returns text, insertions, deletions.
+
+    ``moved``: where the older text's in-page links now point (see ``redline``)."""
     a, b, opcodes = diff
     out: list[str] = []
     ins = dels = 0
     for op, i1, i2, j1, j2 in opcodes:
         before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if moved:
+            before = retarget_links(before, moved)
         if op == "equal":
             out.append(after)
             continue
@@ -235,37 +250,51 @@ def compare(old: str, new: str) -> Comparison:
     return Comparison(old_lines, new_lines, steps)
 
 
-def _plain(text: str) -> str:
-    return html.unescape(_TAGS.sub("", text)).replace("*", "").strip()
-
-
 def redline(old: str, new: str, comparison: Comparison | None = None) -> Redline:
-    """Compare two renderings of a policy: the newer text, with the changes marked in it."""
+    """Compare two renderings of a policy: the newer text, with the changes marked in it.
+
+    Every heading keeps the id it has on its own version's page (the newer text's, or for
+    a removed heading the older's, numbered if the newer took it), so a link into the
+    policy lands here too; a link in the older text follows its heading to the id it has
+    here, and a link to an id the page does not have is reduced to its words.
+    """
     comparison = comparison or compare(old, new)
     old_lines, new_lines = comparison.old_lines, comparison.new_lines
+    old_ids, new_ids = heading_ids(old_lines), heading_ids(new_lines)
+    taken = set(new_ids.values())
+    moved: dict[str, str] = {}
+    """Old heading id -> the id that heading has on this page."""
+    removed: dict[int, str] = {}
+    for step in comparison.steps:
+        match step:
+            case Same(old=i, new=j) | Changed(old=i, new=j) if i in old_ids and j in new_ids:
+                moved.setdefault(old_ids[i], new_ids[j])
+            case Deleted(old=i) if i in old_ids:
+                removed[i] = unique(old_ids[i], taken)
+                moved.setdefault(old_ids[i], removed[i])
     out: list[str] = []
     sections = [SectionChange("Opening", "")]
-    used: set[str] = set()
+    present: set[str] = set()
 
-    def emit(line: str, ins: int = 0, dels: int = 0) -> None:
-        heading = _HEADING.match(line)
-        if heading and len(heading.group(1)) == 1:
-            # The policy's own title: the page has its own, so show it as a line of text.
-            out.append(f"**{heading.group(2)}**")
-        elif heading:
-            title = _plain(heading.group(2))
-            anchor = base = slugify(title, "-") or "section"
-            n = 1
-            while anchor in used:
-                n += 1
-                anchor = f"{base}_{n}"
-            used.add(anchor)
-            sections.append(SectionChange(title, anchor))
-            out.append(f"{line} {{ #{anchor} }}")
-        else:
-            out.append(line)
+    def count(ins: int, dels: int) -> None:
         sections[-1].insertions += ins
         sections[-1].deletions += dels
+
+    def emit(line: str, ins: int = 0, dels: int = 0) -> None:
+        out.append(line)
+        count(ins, dels)
+
+    def emit_heading(made: Heading, words: str, ident: str, ins: int = 0, dels: int = 0) -> None:
+        if made.level == 1:
+            # The policy's own title: the page has its own, so show it as a line of text.
+            out.append(f"**{words}**")
+        else:
+            line, linked = heading_line(made.level, words, ident, made.attributes)
+            if linked:
+                present.add(ident)
+            sections.append(SectionChange(made.title, ident if linked else ""))
+            out.append(line)
+        count(ins, dels)
 
     def whole(line: str, tag: str) -> None:
         if not line.strip():
@@ -276,26 +305,51 @@ def redline(old: str, new: str, comparison: Comparison | None = None) -> Redline
             if tag == "ins":
                 emit(line, 1, 0)
             else:
-                sections[-1].deletions += 1
+                count(0, 1)
             return
         prefix, body = _split(line)
         emit(prefix + _wrap(tag, body), int(tag == "ins"), int(tag == "del"))
 
+    def deleted(i: int) -> None:
+        if made := heading(old_lines[i]):
+            words = _wrap("del", retarget_links(made.text, moved))
+            emit_heading(made, words, removed.get(i, ""), 0, 1)
+        else:
+            whole(retarget_links(old_lines[i], moved), "del")
+
+    def inserted(j: int) -> None:
+        if made := heading(new_lines[j]):
+            emit_heading(made, _wrap("ins", made.text), new_ids[j], 1, 0)
+        else:
+            whole(new_lines[j], "ins")
+
     for step in comparison.steps:
         match step:
             case Same(new=j):
-                emit(new_lines[j])
+                if made := heading(new_lines[j]):
+                    emit_heading(made, made.text, new_ids[j])
+                else:
+                    emit(new_lines[j])
             case Deleted(old=i):
-                whole(old_lines[i], "del")
+                deleted(i)
             case Inserted(new=j):
-                whole(new_lines[j], "ins")
+                inserted(j)
+            case Changed(old=i, new=j) if i in old_ids and j in new_ids:
+                before, after = heading(old_lines[i]), heading(new_lines[j])
+                assert before is not None and after is not None
+                diff = _word_opcodes(before.text, after.text)
+                marked, ins, dels = _words(diff, moved=moved)
+                emit_heading(after, marked, new_ids[j], ins, dels)
+            case Changed(old=i, new=j) if i in old_ids or j in new_ids:
+                deleted(i)  # a heading and a line of text: one went, the other came
+                inserted(j)
             case Changed(old=i, new=j) if _STRUCTURAL.match(new_lines[j]):
                 emit(new_lines[j], 1, 1)
             case Changed(old=i, new=j):
-                marked, ins, dels = _words(comparison.words(i, j))
+                marked, ins, dels = _words(comparison.words(i, j), moved=moved)
                 emit(_split(new_lines[j])[0] + marked, ins, dels)
     sections = [s for s in sections if s.title != "Opening" or s.changed]
-    return Redline("\n".join(out) + "\n", sections)
+    return Redline(unlink_missing("\n".join(out), present) + "\n", sections)
 
 
 def highlight_new(old: str, new: str, comparison: Comparison | None = None) -> str:
@@ -314,7 +368,7 @@ def highlight_new(old: str, new: str, comparison: Comparison | None = None) -> s
             isinstance(step, Same)
             or not line.strip()
             or _STRUCTURAL.match(line)
-            or _HEADING.match(line)
+            or ATX_HEADING.match(line)
         ):
             out.append(line)
             continue

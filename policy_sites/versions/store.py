@@ -105,10 +105,17 @@ class Version:
     """policy id -> view id -> file path relative to the version folder."""
     digest: str = ""
     """The SHA-256 of the details, as recorded in the register (``published.yml``)."""
+    summaries: Mapping[str, str] = field(default_factory=dict)
+    """policy id -> the publisher's summary of that policy's changes, where one was given
+    for it alone (``summary`` is the one given for every policy that changed)."""
 
     @property
     def policies(self) -> list[str]:
         return sorted(self.files)
+
+    def summary_of(self, policy: str) -> str | None:
+        """The publisher's summary for one policy: its own, else the version's."""
+        return self.summaries.get(policy) or self.summary
 
     def text(self, policy: str, view: str) -> str:
         """The frozen Markdown of one policy in one view."""
@@ -227,6 +234,12 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]
     for key in ("summary", "source_commit", "published"):
         if meta.get(key) is not None:
             details.expect((key,), meta[key], (str, dt.date), "text")
+    summaries = meta.get("summaries") or {}
+    if details.expect(("summaries",), summaries, dict, "a mapping of policy to summary"):
+        for policy, text in summaries.items():
+            details.expect(("summaries", str(policy)), text, str, "text")
+    else:
+        summaries = {}
     guidance = meta.get("guidance") or []
     if details.expect(("guidance",), guidance, list, "a list of guidance editions"):
         for index, entry in enumerate(guidance):
@@ -308,6 +321,7 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]
         guidance=tuple(guidance),
         files=files,
         digest=meta["digest"],
+        summaries={str(policy): text for policy, text in summaries.items()},
     )
     return version, []
 
@@ -567,9 +581,10 @@ def write_version(
     """Write a new version atomically: texts is policy id -> view id -> rendered Markdown.
 
     ``details`` holds label, ratified, next_review, published, summary, source_commit,
-    source_dirty and guidance. An existing label is refused, never overwritten. One
-    publish at a time per setting (``on_wait`` hears if this one has to wait); a write
-    that fails (a full disk) leaves nothing behind and the register as it was.
+    source_dirty and guidance (and summaries, where a policy has one of its own). An
+    existing label is refused, never overwritten. One publish at a time per setting
+    (``on_wait`` hears if this one has to wait); a write that fails (a full disk) leaves
+    nothing behind and the register as it was.
     """
     label = str(details["label"])
     root = versions_dir(settings_dir, slug)
