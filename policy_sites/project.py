@@ -2,13 +2,111 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-__all__ = ["Project", "acquire_or_wait"]
+__all__ = [
+    "NotAPlainFile",
+    "Project",
+    "TooLarge",
+    "acquire_or_wait",
+    "is_temporary_of",
+    "read_bounded",
+    "write_atomic",
+]
+
+
+class NotAPlainFile(OSError):
+    """A project file that is a named pipe, a device, a socket or a folder: reading a pipe
+    waits for a writer for ever, and a device (``/dev/zero``) never ends."""
+
+
+class TooLarge(OSError):
+    """A file longer than its limit; ``size`` is its length, or None if it was cut short."""
+
+    def __init__(self, limit: int, size: int | None) -> None:
+        super().__init__(f"more than {limit:,} bytes")
+        self.limit, self.size = limit, size
+
+
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of the regular file ``path`` (links followed).
+
+    Opened without waiting (``O_NONBLOCK``) and checked on the open file, so a pipe or
+    device put in a file's place is refused (NotAPlainFile) rather than read, and no
+    swap between the check and the read can slip one in. The limit is enforced while
+    reading, not trusted from ``st_size``: at most ``limit + 1`` bytes are read
+    (TooLarge beyond)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    handle = os.open(path, flags)
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            raise NotAPlainFile(f"is {kind}, not a plain file")
+        if info.st_size > limit:
+            raise TooLarge(limit, info.st_size)
+        file = os.fdopen(handle, "rb")
+    except BaseException:
+        os.close(handle)
+        raise
+    with file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(limit, None)
+    return data
+
+
+_TEMPORARY_SUFFIX = ".tmp"
+
+
+def is_temporary_of(name: str, target: str) -> bool:
+    """Whether ``name`` is what ``write_atomic`` calls a temporary copy of ``target``: a
+    write killed half-way leaves one, and whoever owns the folder may remove it."""
+    return name.startswith(f".{target}.") and name.endswith(_TEMPORARY_SUFFIX)
+
+
+def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None:
+    """Write ``path`` whole or not at all: into a temporary file beside it, flushed to disk,
+    then renamed over it. A full disk or a kill half-way leaves the previous file as it
+    was (and at worst a hidden ``.name.*.tmp``), never a truncated one that looks complete.
+    An existing file keeps its permissions unless ``mode`` is given; a new file gets
+    ``mode`` (default: 0o644 less the umask's bits, as ``open`` would). Raises OSError."""
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX
+    )
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def acquire_or_wait(

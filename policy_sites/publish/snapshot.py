@@ -138,7 +138,7 @@ def publish(
 
     ``on_wait`` is told if another publish of the same setting is writing and this one
     waits for it."""
-    if not LABEL_PATTERN.match(label):
+    if not LABEL_PATTERN.fullmatch(label):
         raise PublishError(
             f"version label {label!r}: start with a digit and use letters, digits, '.' and '-' "
             "only, for example 2022-23"

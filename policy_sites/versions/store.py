@@ -59,8 +59,9 @@ REGISTER_FILE = "published.yml"
 NOT_RECORDED = "not recorded"
 """Written in place of a ratified or review date that nobody recorded (never invented)."""
 VIEW_IDS = tuple(VIEWS)  # ("parents", "staff")
-LABEL_PATTERN = re.compile(r"^[0-9][0-9A-Za-z.-]{0,39}$")
-"""A version label starts with a digit, e.g. ``2022-23`` or ``2023-01-concern``."""
+LABEL_PATTERN = re.compile(r"[0-9][0-9A-Za-z.-]{0,39}")
+"""A version label starts with a digit, e.g. ``2022-23`` or ``2023-01-concern``. Test with
+``fullmatch``: ``$`` would let a label end in a newline."""
 
 _HEADER = (
     "# A published version of this setting's policies, written by `policy-sites publish`.\n"

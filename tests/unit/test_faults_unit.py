@@ -1,0 +1,165 @@
+"""Issue 18's files and faults, piece by piece: files that are not files, dates that do not
+exist, labels that end in a newline, lost versions folders, interrupted swaps and
+publishes, writes that fail half-way, and malformed environment values.
+
+Every test here fails without the fix it names."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policy_sites import project as project_module
+from policy_sites.project import NotAPlainFile, Project, TooLarge, read_bounded
+from policy_sites.publish.snapshot import PublishError, publish
+from policy_sites.settings.loader import (
+    DEFAULTS_FILE,
+    MAX_FILE_BYTES,
+    SettingsError,
+    load_setting,
+    read_yaml_document,
+)
+from policy_sites.settings.schema import PolicyDate
+from tests.helpers import REPO
+
+
+@pytest.fixture
+def settings_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    shutil.copy(REPO / "settings" / DEFAULTS_FILE, folder / DEFAULTS_FILE)
+    shutil.copy(REPO / "settings" / "poppys.yml", folder / "poppys.yml")
+    return folder
+
+
+def problems_of(settings_dir: Path, slug: str = "poppys") -> list[str]:
+    with pytest.raises(SettingsError) as caught:
+        load_setting(settings_dir, slug)
+    return [str(problem) for problem in caught.value.problems]
+
+
+# --- files that are not files --------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_not_waited_on(settings_dir: Path) -> None:
+    """Reading a FIFO blocks until something writes to it: build and check hung."""
+    (settings_dir / "poppys.yml").unlink()
+    os.mkfifo(settings_dir / "poppys.yml")
+    (problem,) = problems_of(settings_dir)
+    assert problem.endswith(
+        "poppys.yml: is a named pipe (FIFO), not a plain file; a settings file is a text file"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_link_to_a_device_is_refused_not_read_for_ever(settings_dir: Path) -> None:
+    (settings_dir / "poppys.yml").unlink()
+    (settings_dir / "poppys.yml").symlink_to("/dev/zero")
+    (problem,) = problems_of(settings_dir)
+    assert "poppys.yml: is a device, not a plain file" in problem
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_the_federation_defaults_as_a_pipe_are_refused_not_skipped(settings_dir: Path) -> None:
+    """A defaults file that is not a file was silently left out of every setting."""
+    (settings_dir / DEFAULTS_FILE).unlink()
+    os.mkfifo(settings_dir / DEFAULTS_FILE)
+    (problem,) = problems_of(settings_dir)
+    assert f"{DEFAULTS_FILE}: is a named pipe (FIFO)" in problem
+
+
+def test_a_folder_named_like_a_settings_file_is_named(settings_dir: Path) -> None:
+    (settings_dir / "acorns.yml").mkdir()
+    (problem,) = problems_of(settings_dir, "acorns")
+    assert problem.endswith(
+        "acorns.yml: is a folder, not a plain file; a settings file is a text file"
+    )
+
+
+def test_the_byte_limit_holds_while_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/proc files and devices report a size of 0: the limit must not trust st_size."""
+    path = tmp_path / "big.yml"
+    path.write_bytes(b"# " + b"x" * (MAX_FILE_BYTES * 2) + b"\n")
+    real_fstat = os.fstat
+
+    def size_zero(fd: int) -> os.stat_result:
+        info = list(real_fstat(fd))
+        info[6] = 0  # st_size
+        return os.stat_result(info)
+
+    monkeypatch.setattr(project_module.os, "fstat", size_zero)
+    with pytest.raises(TooLarge) as caught:
+        read_bounded(path, MAX_FILE_BYTES)
+    assert caught.value.size is None
+    with pytest.raises(SettingsError, match=f"big.yml:1: is more than {MAX_FILE_BYTES:,} bytes"):
+        read_yaml_document(path)
+
+
+def test_read_bounded_reads_a_file_within_its_limit(tmp_path: Path) -> None:
+    path = tmp_path / "ok.txt"
+    path.write_bytes(b"12345")
+    assert read_bounded(path, 5) == b"12345"
+    with pytest.raises(TooLarge):
+        read_bounded(path, 4)
+    with pytest.raises(NotAPlainFile):
+        read_bounded(tmp_path, 4)
+
+
+# --- dates that do not exist ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [
+        ("2026-09-31", "day is out of range for month"),
+        ("2026-02-30", "day is out of range for month"),
+        ("0000-01-01", "year 0 is out of range"),
+    ],
+)
+def test_an_impossible_date_is_one_problem_naming_file_line_and_field(
+    settings_dir: Path, date: str, reason: str
+) -> None:
+    """YAML reads an unquoted date itself, and Python cannot make 31 September: a traceback."""
+    path = settings_dir / "poppys.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "    ratified: 2026-10-06\n" in text
+    path.write_text(text.replace("    ratified: 2026-10-06\n", f"    ratified: {date}\n", 1))
+    line = text[: text.index("    ratified: 2026-10-06")].count("\n") + 1
+    (problem,) = problems_of(settings_dir)
+    assert f"poppys.yml:{line}: policies." in problem
+    assert problem.endswith(
+        f".ratified: '{date}' is not a real date ({reason}); write a date that exists, "
+        "as YYYY-MM-DD (for example 2026-09-30)"
+    )
+
+
+def test_an_impossible_date_as_a_key_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "x.yml"
+    path.write_text("notes:\n  2026-02-30: x\n")
+    with pytest.raises(SettingsError, match=r"x.yml:2: notes: '2026-02-30' is not a real date"):
+        read_yaml_document(path)
+
+
+@pytest.mark.parametrize("text", ["0000-01", "0000-01-01", "2026-13", "2026-02-30"])
+def test_a_quoted_impossible_date_is_refused_where_it_is_written(text: str) -> None:
+    """Year 0 to the month was accepted, and failed later when its first day was needed."""
+    with pytest.raises(ValueError):
+        PolicyDate.parse(text)
+
+
+# --- patterns that let a final newline through ---------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["2027-28\n", "x2027"])
+def test_a_version_label_must_match_whole(tmp_path: Path, label: str) -> None:
+    """``^...$`` with ``match`` let '2027-28\\n' through: its folder could never be read."""
+    project = Project(tmp_path)
+    with pytest.raises(PublishError, match="version label"):
+        publish(project, "poppys", label, "2026-10-06", "2027-10")
+    assert not (tmp_path / "settings").exists()  # refused before anything was written
