@@ -356,12 +356,15 @@ def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     if slug_problem(slug):
         raise VersionError([Problem(settings_dir, None, "", str(slug_problem(slug)))])
     root = versions_dir(settings_dir, slug)
-    if not root.is_dir():
-        return []
     shown_root = Path(settings_dir.name) / slug / "versions"
+    if not root.is_dir():
+        _raise_if_versions_lost(settings_dir, slug, shown_root, "is missing")
+        return []
     register, problems = _read_register(root, shown_root)
     found, folders, trouble = _read_folders(root, shown_root)
     problems += trouble
+    if register is None and not folders and not problems:
+        _raise_if_versions_lost(settings_dir, slug, shown_root, "is empty")
     if register is None:
         if folders:
             problems.append(
@@ -379,6 +382,53 @@ def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     if problems:
         raise VersionError(problems)
     return sorted(found, key=Version.sort_key)
+
+
+def _ratified_in_settings(settings_dir: Path, slug: str) -> list[tuple[str, int | None]]:
+    """Each ``policies.<id>.ratified`` the settings file records, with its line."""
+    path = settings_dir / f"{slug}.yml"
+    try:
+        doc = read_yaml_document(path)
+    except SettingsError:
+        return []  # loading the setting says what is wrong with it
+    policies = doc.data.get("policies")
+    if not isinstance(policies, dict):
+        return []
+    return [
+        (
+            f"policies.{policy}.ratified",
+            doc.lines.get(("policies", policy, "ratified"), (0, None))[1],
+        )
+        for policy, dates in policies.items()
+        if isinstance(dates, dict) and dates.get("ratified") not in (None, "")
+    ]
+
+
+def _raise_if_versions_lost(settings_dir: Path, slug: str, shown_root: Path, state: str) -> None:
+    """A settings file records ratified dates, which only publishing gives, yet its versions
+    folder is gone or empty: the register that would name each lost version went with it,
+    so without this the loss would pass unnoticed and the site would quietly show working
+    copies. VersionError naming the folder, the dates and how to restore them."""
+    ratified = _ratified_in_settings(settings_dir, slug)
+    if not ratified:
+        return
+    field, line = ratified[0]
+    more = f" and {len(ratified) - 1} more" if len(ratified) > 1 else ""
+    settings_file = Path(settings_dir.name) / f"{slug}.yml"
+    where = f"{settings_file}:{line}" if line else str(settings_file)
+    raise VersionError(
+        [
+            Problem(
+                shown_root,
+                None,
+                "",
+                f"{state}, but {where} records a ratified date ({field}{more}), which only "
+                f"publishing gives: its published versions were deleted. Restore them from "
+                f"git (git checkout -- {shown_root}, or git log -- {shown_root} to find "
+                f"them); if none was ever published, remove the ratified dates and publish",
+            )
+        ]
+    )
 
 
 def _register_problems(

@@ -23,7 +23,16 @@ from policy_sites.settings.loader import (
     read_yaml_document,
 )
 from policy_sites.settings.schema import PolicyDate
+from policy_sites.versions.store import VersionError, read_versions, write_version
 from tests.helpers import REPO
+
+TEXTS = {"social-media": {"parents": "# Social media\n\nPublic.\n", "staff": "# S\n\nStaff.\n"}}
+
+
+def _details(label: str, ratified: str) -> dict:
+    return {"label": label, "ratified": ratified, "next_review": "2030-09", "published": "x",
+            "summary": None, "source_commit": None, "source_dirty": False,
+            "guidance": [{"title": "KCSIE", "edition": "2022"}]}  # fmt: skip
 
 
 @pytest.fixture
@@ -163,3 +172,39 @@ def test_a_version_label_must_match_whole(tmp_path: Path, label: str) -> None:
     with pytest.raises(PublishError, match="version label"):
         publish(project, "poppys", label, "2026-10-06", "2027-10")
     assert not (tmp_path / "settings").exists()  # refused before anything was written
+
+
+# --- a whole versions folder deleted -------------------------------------------------------
+
+
+@pytest.fixture
+def published(settings_dir: Path) -> Path:
+    """poppys with one published version, its ratified date recorded in its settings file."""
+    write_version(settings_dir, "poppys", _details("2026-27", "2026-10-06"), TEXTS)
+    assert "ratified: 2026-10-06" in (settings_dir / "poppys.yml").read_text(encoding="utf-8")
+    return settings_dir / "poppys" / "versions"
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_a_deleted_versions_folder_is_named_while_ratified_dates_remain(
+    published: Path, how: str
+) -> None:
+    """The register lives in the folder: deleting the folder deleted its guard too."""
+    shutil.rmtree(published)
+    if how == "emptied":
+        published.mkdir()
+    with pytest.raises(VersionError) as caught:
+        read_versions(published.parent.parent, "poppys")
+    (problem,) = caught.value.problems
+    state = "is missing" if how == "deleted" else "is empty"
+    assert str(problem).startswith(
+        f"settings/poppys/versions: {state}, but settings/poppys.yml:72 records a ratified date"
+    )
+    assert "git checkout -- settings/poppys/versions" in str(problem)
+
+
+def test_no_versions_and_no_ratified_dates_is_a_setting_never_published(settings_dir: Path) -> None:
+    path = settings_dir / "poppys.yml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if "ratified:" not in line), encoding="utf-8")
+    assert read_versions(settings_dir, "poppys") == []
