@@ -11,6 +11,7 @@ takes a lock so that a second build into it waits, and clears what a killed buil
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ __all__ = [
     "check_output",
     "owned_output",
     "project_part_of",
+    "restore_interrupted_swap",
     "setting_folder",
 ]
 
@@ -148,8 +150,25 @@ def check_output(project: Project, out_root: Path) -> None:
         )
 
 
+def restore_interrupted_swap(final: Path) -> bool:
+    """Put a setting's previous site back if a build was stopped half-way through swapping
+    its new one in (``final`` renamed to ``.slug.old``, the staging folder not yet renamed
+    to ``final``); True if it did. Whatever is half-built is removed afterwards: the
+    previous site is never lost to a rebuild that then fails."""
+    retired = final.with_name(f".{final.name}.old")
+    if retired.is_dir() and not retired.is_symlink() and not os.path.lexists(final):
+        retired.rename(final)
+        return True
+    return False
+
+
 def _clear_leftovers(out_root: Path) -> None:
-    """Remove what a killed build left: staging and retired setting folders, temporary state."""
+    """Remove what a killed build left: staging and retired setting folders, temporary
+    files; a previous site caught mid-swap is put back first."""
+    for entry in list(out_root.iterdir()):
+        leftover = _LEFTOVER.fullmatch(entry.name)
+        if leftover and setting_folder(out_root, leftover["slug"]) is not None:
+            restore_interrupted_swap(out_root / leftover["slug"])
     for entry in out_root.iterdir():
         leftover = _LEFTOVER.fullmatch(entry.name)
         if leftover and entry.is_dir() and not entry.is_symlink():

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from policy_sites import project as project_module
+from policy_sites.builder.output import MARKER_FILE, owned_output, restore_interrupted_swap
+from policy_sites.builder.site import build_setting
 from policy_sites.project import NotAPlainFile, Project, TooLarge, read_bounded
 from policy_sites.publish.snapshot import PublishError, publish
 from policy_sites.settings.loader import (
@@ -208,3 +210,54 @@ def test_no_versions_and_no_ratified_dates_is_a_setting_never_published(settings
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(line for line in lines if "ratified:" not in line), encoding="utf-8")
     assert read_versions(settings_dir, "poppys") == []
+
+
+# --- a build stopped between the two renames of its swap -----------------------------------
+
+
+def _stopped_mid_swap(out: Path, slug: str = "poppys") -> None:
+    """The output as a build killed between ``site/poppys -> .poppys.old`` and
+    ``.poppys.building -> site/poppys`` leaves it: no site, the previous one retired."""
+    (out / f".{slug}.old" / "staff").mkdir(parents=True)
+    (out / f".{slug}.old" / "index.html").write_text("previous site")
+    (out / f".{slug}.old" / "staff" / "index.html").write_text("previous staff view")
+    (out / f".{slug}.building").mkdir()
+    (out / f".{slug}.building" / "index.html").write_text("the new site, maybe whole")
+    (out / MARKER_FILE).write_text("")
+
+
+def test_the_next_build_puts_back_a_site_caught_mid_swap(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    for folder in ("settings", "docs", "overrides", "macros"):
+        (root / folder).mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: x\n")
+    out = tmp_path / "site"
+    out.mkdir()
+    _stopped_mid_swap(out)
+    with owned_output(Project(root), out):
+        assert (out / "poppys" / "index.html").read_text() == "previous site"
+        assert not (out / ".poppys.old").exists() and not (out / ".poppys.building").exists()
+
+
+def test_a_failing_rebuild_after_a_stopped_swap_keeps_the_previous_site(
+    project_copy: Project, tmp_path: Path
+) -> None:
+    """Before: the rebuild removed '.poppys.old' with the staging, then failed: no site."""
+    project = project_copy
+    path = project.settings_dir / "poppys.yml"
+    path.write_text(path.read_text().replace("ratified: 2026-10-06", "ratified: 2026-09-31"))
+    out = tmp_path / "site"
+    out.mkdir()
+    _stopped_mid_swap(out)
+    result = build_setting(project, "poppys", out)
+    assert "is not a real date" in (result.error or "")
+    assert (out / "poppys" / "index.html").read_text() == "previous site"
+    assert (out / "poppys" / "staff" / "index.html").read_text() == "previous staff view"
+    assert not (out / ".poppys.building").exists()
+
+
+def test_a_retired_folder_beside_a_site_is_not_put_back(tmp_path: Path) -> None:
+    (tmp_path / "poppys").mkdir()
+    (tmp_path / ".poppys.old").mkdir()
+    assert not restore_interrupted_swap(tmp_path / "poppys")
+    assert (tmp_path / ".poppys.old").is_dir()  # the leftover clearing removes it
