@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -360,6 +361,7 @@ def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     if not root.is_dir():
         _raise_if_versions_lost(settings_dir, slug, shown_root, "is missing")
         return []
+    _finish_interrupted(root)
     register, problems = _read_register(root, shown_root)
     found, folders, trouble = _read_folders(root, shown_root)
     problems += trouble
@@ -636,8 +638,8 @@ def write_version(
             return _write_staged(root, staging, final, details, texts)
         except OSError as error:
             raise _unwritable(final, error) from None
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        finally:  # stopped (Ctrl-C) or failed: completed if registered, else rolled back
+            _settle(root, {staging: label})
 
 
 def _write_staged(
@@ -665,13 +667,84 @@ def _write_staged(
     register, problems = _read_register(root, root)
     if problems:
         raise VersionError(problems)
-    staging.rename(final)
+    # The register is written first, then the folder renamed into place: stopped between
+    # the two, the version is listed and its staging folder whole, which the next command
+    # completes (``_finish_interrupted``). The other order left a folder nobody listed,
+    # and every build failed until someone ran 'register'.
+    _write_register(root, [*(register or []), {"label": label, "digest": meta["digest"]}])
+    try:
+        staging.rename(final)
+    except OSError:
+        _restore_register(root, register)  # not published after all: the caller removes it
+        raise
     version, problems = _read_one(final, final)
     if version is None:  # pragma: no cover - would be a bug in this module
         raise VersionError(problems)
-    try:
-        _write_register(root, [*(register or []), {"label": label, "digest": version.digest}])
-    except OSError:
-        final.rename(staging)  # not published after all: the caller removes it
-        raise
     return version
+
+
+def _restore_register(root: Path, register: list[dict[str, str]] | None) -> None:
+    """The register as it was before a publish that could not finish."""
+    if register is None:
+        (root / REGISTER_FILE).unlink(missing_ok=True)
+    else:
+        _write_register(root, register)
+
+
+_STAGING = re.compile(r"\.(?P<label>.+)\.writing")
+"""A version being written by ``publish``: ``.<label>.writing`` beside the versions."""
+
+
+def _finish_interrupted(root: Path) -> None:
+    """Complete or roll back a publish that was stopped, so no hand step is needed.
+
+    Stopped after the register listed the version but before its folder was renamed into
+    place: the staging folder, whose details carry the listed digest, is renamed in
+    (completed). Stopped before the register listed it: the staging folder is removed
+    (rolled back; the published versions are as they were). Done under the publishing
+    lock; while another publish holds it, a staging folder is its work in progress and
+    is only waited for if the register already lists it."""
+    stagings: dict[Path, str] = {}
+    for entry in root.iterdir():
+        found = _STAGING.fullmatch(entry.name)
+        if found and LABEL_PATTERN.fullmatch(found["label"]) and not entry.is_symlink():
+            stagings[entry] = found["label"]
+    if not stagings:
+        return
+    register, problems = _read_register(root, root)
+    if problems:
+        return  # the register's own problem is reported by the read
+    pending = any(entry["label"] in stagings.values() for entry in register or [])
+    lock = FileLock(str(root / LOCK_FILE))
+    try:
+        lock.acquire(timeout=LOCK_WAIT_SECONDS if pending else 0)
+    except (Timeout, OSError):
+        return  # a publish is writing (its staging is no leftover), or the folder is read-only
+    try:
+        _settle(root, stagings)
+    finally:
+        lock.release()
+
+
+def _settle(root: Path, stagings: Mapping[Path, str]) -> None:
+    """``_finish_interrupted``'s work, done while holding the publishing lock: each staging
+    folder (label by folder) is renamed into place if the register lists its label with
+    its digest and no folder holds it yet; else removed, unless the register cannot be read."""
+    register, problems = _read_register(root, root)
+    if problems:
+        return
+    listed = {entry["label"]: entry["digest"] for entry in register or []}
+    try:
+        for staging, label in stagings.items():
+            if not staging.is_dir():
+                continue
+            final = root / label
+            if label in listed and not os.path.lexists(final):
+                details = _Details(staging / META_FILE, staging / META_FILE)
+                if not details.problems and details.data.get("digest") == listed[label]:
+                    staging.rename(final)
+                    continue
+            if label not in listed or os.path.lexists(final):
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError:
+        pass  # a read-only checkout: the read that follows reports what is missing

@@ -25,7 +25,13 @@ from policy_sites.settings.loader import (
     read_yaml_document,
 )
 from policy_sites.settings.schema import PolicyDate
-from policy_sites.versions.store import VersionError, read_versions, write_version
+from policy_sites.versions.store import (
+    META_FILE,
+    REGISTER_FILE,
+    VersionError,
+    read_versions,
+    write_version,
+)
 from tests.helpers import REPO
 
 TEXTS = {"social-media": {"parents": "# Social media\n\nPublic.\n", "staff": "# S\n\nStaff.\n"}}
@@ -261,3 +267,70 @@ def test_a_retired_folder_beside_a_site_is_not_put_back(tmp_path: Path) -> None:
     (tmp_path / ".poppys.old").mkdir()
     assert not restore_interrupted_swap(tmp_path / "poppys")
     assert (tmp_path / ".poppys.old").is_dir()  # the leftover clearing removes it
+
+
+# --- a publish stopped half-way --------------------------------------------------------------
+
+
+@pytest.fixture
+def two_published(tmp_path: Path) -> Path:
+    for label, ratified in (("2025-26", "2025-09-01"), ("2026-27", "2026-09-01")):
+        write_version(tmp_path, "poppys", _details(label, ratified), TEXTS)
+    return tmp_path / "poppys" / "versions"
+
+
+def test_a_publish_stopped_after_its_register_is_completed_by_the_next_read(
+    two_published: Path,
+) -> None:
+    """The kill state: the register lists 2026-27, its folder still the staging one."""
+    (two_published / "2026-27").rename(two_published / ".2026-27.writing")
+    labels = [v.label for v in read_versions(two_published.parent.parent, "poppys")]
+    assert labels == ["2025-26", "2026-27"]
+    assert not (two_published / ".2026-27.writing").exists()
+
+
+def test_a_publish_stopped_before_its_register_is_rolled_back_by_the_next_read(
+    two_published: Path,
+) -> None:
+    register = two_published / REGISTER_FILE
+    text = register.read_text(encoding="utf-8")
+    register.write_text(text[: text.index("- label: 2026-27")], encoding="utf-8")
+    (two_published / "2026-27").rename(two_published / ".2026-27.writing")
+    labels = [v.label for v in read_versions(two_published.parent.parent, "poppys")]
+    assert labels == ["2025-26"]
+    assert not (two_published / ".2026-27.writing").exists()
+
+
+def test_a_staging_folder_not_matching_its_registered_digest_is_not_put_in_place(
+    two_published: Path,
+) -> None:
+    staging = two_published / ".2026-27.writing"
+    (two_published / "2026-27").rename(staging)
+    meta = staging / META_FILE
+    meta.write_text(meta.read_text().replace("digest: ", "digest: 0"), encoding="utf-8")
+    with pytest.raises(VersionError, match="2026-27: is missing: the latest published version"):
+        read_versions(two_published.parent.parent, "poppys")
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, SystemExit])
+def test_a_publish_stopped_in_process_between_register_and_rename_finishes_it(
+    two_published: Path, monkeypatch: pytest.MonkeyPatch, stop: type[BaseException]
+) -> None:
+    """Ctrl-C (or SIGTERM's exit) at the rename: the publish is completed, not half-left."""
+    real = Path.rename
+    stopped: list[Path] = []
+
+    def rename(path: Path, target: Path) -> Path:
+        if path.name == ".2027-28.writing" and not stopped:
+            stopped.append(path)
+            raise stop()
+        return real(path, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(stop):
+        write_version(
+            two_published.parent.parent, "poppys", _details("2027-28", "2027-09-01"), TEXTS
+        )
+    assert stopped
+    labels = [v.label for v in read_versions(two_published.parent.parent, "poppys")]
+    assert labels == ["2025-26", "2026-27", "2027-28"]
