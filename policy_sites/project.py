@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -16,6 +17,7 @@ __all__ = [
     "Project",
     "TooLarge",
     "acquire_or_wait",
+    "current_umask",
     "is_temporary_of",
     "read_bounded",
     "write_atomic",
@@ -81,19 +83,27 @@ def is_temporary_of(name: str, target: str) -> bool:
     return name.startswith(f".{target}.") and name.endswith(_TEMPORARY_SUFFIX)
 
 
-def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None:
+def current_umask() -> int:
+    """The process's umask (reading it means setting it: it is set straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(
+    path: Path, data: str | bytes, mode: int | None = None, group: int | None = None
+) -> None:
     """Write ``path`` whole or not at all: into a temporary file beside it, flushed to disk,
     then renamed over it. A full disk or a kill half-way leaves the previous file as it
     was (and at worst a hidden ``.name.*.tmp``), never a truncated one that looks complete.
     An existing file keeps its permissions unless ``mode`` is given; a new file gets
-    ``mode`` (default: 0o644 less the umask's bits, as ``open`` would). Raises OSError."""
+    ``mode`` (default: 0o666 less the umask's bits, as ``open`` would); ``group``, where
+    given and allowed, is the new file's group. Raises OSError."""
     if mode is None:
         try:
             mode = stat.S_IMODE(path.stat().st_mode)
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+            mode = 0o666 & ~current_umask()
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX
     )
@@ -103,6 +113,9 @@ def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
+        if group is not None and group != os.stat(temporary).st_gid:
+            with contextlib.suppress(PermissionError):  # without the right: the owner's group
+                os.chown(temporary, -1, group)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

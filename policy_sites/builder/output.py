@@ -20,7 +20,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from policy_sites.builder.state import STATE_FILE
-from policy_sites.project import Project, acquire_or_wait
+from policy_sites.project import Project, acquire_or_wait, is_temporary_of, write_atomic
 from policy_sites.settings.names import RESERVED_NAMES, slug_problem
 
 __all__ = [
@@ -47,8 +47,16 @@ _MARKER_TEXT = (
     "settings that no longer exist; keep nothing of your own in it.\n"
 )
 _LEFTOVER = re.compile(r"\.(?P<slug>[^/]+)\.(building|old)")
-_TEMPORARY_STATE = re.compile(re.escape(STATE_FILE) + r"\.\d+\.tmp")
+_OLD_TEMPORARY_STATE = re.compile(re.escape(STATE_FILE) + r"\.\d+\.tmp")
+"""How builds before ``write_atomic`` named a state file being written."""
 _BUILD_FILES = {"index.html", STATE_FILE, MARKER_FILE, LOCK_FILE}
+
+
+def _temporary(name: str) -> bool:
+    """A build file half-written by a build that was stopped (see ``write_atomic``)."""
+    return _OLD_TEMPORARY_STATE.fullmatch(name) is not None or any(
+        is_temporary_of(name, built) for built in _BUILD_FILES
+    )
 
 
 class OutputRefused(Exception):
@@ -78,7 +86,7 @@ def _sources(project: Project) -> dict[Path, str]:
 def _looks_built(entry: Path) -> bool:
     """Whether a top-level entry of an unmarked folder is what an older build wrote there."""
     name = entry.name
-    if name in _BUILD_FILES or _TEMPORARY_STATE.fullmatch(name):
+    if name in _BUILD_FILES or _temporary(name):
         return entry.is_file()
     if name == "assets":
         return entry.is_dir()
@@ -174,7 +182,7 @@ def _clear_leftovers(out_root: Path) -> None:
         if leftover and entry.is_dir() and not entry.is_symlink():
             if setting_folder(out_root, leftover["slug"]) is not None:
                 shutil.rmtree(entry, ignore_errors=True)
-        elif _TEMPORARY_STATE.fullmatch(entry.name) and entry.is_file():
+        elif _temporary(entry.name) and entry.is_file():
             entry.unlink(missing_ok=True)
 
 
@@ -202,7 +210,7 @@ def owned_output(
         check_output(project, out_root)  # the other build may have changed it
         marker = out_root / MARKER_FILE
         if not marker.is_file():
-            marker.write_text(_MARKER_TEXT, encoding="utf-8")
+            write_atomic(marker, _MARKER_TEXT)
         _clear_leftovers(out_root)
         yield out_root
     finally:

@@ -7,11 +7,11 @@ rebuild. Written atomically; an unreadable file counts as no state at all.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from policy_sites.project import write_atomic
 from policy_sites.settings.names import slug_problem
 
 __all__ = ["STATE_FILE", "BuildState"]
@@ -60,11 +60,4 @@ class BuildState:
     def save(self, out_root: Path) -> None:
         body = {"format": _FORMAT, "assets": self.assets, "settings": self.settings}
         text = json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        path = out_root / STATE_FILE
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        try:
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, path)
-        except OSError:
-            temporary.unlink(missing_ok=True)  # the next build clears it too, if this fails
-            raise
+        write_atomic(out_root / STATE_FILE, text)  # the next build clears a killed one's copy

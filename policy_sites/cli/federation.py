@@ -32,7 +32,7 @@ from policy_sites.builder.portal import (
     table_counts,
 )
 from policy_sites.builder.progress import BuildProgress, summary_lines
-from policy_sites.builder.site import BuildStatus
+from policy_sites.builder.site import BuildStatus, write_failure
 from policy_sites.cli.options import (
     ends_cleanly,
     find_project,
@@ -40,7 +40,7 @@ from policy_sites.cli.options import (
     slug_argument,
     today_option,
 )
-from policy_sites.project import Project
+from policy_sites.project import Project, write_atomic
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.settings.names import display_name
 
@@ -138,7 +138,10 @@ def build(
         for line in summary_lines(done):
             click.echo(line, err=not done.ok and line.lstrip().startswith("FAILED"))
         if report:
-            Path(report).write_text(json.dumps(done.to_json(), indent=2) + "\n", encoding="utf-8")
+            try:
+                write_atomic(Path(report), json.dumps(done.to_json(), indent=2) + "\n")
+            except OSError as error:  # named here: the report need not be in the output
+                raise click.ClickException(f"--report: {write_failure(error)}") from None
     if not done.ok:
         raise click.ClickException(f"{len(done.of(BuildStatus.FAILED))} setting(s) failed to build")
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
+import os
 import sys
 
 import click
+from click.utils import PacifyFlushWrapper
 
+from policy_sites.builder.site import write_failure
 from policy_sites.check.checker import run_check
 from policy_sites.cli.deploy import DEPLOY_COMMANDS
 from policy_sites.cli.editor import EDITOR_COMMANDS
@@ -85,5 +90,43 @@ for _command in (*FEDERATION_COMMANDS, *EDITOR_COMMANDS, *VERSION_COMMANDS, *DEP
 
 
 def main() -> None:
-    """Console script entry point."""
-    sys.exit(cli.main(standalone_mode=True))
+    """Console script entry point. A write that fails where no command catches it (most
+    often standard output: ``status > /dev/full``, a pipe closed early) ends in one line
+    on standard error and exit code 1, never a traceback."""
+    code: int | str | None
+    try:
+        cli.main(standalone_mode=True)
+        code = 0
+    except SystemExit as stopped:
+        code = stopped.code
+        if isinstance(sys.stdout, PacifyFlushWrapper):  # click's sign of a broken pipe
+            _say_once(_unwritten(BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))))
+    except OSError as error:
+        code = 1
+        _say_once(_unwritten(error))
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        code = code or 1
+        _say_once(_unwritten(error))
+    sys.exit(code)
+
+
+def _unwritten(error: OSError) -> str:
+    """A failed write, said in one line: standard output when it names no file."""
+    if error.errno == errno.EPIPE:
+        return "Error: the output was closed before everything was written (broken pipe)"
+    if error.filename:
+        return f"Error: {write_failure(error)}"
+    return f"Error: could not write the output: {error.strerror or error}"
+
+
+def _say_once(line: str) -> None:
+    """Tell stderr, and send what is left of stdout's buffer nowhere, so that Python's own
+    flush at exit does not fail again and print a traceback of its own."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    with contextlib.suppress(OSError):
+        click.echo(line, err=True)

@@ -29,7 +29,7 @@ import yaml
 from filelock import FileLock, Timeout
 
 from policy_sites.context.views import VIEWS
-from policy_sites.project import acquire_or_wait
+from policy_sites.project import acquire_or_wait, write_atomic
 from policy_sites.settings.loader import Problem, SettingsError, read_yaml_document
 from policy_sites.settings.names import check_slug, printable, slug_problem
 from policy_sites.settings.schema import PolicyDate, Setting
@@ -556,13 +556,7 @@ def _register_unlisted(root: Path, shown_root: Path, slug: str) -> list[str]:
 
 def _write_register(root: Path, entries: list[dict[str, str]]) -> None:
     body = yaml.safe_dump({"versions": entries}, sort_keys=False, width=100)
-    path = root / REGISTER_FILE
-    temporary = root / f".{REGISTER_FILE}.writing"
-    try:
-        temporary.write_text(_REGISTER_HEADER + body, encoding="utf-8")
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomic(root / REGISTER_FILE, _REGISTER_HEADER + body)
 
 
 def policy_history(versions: Iterable[Version], policy: str) -> list[Version]:
