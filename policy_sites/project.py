@@ -96,20 +96,35 @@ def write_atomic(
     """Write ``path`` whole or not at all: into a temporary file beside it, flushed to disk,
     then renamed over it. A full disk or a kill half-way leaves the previous file as it
     was (and at worst a hidden ``.name.*.tmp``), never a truncated one that looks complete.
-    An existing file keeps its permissions unless ``mode`` is given; a new file gets
+    A link is followed (the file it names is replaced), and a device or pipe is written
+    into. An existing file keeps its permissions unless ``mode`` is given; a new file gets
     ``mode`` (default: 0o666 less the umask's bits, as ``open`` would); ``group``, where
     given and allowed, is the new file's group. Raises OSError."""
+    try:
+        _write_atomic(Path(os.path.realpath(path)), data, mode, group)  # links keep pointing
+    except OSError as error:  # named after the file meant, not its temporary copy
+        raise OSError(error.errno, error.strerror or str(error), str(path)) from error
+
+
+def _write_atomic(path: Path, data: str | bytes, mode: int | None, group: int | None) -> None:
+    try:
+        existing: os.stat_result | None = path.stat()
+    except FileNotFoundError:
+        existing = None
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        # A device or pipe (``--output /dev/stdout``) is written into, never replaced.
+        with path.open("wb") as out:
+            out.write(payload)
+        return
     if mode is None:
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            mode = 0o666 & ~current_umask()
+        mode = stat.S_IMODE(existing.st_mode) if existing else 0o666 & ~current_umask()
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX
     )
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+            out.write(payload)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)

@@ -26,6 +26,7 @@ from policy_sites.cli.options import (
 )
 from policy_sites.cli.versions import VERSION_COMMANDS
 from policy_sites.context.phrases import counted
+from policy_sites.context.variables import BadEnvironment
 
 __all__ = ["cli", "main"]
 
@@ -104,6 +105,9 @@ def main() -> None:
     except OSError as error:
         code = 1
         _say_once(_unwritten(error))
+    except BadEnvironment as error:  # found where no option callback could say it
+        code = 1
+        click.echo(f"Error: {error}", err=True)
     try:
         sys.stdout.flush()
     except OSError as error:
