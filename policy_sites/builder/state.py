@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from policy_sites.project import write_atomic
+from policy_sites.project import read_bounded, write_atomic
 from policy_sites.settings.names import slug_problem
 
 __all__ = ["STATE_FILE", "BuildState"]
@@ -29,6 +29,11 @@ STATE_FILE = ".policy-sites-state.json"
 _FORMAT = 1
 
 
+_MAX_STATE_BYTES = 64 * 1024 * 1024
+"""A state file is a cache (a few KB a setting): anything past this, or not a plain file,
+is no state, read as the first build's."""
+
+
 @dataclass
 class BuildState:
     """Per setting: ``fingerprint``, ``fresh_until`` and ``summary``; plus the shared assets."""
@@ -39,7 +44,7 @@ class BuildState:
     @classmethod
     def load(cls, out_root: Path) -> BuildState:
         try:
-            data = json.loads((out_root / STATE_FILE).read_text(encoding="utf-8"))
+            data = json.loads(read_bounded(out_root / STATE_FILE, _MAX_STATE_BYTES))
         except (OSError, ValueError):
             return cls()
         if not isinstance(data, dict) or data.get("format") != _FORMAT:

@@ -16,7 +16,7 @@ from pathlib import Path
 import bcrypt
 
 from policy_sites.context.views import policy_ids
-from policy_sites.project import Project, write_atomic
+from policy_sites.project import Project, read_bounded, write_atomic
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import StaffPasswords
 
@@ -122,15 +122,22 @@ class CredentialsStore:
         return Change.REMOVED
 
 
+_MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Far above any staff list (a login is about 80 bytes)."""
+
+
 def _user_of(entry: str) -> str:
     return entry.partition(":")[0]
 
 
 def _read(path: Path) -> list[str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, _MAX_FILE_BYTES).decode("utf-8")
     except FileNotFoundError:
         return []
+    except (OSError, UnicodeDecodeError) as error:  # a pipe, a device, not text: no logins
+        reason = getattr(error, "strerror", None) or str(error)
+        raise CredentialsError(f"{path}: cannot be read as a password file: {reason}") from None
     return [line for line in text.splitlines() if line.strip()]
 
 

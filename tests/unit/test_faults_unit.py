@@ -15,6 +15,8 @@ import pytest
 from policy_sites import project as project_module
 from policy_sites.builder.output import MARKER_FILE, owned_output, restore_interrupted_swap
 from policy_sites.builder.site import build_setting
+from policy_sites.builder.state import STATE_FILE, BuildState
+from policy_sites.deploy.credentials import CredentialsError, CredentialsStore
 from policy_sites.project import NotAPlainFile, Project, TooLarge, read_bounded
 from policy_sites.publish.snapshot import PublishError, publish
 from policy_sites.settings.loader import (
@@ -334,3 +336,16 @@ def test_a_publish_stopped_in_process_between_register_and_rename_finishes_it(
     assert stopped
     labels = [v.label for v in read_versions(two_published.parent.parent, "poppys")]
     assert labels == ["2025-26", "2026-27", "2027-28"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_as_the_build_state_is_no_state(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / STATE_FILE)
+    assert BuildState.load(tmp_path) == BuildState()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_as_a_password_file_is_one_problem(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "poppys.htpasswd")
+    with pytest.raises(CredentialsError, match="cannot be read as a password file: is a named"):
+        CredentialsStore(tmp_path).remove(tmp_path / "poppys.htpasswd", "alice")
