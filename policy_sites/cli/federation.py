@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sys
@@ -210,6 +211,15 @@ def _state_cell(row: Row) -> str:
     return f"[{style}]{text}[/]" if style else text
 
 
+class _Console(Console):
+    """rich's Console, but a pipe closed early is said as every command says it (see
+    ``main``), not a silent exit: rich's documented hook for it, overridden."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def _print_table(table: list[Row], day: dt.date) -> None:
     grid = Table(title=f"Policies on {day:%-d %B %Y}", title_justify="left")
     for column in ("Setting", "Policy", "Version", "Ratified", "Next review", "Status"):
@@ -223,7 +233,7 @@ def _print_table(table: list[Row], day: dt.date) -> None:
             row.next_review,
             _state_cell(row),
         )
-    Console(soft_wrap=False).print(grid)
+    _Console(soft_wrap=False).print(grid)
     click.echo(table_counts(table))
 
 

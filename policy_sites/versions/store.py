@@ -192,7 +192,7 @@ def _inside(folder: Path, rel: str) -> Path | None:
 def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]:
     meta_path = folder / META_FILE
     shown_meta = shown / META_FILE
-    if not meta_path.is_file():
+    if not meta_path.exists():  # a pipe or a folder: reading it says what it is
         return None, [
             Problem(shown_meta, None, "", f"is missing; {shown} is not a published version")
         ]
@@ -320,7 +320,7 @@ def _read_register(
     """The register's entries (label and digest, oldest first); None if there is none."""
     path = root / REGISTER_FILE
     shown = shown_root / REGISTER_FILE
-    if not path.is_file():
+    if not path.exists():  # a pipe or a folder: reading it says what it is
         return None, []
     details = _Details(path, shown)
     if details.problems:

@@ -77,7 +77,7 @@ def test_an_impossible_date_and_a_pipe_fail_their_settings_alone_and_keep_the_si
     no_traceback(check.stdout, check.stderr)
     assert check.returncode == 1
     assert "'2026-09-31' is not a real date" in check.stderr
-    assert "acorns.yml: is a named pipe (FIFO)" in check.stderr
+    assert "acorns.yml:1: is a named pipe (FIFO)" in check.stderr
     status = run_cli(project_copy, "status", "--format", "csv", **TODAY)
     no_traceback(status.stdout, status.stderr)
     assert status.returncode == 1 and "Halstead" in status.stdout

@@ -349,3 +349,24 @@ def test_a_pipe_as_a_password_file_is_one_problem(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "poppys.htpasswd")
     with pytest.raises(CredentialsError, match="cannot be read as a password file: is a named"):
         CredentialsStore(tmp_path).remove(tmp_path / "poppys.htpasswd", "alice")
+
+
+def test_an_impossible_date_in_a_version_yml_is_a_problem_naming_it(two_published: Path) -> None:
+    meta = two_published / "2026-27" / META_FILE
+    text = meta.read_text(encoding="utf-8")
+    assert "ratified: '2026-09-01'" in text
+    meta.write_text(text.replace("ratified: '2026-09-01'", "ratified: 2026-02-30"), "utf-8")
+    with pytest.raises(VersionError) as caught:
+        read_versions(two_published.parent.parent, "poppys")
+    (problem,) = caught.value.problems
+    assert "poppys/versions/2026-27/version.yml:" in str(problem)
+    assert "ratified: '2026-02-30' is not a real date" in str(problem)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_as_a_version_yml_is_a_problem_not_a_hang(two_published: Path) -> None:
+    meta = two_published / "2026-27" / META_FILE
+    meta.unlink()
+    os.mkfifo(meta)
+    with pytest.raises(VersionError, match="2026-27/version.yml: is a named pipe"):
+        read_versions(two_published.parent.parent, "poppys")
