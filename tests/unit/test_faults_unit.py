@@ -368,5 +368,5 @@ def test_a_pipe_as_a_version_yml_is_a_problem_not_a_hang(two_published: Path) ->
     meta = two_published / "2026-27" / META_FILE
     meta.unlink()
     os.mkfifo(meta)
-    with pytest.raises(VersionError, match="2026-27/version.yml: is a named pipe"):
+    with pytest.raises(VersionError, match=r"2026-27/version\.yml: is a named pipe"):
         read_versions(two_published.parent.parent, "poppys")
