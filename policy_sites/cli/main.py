@@ -10,7 +10,6 @@ import os
 import sys
 
 import click
-from click.utils import PacifyFlushWrapper
 
 from policy_sites.builder.site import write_failure
 from policy_sites.check.checker import run_check
@@ -31,7 +30,21 @@ from policy_sites.context.variables import BadEnvironment
 __all__ = ["cli", "main"]
 
 
-@click.group()
+class _Commands(click.Group):
+    """The commands, with a pipe closed early (``status | head -1``) said in one line:
+    click alone exits quietly, Python then reports the failed flush at exit."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            _discard_stdout()
+            raise click.ClickException(_unwritten(error).removeprefix("Error: ")) from None
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="policy-sites")
 def cli() -> None:
     """Policy websites for early-years settings, built from shared sources."""
@@ -100,8 +113,6 @@ def main() -> None:
         code = 0
     except SystemExit as stopped:
         code = stopped.code
-        if isinstance(sys.stdout, PacifyFlushWrapper):  # click's sign of a broken pipe
-            _say_once(_unwritten(BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))))
     except OSError as error:
         code = 1
         _say_once(_unwritten(error))
@@ -125,12 +136,17 @@ def _unwritten(error: OSError) -> str:
     return f"Error: could not write the output: {error.strerror or error}"
 
 
-def _say_once(line: str) -> None:
-    """Tell stderr, and send what is left of stdout's buffer nowhere, so that Python's own
-    flush at exit does not fail again and print a traceback of its own."""
-    with contextlib.suppress(OSError):
+def _discard_stdout() -> None:
+    """Send what is left of stdout's buffer nowhere, so that Python's own flush at exit
+    does not fail again and print a traceback of its own."""
+    with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
+
+
+def _say_once(line: str) -> None:
+    """Tell stderr why the output stopped, once."""
+    _discard_stdout()
     with contextlib.suppress(OSError):
         click.echo(line, err=True)
