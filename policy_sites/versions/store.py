@@ -527,6 +527,7 @@ def register_versions(settings_dir: Path, slug: str) -> list[str]:
     root = versions_dir(settings_dir, slug)
     if not root.is_dir():
         return []
+    _finish_interrupted(root)  # a stopped publish's version is listed already
     with _writing(root):
         return _register_unlisted(root, Path(settings_dir.name) / slug / "versions", slug)
 
