@@ -59,7 +59,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
             raise NotAPlainFile(f"is {kind}, not a plain file")
         if info.st_size > limit:
             raise TooLarge(limit, info.st_size)
