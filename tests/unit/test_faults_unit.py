@@ -11,6 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from policy_sites import project as project_module
 from policy_sites.builder.output import MARKER_FILE, owned_output, restore_interrupted_swap
@@ -35,6 +38,7 @@ from policy_sites.versions.store import (
     write_version,
 )
 from tests.helpers import REPO
+from tests.strategies import settings_data
 
 TEXTS = {"social-media": {"parents": "# Social media\n\nPublic.\n", "staff": "# S\n\nStaff.\n"}}
 
@@ -370,3 +374,28 @@ def test_a_pipe_as_a_version_yml_is_a_problem_not_a_hang(two_published: Path) ->
     os.mkfifo(meta)
     with pytest.raises(VersionError, match=r"2026-27/version\.yml: is a named pipe"):
         read_versions(two_published.parent.parent, "poppys")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=settings_data(0),
+    pick=st.data(),
+    bad=st.sampled_from(["2026-09-31", "2026-02-30", "0000-01-01", "2025-04-31"]),
+)
+def test_an_impossible_date_in_any_generated_setting_is_one_problem_at_its_line(
+    tmp_path_factory: pytest.TempPathFactory, data: dict, pick: st.DataObject, bad: str
+) -> None:
+    """Settings the sources were not written against: wherever the date goes, one line."""
+    folder = tmp_path_factory.mktemp("generated")
+    shutil.copy(REPO / "settings" / DEFAULTS_FILE, folder / DEFAULTS_FILE)
+    policy = pick.draw(st.sampled_from(sorted(data["policies"])))
+    key = pick.draw(st.sampled_from(["written", "ratified", "next_review"]))
+    data["policies"][policy][key] = "IMPOSSIBLE-DATE"
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = text.replace("IMPOSSIBLE-DATE", bad)
+    (folder / "g.yml").write_text(text, encoding="utf-8")
+    line = next(n for n, written in enumerate(text.splitlines(), 1) if bad in written)
+    (problem,) = problems_of(folder, "g")
+    assert problem.startswith(
+        f"{folder / 'g.yml'}:{line}: policies.{policy}.{key}: '{bad}' is not a real date ("
+    )
