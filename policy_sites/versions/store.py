@@ -29,7 +29,13 @@ import yaml
 from filelock import FileLock, Timeout
 
 from policy_sites.context.views import VIEWS
-from policy_sites.project import acquire_or_wait, write_atomic
+from policy_sites.project import (
+    NotAPlainFile,
+    TooLarge,
+    acquire_or_wait,
+    read_bounded,
+    write_atomic,
+)
 from policy_sites.settings.loader import Problem, SettingsError, read_yaml_document
 from policy_sites.settings.names import check_slug, printable, slug_problem
 from policy_sites.settings.schema import PolicyDate, Setting
@@ -69,6 +75,9 @@ _HEADER = (
     "# Never edit this folder by hand: check and build refuse a version whose files or\n"
     "# details no longer match these hashes. To change a policy, publish a new version.\n"
 )
+
+MAX_FROZEN_BYTES = 16 * 1024 * 1024
+"""The most a frozen policy text is read (they are a few KB): past it, the file is refused."""
 
 LOCK_FILE = ".publishing.lock"
 """Beside the version folders while ``publish`` or ``register`` writes: one writer at a time."""
@@ -266,12 +275,20 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]
                 )
                 continue
             listed.add(path.resolve())
-            if not path.is_file():
+            if not path.exists():
                 problems.append(
                     Problem(shown / rel, None, "", "is missing from the published version")
                 )
                 continue
-            actual = sha256(path.read_bytes())
+            try:
+                actual = sha256(read_bounded(path, MAX_FROZEN_BYTES))
+            except NotAPlainFile as error:  # a pipe, a device, a folder
+                problems.append(Problem(shown / rel, None, "", str(error)))
+                continue
+            except OSError as error:  # TooLarge, or unreadable
+                reason = f"is {error}" if isinstance(error, TooLarge) else error.strerror
+                problems.append(Problem(shown / rel, None, "", f"cannot be read: {reason}"))
+                continue
             if actual != expected:
                 problems.append(
                     Problem(

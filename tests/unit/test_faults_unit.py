@@ -399,3 +399,16 @@ def test_an_impossible_date_in_any_generated_setting_is_one_problem_at_its_line(
     assert problem.startswith(
         f"{folder / 'g.yml'}:{line}: policies.{policy}.{key}: '{bad}' is not a real date ("
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_frozen_text_replaced_by_a_pipe_is_named_not_read(two_published: Path) -> None:
+    frozen = two_published / "2026-27" / "parents" / "social-media.md"
+    frozen.unlink()
+    os.mkfifo(frozen)
+    with pytest.raises(VersionError) as caught:
+        read_versions(two_published.parent.parent, "poppys")
+    (problem,) = caught.value.problems
+    assert str(problem).endswith(
+        "2026-27/parents/social-media.md: is a named pipe (FIFO), not a plain file"
+    )
