@@ -278,7 +278,7 @@ def read_yaml_document(path: Path) -> _Document:
         )
         raise _problem(path, 1, (), message) from None
     except NotAPlainFile as error:
-        raise _problem(path, None, (), f"{error}; a settings file is a text file") from None
+        raise _problem(path, None, (), f"{error}; it must be a text file") from None
     except OSError as error:
         raise _problem(path, None, (), f"cannot be read: {error.strerror or error}") from None
     try:

@@ -74,7 +74,7 @@ def test_a_named_pipe_is_refused_not_waited_on(settings_dir: Path) -> None:
     os.mkfifo(settings_dir / "poppys.yml")
     (problem,) = problems_of(settings_dir)
     assert problem.endswith(
-        "poppys.yml: is a named pipe (FIFO), not a plain file; a settings file is a text file"
+        "poppys.yml: is a named pipe (FIFO), not a plain file; it must be a text file"
     )
 
 
@@ -98,9 +98,7 @@ def test_the_federation_defaults_as_a_pipe_are_refused_not_skipped(settings_dir:
 def test_a_folder_named_like_a_settings_file_is_named(settings_dir: Path) -> None:
     (settings_dir / "acorns.yml").mkdir()
     (problem,) = problems_of(settings_dir, "acorns")
-    assert problem.endswith(
-        "acorns.yml: is a folder, not a plain file; a settings file is a text file"
-    )
+    assert problem.endswith("acorns.yml: is a folder, not a plain file; it must be a text file")
 
 
 def test_the_byte_limit_holds_while_reading(
