@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -91,7 +92,12 @@ def current_umask() -> int:
 
 
 def write_atomic(
-    path: Path, data: str | bytes, mode: int | None = None, group: int | None = None
+    path: Path,
+    data: str | bytes,
+    mode: int | None = None,
+    group: int | None = None,
+    *,
+    exclusive: bool = False,
 ) -> None:
     """Write ``path`` whole or not at all: into a temporary file beside it, flushed to disk,
     then renamed over it. A full disk or a kill half-way leaves the previous file as it
@@ -99,19 +105,26 @@ def write_atomic(
     A link is followed (the file it names is replaced), and a device or pipe is written
     into. An existing file keeps its permissions unless ``mode`` is given; a new file gets
     ``mode`` (default: 0o666 less the umask's bits, as ``open`` would); ``group``, where
-    given and allowed, is the new file's group. Raises OSError."""
+    given and allowed, is the new file's group. ``exclusive``: never replace a file, even
+    one made a moment ago (FileExistsError), as ``open(path, "x")`` but whole. Raises
+    OSError."""
     try:
-        _write_atomic(Path(os.path.realpath(path)), data, mode, group)  # links keep pointing
+        real = Path(os.path.realpath(path))  # links keep pointing where they did
+        _write_atomic(real, data, mode, group, exclusive)
     except OSError as error:  # named after the file meant, not its temporary copy
         raise OSError(error.errno, error.strerror or str(error), str(path)) from error
 
 
-def _write_atomic(path: Path, data: str | bytes, mode: int | None, group: int | None) -> None:
+def _write_atomic(
+    path: Path, data: str | bytes, mode: int | None, group: int | None, exclusive: bool
+) -> None:
     try:
         existing: os.stat_result | None = path.stat()
     except FileNotFoundError:
         existing = None
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if exclusive and existing is not None:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         # A device or pipe (``--output /dev/stdout``) is written into, never replaced.
         with path.open("wb") as out:
@@ -131,7 +144,11 @@ def _write_atomic(path: Path, data: str | bytes, mode: int | None, group: int | 
         if group is not None and group != os.stat(temporary).st_gid:
             with contextlib.suppress(PermissionError):  # without the right: the owner's group
                 os.chown(temporary, -1, group)
-        os.replace(temporary, path)
+        if exclusive:
+            os.link(temporary, path)  # fails if the name was taken meanwhile
+            os.unlink(temporary)
+        else:
+            os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

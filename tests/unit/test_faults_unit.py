@@ -6,6 +6,7 @@ Every test here fails without the fix it names."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
@@ -29,6 +30,7 @@ from policy_sites.settings.loader import (
     load_setting,
     read_yaml_document,
 )
+from policy_sites.settings.new_setting import write_new_setting
 from policy_sites.settings.schema import PolicyDate
 from policy_sites.versions.store import (
     META_FILE,
@@ -410,3 +412,22 @@ def test_a_frozen_text_replaced_by_a_pipe_is_named_not_read(two_published: Path)
     assert str(problem).endswith(
         "2026-27/parents/social-media.md: is a named pipe (FIFO), not a plain file"
     )
+
+
+def test_a_new_setting_on_a_full_disk_leaves_no_half_file(
+    settings_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'open(path, "x")' left a truncated settings file, which the next 'new' then refused."""
+    from tests.unit.test_new_setting import POLICIES, details
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(project_module.os, "fsync", full)
+    with pytest.raises(OSError, match="No space left on device"):
+        write_new_setting(settings_dir, "acorns", details(), POLICIES)
+    assert sorted(p.name for p in settings_dir.iterdir()) == [DEFAULTS_FILE, "poppys.yml"]
+    monkeypatch.undo()
+    write_new_setting(settings_dir, "acorns", details(), POLICIES)
+    with pytest.raises(FileExistsError):  # and never overwrites
+        write_new_setting(settings_dir, "acorns", details(), POLICIES)
