@@ -370,7 +370,9 @@ def _read_folders(root: Path, shown_root: Path) -> tuple[list[Version], list[Pat
 
 def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     """Every published version of a setting, oldest first; VersionError if any was tampered
-    with, is missing from the register, or is listed in it but gone."""
+    with, is missing from the register, or is listed in it but gone, or if the settings
+    file records ratified dates beside no versions at all. A publish that was stopped
+    half-way is finished or rolled back first (``_finish_interrupted``)."""
     if slug_problem(slug):
         raise VersionError([Problem(settings_dir, None, "", str(slug_problem(slug)))])
     root = versions_dir(settings_dir, slug)
