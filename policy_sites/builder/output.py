@@ -11,6 +11,7 @@ takes a lock so that a second build into it waits, and clears what a killed buil
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from policy_sites.builder.state import STATE_FILE
-from policy_sites.project import Project, acquire_or_wait
+from policy_sites.project import Project, acquire_or_wait, is_temporary_of, write_atomic
 from policy_sites.settings.names import RESERVED_NAMES, slug_problem
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "check_output",
     "owned_output",
     "project_part_of",
+    "restore_interrupted_swap",
     "setting_folder",
 ]
 
@@ -45,8 +47,16 @@ _MARKER_TEXT = (
     "settings that no longer exist; keep nothing of your own in it.\n"
 )
 _LEFTOVER = re.compile(r"\.(?P<slug>[^/]+)\.(building|old)")
-_TEMPORARY_STATE = re.compile(re.escape(STATE_FILE) + r"\.\d+\.tmp")
+_OLD_TEMPORARY_STATE = re.compile(re.escape(STATE_FILE) + r"\.\d+\.tmp")
+"""How builds before ``write_atomic`` named a state file being written."""
 _BUILD_FILES = {"index.html", STATE_FILE, MARKER_FILE, LOCK_FILE}
+
+
+def _temporary(name: str) -> bool:
+    """A build file half-written by a build that was stopped (see ``write_atomic``)."""
+    return _OLD_TEMPORARY_STATE.fullmatch(name) is not None or any(
+        is_temporary_of(name, built) for built in _BUILD_FILES
+    )
 
 
 class OutputRefused(Exception):
@@ -76,7 +86,7 @@ def _sources(project: Project) -> dict[Path, str]:
 def _looks_built(entry: Path) -> bool:
     """Whether a top-level entry of an unmarked folder is what an older build wrote there."""
     name = entry.name
-    if name in _BUILD_FILES or _TEMPORARY_STATE.fullmatch(name):
+    if name in _BUILD_FILES or _temporary(name):
         return entry.is_file()
     if name == "assets":
         return entry.is_dir()
@@ -148,14 +158,31 @@ def check_output(project: Project, out_root: Path) -> None:
         )
 
 
+def restore_interrupted_swap(final: Path) -> bool:
+    """Put a setting's previous site back if a build was stopped half-way through swapping
+    its new one in (``final`` renamed to ``.slug.old``, the staging folder not yet renamed
+    to ``final``); True if it did. Whatever is half-built is removed afterwards: the
+    previous site is never lost to a rebuild that then fails."""
+    retired = final.with_name(f".{final.name}.old")
+    if retired.is_dir() and not retired.is_symlink() and not os.path.lexists(final):
+        retired.rename(final)
+        return True
+    return False
+
+
 def _clear_leftovers(out_root: Path) -> None:
-    """Remove what a killed build left: staging and retired setting folders, temporary state."""
+    """Remove what a killed build left: staging and retired setting folders, temporary
+    files; a previous site caught mid-swap is put back first."""
+    for entry in list(out_root.iterdir()):
+        leftover = _LEFTOVER.fullmatch(entry.name)
+        if leftover and setting_folder(out_root, leftover["slug"]) is not None:
+            restore_interrupted_swap(out_root / leftover["slug"])
     for entry in out_root.iterdir():
         leftover = _LEFTOVER.fullmatch(entry.name)
         if leftover and entry.is_dir() and not entry.is_symlink():
             if setting_folder(out_root, leftover["slug"]) is not None:
                 shutil.rmtree(entry, ignore_errors=True)
-        elif _TEMPORARY_STATE.fullmatch(entry.name) and entry.is_file():
+        elif _temporary(entry.name) and entry.is_file():
             entry.unlink(missing_ok=True)
 
 
@@ -183,7 +210,7 @@ def owned_output(
         check_output(project, out_root)  # the other build may have changed it
         marker = out_root / MARKER_FILE
         if not marker.is_file():
-            marker.write_text(_MARKER_TEXT, encoding="utf-8")
+            write_atomic(marker, _MARKER_TEXT)
         _clear_leftovers(out_root)
         yield out_root
     finally:

@@ -23,7 +23,7 @@ from policy_sites.context.leak_check import LeakCheck, plain_text
 from policy_sites.context.phrases import counted
 from policy_sites.context.variables import staff_only_fields, strings_in
 from policy_sites.context.views import POLICIES_DIR, STAFF, parse_front_matter, policy_ids
-from policy_sites.project import Project
+from policy_sites.project import Project, write_atomic
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import PolicyDate, Setting
 from policy_sites.versions.store import read_versions
@@ -424,5 +424,5 @@ def write_portal(
     text = render_portal(rows(summaries, today), today, title)
     if not (path.is_file() and path.read_text(encoding="utf-8") == text):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text)
     return path

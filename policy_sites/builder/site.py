@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from policy_sites.builder.output import restore_interrupted_swap
 from policy_sites.builder.pdf import PdfCache, PdfFailed, PdfReport, make_pdfs
 from policy_sites.builder.portal import SettingSummary
 from policy_sites.context.leak_check import redact, staff_only_texts_of
@@ -106,6 +107,7 @@ def build_setting(
     staging = out_root / f".{slug}.building"
     try:
         out_root.mkdir(parents=True, exist_ok=True)
+        restore_interrupted_swap(final)  # before anything can fail: the site to keep
         shutil.rmtree(staging, ignore_errors=True)
         for view in (PARENTS, STAFF):  # parents first: its build empties the folder
             site_dir = staging / view.subpath

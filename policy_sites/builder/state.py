@@ -7,11 +7,11 @@ rebuild. Written atomically; an unreadable file counts as no state at all.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from policy_sites.project import read_bounded, write_atomic
 from policy_sites.settings.names import slug_problem
 
 __all__ = ["STATE_FILE", "BuildState"]
@@ -29,6 +29,11 @@ STATE_FILE = ".policy-sites-state.json"
 _FORMAT = 1
 
 
+_MAX_STATE_BYTES = 64 * 1024 * 1024
+"""A state file is a cache (a few KB a setting): anything past this, or not a plain file,
+is no state, read as the first build's."""
+
+
 @dataclass
 class BuildState:
     """Per setting: ``fingerprint``, ``fresh_until`` and ``summary``; plus the shared assets."""
@@ -39,7 +44,7 @@ class BuildState:
     @classmethod
     def load(cls, out_root: Path) -> BuildState:
         try:
-            data = json.loads((out_root / STATE_FILE).read_text(encoding="utf-8"))
+            data = json.loads(read_bounded(out_root / STATE_FILE, _MAX_STATE_BYTES))
         except (OSError, ValueError):
             return cls()
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
@@ -60,11 +65,4 @@ class BuildState:
     def save(self, out_root: Path) -> None:
         body = {"format": _FORMAT, "assets": self.assets, "settings": self.settings}
         text = json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        path = out_root / STATE_FILE
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        try:
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, path)
-        except OSError:
-            temporary.unlink(missing_ok=True)  # the next build clears it too, if this fails
-            raise
+        write_atomic(out_root / STATE_FILE, text)  # the next build clears a killed one's copy

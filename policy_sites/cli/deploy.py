@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from policy_sites.builder.output import project_part_of
+from policy_sites.builder.site import write_failure
 from policy_sites.cli.options import existing_slugs, find_project, project_option, slug_argument
 from policy_sites.deploy.credentials import (
     CREDENTIALS_VARIABLE,
@@ -19,7 +20,7 @@ from policy_sites.deploy.credentials import (
 )
 from policy_sites.deploy.nginx import NginxError, ServerOptions, plan_server, render_server
 from policy_sites.deploy.public_copy import PublicCopyError, copy_without_staff
-from policy_sites.project import Project
+from policy_sites.project import Project, write_atomic
 from policy_sites.settings.loader import SettingsError, load_setting, setting_slugs
 
 __all__ = ["DEPLOY_COMMANDS", "deploy"]
@@ -130,7 +131,10 @@ def nginx(
     for warning in plan.warnings:
         click.echo(f"warning: {warning}", err=True)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            write_atomic(Path(output), text)  # the previous configuration, or all of this one
+        except OSError as error:
+            raise click.ClickException(f"{write_failure(error)}; nothing changed") from None
         click.echo(f"nginx: {output} ({len(plan.views) // 2} settings)", err=True)
     else:
         click.echo(text, nl=False)
@@ -174,6 +178,8 @@ def staff_password(
             change = store.set_password(path, user, _read_password(user))
     except (CredentialsError, SettingsError) as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:  # a full disk, a read-only folder: the file is as it was
+        raise click.ClickException(f"{write_failure(error)}; nothing changed") from None
     where = {Change.ADDED: "to", Change.CHANGED: "in", Change.REMOVED: "from"}[change]
     click.echo(f"{change.value} {user} {where} {path}")
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 from pydantic import HttpUrl, TypeAdapter, ValidationError
 
+from policy_sites.builder.site import write_failure
 from policy_sites.cli.options import find_project, project_option, slug_argument
 from policy_sites.context.phrases import join_or
 from policy_sites.context.views import policy_ids
@@ -439,6 +440,8 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
         raise click.ClickException("the new setting was not written; nothing changed") from None
     except FileExistsError as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:  # a full disk: no half-written settings file is left
+        raise click.ClickException(f"{write_failure(error)}; nothing was written") from None
     click.echo(f"wrote {written}")
     if left := details.unanswered():
         click.echo("  fill in (check reports them until you do): " + ", ".join(left))

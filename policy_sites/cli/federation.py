@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sys
@@ -32,7 +33,7 @@ from policy_sites.builder.portal import (
     table_counts,
 )
 from policy_sites.builder.progress import BuildProgress, summary_lines
-from policy_sites.builder.site import BuildStatus
+from policy_sites.builder.site import BuildStatus, write_failure
 from policy_sites.cli.options import (
     ends_cleanly,
     find_project,
@@ -40,7 +41,7 @@ from policy_sites.cli.options import (
     slug_argument,
     today_option,
 )
-from policy_sites.project import Project
+from policy_sites.project import Project, write_atomic
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.settings.names import display_name
 
@@ -138,7 +139,10 @@ def build(
         for line in summary_lines(done):
             click.echo(line, err=not done.ok and line.lstrip().startswith("FAILED"))
         if report:
-            Path(report).write_text(json.dumps(done.to_json(), indent=2) + "\n", encoding="utf-8")
+            try:
+                write_atomic(Path(report), json.dumps(done.to_json(), indent=2) + "\n")
+            except OSError as error:  # named here: the report need not be in the output
+                raise click.ClickException(f"--report: {write_failure(error)}") from None
     if not done.ok:
         raise click.ClickException(f"{len(done.of(BuildStatus.FAILED))} setting(s) failed to build")
 
@@ -207,6 +211,15 @@ def _state_cell(row: Row) -> str:
     return f"[{style}]{text}[/]" if style else text
 
 
+class _Console(Console):
+    """rich's Console, but a pipe closed early is said as every command says it (see
+    ``main``), not a silent exit: rich's documented hook for it, overridden."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def _print_table(table: list[Row], day: dt.date) -> None:
     grid = Table(title=f"Policies on {day:%-d %B %Y}", title_justify="left")
     for column in ("Setting", "Policy", "Version", "Ratified", "Next review", "Status"):
@@ -220,7 +233,7 @@ def _print_table(table: list[Row], day: dt.date) -> None:
             row.next_review,
             _state_cell(row),
         )
-    Console(soft_wrap=False).print(grid)
+    _Console(soft_wrap=False).print(grid)
     click.echo(table_counts(table))
 
 

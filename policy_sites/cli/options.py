@@ -13,7 +13,7 @@ import click
 
 from policy_sites.builder.output import OutputRefused
 from policy_sites.builder.site import write_failure
-from policy_sites.context.variables import TODAY_VARIABLE, review_day
+from policy_sites.context.variables import TODAY_VARIABLE, BadEnvironment, review_day
 from policy_sites.project import Project
 from policy_sites.settings.loader import missing_setting, setting_slugs
 from policy_sites.settings.names import slug_problem
@@ -84,6 +84,8 @@ project_option = click.option(
 def _review_day(context: click.Context, parameter: click.Parameter, value: str | None):
     try:
         return review_day(value)
+    except BadEnvironment as error:  # not the option's fault: it was not given
+        raise click.ClickException(str(error)) from None
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
 

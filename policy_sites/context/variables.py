@@ -21,6 +21,7 @@ from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
 from policy_sites.settings.loader import field_name
 from policy_sites.settings.local_authority import AdviceService
+from policy_sites.settings.names import printable
 from policy_sites.settings.schema import (
     OTHER_POLICIES,
     ContactRoute,
@@ -31,7 +32,9 @@ from policy_sites.settings.schema import (
 )
 
 __all__ = [
+    "EPOCH_VARIABLE",
     "TODAY_VARIABLE",
+    "BadEnvironment",
     "build_context",
     "escape",
     "escape_url",
@@ -127,13 +130,45 @@ def review_day(configured: str | dt.date | None = None) -> dt.date:
     """
     if isinstance(configured, dt.date):
         return configured
-    if given := configured or os.environ.get(TODAY_VARIABLE):
-        return dt.date.fromisoformat(given)
-    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        if not epoch.strip().isdigit():
-            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    if configured:
+        return _day(configured)  # --today: click names the option
+    if given := os.environ.get(TODAY_VARIABLE):
+        try:
+            return _day(given)
+        except ValueError as error:
+            raise BadEnvironment(f"{TODAY_VARIABLE}={printable(given)}: {error}") from None
+    if epoch := os.environ.get(EPOCH_VARIABLE):
+        try:
+            if not epoch.strip().isdigit():
+                raise ValueError("not a whole number")
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (ValueError, OverflowError, OSError) as error:
+            raise BadEnvironment(
+                f"{EPOCH_VARIABLE}={printable(epoch)}: expected whole seconds since "
+                f"1 January 1970 (UTC), such as 1764892800 ({error})"
+            ) from None
     return dt.date.today()
+
+
+EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
+"""Reproducible builds' clock (reproducible-builds.org): whole seconds since 1970, UTC."""
+
+
+class BadEnvironment(ValueError):
+    """An environment variable set to something that cannot be what it names; the message
+    names the variable, its value and the form expected."""
+
+
+def _day(text: str) -> dt.date:
+    """A day written YYYY-MM-DD, or ValueError saying so (Python alone would also take
+    '20260901' and '2026-W01-1')."""
+    text, reason = text.strip(), ""
+    if len(text) == len("YYYY-MM-DD"):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as error:
+            reason = f" ({str(error).removeprefix('Invalid isoformat string: ')})"
+    raise ValueError(f"expected a day as YYYY-MM-DD, such as 2026-09-01{reason}")
 
 
 def build_context(

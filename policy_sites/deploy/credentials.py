@@ -7,10 +7,8 @@ project (they would be committed) or inside the published folder (they would be 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 import bcrypt
 
 from policy_sites.context.views import policy_ids
-from policy_sites.project import Project
+from policy_sites.project import Project, read_bounded, write_atomic
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import StaffPasswords
 
@@ -124,15 +122,22 @@ class CredentialsStore:
         return Change.REMOVED
 
 
+_MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Far above any staff list (a login is about 80 bytes)."""
+
+
 def _user_of(entry: str) -> str:
     return entry.partition(":")[0]
 
 
 def _read(path: Path) -> list[str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, _MAX_FILE_BYTES).decode("utf-8")
     except FileNotFoundError:
         return []
+    except (OSError, UnicodeDecodeError) as error:  # a pipe, a device, not text: no logins
+        reason = getattr(error, "strerror", None) or str(error)
+        raise CredentialsError(f"{path}: cannot be read as a password file: {reason}") from None
     return [line for line in text.splitlines() if line.strip()]
 
 
@@ -145,19 +150,7 @@ def _write(path: Path, lines: list[str]) -> None:
         mode, group = old.st_mode & 0o777, old.st_gid
     except FileNotFoundError:
         mode, group = 0o640, None
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write("".join(f"{line}\n" for line in lines))
-        os.chmod(temporary, mode)
-        if group is not None and group != os.stat(temporary).st_gid:
-            # Without the right, the file stays its owner's; nginx's log says if it cannot read.
-            with contextlib.suppress(PermissionError):
-                os.chown(temporary, -1, group)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, "".join(f"{line}\n" for line in lines), mode, group)
 
 
 def password_files(project: Project, store: CredentialsStore, slugs: list[str]) -> dict[str, Path]:

@@ -7,10 +7,13 @@ and every parents' view, and leaves out ``<slug>/staff/`` and the build's own do
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from policy_sites.context.views import STAFF
+from policy_sites.project import current_umask
 
 __all__ = ["PublicCopyError", "copy_without_staff"]
 
@@ -22,7 +25,9 @@ class PublicCopyError(ValueError):
 def copy_without_staff(site: Path, target: Path) -> list[str]:
     """Copy ``site`` to ``target`` (which must not exist, or be empty) without staff views.
 
-    Returns the staff views left out ('poppys/staff/').
+    The copy is made in a hidden folder beside ``target`` and renamed into place whole, so
+    a full disk leaves nothing at ``target`` rather than a partial copy that looks
+    complete. Returns the staff views left out ('poppys/staff/').
     """
     site = site.resolve()
     if not (site / "index.html").is_file():
@@ -42,5 +47,28 @@ def copy_without_staff(site: Path, target: Path) -> list[str]:
             left_out.append(f"{here.name}/{STAFF.subpath}")
         return skipped
 
-    shutil.copytree(site, target, ignore=ignore, dirs_exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copying = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    try:
+        shutil.copytree(site, copying, ignore=ignore, dirs_exist_ok=True)
+        os.chmod(copying, 0o777 & ~current_umask())  # mkdtemp's folder is its owner's alone
+        if target.is_dir():
+            target.rmdir()  # empty, as checked above
+        copying.rename(target)
+    except (OSError, shutil.Error) as error:
+        raise PublicCopyError(
+            f"could not copy {site} to {target}: {_reason(error)}; nothing was left there"
+        ) from None
+    finally:
+        shutil.rmtree(copying, ignore_errors=True)
     return sorted(left_out)
+
+
+def _reason(error: OSError | shutil.Error) -> str:
+    """Why a copy failed, in a few words: shutil.Error holds one (source, target, why) per file."""
+    if isinstance(error, shutil.Error):
+        failures = error.args[0] if error.args and isinstance(error.args[0], list) else []
+        if failures:
+            return str(failures[0][2]).split("] ", 1)[-1]
+        return str(error)
+    return error.strerror or str(error)

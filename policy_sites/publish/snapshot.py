@@ -169,7 +169,7 @@ def publish(
     never changes, so a fault frozen into it could only be mended by another.
     ``summary`` is for every policy published whose text changed; ``summaries`` gives a
     policy one of its own (the History of a policy whose text did not change says so)."""
-    if not LABEL_PATTERN.match(label):
+    if not LABEL_PATTERN.fullmatch(label):
         raise PublishError(
             f"version label {label!r}: start with a digit and use letters, digits, '.' and '-' "
             "only, for example 2022-23"

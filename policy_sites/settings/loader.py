@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from policy_sites.project import NotAPlainFile, TooLarge, read_bounded
 from policy_sites.settings.local_authority import (
     AUTHORITIES_DIR,
     MOVED_TO_AUTHORITY,
@@ -284,14 +285,20 @@ def read_yaml_document(path: Path) -> _Document:
     is a Problem naming the file and line, never a crash.
     """
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            size = path.stat().st_size
-            raise _problem(path, 1, (), f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, MAX_FILE_BYTES).decode("utf-8")
     except UnicodeDecodeError as error:
         raise _problem(path, 1, (), f"is not UTF-8 text ({error.reason})") from None
+    except TooLarge as error:
+        message = (
+            f"is more than {MAX_FILE_BYTES:,} bytes, the limit"
+            if error.size is None  # a device or /proc file whose size is not known
+            else f"is {error.size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
+        )
+        raise _problem(path, 1, (), message) from None
+    except NotAPlainFile as error:
+        raise _problem(path, None, (), f"{error}; it must be a text file") from None
     except OSError as error:
-        raise _problem(path, None, (), f"cannot be read: {error.strerror}") from None
+        raise _problem(path, None, (), f"cannot be read: {error.strerror or error}") from None
     try:
         first_alias = _check_shape(path, text)
         loader = SafeLoader(text)
@@ -336,6 +343,26 @@ def _check_text(path: Path, node: yaml.Node, at: FieldPath, text: str, limit: in
         )
 
 
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node, at: FieldPath, path: Path) -> Any:
+    """One plain value. YAML reads ``2026-09-31`` or ``0000-01-01`` as a date and Python
+    cannot make it (ValueError): that is this file's problem, at its line, not a crash."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as error:
+        shown = printable(str(node.value), 40)
+        if node.tag == _TIMESTAMP_TAG:
+            message = (
+                f"{shown} is not a real date ({error}); write a date that exists, "
+                "as YYYY-MM-DD (for example 2026-09-30)"
+            )
+        else:
+            message = f"{shown} cannot be read as a value ({error}); put it in quotes"
+        raise _problem(path, node, at, message) from None
+
+
 def _construct(
     loader: yaml.SafeLoader,  # or its C twin
     node: yaml.Node,
@@ -360,7 +387,7 @@ def _construct(
                 )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _problem(path, key_node, at, "a key must be plain text, not a list or map")
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(loader, key_node, at, path)
             if not isinstance(key, str):
                 key = str(key)
             _check_text(path, key_node, at, key, MAX_KEY)
@@ -380,7 +407,7 @@ def _construct(
             doc.lines[(*at, index)] = (path, item.start_mark.line + 1)
             items.append(_construct(loader, item, (*at, index), path, doc))
         return items
-    value = loader.construct_object(node, deep=True)
+    value = _scalar(loader, node, at, path)
     if isinstance(value, str):
         _check_text(path, node, at, value, MAX_TEXT)
     elif isinstance(value, bool | int | float):
@@ -578,7 +605,7 @@ def written_texts(settings_dir: Path, slug: str) -> list[WrittenText]:
     path = settings_dir / f"{slug}.yml"
     doc = read_yaml_document(path)
     defaults_path = settings_dir / DEFAULTS_FILE
-    if defaults_path.is_file():
+    if defaults_path.exists():
         doc = _merge(read_yaml_document(defaults_path), doc)
     name = doc.data.get("local_authority")
     if isinstance(name, str) and missing_authority(settings_dir, name) is None:
@@ -625,7 +652,7 @@ def setting_slugs(settings_dir: Path) -> list[str]:
 def missing_setting(settings_dir: Path, slug: str) -> str | None:
     """Why no settings file has this (well-formed) name, with the nearest that does; None
     if one has."""
-    if (settings_dir / f"{slug}.yml").is_file():
+    if (settings_dir / f"{slug}.yml").exists():  # a pipe or folder: reading it says so
         return None
     available = setting_slugs(settings_dir)
     guess = difflib.get_close_matches(slug, available, n=1)
@@ -760,7 +787,7 @@ def load_setting(
         raise SettingsError([Problem(path, 0, "", missing)])
     defaults_path = settings_dir / DEFAULTS_FILE
     doc = read_yaml_document(path)
-    if defaults_path.is_file():
+    if defaults_path.exists():
         doc = _merge(read_yaml_document(defaults_path), doc)
     authority = doc.data.get("local_authority")
     authority = authority if isinstance(authority, str) else None

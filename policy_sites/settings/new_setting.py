@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from policy_sites.project import write_atomic
 from policy_sites.settings.json_schema import SCHEMA_FILE
 from policy_sites.settings.loader import (
     Problem,
@@ -533,6 +534,5 @@ def write_new_setting(
                 ]
             ) from None  # fmt: skip
     settings_dir.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
-        out.write(text)
+    write_atomic(target, text, exclusive=True)  # never overwrite, even in a race; whole
     return target

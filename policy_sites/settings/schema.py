@@ -195,12 +195,12 @@ class PolicyDate:
     month: int
     day: int | None = None
 
-    _PATTERN = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+    _PATTERN = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 
     @classmethod
     def in_date_form(cls, text: str) -> bool:
         """Whether ``text`` is written as YYYY-MM or YYYY-MM-DD (a real date or not)."""
-        return cls._PATTERN.match(text.strip()) is not None
+        return cls._PATTERN.fullmatch(text.strip()) is not None
 
     @classmethod
     def parse(cls, value: Any) -> PolicyDate:
@@ -210,13 +210,12 @@ class PolicyDate:
             value = value.date()
         if isinstance(value, dt.date):
             return cls(value.year, value.month, value.day)
-        if isinstance(value, str) and (match := cls._PATTERN.match(value.strip())):
+        if isinstance(value, str) and (match := cls._PATTERN.fullmatch(value.strip())):
             year, month, day = (int(part) if part else None for part in match.groups())
             assert year is not None and month is not None
             if not 1 <= month <= 12:
                 raise ValueError(f"month {month} is not between 01 and 12")
-            if day is not None:
-                dt.date(year, month, day)  # raises ValueError for 31 February
+            dt.date(year, month, day or 1)  # ValueError for 31 February, or year 0
             return cls(year, month, day)
         raise ValueError(
             "expected a date written as YYYY-MM (for example 2022-09) "
@@ -549,7 +548,7 @@ class StaffOnly(_Model):
 
 # --- Guidance register (issue 11) ------------------------------------------------------------
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 class Reissue(StrEnum):
@@ -658,7 +657,7 @@ class GuidanceEdition(_Model):
     @field_validator("id")
     @classmethod
     def _id_shape(cls, value: str) -> str:
-        if not _ID.match(value):
+        if not _ID.fullmatch(value):
             raise ValueError("use lower-case letters, digits and hyphens, e.g. 'kcsie-2025'")
         return value
 
@@ -795,8 +794,8 @@ def editions_due(register: list[GuidanceEdition], today: dt.date) -> list[DueEdi
 
 # --- Contact routes (issue 11) ---------------------------------------------------------------
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 ]{1,19}[0-9]$")
-_EMAIL = re.compile(r"^[^@\s<>\[\]()]+@[^@\s<>\[\]()]+\.[A-Za-z]{2,}$")
+_PHONE = re.compile(r"\+?[0-9][0-9 ]{1,19}[0-9]")
+_EMAIL = re.compile(r"[^@\s<>\[\]()]+@[^@\s<>\[\]()]+\.[A-Za-z]{2,}")
 
 
 def is_placeholder(value: Any) -> bool:
@@ -808,13 +807,13 @@ def is_placeholder(value: Any) -> bool:
 def _phone(value: Any) -> Any:
     # A number YAML read (phone: 01622123456 is octal to YAML, 239642414) is refused as
     # any text field refuses one, with how it was typed, never turned into other digits.
-    if isinstance(value, str) and not _PHONE.match(value.strip()) and not is_placeholder(value):
+    if isinstance(value, str) and not _PHONE.fullmatch(value.strip()) and not is_placeholder(value):
         raise ValueError("write a phone number as digits and spaces, e.g. '01632 960123'")
     return value
 
 
 def _email(value: Any) -> Any:
-    if isinstance(value, str) and not _EMAIL.match(value.strip()) and not is_placeholder(value):
+    if isinstance(value, str) and not _EMAIL.fullmatch(value.strip()) and not is_placeholder(value):
         raise ValueError("expected an email address such as 'office@example.org'")
     return value
 

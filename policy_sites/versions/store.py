@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -28,7 +29,13 @@ import yaml
 from filelock import FileLock, Timeout
 
 from policy_sites.context.views import VIEWS
-from policy_sites.project import acquire_or_wait
+from policy_sites.project import (
+    NotAPlainFile,
+    TooLarge,
+    acquire_or_wait,
+    read_bounded,
+    write_atomic,
+)
 from policy_sites.settings.loader import Problem, SettingsError, read_yaml_document
 from policy_sites.settings.names import check_slug, printable, slug_problem
 from policy_sites.settings.schema import PolicyDate, Setting
@@ -59,14 +66,18 @@ REGISTER_FILE = "published.yml"
 NOT_RECORDED = "not recorded"
 """Written in place of a ratified or review date that nobody recorded (never invented)."""
 VIEW_IDS = tuple(VIEWS)  # ("parents", "staff")
-LABEL_PATTERN = re.compile(r"^[0-9][0-9A-Za-z.-]{0,39}$")
-"""A version label starts with a digit, e.g. ``2022-23`` or ``2023-01-concern``."""
+LABEL_PATTERN = re.compile(r"[0-9][0-9A-Za-z.-]{0,39}")
+"""A version label starts with a digit, e.g. ``2022-23`` or ``2023-01-concern``. Test with
+``fullmatch``: ``$`` would let a label end in a newline."""
 
 _HEADER = (
     "# A published version of this setting's policies, written by `policy-sites publish`.\n"
     "# Never edit this folder by hand: check and build refuse a version whose files or\n"
     "# details no longer match these hashes. To change a policy, publish a new version.\n"
 )
+
+MAX_FROZEN_BYTES = 16 * 1024 * 1024
+"""The most a frozen policy text is read (they are a few KB): past it, the file is refused."""
 
 LOCK_FILE = ".publishing.lock"
 """Beside the version folders while ``publish`` or ``register`` writes: one writer at a time."""
@@ -197,7 +208,7 @@ def _inside(folder: Path, rel: str) -> Path | None:
 def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]:
     meta_path = folder / META_FILE
     shown_meta = shown / META_FILE
-    if not meta_path.is_file():
+    if not meta_path.exists():  # a pipe or a folder: reading it says what it is
         return None, [
             Problem(shown_meta, None, "", f"is missing; {shown} is not a published version")
         ]
@@ -277,12 +288,20 @@ def _read_one(folder: Path, shown: Path) -> tuple[Version | None, list[Problem]]
                 )
                 continue
             listed.add(path.resolve())
-            if not path.is_file():
+            if not path.exists():
                 problems.append(
                     Problem(shown / rel, None, "", "is missing from the published version")
                 )
                 continue
-            actual = sha256(path.read_bytes())
+            try:
+                actual = sha256(read_bounded(path, MAX_FROZEN_BYTES))
+            except NotAPlainFile as error:  # a pipe, a device, a folder
+                problems.append(Problem(shown / rel, None, "", str(error)))
+                continue
+            except OSError as error:  # TooLarge, or unreadable
+                reason = f"is {error}" if isinstance(error, TooLarge) else error.strerror
+                problems.append(Problem(shown / rel, None, "", f"cannot be read: {reason}"))
+                continue
             if actual != expected:
                 problems.append(
                     Problem(
@@ -332,7 +351,7 @@ def _read_register(
     """The register's entries (label and digest, oldest first); None if there is none."""
     path = root / REGISTER_FILE
     shown = shown_root / REGISTER_FILE
-    if not path.is_file():
+    if not path.exists():  # a pipe or a folder: reading it says what it is
         return None, []
     details = _Details(path, shown)
     if details.problems:
@@ -365,16 +384,22 @@ def _read_folders(root: Path, shown_root: Path) -> tuple[list[Version], list[Pat
 
 def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     """Every published version of a setting, oldest first; VersionError if any was tampered
-    with, is missing from the register, or is listed in it but gone."""
+    with, is missing from the register, or is listed in it but gone, or if the settings
+    file records ratified dates beside no versions at all. A publish that was stopped
+    half-way is finished or rolled back first (``_finish_interrupted``)."""
     if slug_problem(slug):
         raise VersionError([Problem(settings_dir, None, "", str(slug_problem(slug)))])
     root = versions_dir(settings_dir, slug)
-    if not root.is_dir():
-        return []
     shown_root = Path(settings_dir.name) / slug / "versions"
+    if not root.is_dir():
+        _raise_if_versions_lost(settings_dir, slug, shown_root, "is missing")
+        return []
+    _finish_interrupted(root)
     register, problems = _read_register(root, shown_root)
     found, folders, trouble = _read_folders(root, shown_root)
     problems += trouble
+    if register is None and not folders and not problems:
+        _raise_if_versions_lost(settings_dir, slug, shown_root, "is empty")
     if register is None:
         if folders:
             problems.append(
@@ -392,6 +417,53 @@ def read_versions(settings_dir: Path, slug: str) -> list[Version]:
     if problems:
         raise VersionError(problems)
     return sorted(found, key=Version.sort_key)
+
+
+def _ratified_in_settings(settings_dir: Path, slug: str) -> list[tuple[str, int | None]]:
+    """Each ``policies.<id>.ratified`` the settings file records, with its line."""
+    path = settings_dir / f"{slug}.yml"
+    try:
+        doc = read_yaml_document(path)
+    except SettingsError:
+        return []  # loading the setting says what is wrong with it
+    policies = doc.data.get("policies")
+    if not isinstance(policies, dict):
+        return []
+    return [
+        (
+            f"policies.{policy}.ratified",
+            doc.lines.get(("policies", policy, "ratified"), (0, None))[1],
+        )
+        for policy, dates in policies.items()
+        if isinstance(dates, dict) and dates.get("ratified") not in (None, "")
+    ]
+
+
+def _raise_if_versions_lost(settings_dir: Path, slug: str, shown_root: Path, state: str) -> None:
+    """A settings file records ratified dates, which only publishing gives, yet its versions
+    folder is gone or empty: the register that would name each lost version went with it,
+    so without this the loss would pass unnoticed and the site would quietly show working
+    copies. VersionError naming the folder, the dates and how to restore them."""
+    ratified = _ratified_in_settings(settings_dir, slug)
+    if not ratified:
+        return
+    field, line = ratified[0]
+    more = f" and {len(ratified) - 1} more" if len(ratified) > 1 else ""
+    settings_file = Path(settings_dir.name) / f"{slug}.yml"
+    where = f"{settings_file}:{line}" if line else str(settings_file)
+    raise VersionError(
+        [
+            Problem(
+                shown_root,
+                None,
+                "",
+                f"{state}, but {where} records a ratified date ({field}{more}), which only "
+                f"publishing gives: its published versions were deleted. Restore them from "
+                f"git (git checkout -- {shown_root}, or git log -- {shown_root} to find "
+                f"them); if none was ever published, remove the ratified dates and publish",
+            )
+        ]
+    )
 
 
 def _register_problems(
@@ -488,6 +560,7 @@ def register_versions(settings_dir: Path, slug: str) -> list[str]:
     root = versions_dir(settings_dir, slug)
     if not root.is_dir():
         return []
+    _finish_interrupted(root)  # a stopped publish's version is listed already
     with _writing(root):
         return _register_unlisted(root, Path(settings_dir.name) / slug / "versions", slug)
 
@@ -517,13 +590,7 @@ def _register_unlisted(root: Path, shown_root: Path, slug: str) -> list[str]:
 
 def _write_register(root: Path, entries: list[dict[str, str]]) -> None:
     body = yaml.safe_dump({"versions": entries}, sort_keys=False, width=100)
-    path = root / REGISTER_FILE
-    temporary = root / f".{REGISTER_FILE}.writing"
-    try:
-        temporary.write_text(_REGISTER_HEADER + body, encoding="utf-8")
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomic(root / REGISTER_FILE, _REGISTER_HEADER + body)
 
 
 def policy_history(versions: Iterable[Version], policy: str) -> list[Version]:
@@ -600,8 +667,8 @@ def write_version(
             return _write_staged(root, staging, final, details, texts)
         except OSError as error:
             raise _unwritable(final, error) from None
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        finally:  # stopped (Ctrl-C) or failed: completed if registered, else rolled back
+            _settle(root, {staging: label})
 
 
 def _write_staged(
@@ -629,13 +696,84 @@ def _write_staged(
     register, problems = _read_register(root, root)
     if problems:
         raise VersionError(problems)
-    staging.rename(final)
+    # The register is written first, then the folder renamed into place: stopped between
+    # the two, the version is listed and its staging folder whole, which the next command
+    # completes (``_finish_interrupted``). The other order left a folder nobody listed,
+    # and every build failed until someone ran 'register'.
+    _write_register(root, [*(register or []), {"label": label, "digest": meta["digest"]}])
+    try:
+        staging.rename(final)
+    except OSError:
+        _restore_register(root, register)  # not published after all: the caller removes it
+        raise
     version, problems = _read_one(final, final)
     if version is None:  # pragma: no cover - would be a bug in this module
         raise VersionError(problems)
-    try:
-        _write_register(root, [*(register or []), {"label": label, "digest": version.digest}])
-    except OSError:
-        final.rename(staging)  # not published after all: the caller removes it
-        raise
     return version
+
+
+def _restore_register(root: Path, register: list[dict[str, str]] | None) -> None:
+    """The register as it was before a publish that could not finish."""
+    if register is None:
+        (root / REGISTER_FILE).unlink(missing_ok=True)
+    else:
+        _write_register(root, register)
+
+
+_STAGING = re.compile(r"\.(?P<label>.+)\.writing")
+"""A version being written by ``publish``: ``.<label>.writing`` beside the versions."""
+
+
+def _finish_interrupted(root: Path) -> None:
+    """Complete or roll back a publish that was stopped, so no hand step is needed.
+
+    Stopped after the register listed the version but before its folder was renamed into
+    place: the staging folder, whose details carry the listed digest, is renamed in
+    (completed). Stopped before the register listed it: the staging folder is removed
+    (rolled back; the published versions are as they were). Done under the publishing
+    lock; while another publish holds it, a staging folder is its work in progress and
+    is only waited for if the register already lists it."""
+    stagings: dict[Path, str] = {}
+    for entry in root.iterdir():
+        found = _STAGING.fullmatch(entry.name)
+        if found and LABEL_PATTERN.fullmatch(found["label"]) and not entry.is_symlink():
+            stagings[entry] = found["label"]
+    if not stagings:
+        return
+    register, problems = _read_register(root, root)
+    if problems:
+        return  # the register's own problem is reported by the read
+    pending = any(entry["label"] in stagings.values() for entry in register or [])
+    lock = FileLock(str(root / LOCK_FILE))
+    try:
+        lock.acquire(timeout=LOCK_WAIT_SECONDS if pending else 0)
+    except (Timeout, OSError):
+        return  # a publish is writing (its staging is no leftover), or the folder is read-only
+    try:
+        _settle(root, stagings)
+    finally:
+        lock.release()
+
+
+def _settle(root: Path, stagings: Mapping[Path, str]) -> None:
+    """``_finish_interrupted``'s work, done while holding the publishing lock: each staging
+    folder (label by folder) is renamed into place if the register lists its label with
+    its digest and no folder holds it yet; else removed, unless the register cannot be read."""
+    register, problems = _read_register(root, root)
+    if problems:
+        return
+    listed = {entry["label"]: entry["digest"] for entry in register or []}
+    try:
+        for staging, label in stagings.items():
+            if not staging.is_dir():
+                continue
+            final = root / label
+            if label in listed and not os.path.lexists(final):
+                details = _Details(staging / META_FILE, staging / META_FILE)
+                if not details.problems and details.data.get("digest") == listed[label]:
+                    staging.rename(final)
+                    continue
+            if label not in listed or os.path.lexists(final):
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError:
+        pass  # a read-only checkout: the read that follows reports what is missing

@@ -136,6 +136,8 @@ def _complete_setting() -> tuple[dict, dict[Path_, str]]:
     (equal texts share one, so a DSL's provision still names a provision)."""
     setting = load_setting(REPO / "settings", "poppys", policy_ids(REPO / "docs"))
     data = setting.model_dump(mode="json", exclude_none=True)
+    for dates in data.get("policies", {}).values():  # only publishing records these: a
+        dates.pop("ratified", None)  # new setting with them has lost its versions
     filled: set[Path_] = set()
     _fill(Setting, data, (), filled)
     for _ in range(20):  # a filled field some rule refuses (a DSL's provision) is left out
