@@ -44,6 +44,7 @@ __all__ = [
     "LocalPartnership",
     "OfficialChannel",
     "Outings",
+    "ParentsRoute",
     "PhoneNumber",
     "Phones",
     "Photos",
@@ -689,14 +690,33 @@ class SettingContact(_Model):
     address: Text = Field(description="The setting's postal address, on one line.")
 
 
-class ContactRoutes(_Model):
-    """The federation's shared routes: normally set once in _federation.yml."""
+def _shown_to_parents(route: ContactRoute) -> ContactRoute:
+    """A route the parents' pages always name cannot be staff-only: leaving it out would
+    leave parents no way to act, and showing it would show a staff-only route."""
+    if route.visibility is Visibility.STAFF:
+        raise FieldProblem(
+            ("visibility",),
+            f"the parents' pages always tell people how to reach {route.name!r}, so this "
+            "route cannot be 'staff': delete 'visibility: staff' (or set it to 'public')",
+        )
+    return route
 
-    lado: ContactRoute = Field(description="Allegations about staff or volunteers (LADO).")
-    front_door: ContactRoute = Field(
+
+ParentsRoute = Annotated[ContactRoute, AfterValidator(_shown_to_parents)]
+"""A contact route the parents' pages always show: ``visibility: staff`` is refused."""
+
+
+class ContactRoutes(_Model):
+    """The federation's shared routes, normally set once in _federation.yml.
+
+    The parents' pages name each, so none may be 'visibility: staff'.
+    """
+
+    lado: ParentsRoute = Field(description="Allegations about staff or volunteers (LADO).")
+    front_door: ParentsRoute = Field(
         description="Children's social care front door: a child at risk of harm."
     )
-    ofsted: ContactRoute = Field(description="Ofsted, for a concern the setting has not put right.")
+    ofsted: ParentsRoute = Field(description="Ofsted, for a concern the setting has not put right.")
 
     @model_validator(mode="after")
     def _phoned(self) -> ContactRoutes:

@@ -174,3 +174,20 @@ def test_a_failures_reason_is_redacted_of_staff_only_text(project_copy, edit, tm
     result = build_setting(project_copy, "poppys", tmp_path / "site")
     assert not result.ok
     assert "[staff-only text]" in result.error and "4711" not in result.error
+
+
+def test_a_federation_route_marked_staff_is_refused_not_shown_to_parents(project_copy, tmp_path):
+    """The attack probe's case: 'visibility: staff' on a federation route in a setting's
+    file was ignored and the route shown to parents. Now the build refuses it, naming the
+    file, line and field, and builds nothing."""
+    settings = project_copy.settings_dir / "poppys.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text + "contact_routes:\n  front_door:\n    visibility: staff\n", encoding="utf-8"
+    )
+    result = build_setting(project_copy, "poppys", tmp_path / "site")
+    assert not result.ok
+    line = len(text.splitlines()) + 3
+    assert f"poppys.yml:{line}: contact_routes.front_door.visibility: " in result.error
+    assert "cannot be 'staff'" in result.error and "Traceback" not in result.error
+    assert not (tmp_path / "site" / "poppys").exists()

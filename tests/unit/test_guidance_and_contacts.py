@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from policy_sites.context.variables import build_context, staff_only_values
+from policy_sites.context.leak_check import LeakCheck, plain_text
+from policy_sites.context.variables import (
+    build_context,
+    contact_routes_in,
+    escape_url,
+    public_values,
+    staff_only_fields,
+    staff_only_values,
+)
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
 from policy_sites.settings.schema import editions_in_force, replacement_for
@@ -126,3 +135,86 @@ def test_a_staff_only_routes_web_form_is_staff_only_too(settings_dir):
     setting = load_setting(settings_dir, "poppys", POLICIES)
     assert form in staff_only_values(setting)
     assert build_context(setting, PARENTS, dt.date(2026, 11, 24))["whistleblowing_contact"] is None
+
+
+@pytest.mark.parametrize("route", ["lado", "front_door", "ofsted"])
+def test_a_route_the_parents_pages_always_show_cannot_be_staff_only(settings_dir, route):
+    """The parents' pages name each federation route: 'staff' would leak it or leave
+    parents with no way to act, so it is refused, naming the field's line."""
+    text = (settings_dir / "poppys.yml").read_text()
+    (settings_dir / "poppys.yml").write_text(
+        text + f"contact_routes:\n  {route}:\n    visibility: staff\n"
+    )
+    with pytest.raises(SettingsError) as caught:
+        load_setting(settings_dir, "poppys", POLICIES)
+    [problem] = caught.value.problems
+    assert problem.field == f"contact_routes.{route}.visibility"
+    assert problem.file.name == "poppys.yml"
+    assert problem.line == len(text.splitlines()) + 3
+    assert "parents' pages always tell people how to reach" in problem.message
+    assert "delete 'visibility: staff'" in problem.message
+
+
+def test_every_contact_route_is_found_wherever_the_schema_puts_it(settings_dir):
+    setting = load_setting(settings_dir, "poppys", POLICIES)
+    routes = contact_routes_in(setting)
+    assert {
+        ("concerns_about_leaders",),
+        ("whistleblowing_contact",),
+        ("contact_routes", "lado"),
+        ("contact_routes", "front_door"),
+        ("contact_routes", "ofsted"),
+    } <= set(routes)
+    assert routes[("contact_routes", "lado")].name == "Kent's County LADO service"
+
+
+def test_a_staff_only_routes_number_is_watched_not_counted_as_public(settings_dir):
+    """The Chair's own phone, on a staff-only route, must not count as a public value
+    (it did: every value outside staff_only was public), so a page showing it leaks."""
+    setting = load_setting(settings_dir, "poppys", POLICIES)
+    public = public_values(setting)
+    assert "01632 960202" not in public
+    assert "chair@poppys.example.org" in public  # public too, by concerns_about_leaders
+    check = LeakCheck(staff_only_fields(setting), public)
+    assert check.fields_in(plain_text("<p>Ring 01632&nbsp;960202</p>")) == [
+        "whistleblowing_contact.phone"
+    ]
+
+
+def test_a_staff_only_number_also_published_by_a_public_route_is_public(settings_dir):
+    path = settings_dir / "poppys.yml"
+    path.write_text(path.read_text().replace("  phone: 01632 960202\n", "  phone: 01632 960201\n"))
+    setting = load_setting(settings_dir, "poppys", POLICIES)
+    assert setting.whistleblowing_contact.phone == setting.contact.phone
+    assert "whistleblowing_contact.phone" not in staff_only_fields(setting)
+    check = LeakCheck(staff_only_fields(setting), public_values(setting))
+    assert check.fields_in(plain_text("<p>Phone us on 01632 960201</p>")) == []
+
+
+def test_an_other_policys_address_is_escaped_as_a_url(settings_dir):
+    """A ')' in an other_policies address ended the Markdown link early: the address now
+    gets a URL's escaping, as every other address does."""
+    path = settings_dir / "halstead.yml"
+    text = path.read_text()
+    old = next(line for line in text.splitlines() if "/policies/complaints.pdf" in line)
+    hostile = "https://example.org/a b/(x)\"q'<i>.pdf?c=1&d=2"
+    path.write_text(text.replace(old, f"    url: {json.dumps(hostile)}"))
+    setting = load_setting(settings_dir, "halstead", POLICIES)
+    url = build_context(setting, PARENTS, dt.date(2026, 11, 24))["related_policy_links"][
+        "complaints"
+    ]["url"]
+    assert url == escape_url(str(setting.other_policies["complaints"].url))
+    assert not any(char in url for char in " ()\"'<>")
+    assert "&amp;d=2" in url
+
+
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "data:text/html,x", "ftp://x.org/a"])
+def test_an_other_policys_address_must_be_a_web_address(settings_dir, address):
+    path = settings_dir / "halstead.yml"
+    text = path.read_text()
+    old = next(line for line in text.splitlines() if "/policies/complaints.pdf" in line)
+    path.write_text(text.replace(old, f"    url: {json.dumps(address)}"))
+    with pytest.raises(SettingsError) as caught:
+        load_setting(settings_dir, "halstead", POLICIES)
+    [problem] = caught.value.problems
+    assert problem.field == "other_policies.complaints.url"
