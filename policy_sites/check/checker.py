@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from policy_sites.builder.site import BuildResult, build_settings
@@ -26,9 +26,11 @@ from policy_sites.settings.loader import (
     WrittenText,
     load_setting,
     setting_slugs,
+    staff_only_texts_of,
     written_texts,
 )
 from policy_sites.settings.names import slug_problem
+from policy_sites.settings.redaction import Redactor
 from policy_sites.settings.schema import (
     PLACEHOLDER,
     Setting,
@@ -320,5 +322,19 @@ def run_check(
                         project, result.slug, Path(scratch) / result.slug, result.slug in unfilled
                     )
         report.rendered = True
+    report.findings = redacted(project, slugs, report.findings)
     report.findings.sort(key=lambda f: (f.severity != ERROR, f.file, f.line, f.message))
     return report
+
+
+def redacted(project: Project, slugs: Sequence[str], findings: list[Finding]) -> list[Finding]:
+    """``findings`` with every staff-only text of the settings checked hidden: a prose
+    warning about a staff page, a Jinja error or a value the loader quotes goes to CI logs,
+    and a finding about one setting may quote another's page."""
+    hide = Redactor(
+        text
+        for slug in slugs
+        if not slug_problem(slug)
+        for text in staff_only_texts_of(project.settings_dir, slug)
+    )
+    return [replace(f, message=hide(f.message), fix=hide(f.fix)) for f in findings]

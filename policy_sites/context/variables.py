@@ -20,6 +20,7 @@ from pydantic import AnyUrl, BaseModel
 from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
 from policy_sites.settings.loader import field_name
+from policy_sites.settings.redaction import staff_only_texts
 from policy_sites.settings.schema import (
     OTHER_POLICIES,
     ContactRoute,
@@ -223,10 +224,6 @@ def _holds(data: dict | list, key: str | int) -> bool:
     return key in data if isinstance(data, dict) else isinstance(key, int) and key < len(data)
 
 
-_REACH = ("phone", "out_of_hours_phone", "email", "web")
-"""The parts of a contact route that reach someone: a staff-only route's are secrets."""
-
-
 def strings_in(value: Any) -> Iterator[str]:
     """Every string in nested dicts and lists (data loaded from YAML or JSON), in order."""
     return (text for _, text in texts_in(value))
@@ -239,33 +236,14 @@ def staff_only_values(setting: Setting) -> list[str]:
 
 def staff_only_fields(setting: Setting) -> dict[str, str]:
     """Every staff-only text by the field that holds it ('staff_only.notes[0]'), so that a
-    report can name where a leak came from without repeating it.
-
-    Besides ``staff_only``, every contact route marked ``visibility: staff``, wherever it
-    is defined, is staff-only: its phone numbers, email and web address, unless the same
-    one is also given publicly (the setting's own contact, or a public route).
-    """
-    found = {
+    report can name where a leak came from without repeating it: all of ``staff_only``,
+    and the numbers and addresses of every contact route marked ``visibility: staff``,
+    wherever it is defined, unless a public route gives the same one
+    (``settings.redaction.staff_only_texts``, which the loader's messages use too)."""
+    return {
         field_name(at): text
-        for at, text in texts_in(setting.staff_only.model_dump(mode="json"), ("staff_only",))
+        for at, text in staff_only_texts(setting.model_dump(mode="json")).items()
     }
-    routes = contact_routes_in(setting)
-    public = {
-        str(value)
-        for route in routes.values()
-        if route.visibility is Visibility.PUBLIC
-        for value in (getattr(route, part) for part in _REACH)
-        if value
-    }
-    if setting.contact:
-        public |= {setting.contact.phone, setting.contact.email}
-    for at, route in routes.items():
-        if route.visibility is Visibility.STAFF:
-            for part in _REACH:
-                value = getattr(route, part)
-                if value and str(value) not in public:
-                    found[field_name((*at, part))] = str(value)
-    return found
 
 
 def public_values(setting: Setting) -> list[str]:

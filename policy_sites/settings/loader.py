@@ -13,7 +13,7 @@ import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from policy_sites.settings.names import printable, slug_problem
+from policy_sites.settings.redaction import Redactor, staff_only_texts
 from policy_sites.settings.schema import FieldPath, FieldProblem, Setting, texts_in
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "missing_setting",
     "read_mapping",
     "setting_slugs",
+    "staff_only_texts_of",
     "texts_in",
     "written_texts",
 ]
@@ -531,14 +533,36 @@ class WrittenText:
     line: int
 
 
-def written_texts(settings_dir: Path, slug: str) -> list[WrittenText]:
-    """Every text value of a setting (defaults merged as the loader merges them), each with
-    where an editor changes it; for pointing at the value a finding about a page quotes."""
-    path = settings_dir / f"{slug}.yml"
+def _merged(settings_dir: Path, path: Path) -> _Document:
+    """A settings file read, with the federation's defaults under it (not validated)."""
     doc = read_yaml_document(path)
     defaults_path = settings_dir / DEFAULTS_FILE
     if defaults_path.is_file():
         doc = _merge(read_yaml_document(defaults_path), doc)
+    return doc
+
+
+def _staff_only_in(doc: _Document) -> list[str]:
+    """The staff-only values of unvalidated data, each also as it was typed."""
+    found = staff_only_texts(doc.data)
+    return [*found.values(), *(doc.typed[at] for at in found if at in doc.typed)]
+
+
+def staff_only_texts_of(settings_dir: Path, slug: str) -> list[str]:
+    """The staff-only texts of a setting, to redact from a message, read from its file
+    as written: an invalid file has them too (a number where text belongs, say). None if
+    the file cannot be read as YAML (its messages quote no values)."""
+    try:
+        return _staff_only_in(_merged(settings_dir, settings_dir / f"{slug}.yml"))
+    except (SettingsError, OSError, ValueError):
+        return []
+
+
+def written_texts(settings_dir: Path, slug: str) -> list[WrittenText]:
+    """Every text value of a setting (defaults merged as the loader merges them), each with
+    where an editor changes it; for pointing at the value a finding about a page quotes."""
+    path = settings_dir / f"{slug}.yml"
+    doc = _merged(settings_dir, path)
     return [
         WrittenText(_dotted(at), text, *_locate(doc, at, path)) for at, text in texts_in(doc.data)
     ]
@@ -591,14 +615,15 @@ def load_setting(
     path = settings_dir / f"{slug}.yml"
     if missing := missing_setting(settings_dir, slug):
         raise SettingsError([Problem(path, 0, "", missing)])
-    defaults_path = settings_dir / DEFAULTS_FILE
-    doc = read_yaml_document(path)
-    if defaults_path.is_file():
-        doc = _merge(read_yaml_document(defaults_path), doc)
+    doc = _merged(settings_dir, path)
     try:
         setting = Setting.model_validate(doc.data)
     except ValidationError as error:
-        raise SettingsError(_problems(doc, path, error)) from None
+        # A message may quote a value (how it was typed, too): never a staff-only one.
+        redact = Redactor(_staff_only_in(doc))
+        raise SettingsError(
+            replace(p, message=redact(p.message)) for p in _problems(doc, path, error)
+        ) from None
     if known_policies is not None:
         known = sorted(known_policies)
         unknown = [

@@ -19,7 +19,12 @@ from policy_sites.context.variables import (
     staff_only_values,
 )
 from policy_sites.context.views import PARENTS, STAFF
-from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
+from policy_sites.settings.loader import (
+    DEFAULTS_FILE,
+    SettingsError,
+    load_setting,
+    staff_only_texts_of,
+)
 from policy_sites.settings.schema import editions_in_force, replacement_for
 from tests.helpers import REPO
 
@@ -218,3 +223,28 @@ def test_an_other_policys_address_must_be_a_web_address(settings_dir, address):
         load_setting(settings_dir, "halstead", POLICIES)
     [problem] = caught.value.problems
     assert problem.field == "other_policies.complaints.url"
+
+
+def test_the_loaders_messages_never_quote_a_staff_only_value(settings_dir):
+    """'got a number, 4711: put it in quotes, '4711'' went to CI logs: a value YAML reads
+    as a number is a staff-only text too (and so is how it was typed)."""
+    [problem] = problems_after(
+        settings_dir,
+        "poppys.yml",
+        "staff_only:\n",
+        "staff_only:\n  contacts:\n    - name: Gate\n      phone: 4711\n",
+    )
+    assert problem.field == "staff_only.contacts[0].phone"
+    assert "4711" not in problem.message and "[staff-only text]" in problem.message
+    assert "put it in quotes" in problem.message  # still says what to do
+
+
+def test_staff_only_texts_of_reads_an_invalid_file(settings_dir):
+    path = settings_dir / "poppys.yml"
+    path.write_text(path.read_text().replace("staff_only:\n", "staff_only:\n  gate: 4711\n"))
+    with pytest.raises(SettingsError):
+        load_setting(settings_dir, "poppys", POLICIES)
+    texts = staff_only_texts_of(settings_dir, "poppys")
+    assert "4711" in texts and "01632 960202" in texts
+    assert "chair@poppys.example.org" not in texts  # public by concerns_about_leaders
+    assert staff_only_texts_of(settings_dir, "nobody") == []
