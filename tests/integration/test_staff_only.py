@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
 from policy_sites.builder.site import build_setting
+from policy_sites.check.checker import run_check
 from policy_sites.context.variables import staff_only_values
 from policy_sites.settings.loader import load_setting
 from tests.helpers import REPO, run_cli, tree_text
@@ -191,3 +193,42 @@ def test_a_federation_route_marked_staff_is_refused_not_shown_to_parents(project
     assert f"poppys.yml:{line}: contact_routes.front_door.visibility: " in result.error
     assert "cannot be 'staff'" in result.error and "Traceback" not in result.error
     assert not (tmp_path / "site" / "poppys").exists()
+
+
+def test_a_staff_only_routes_number_hidden_in_an_attribute_or_a_comment_is_caught(
+    project_copy, edit, tmp_path
+):
+    """The Chair's own phone (poppys' whistleblowing_contact, visibility: staff) in a
+    link's title, and in a comment in fullwidth digits with a combining grapheme joiner:
+    the number used to count as a public value, and attributes and comments went unread."""
+    home = project_copy.docs_dir / "index.md"
+    edit(
+        home,
+        "{% if for_staff %}",
+        '<span title="Ring 01632 960202">Ring the Chair</span>\n\n{% if for_staff %}',
+    )
+    source = project_copy.docs_dir / "policies" / "social-media.md"
+    hidden = "\uff10\uff11\uff16\uff13\uff12 96\u034f0202"
+    edit(source, "## Who and what it covers", f"<!-- {hidden} -->\n\n## Who and what it covers")
+    result = build_setting(project_copy, "poppys", tmp_path / "site")
+    assert not result.ok
+    assert "index.html: shows the staff-only text of whistleblowing_contact.phone" in result.error
+    assert (
+        "policies/social-media.md (working copy): shows the staff-only text of "
+        "whistleblowing_contact.phone" in result.error
+    )
+    assert "960202" not in result.error and "\uff10" not in result.error
+
+
+def test_checks_findings_never_quote_staff_only_text(project_copy, edit):
+    """A prose warning about the staff view quotes the sentence it is about, and went to
+    CI logs with the staff-only note in it (an '&' in it, escaped or not, slipped past)."""
+    note = "Ask Smith & Jones for the the gate code 4711"
+    _add_staff_note(project_copy, edit, f'"{note}"')
+    report = run_check(project_copy, dt.date(2026, 11, 24), slugs=["poppys"])
+    doubled = [f for f in report.findings if "doubled word" in f.message]
+    assert doubled, [f.message for f in report.findings]
+    assert all("[staff-only text]" in f.message for f in doubled)
+    shown = json.dumps(report.as_dict())
+    for part in ("Smith", "4711", "gate code"):
+        assert part not in shown, part
