@@ -46,17 +46,19 @@ _IGNORABLE = re.compile(
 unassigned ones in these ranges are reserved as ignorable, so the set is stable): soft
 hyphen, combining grapheme joiner, zero-width spaces and joiners, direction marks,
 variation selectors (FE00-FE0F, and E0100-E01EF inside the tags block), fillers. A
-browser draws none of them, so none may split a word the check looks for."""
-
-_SPACES = re.compile(r"\s+")
-
+browser draws none of them, so none may split a word the check looks for. No other
+character's NFKC form or case folding holds one (checked over every code point), so
+``fold`` drops them once, first."""
 
 def fold(text: str) -> str:
     """Text as compared: default-ignorable characters dropped, compatibility forms made
     one (NFKC: fullwidth digits, ligatures, NFD accents), case folded, spaces folded."""
-    text = unicodedata.normalize("NFKC", _IGNORABLE.sub("", text))
-    text = unicodedata.normalize("NFKC", text.casefold())
-    return _SPACES.sub(" ", _IGNORABLE.sub("", text)).strip()
+    if not text.isascii():  # (ASCII is its own NFKC, and holds no ignorable character)
+        text = unicodedata.normalize("NFKC", _IGNORABLE.sub("", text))
+    text = text.casefold()
+    if not text.isascii():  # casefolding may leave a character that NFKC composes
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
 
 
 def _shown(value: Any) -> str | None:
