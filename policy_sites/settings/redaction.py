@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from policy_sites.settings.schema import is_placeholder
+
 __all__ = [
     "REACH",
     "REDACTED",
@@ -50,6 +52,7 @@ browser draws none of them, so none may split a word the check looks for. No oth
 character's NFKC form or case folding holds one (checked over every code point), so
 ``fold`` drops them once, first."""
 
+
 def fold(text: str) -> str:
     """Text as compared: default-ignorable characters dropped, compatibility forms made
     one (NFKC: fullwidth digits, ligatures, NFD accents), case folded, spaces folded."""
@@ -63,8 +66,10 @@ def fold(text: str) -> str:
 
 def _shown(value: Any) -> str | None:
     """A YAML value as a message would quote it: text, or the str() of a number or a date
-    (YAML reads ``4711`` and ``2026-01-01`` as such); true/false and nothing are no text."""
-    if isinstance(value, bool) or value is None:
+    (YAML reads ``4711`` and ``2026-01-01`` as such); true/false, nothing and a
+    placeholder ``new`` wrote (no secret: ``check`` quotes it to say what to fill in)
+    are no text."""
+    if isinstance(value, bool) or value is None or is_placeholder(value):
         return None
     if isinstance(value, str | int | float | dt.date):
         return str(value)
@@ -150,7 +155,10 @@ _GAP = r"(?:\s|&nbsp;|&#0*(?:32|160);|&#x0*(?:20|a0);)+"
 
 
 def _pattern(secret: str) -> str:
-    return _GAP.join("".join(_char(c) for c in word) for word in secret.split())
+    """``secret`` in any of its forms, as whole words ('Cook' is not hidden in 'cookies')."""
+    start = r"(?<!\w)" if secret[0].isalnum() else ""
+    end = r"(?!\w)" if secret[-1].isalnum() else ""
+    return start + _GAP.join("".join(_char(c) for c in word) for word in secret.split()) + end
 
 
 class Redactor:

@@ -201,3 +201,11 @@ def test_staff_only_texts_of_plain_data_include_numbers_and_staff_routes():
         ("whistleblowing_contact", "phone"): "01632 960202",
         ("contact_routes", "lado", "phone"): "01632 960999",
     }
+
+
+def test_redact_hides_whole_words_only_and_no_placeholder():
+    assert (
+        redact("We use cookies; ask the Cook.", ["Cook"]) == f"We use cookies; ask the {REDACTED}."
+    )
+    data = {"staff_only": {"notes": ["FILL IN: the alarm code", "Gate 4711"]}}
+    assert list(staff_only_texts(data).values()) == ["Gate 4711"]
