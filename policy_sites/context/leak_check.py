@@ -62,6 +62,10 @@ _APART = "\n\x00\n"
 split across two of them is not shown as one."""
 
 
+_NUMBER = re.compile(r"\+?[\d ]+")
+"""A phone number as folded: a page may also hold it without spaces, in a ``tel:`` link."""
+
+
 def folded(text: str) -> str:
     """Text as compared (``settings.redaction.fold``)."""
     return fold(text)
@@ -145,7 +149,7 @@ class LeakCheck:
         ``public_sources``: the Markdown the shared sources rendered for parents."""
         values = [folded(value) for value in public_values]
         sources = [markdown_text(markdown) for markdown in public_sources]
-        self.watched: dict[str, tuple[str, re.Pattern[str]]] = {}
+        self.watched: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
         for field, text in staff_only.items():
             needle = folded(text)
             if len(needle) < SHORTEST:
@@ -154,14 +158,19 @@ class LeakCheck:
             term = len(needle.split()) <= TERM_WORDS and not any(c.isdigit() for c in needle)
             public = values + sources if term else values
             if not any(needle in words and pattern.search(words) for words in public):
-                self.watched[field] = (needle, pattern)
+                self.watched[field] = [(needle, pattern)]
+                if _NUMBER.fullmatch(needle) and " " in needle:  # a tel: link's digits
+                    joined = needle.replace(" ", "")
+                    self.watched[field].append((joined, _pattern(joined)))
 
     def fields_in(self, plain: str) -> list[str]:
         """The staff-only fields whose text ``plain`` (see ``plain_text``) shows."""
         return [
             field
-            for field, (needle, pattern) in self.watched.items()
-            if needle in plain and pattern.search(plain)  # the plain test first: it is fast
+            for field, needles in self.watched.items()
+            if any(  # the plain test first: it is fast
+                needle in plain and pattern.search(plain) for needle, pattern in needles
+            )
         ]
 
     def scan_markdown(self, where: str, markdown: str) -> list[str]:

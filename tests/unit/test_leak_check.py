@@ -209,3 +209,9 @@ def test_redact_hides_whole_words_only_and_no_placeholder():
     )
     data = {"staff_only": {"notes": ["FILL IN: the alarm code", "Gate 4711"]}}
     assert list(staff_only_texts(data).values()) == ["Gate 4711"]
+
+
+def test_a_staff_only_number_is_found_in_a_tel_link_without_its_spaces():
+    page = '<p><a href="tel:07700900123">Ring the Chair</a></p>'
+    assert LeakCheck(SECRETS).fields_in(plain_text(page)) == ["staff_only.contacts[0].phone"]
+    assert LeakCheck(SECRETS).fields_in(plain_text('<a href="tel:077009001234">x</a>')) == []
