@@ -57,6 +57,9 @@ def _kind(annotation: Any) -> tuple[str, Any]:
     if origin is list:
         inner, model = _kind(typing.get_args(annotation)[0])
         return {"text": ("texts", None), "model": ("models", model)}.get(inner, ("other", None))
+    if origin is dict:  # other_policies: a model for each of some known keys
+        inner, model = _kind(typing.get_args(annotation)[1])
+        return ("keyed", model) if inner == "model" else ("other", None)
     if isinstance(annotation, type) and issubclass(annotation, AnyUrl):
         return "url", None
     if annotation is str:
@@ -85,6 +88,8 @@ def _fill(model: type[BaseModel], data: dict, path: Path_, filled: set[Path_]) -
         elif kind == "models":
             items = value or [{}]
             data[key] = [_fill(inner, item, (*here, i), filled) for i, item in enumerate(items)]
+        elif kind == "keyed" and isinstance(value, dict):  # the keys the setting gives
+            data[key] = {k: _fill(inner, item, (*here, k), filled) for k, item in value.items()}
         else:
             continue
         if value is None or value == [] or value == {}:
@@ -106,6 +111,9 @@ def _leaves(model: type[BaseModel], data: dict, path: Path_ = ()) -> list[tuple[
         elif kind == "models" and isinstance(value, list):
             for i, item in enumerate(value):
                 found += _leaves(inner, item, (*here, i))
+        elif kind == "keyed" and isinstance(value, dict):
+            for k, item in value.items():
+                found += _leaves(inner, item, (*here, k))
     return found
 
 
@@ -233,7 +241,11 @@ def _shown(setting: Setting, path: Path_) -> str:
     """A field's value as the loaded setting holds it (stripped, an address normalised)."""
     value: Any = setting
     for step in path:
-        value = value[step] if isinstance(step, int) else getattr(value, str(step))
+        value = (
+            value[step]
+            if isinstance(step, int) or isinstance(value, dict)
+            else getattr(value, str(step))
+        )
     return str(value)
 
 
@@ -285,6 +297,7 @@ def test_every_text_field_of_the_schema_is_covered():
     assert any(len(path) == 3 and isinstance(path[2], int) for path in KINDS)  # list items
     assert any(path[0] == "staff_only" and len(path) == 4 for path in KINDS)  # contacts
     assert "url" in KINDS.values()
+    assert RELATED_URL in KINDS  # a dict of models' fields too
     assert len(KINDS) >= 30
 
 
@@ -298,6 +311,8 @@ def _path_and_value() -> st.SearchStrategy[tuple[Path_, str]]:
 
 
 CHANNEL_URL = ("social_media", "official_channels", 0, "url")
+RELATED_URL = ("other_policies", "complaints", "url")
+"""Linked in each policy's "Policies that go with this one" (a ')' used to cut it short)."""
 
 
 @given(_path_and_value())
@@ -315,6 +330,8 @@ CHANNEL_URL = ("social_media", "official_channels", 0, "url")
 @example((("phones", "staff_keep_phones"), ISSUE_CASES["heading after blank line"]))
 @example((("staff_only", "notes", 0), ISSUE_CASES["jinja-looking dunder"]))
 @example((CHANNEL_URL, ISSUE_URLS["parenthesis in the path"]))
+@example((RELATED_URL, ISSUE_URLS["parenthesis in the path"]))
+@example((RELATED_URL, ISSUE_URLS["attr_list after a parenthesis"]))
 def test_any_value_in_any_field_is_shown_as_text(builder, plain_pages, path_and_value):
     path, value = path_and_value
     if KINDS[path] == "url":
