@@ -11,6 +11,7 @@ import pytest
 from policy_sites.builder.site import build_setting
 from policy_sites.check.checker import run_check
 from policy_sites.context.variables import staff_only_values
+from policy_sites.publish.snapshot import PublishError, publish
 from policy_sites.settings.loader import load_setting
 from tests.helpers import REPO, run_cli, tree_text
 
@@ -232,3 +233,18 @@ def test_checks_findings_never_quote_staff_only_text(project_copy, edit):
     shown = json.dumps(report.as_dict())
     for part in ("Smith", "4711", "gate code"):
         assert part not in shown, part
+
+
+def test_publishs_failure_is_redacted_of_staff_only_text(project_copy, edit):
+    _add_staff_note(project_copy, edit, "Smith & Jones gate code 4711")
+    source = project_copy.docs_dir / "policies" / "social-media.md"
+    edit(
+        source,
+        "## Who and what it covers",
+        '{% include "Smith &amp; Jones gate code 4711.md" %}\n\n## Who and what it covers',
+    )
+    with pytest.raises(PublishError) as caught:
+        publish(project_copy, "poppys", "2026-27b", "2026-12-01", "2027-09")
+    message = str(caught.value)
+    assert "did not build" in message and "[staff-only text]" in message
+    assert "4711" not in message and "Jones" not in message
