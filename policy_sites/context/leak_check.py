@@ -122,11 +122,16 @@ def plain_text(markup: str) -> str:
     return folded(_APART.join(["".join(reader.text), *reader.apart]))
 
 
+_MARKDOWN_APART = re.compile(r"\]\(([^)\s]*)\)|\{:?([^}\n]*)\}")
+"""A link's target and an attribute list: in the page, attributes (an href, a title)."""
+
+
 def markdown_text(markdown: str) -> str:
-    """Near enough what Markdown shows, as ``plain_text`` would read it: link targets and
-    attribute lists dropped, emphasis and code marks removed."""
-    text = re.sub(r"\]\([^)\s]*\)|\{:?[^}\n]*\}", " ", markdown)
-    return plain_text(re.sub(r"[*_`~\[\]]+", "", text))
+    """Near enough what Markdown shows, as ``plain_text`` would read it: emphasis and code
+    marks removed; link targets and attribute lists read apart, as attributes are."""
+    apart = [target or attributes for target, attributes in _MARKDOWN_APART.findall(markdown)]
+    text = _MARKDOWN_APART.sub(" ", markdown)
+    return plain_text(_APART.join([re.sub(r"[*_`~\[\]]+", "", text), *apart]))
 
 
 def _pattern(needle: str) -> re.Pattern[str]:
@@ -157,10 +162,14 @@ class LeakCheck:
             pattern = _pattern(needle)
             term = len(needle.split()) <= TERM_WORDS and not any(c.isdigit() for c in needle)
             public = values + sources if term else values
-            if not any(needle in words and pattern.search(words) for words in public):
-                self.watched[field] = [(needle, pattern)]
-                if _NUMBER.fullmatch(needle) and " " in needle:  # a tel: link's digits
-                    joined = needle.replace(" ", "")
+            if any(needle in words and pattern.search(words) for words in public):
+                continue
+            self.watched[field] = [(needle, pattern)]
+            if _NUMBER.fullmatch(needle) and " " in needle:  # a tel: link's digits
+                joined = needle.replace(" ", "")
+                if any(joined in words.replace(" ", "") for words in values):
+                    del self.watched[field]  # the same number, spaced otherwise, is public
+                else:
                     self.watched[field].append((joined, _pattern(joined)))
 
     def fields_in(self, plain: str) -> list[str]:

@@ -215,3 +215,15 @@ def test_a_staff_only_number_is_found_in_a_tel_link_without_its_spaces():
     page = '<p><a href="tel:07700900123">Ring the Chair</a></p>'
     assert LeakCheck(SECRETS).fields_in(plain_text(page)) == ["staff_only.contacts[0].phone"]
     assert LeakCheck(SECRETS).fields_in(plain_text('<a href="tel:077009001234">x</a>')) == []
+    # The same number spaced otherwise in a public value is public: no false alarm.
+    check = LeakCheck(SECRETS, public_values=["Ring 0770 090 0123"])
+    assert "staff_only.contacts[0].phone" not in check.watched
+
+
+def test_a_working_copys_link_targets_and_attribute_lists_are_read_apart():
+    check = LeakCheck(SECRETS)
+    found = check.scan_markdown("p.md", "[Ring us](tel:07700900123) today")
+    assert found == ["p.md: shows the staff-only text of staff_only.contacts[0].phone"]
+    found = check.scan_markdown("p.md", 'Hello{: title="Alarm code 4711 then hash" }')
+    assert found == ["p.md: shows the staff-only text of staff_only.notes[0]"]
+    assert check.scan_markdown("p.md", "Alarm code [4711](x.md) then hash") != []
