@@ -57,6 +57,10 @@ _INLINE = frozenset(
 )  # fmt: skip
 """Elements a browser runs into the words around them: no gap before or after."""
 
+_GEOMETRY = frozenset({"d", "points", "viewbox", "transform", "integrity"})
+"""Attributes that hold only drawing numbers or hashes (an icon's path, a script's
+checksum): nobody reads them, and their digits would raise false alarms on a number."""
+
 _APART = "\n\x00\n"
 """Between the page's text, each attribute value, comment and script: a staff-only text
 split across two of them is not shown as one."""
@@ -83,7 +87,7 @@ class _Reader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _INLINE:
             self.text.append(" ")
-        self.apart += [value for _, value in attrs if value]
+        self.apart += [value for name, value in attrs if value and name not in _GEOMETRY]
         if tag in ("script", "style"):
             self._script = []
 

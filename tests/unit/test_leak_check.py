@@ -227,3 +227,10 @@ def test_a_working_copys_link_targets_and_attribute_lists_are_read_apart():
     found = check.scan_markdown("p.md", 'Hello{: title="Alarm code 4711 then hash" }')
     assert found == ["p.md: shows the staff-only text of staff_only.notes[0]"]
     assert check.scan_markdown("p.md", "Alarm code [4711](x.md) then hash") != []
+
+
+def test_an_icons_drawing_numbers_raise_no_alarm_on_a_staff_only_number():
+    check = LeakCheck({"staff_only.notes[0]": "4711"})
+    icon = '<svg viewBox="0 0 24 24"><path d="M1.4711 0 3 3"/></svg>'
+    assert check.fields_in(plain_text(icon)) == []
+    assert check.fields_in(plain_text('<p title="code 4711">x</p>')) == ["staff_only.notes[0]"]
