@@ -20,7 +20,7 @@ from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
 from policy_sites.render.engine import Reuse, SourceError, default_cache_folder
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
-from policy_sites.settings.loader import staff_only_texts_of
+from policy_sites.settings.loader import staff_only_values_of
 from policy_sites.settings.names import display_name, slug_problem
 from policy_sites.settings.redaction import Redactor
 
@@ -136,7 +136,7 @@ def build_setting(
         shutil.rmtree(staging, ignore_errors=True)
     if result.error or result.warnings:
         # They go to the terminal and --report: never with a staff-only text in them.
-        hide = Redactor(staff_only_texts_of(project.settings_dir, slug))
+        hide = Redactor(staff_only_values_of(project.settings_dir, slug))
         result.error = hide(result.error) if result.error else None
         result.warnings = [hide(warning) for warning in result.warnings]
         if result.source_error is not None:

@@ -26,7 +26,7 @@ from policy_sites.settings.loader import (
     WrittenText,
     load_setting,
     setting_slugs,
-    staff_only_texts_of,
+    staff_only_values_of,
     written_texts,
 )
 from policy_sites.settings.names import slug_problem
@@ -335,6 +335,6 @@ def redacted(project: Project, slugs: Sequence[str], findings: list[Finding]) ->
         text
         for slug in slugs
         if not slug_problem(slug)
-        for text in staff_only_texts_of(project.settings_dir, slug)
+        for text in staff_only_values_of(project.settings_dir, slug)
     )
     return [replace(f, message=hide(f.message), fix=hide(f.fix)) for f in findings]

@@ -30,7 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from policy_sites.context.variables import strings_in
-from policy_sites.settings.loader import staff_only_texts_of
+from policy_sites.settings.loader import staff_only_values_of
 from policy_sites.settings.redaction import REDACTED, SHORTEST, fold, redact
 
 __all__ = [
@@ -40,7 +40,7 @@ __all__ = [
     "markdown_text",
     "plain_text",
     "redact",
-    "staff_only_texts_of",
+    "staff_only_values_of",
 ]
 
 TERM_WORDS = 4

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from policy_sites.settings.names import printable, slug_problem
-from policy_sites.settings.redaction import Redactor, staff_only_texts
+from policy_sites.settings.redaction import Redactor, staff_only_values
 from policy_sites.settings.schema import FieldPath, FieldProblem, Setting, texts_in
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
     "missing_setting",
     "read_mapping",
     "setting_slugs",
-    "staff_only_texts_of",
+    "staff_only_values_of",
     "texts_in",
     "written_texts",
 ]
@@ -542,16 +542,17 @@ def _merged(settings_dir: Path, path: Path) -> _Document:
     return doc
 
 
-def _staff_only_in(doc: _Document) -> list[str]:
-    """The staff-only values of unvalidated data, each also as it was typed."""
-    found = staff_only_texts(doc.data)
+def _staff_only_in(doc: _Document) -> list[Any]:
+    """The staff-only values of unvalidated data as YAML read them (a number, a date),
+    each also as it was typed."""
+    found = staff_only_values(doc.data)
     return [*found.values(), *(doc.typed[at] for at in found if at in doc.typed)]
 
 
-def staff_only_texts_of(settings_dir: Path, slug: str) -> list[str]:
-    """The staff-only texts of a setting, to redact from a message, read from its file
-    as written: an invalid file has them too (a number where text belongs, say). None if
-    the file cannot be read as YAML (its messages quote no values)."""
+def staff_only_values_of(settings_dir: Path, slug: str) -> list[Any]:
+    """The staff-only values of a setting, to redact from a message, read from its file
+    as written: an invalid file has them too (a number or a date where text belongs,
+    say). None if the file cannot be read as YAML (its messages quote no values)."""
     try:
         return _staff_only_in(_merged(settings_dir, settings_dir / f"{slug}.yml"))
     except (SettingsError, OSError, ValueError):

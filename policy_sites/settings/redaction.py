@@ -27,6 +27,7 @@ __all__ = [
     "fold",
     "redact",
     "staff_only_texts",
+    "staff_only_values",
 ]
 
 REDACTED = "[staff-only text]"
@@ -101,15 +102,15 @@ def _routes(data: Any, at: FieldPath = ()) -> Iterator[tuple[FieldPath, Mapping[
             yield from _routes(item, (*at, index))
 
 
-def staff_only_texts(data: Mapping[str, Any]) -> dict[FieldPath, str]:
-    """Every staff-only value of a setting's data, by the path of its field: all of
-    ``staff_only``, and the numbers and addresses of every contact route marked
-    ``visibility: staff`` wherever it is, except one that a public route (or the
-    setting's own contact) gives too, which is public anyway."""
+def staff_only_values(data: Mapping[str, Any]) -> dict[FieldPath, Any]:
+    """Every staff-only value of a setting's data, by the path of its field, as YAML read
+    it (a number or a date too): all of ``staff_only``, and the numbers and addresses of
+    every contact route marked ``visibility: staff`` wherever it is, except one that a
+    public route (or the setting's own contact) gives too, which is public anyway."""
     found = {
-        at: text
+        at: value
         for at, value in _leaves(data.get("staff_only"), ("staff_only",))
-        if (text := _shown(value)) is not None
+        if _shown(value) is not None
     }
     routes = list(_routes(data))
     public = {
@@ -121,11 +122,17 @@ def staff_only_texts(data: Mapping[str, Any]) -> dict[FieldPath, str]:
     }
     for at, route in routes:
         if route.get("visibility") == "staff":
-            for part in REACH:
-                text = _shown(route.get(part))
-                if text is not None and text not in public:
-                    found[(*at, part)] = text
+            for part in REACH:  # (a list where a number belongs, too: the loader quotes it)
+                for where, value in _leaves(route.get(part), (*at, part)):
+                    text = _shown(value)
+                    if text is not None and text not in public:
+                        found[where] = value
     return found
+
+
+def staff_only_texts(data: Mapping[str, Any]) -> dict[FieldPath, str]:
+    """``staff_only_values`` as text (a number or a date as its str())."""
+    return {at: str(value) for at, value in staff_only_values(data).items()}
 
 
 _ENTITY_NAMES: dict[int, list[str]] = {}
@@ -164,8 +171,8 @@ def _pattern(secret: str) -> str:
 class Redactor:
     """Replaces staff-only texts in messages with REDACTED, compiled once for many messages.
 
-    Each text is looked for as written (a number or a date as its str()), in its NFKC
-    form, HTML-escaped, Markdown-escaped or written as character references in any mix,
+    Each text is looked for as written (a number or a date as its str() and repr()), in
+    its NFKC form, HTML-escaped, Markdown-escaped or written as character references in any mix,
     whatever its case and spacing.
     """
 
@@ -176,6 +183,8 @@ class Redactor:
             if text is None or len(fold(text)) < SHORTEST:
                 continue
             forms |= {text.strip(), unicodedata.normalize("NFKC", text).strip()}
+            if not isinstance(secret, str):  # a message may quote it as Python shows it
+                forms.add(repr(secret))  # datetime.date(2026, 1, 1)
         ordered = sorted(forms, key=len, reverse=True)  # the longest first, as one pass
         self._pattern = (
             re.compile("|".join(_pattern(form) for form in ordered), re.IGNORECASE)

@@ -23,7 +23,7 @@ from policy_sites.settings.loader import (
     DEFAULTS_FILE,
     SettingsError,
     load_setting,
-    staff_only_texts_of,
+    staff_only_values_of,
 )
 from policy_sites.settings.schema import editions_in_force, replacement_for
 from tests.helpers import REPO
@@ -239,12 +239,20 @@ def test_the_loaders_messages_never_quote_a_staff_only_value(settings_dir):
     assert "put it in quotes" in problem.message  # still says what to do
 
 
-def test_staff_only_texts_of_reads_an_invalid_file(settings_dir):
+def test_a_staff_only_date_is_hidden_as_python_shows_it(settings_dir):
+    [problem] = problems_after(
+        settings_dir, "poppys.yml", "  notes:\n", "  notes:\n    - 2026-01-01\n"
+    )
+    assert problem.field == "staff_only.notes[0]"
+    assert "2026" not in problem.message and "[staff-only text]" in problem.message
+
+
+def test_staff_only_values_of_reads_an_invalid_file(settings_dir):
     path = settings_dir / "poppys.yml"
     path.write_text(path.read_text().replace("staff_only:\n", "staff_only:\n  gate: 4711\n"))
     with pytest.raises(SettingsError):
         load_setting(settings_dir, "poppys", POLICIES)
-    texts = staff_only_texts_of(settings_dir, "poppys")
-    assert "4711" in texts and "01632 960202" in texts
+    texts = staff_only_values_of(settings_dir, "poppys")
+    assert 4711 in texts and "01632 960202" in texts
     assert "chair@poppys.example.org" not in texts  # public by concerns_about_leaders
-    assert staff_only_texts_of(settings_dir, "nobody") == []
+    assert staff_only_values_of(settings_dir, "nobody") == []

@@ -20,7 +20,7 @@ from policy_sites.context.variables import (
     staff_only_fields,
 )
 from policy_sites.context.views import PARENTS, STAFF
-from policy_sites.settings.loader import DEFAULTS_FILE, load_setting, staff_only_texts_of
+from policy_sites.settings.loader import DEFAULTS_FILE, load_setting, staff_only_values_of
 from policy_sites.settings.redaction import SHORTEST, fold
 from policy_sites.settings.schema import Visibility
 from tests.helpers import REPO
@@ -67,7 +67,7 @@ def test_staff_only_routes_of_generated_settings(tmp_path: Path, data: dict) -> 
                     page = f"<p>x</p><a title='{html.escape(str(value))}'>y</a>"
                     assert field in check.fields_in(plain_text(page))
     # Every staff-only text, escaped as the renderer or html.escape writes it, is hidden.
-    texts = staff_only_texts_of(folder, "g")
+    texts = [str(value) for value in staff_only_values_of(folder, "g")]
     assert set(secrets.values()) <= set(texts)
     for text in texts:
         if len(fold(text)) >= SHORTEST:
