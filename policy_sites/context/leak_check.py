@@ -225,17 +225,24 @@ class LeakCheck:
         ]
 
 
+_MARKUP_SUFFIXES = {".html", ".htm", ".xml"}
+
+
 def _visible_text(path: Path) -> str:
+    """What a visitor can read in one fetched file: a page or a sitemap as ``plain_text``,
+    the search index's strings each so, any other file (a script, robots.txt) as it is."""
     data = path.read_bytes()
-    if path.suffix == ".gz":
+    kind = path.suffix
+    if kind == ".gz":
+        kind = Path(path.stem).suffix
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError):
             return ""
     raw = data.decode("utf-8", errors="replace")
-    if path.suffix == ".json":
+    if kind == ".json":
         try:
             return plain_text("\n".join(strings_in(json.loads(raw))))
         except json.JSONDecodeError:
             pass
-    return plain_text(raw)
+    return plain_text(raw) if kind in _MARKUP_SUFFIXES else folded(raw)

@@ -234,3 +234,14 @@ def test_an_icons_drawing_numbers_raise_no_alarm_on_a_staff_only_number():
     icon = '<svg viewBox="0 0 24 24"><path d="M1.4711 0 3 3"/></svg>'
     assert check.fields_in(plain_text(icon)) == []
     assert check.fields_in(plain_text('<p title="code 4711">x</p>')) == ["staff_only.notes[0]"]
+
+
+def test_a_script_or_text_file_is_read_as_it_is_not_as_html(tmp_path):
+    """A '<' in a script would start a tag to an HTML parser, which drops its attribute
+    names: a file that is not markup is read whole."""
+    (tmp_path / "extra.js").write_text("if (a<b && Alarm code 4711 then hash>c) {}")
+    (tmp_path / "robots.txt").write_text("# <Gemma Chapman>")
+    assert LeakCheck(SECRETS).scan_tree(tmp_path) == [
+        "extra.js: shows the staff-only text of staff_only.notes[0]",
+        "robots.txt: shows the staff-only text of staff_only.contacts[0].name",
+    ]
