@@ -2,8 +2,8 @@
 is kept from quoting them.
 
 Here, below every stage that reports (the loader, the build, ``check``), so that each
-uses one definition: ``staff_only_texts`` reads plain settings data (a file as YAML read
-it, before validation, or a validated setting dumped), ``fold`` is how the leak check
+uses one definition: ``staff_only_values`` reads plain settings data (a file as YAML
+read it, before validation, or a validated setting dumped), ``fold`` is how the leak check
 compares text, and ``redact`` is the one function every message that can reach a log
 passes through.
 """
@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from policy_sites.settings.schema import is_placeholder
+from policy_sites.settings.schema import FieldPath, is_placeholder
 
 __all__ = [
     "REACH",
@@ -37,8 +37,6 @@ SHORTEST = 4
 
 REACH = ("phone", "out_of_hours_phone", "email", "web")
 """The parts of a contact route that reach someone: a staff-only route's are secrets."""
-
-FieldPath = tuple[str | int, ...]
 
 _IGNORABLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
