@@ -21,7 +21,7 @@ from typing import Any
 
 from policy_sites.context.leak_check import LeakCheck, plain_text
 from policy_sites.context.phrases import counted
-from policy_sites.context.variables import staff_only_fields, strings_in
+from policy_sites.context.variables import public_values, staff_only_fields
 from policy_sites.context.views import POLICIES_DIR, STAFF, parse_front_matter, policy_ids
 from policy_sites.project import Project, write_atomic
 from policy_sites.settings.loader import load_setting
@@ -172,7 +172,7 @@ def portal_leaks(setting: Setting, summary: SettingSummary) -> list[str]:
     titles, version labels and dates; the check guards against anything else getting in.
     """
     shown_by_design = [
-        *strings_in(setting.model_dump(mode="json", exclude={"staff_only"})),
+        *public_values(setting),
         *_FIXED_WORDS,
     ]
     setting_rows = rows([summary], dt.date.today())

@@ -17,12 +17,13 @@ from pathlib import Path
 from policy_sites.builder.output import restore_interrupted_swap
 from policy_sites.builder.pdf import PdfCache, PdfFailed, PdfReport, make_pdfs
 from policy_sites.builder.portal import SettingSummary
-from policy_sites.context.leak_check import redact, staff_only_texts_of
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.project import Project
 from policy_sites.render.engine import Reuse, SourceError, default_cache_folder
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
+from policy_sites.settings.loader import staff_only_values_of
 from policy_sites.settings.names import display_name, slug_problem
+from policy_sites.settings.redaction import Redactor
 
 __all__ = ["BuildResult", "BuildStatus", "build_setting", "build_settings", "write_failure"]
 
@@ -126,8 +127,7 @@ def build_setting(
             result.pdfs = make_pdfs(project, slug, staging, pdfs)
         _swap_in(staging, final)
     except (BuildFailed, PdfFailed) as error:
-        # The reason goes to the terminal and --report: never with a staff-only text in it.
-        result.error = redact(str(error), staff_only_texts_of(project.settings_dir, slug))
+        result.error = str(error)
         if isinstance(error, BuildFailed):
             result.failed_view, result.source_error = error.view.label, error.source_error
     except OSError as error:  # disk full, read-only output: the previous site stays
@@ -136,6 +136,16 @@ def build_setting(
         result.error = "too deeply nested to build (RecursionError)"
     if result.error:
         shutil.rmtree(staging, ignore_errors=True)
+    if result.error or result.warnings:
+        # They go to the terminal and --report: never with a staff-only text in them.
+        hide = Redactor(staff_only_values_of(project.settings_dir, slug))
+        result.error = hide(result.error) if result.error else None
+        result.warnings = [hide(warning) for warning in result.warnings]
+        if result.source_error is not None:
+            where = result.source_error
+            result.source_error = SourceError(
+                where.file, where.line, hide(where.problem), where.kind
+            )
     result.seconds = time.perf_counter() - started
     return result
 

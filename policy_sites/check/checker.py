@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from policy_sites.builder.site import BuildResult, build_setting
@@ -28,9 +28,11 @@ from policy_sites.settings.loader import (
     WrittenText,
     load_setting,
     setting_slugs,
+    staff_only_values_of,
     written_texts,
 )
 from policy_sites.settings.names import slug_problem
+from policy_sites.settings.redaction import Redactor
 from policy_sites.settings.schema import (
     PLACEHOLDER,
     Setting,
@@ -328,6 +330,7 @@ def run_check(
                         project, slug, Path(scratch) / "working-copy", today, unfilled, reuse
                     )
         report.rendered = True
+    report.findings = redacted(project, slugs, report.findings)
     # A page the working copy and the site share is read twice: say each thing once.
     report.findings = sorted(
         set(report.findings),
@@ -370,4 +373,18 @@ def publish_errors(project: Project, rendered: Rendered) -> list[Finding]:
     found = [f for f in report.errors if f not in ended]
     # publish refuses placeholders before it renders, so none is left to report twice
     found += prose_findings(project, rendered.slug, rendered.site)
-    return sorted({f for f in found if f.severity == ERROR})
+    errors = sorted({f for f in found if f.severity == ERROR})
+    return redacted(project, [rendered.slug], errors)
+
+
+def redacted(project: Project, slugs: Sequence[str], findings: list[Finding]) -> list[Finding]:
+    """``findings`` with every staff-only text of the settings checked hidden: a prose
+    warning about a staff page, a Jinja error or a value the loader quotes goes to CI logs,
+    and a finding about one setting may quote another's page."""
+    hide = Redactor(
+        text
+        for slug in slugs
+        if not slug_problem(slug)
+        for text in staff_only_values_of(project.settings_dir, slug)
+    )
+    return [replace(f, message=hide(f.message), fix=hide(f.fix)) for f in findings]

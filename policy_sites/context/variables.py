@@ -15,16 +15,18 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pydantic import AnyUrl
+from pydantic import AnyUrl, BaseModel
 
 from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
 from policy_sites.settings.loader import field_name
 from policy_sites.settings.local_authority import AdviceService
 from policy_sites.settings.names import printable
+from policy_sites.settings.redaction import staff_only_texts
 from policy_sites.settings.schema import (
     OTHER_POLICIES,
     ContactRoute,
+    FieldPath,
     PolicyDate,
     Setting,
     Visibility,
@@ -36,8 +38,10 @@ __all__ = [
     "TODAY_VARIABLE",
     "BadEnvironment",
     "build_context",
+    "contact_routes_in",
     "escape",
     "escape_url",
+    "public_values",
     "review_day",
     "staff_only_fields",
     "staff_only_values",
@@ -184,9 +188,9 @@ def build_context(
         pid: {"title": title, "url": _url_of(setting, pid)} for pid, title in OTHER_POLICIES.items()
     }
     if not view.is_staff:
-        for key, route in _setting_routes(setting).items():
+        for at, route in contact_routes_in(setting).items():
             if route.visibility is Visibility.STAFF:
-                data[key] = None
+                _leave_out(data, at)
     context = _escaped(data)
     _add_web_texts(setting, context)
     context.update(sentence_facts(setting, escape, titles or {}))
@@ -207,19 +211,9 @@ def _add_web_texts(setting: Setting, context: dict[str, Any]) -> None:
     """Give each route with a web page in ``context`` its address as link text
     (``web_text``): the address as the setting holds it, escaped as every text is, where
     ``web`` is escaped as a URL for the link itself."""
-    routes: dict[tuple[str, ...], ContactRoute | AdviceService] = {
-        (key,): route for key, route in _setting_routes(setting).items()
-    }
-    routes |= {
-        ("contact_routes", key): getattr(setting.contact_routes, key)
-        for key in type(setting.contact_routes).model_fields
-    }
-    authority = setting.local_authority
-    routes |= {
-        ("local_authority", key): route
-        for key in ("lado", "front_door", "advice_service")
-        if (route := getattr(authority, key)) is not None
-    }
+    routes: dict[FieldPath, ContactRoute | AdviceService] = dict(contact_routes_in(setting))
+    if (advice := setting.local_authority.advice_service) is not None:
+        routes[("local_authority", "advice_service")] = advice
     for path, route in routes.items():
         shown = context
         for key in path:
@@ -228,18 +222,47 @@ def _add_web_texts(setting: Setting, context: dict[str, Any]) -> None:
             shown["web_text"] = escape(str(route.web))
 
 
-def _url_of(setting: Setting, policy_id: str) -> str | None:
+def _url_of(setting: Setting, policy_id: str) -> AnyUrl | None:
+    """The address of one of the setting's other policies, kept a URL so that it gets a
+    URL's escaping (a ``)`` in it would otherwise end a Markdown link)."""
     found = setting.other_policies.get(policy_id)
-    return str(found.url) if found and found.url else None
+    return found.url if found else None
 
 
-def _setting_routes(setting: Setting) -> dict[str, ContactRoute]:
-    """The setting's own contact routes that carry a visibility."""
-    routes = {
-        "concerns_about_leaders": setting.concerns_about_leaders,
-        "whistleblowing_contact": setting.whistleblowing_contact,
-    }
-    return {key: route for key, route in routes.items() if route is not None}
+def contact_routes_in(setting: Setting) -> dict[FieldPath, ContactRoute]:
+    """Every contact route of a setting, wherever the schema puts one (its own, the
+    federation's, a list's items), by the path of the field that holds it: so that
+    ``visibility: staff`` means the same on every route, including ones added later."""
+    found: dict[FieldPath, ContactRoute] = {}
+
+    def walk(value: Any, at: FieldPath) -> None:
+        if isinstance(value, ContactRoute):
+            found[at] = value
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), (*at, name))
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(item, (*at, key))
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                walk(item, (*at, index))
+
+    walk(setting, ())
+    return found
+
+
+def _leave_out(data: Any, at: FieldPath) -> None:
+    """Replace the value at ``at`` in dumped settings data with None (a source's
+    ``{% if route %}`` then reads it as absent); a path the dump lacks is left alone."""
+    for key in at[:-1]:
+        data = data[key] if isinstance(data, dict | list) and _holds(data, key) else None
+    if isinstance(data, dict | list) and at and _holds(data, at[-1]):
+        data[at[-1]] = None
+
+
+def _holds(data: dict | list, key: str | int) -> bool:
+    return key in data if isinstance(data, dict) else isinstance(key, int) and key < len(data)
 
 
 def strings_in(value: Any) -> Iterator[str]:
@@ -254,29 +277,19 @@ def staff_only_values(setting: Setting) -> list[str]:
 
 def staff_only_fields(setting: Setting) -> dict[str, str]:
     """Every staff-only text by the field that holds it ('staff_only.notes[0]'), so that a
-    report can name where a leak came from without repeating it.
-
-    Besides ``staff_only``, a contact route marked ``visibility: staff`` is staff-only,
-    unless the same number or address is also given publicly (then it is public anyway).
-    """
-    found = {
+    report can name where a leak came from without repeating it: all of ``staff_only``,
+    and the numbers and addresses of every contact route marked ``visibility: staff``,
+    wherever it is defined, unless a public route gives the same one
+    (``settings.redaction.staff_only_texts``, which the loader's messages use too)."""
+    return {
         field_name(at): text
-        for at, text in texts_in(setting.staff_only.model_dump(mode="json"), ("staff_only",))
+        for at, text in staff_only_texts(setting.model_dump(mode="json")).items()
     }
-    routes = _setting_routes(setting)
-    public = {
-        str(value)
-        for route in routes.values()
-        if route.visibility is Visibility.PUBLIC
-        for value in (route.phone, route.out_of_hours_phone, route.email, route.web)
-        if value
-    }
-    if setting.contact:
-        public |= {setting.contact.phone, setting.contact.email}
-    for key, route in routes.items():
-        if route.visibility is Visibility.STAFF:
-            for part in ("phone", "out_of_hours_phone", "email", "web"):
-                value = getattr(route, part)
-                if value and str(value) not in public:
-                    found[f"{key}.{part}"] = str(value)
-    return found
+
+
+def public_values(setting: Setting) -> list[str]:
+    """Every text of a setting that its parents' view may show: all but ``staff_only``
+    and the staff-only routes' numbers and addresses (``staff_only_fields``)."""
+    secret = staff_only_fields(setting)
+    dumped = setting.model_dump(mode="json", exclude={"staff_only"})
+    return [text for at, text in texts_in(dumped) if field_name(at) not in secret]

@@ -21,8 +21,9 @@ from policy_sites.context.views import VIEWS, policy_ids
 from policy_sites.project import Project
 from policy_sites.render.engine import Reuse, default_cache_folder
 from policy_sites.render.mkdocs_build import BuildFailed, build_view
-from policy_sites.settings.loader import Problem, field_lines, load_setting
+from policy_sites.settings.loader import Problem, field_lines, load_setting, staff_only_values_of
 from policy_sites.settings.reachable import unreachable
+from policy_sites.settings.redaction import redact
 from policy_sites.settings.schema import PolicyDate, placeholders_in
 from policy_sites.versions.store import (
     LABEL_PATTERN,
@@ -76,7 +77,8 @@ def render_policies(
                 publishing=dates,
             )
         except BuildFailed as error:
-            raise PublishError(f"the {view} view did not build:\n{error}") from None
+            hidden = redact(str(error), staff_only_values_of(project.settings_dir, slug))
+            raise PublishError(f"the {view} view did not build:\n{hidden}") from None
     return captured
 
 

@@ -14,7 +14,7 @@ import shutil
 import types
 import typing
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from policy_sites.settings.local_authority import (
     LocalAuthority,
 )
 from policy_sites.settings.names import printable, slug_problem
+from policy_sites.settings.redaction import Redactor, staff_only_values
 from policy_sites.settings.schema import (
     AUTHORITY_ID,
     FieldPath,
@@ -53,6 +54,7 @@ __all__ = [
     "missing_setting",
     "read_mapping",
     "setting_slugs",
+    "staff_only_values_of",
     "texts_in",
     "written_texts",
 ]
@@ -598,15 +600,38 @@ class WrittenText:
     line: int
 
 
+def _merged(settings_dir: Path, path: Path) -> _Document:
+    """A settings file read, with the federation's defaults under it (not validated)."""
+    doc = read_yaml_document(path)
+    defaults_path = settings_dir / DEFAULTS_FILE
+    if defaults_path.exists():
+        doc = _merge(read_yaml_document(defaults_path), doc)
+    return doc
+
+
+def _staff_only_in(doc: _Document) -> list[Any]:
+    """The staff-only values of unvalidated data as YAML read them (a number, a date),
+    each also as it was typed."""
+    found = staff_only_values(doc.data)
+    return [*found.values(), *(doc.typed[at] for at in found if at in doc.typed)]
+
+
+def staff_only_values_of(settings_dir: Path, slug: str) -> list[Any]:
+    """The staff-only values of a setting, to redact from a message, read from its file
+    as written: an invalid file has them too (a number or a date where text belongs,
+    say). None if the file cannot be read as YAML (its messages quote no values)."""
+    try:
+        return _staff_only_in(_merged(settings_dir, settings_dir / f"{slug}.yml"))
+    except (SettingsError, OSError, ValueError):
+        return []
+
+
 def written_texts(settings_dir: Path, slug: str) -> list[WrittenText]:
     """Every text value of a setting (defaults merged as the loader merges them, and its
     local authority's entry), each with where an editor changes it; for pointing at the
     value a finding about a page quotes."""
     path = settings_dir / f"{slug}.yml"
-    doc = read_yaml_document(path)
-    defaults_path = settings_dir / DEFAULTS_FILE
-    if defaults_path.exists():
-        doc = _merge(read_yaml_document(defaults_path), doc)
+    doc = _merged(settings_dir, path)
     name = doc.data.get("local_authority")
     if isinstance(name, str) and missing_authority(settings_dir, name) is None:
         _graft(doc, ("local_authority",), _authority_document(settings_dir, name))
@@ -785,10 +810,7 @@ def load_setting(
     path = settings_dir / f"{slug}.yml"
     if missing := missing_setting(settings_dir, slug):
         raise SettingsError([Problem(path, 0, "", missing)])
-    defaults_path = settings_dir / DEFAULTS_FILE
-    doc = read_yaml_document(path)
-    if defaults_path.exists():
-        doc = _merge(read_yaml_document(defaults_path), doc)
+    doc = _merged(settings_dir, path)
     authority = doc.data.get("local_authority")
     authority = authority if isinstance(authority, str) else None
     problems = _resolve_authority(settings_dir, doc, path)
@@ -800,7 +822,9 @@ def load_setting(
         found = _problems(doc, path, error, authority=authority)
         problems += [p for p in found if not (problems and p.field == "local_authority")]
     if problems:
-        raise SettingsError(problems)
+        # A message may quote a value (how it was typed, too): never a staff-only one.
+        redact = Redactor(_staff_only_in(doc))
+        raise SettingsError(replace(p, message=redact(p.message)) for p in problems)
     if known_policies is not None:
         known = sorted(known_policies)
         unknown = [

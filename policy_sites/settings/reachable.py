@@ -4,6 +4,9 @@ A parent with a worry must be able to reach the setting (its phone and email) an
 the worry is about the Manager or a DSL, someone else. A setting without either is not
 invalid (a draft still builds, so it can be previewed), but ``check`` reports it as an
 error and ``publish`` refuses it, both through ``unreachable`` so they say the same.
+The federation's routes (LADO, Front Door, Ofsted), which the parents' pages always name
+and which a worry about the Manager falls back to, cannot be ``visibility: staff`` at
+all: the loader refuses it (``schema.ParentsRoute``), so they are always there.
 """
 
 from __future__ import annotations

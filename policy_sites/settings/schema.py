@@ -48,6 +48,7 @@ __all__ = [
     "MonthDay",
     "OfficialChannel",
     "Outings",
+    "ParentsRoute",
     "PhoneNumber",
     "Phones",
     "Photos",
@@ -870,13 +871,30 @@ class SettingContact(_Model):
     address: Text = Field(description="The setting's postal address, on one line.")
 
 
+def _shown_to_parents(route: ContactRoute) -> ContactRoute:
+    """A route the parents' pages always name cannot be staff-only: leaving it out would
+    leave parents no way to act, and showing it would show a staff-only route."""
+    if route.visibility is Visibility.STAFF:
+        raise FieldProblem(
+            ("visibility",),
+            f"the parents' pages always tell people how to reach {route.name!r}, so this "
+            "route cannot be 'staff': delete 'visibility: staff' (or set it to 'public')",
+        )
+    return route
+
+
+ParentsRoute = Annotated[ContactRoute, AfterValidator(_shown_to_parents)]
+"""A contact route the parents' pages always show: ``visibility: staff`` is refused."""
+
+
 class ContactRoutes(_Model):
     """The national routes every setting shares: normally set once in _federation.yml.
 
     A local authority's routes (LADO, front door) are not here: they come from the
-    setting's ``local_authority`` entry, whole."""
+    setting's ``local_authority`` entry, whole. The parents' pages name each route here,
+    so none may be 'visibility: staff'."""
 
-    ofsted: ContactRoute = Field(description="Ofsted, for a concern the setting has not put right.")
+    ofsted: ParentsRoute = Field(description="Ofsted, for a concern the setting has not put right.")
 
     @model_validator(mode="after")
     def _phoned(self) -> ContactRoutes:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
 from policy_sites.builder.site import build_setting
+from policy_sites.check.checker import run_check
 from policy_sites.context.variables import staff_only_values
+from policy_sites.publish.snapshot import PublishError, publish
 from policy_sites.settings.loader import load_setting
 from tests.helpers import REPO, run_cli, tree_text
 
@@ -174,3 +177,74 @@ def test_a_failures_reason_is_redacted_of_staff_only_text(project_copy, edit, tm
     result = build_setting(project_copy, "poppys", tmp_path / "site")
     assert not result.ok
     assert "[staff-only text]" in result.error and "4711" not in result.error
+
+
+def test_a_federation_route_marked_staff_is_refused_not_shown_to_parents(project_copy, tmp_path):
+    """The attack probe's case: 'visibility: staff' on a federation route in a setting's
+    file was ignored and the route shown to parents. Now the build refuses it, naming the
+    file, line and field, and builds nothing."""
+    settings = project_copy.settings_dir / "poppys.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text + "contact_routes:\n  front_door:\n    visibility: staff\n", encoding="utf-8"
+    )
+    result = build_setting(project_copy, "poppys", tmp_path / "site")
+    assert not result.ok
+    line = len(text.splitlines()) + 3
+    assert f"poppys.yml:{line}: contact_routes.front_door.visibility: " in result.error
+    assert "cannot be 'staff'" in result.error and "Traceback" not in result.error
+    assert not (tmp_path / "site" / "poppys").exists()
+
+
+def test_a_staff_only_routes_number_hidden_in_an_attribute_or_a_comment_is_caught(
+    project_copy, edit, tmp_path
+):
+    """The Chair's own phone (poppys' whistleblowing_contact, visibility: staff) in a
+    link's title, and in a comment in fullwidth digits with a combining grapheme joiner:
+    the number used to count as a public value, and attributes and comments went unread."""
+    home = project_copy.docs_dir / "index.md"
+    edit(
+        home,
+        "{% if for_staff %}",
+        '<span title="Ring 01632 960202">Ring the Chair</span>\n\n{% if for_staff %}',
+    )
+    source = project_copy.docs_dir / "policies" / "social-media.md"
+    hidden = "\uff10\uff11\uff16\uff13\uff12 96\u034f0202"
+    edit(source, "## Who and what it covers", f"<!-- {hidden} -->\n\n## Who and what it covers")
+    result = build_setting(project_copy, "poppys", tmp_path / "site")
+    assert not result.ok
+    assert "index.html: shows the staff-only text of whistleblowing_contact.phone" in result.error
+    assert (
+        "policies/social-media.md (working copy): shows the staff-only text of "
+        "whistleblowing_contact.phone" in result.error
+    )
+    assert "960202" not in result.error and "\uff10" not in result.error
+
+
+def test_checks_findings_never_quote_staff_only_text(project_copy, edit):
+    """A prose warning about the staff view quotes the sentence it is about, and went to
+    CI logs with the staff-only note in it (an '&' in it, escaped or not, slipped past)."""
+    note = "Ask Smith & Jones for the the gate code 4711"
+    _add_staff_note(project_copy, edit, f'"{note}"')
+    report = run_check(project_copy, dt.date(2026, 11, 24), slugs=["poppys"])
+    doubled = [f for f in report.findings if "doubled word" in f.message]
+    assert doubled, [f.message for f in report.findings]
+    assert all("[staff-only text]" in f.message for f in doubled)
+    shown = json.dumps(report.as_dict())
+    for part in ("Smith", "4711", "gate code"):
+        assert part not in shown, part
+
+
+def test_publishs_failure_is_redacted_of_staff_only_text(project_copy, edit):
+    _add_staff_note(project_copy, edit, "Smith & Jones gate code 4711")
+    source = project_copy.docs_dir / "policies" / "social-media.md"
+    edit(
+        source,
+        "## Who and what it covers",
+        '{% include "Smith &amp; Jones gate code 4711.md" %}\n\n## Who and what it covers',
+    )
+    with pytest.raises(PublishError) as caught:
+        publish(project_copy, "poppys", "2026-27b", "2026-12-01", "2027-09")
+    message = str(caught.value)
+    assert "did not build" in message and "[staff-only text]" in message
+    assert "4711" not in message and "Jones" not in message

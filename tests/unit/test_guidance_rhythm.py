@@ -13,7 +13,12 @@ import pytest
 from policy_sites.check.drift import register_behind
 from policy_sites.check.findings import WARNING
 from policy_sites.project import Project
-from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
+from policy_sites.settings.loader import (
+    DEFAULTS_FILE,
+    SettingsError,
+    copy_shared_files,
+    load_setting,
+)
 from policy_sites.settings.schema import GuidanceEdition, MonthDay, editions_due
 from tests.helpers import REPO
 
@@ -40,7 +45,7 @@ def as_on_5_december(text: str) -> str:
 def old_register(tmp_path: Path) -> Path:
     """A settings folder (in a project folder) whose federation file has the old register."""
     folder = tmp_path / "settings"
-    folder.mkdir()
+    copy_shared_files(REPO / "settings", folder)
     for name in ("poppys.yml", "halstead.yml"):
         shutil.copy(REPO / "settings" / name, folder / name)
     text = (REPO / "settings" / DEFAULTS_FILE).read_text(encoding="utf-8")
@@ -177,7 +182,8 @@ def test_a_day_of_the_year_that_is_not_one_is_refused(text, words):
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    for name in (DEFAULTS_FILE, "poppys.yml", "halstead.yml"):
+    copy_shared_files(REPO / "settings", tmp_path)
+    for name in ("poppys.yml", "halstead.yml"):
         shutil.copy(REPO / "settings" / name, tmp_path / name)
     return tmp_path
 

@@ -21,9 +21,9 @@ from policy_sites.context.downloads import INDUCTION_PACK, INDUCTION_SHEET, WEB_
 from policy_sites.context.leak_check import LeakCheck
 from policy_sites.context.variables import (
     build_context,
+    public_values,
     review_day,
     staff_only_fields,
-    strings_in,
 )
 from policy_sites.context.views import (
     VIEWS,
@@ -282,8 +282,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         index and sitemaps, as a visitor can fetch them; and no working copy holds any."""
         if self.view.is_staff:
             return
-        public_values = strings_in(self.setting.model_dump(mode="json", exclude={"staff_only"}))
-        check = LeakCheck(self._secrets, public_values, self._public_markdown)
+        check = LeakCheck(self._secrets, public_values(self.setting), self._public_markdown)
         staff_pages = [uri for uri, audience in self._audiences.items() if audience == "staff"]
         leaks = check.scan_tree(Path(config.site_dir), staff_pages)
         for where, markdown in self._working_copies.items():
