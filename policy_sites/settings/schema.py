@@ -696,7 +696,17 @@ class ContactRoutes(_Model):
     front_door: ContactRoute = Field(
         description="Children's social care front door: a child at risk of harm."
     )
-    ofsted: ContactRoute = Field(description="Ofsted, for a concern the setting has not put right.")
+    ofsted: ContactRoute = Field(
+        description="Ofsted's line for parents' concerns and complaints the setting has not "
+        "put right."
+    )
+    ofsted_whistleblowing: ContactRoute = Field(
+        description="Ofsted's whistleblowing hotline, for staff raising a concern outside the "
+        "setting (not the parents' complaints line)."
+    )
+    whistleblowing_advice: ContactRoute = Field(
+        description="Independent whistleblowing advice for staff, e.g. the NSPCC's line."
+    )
 
     @model_validator(mode="after")
     def _phoned(self) -> ContactRoutes:
