@@ -117,3 +117,15 @@ def test_the_federation_gives_ofsteds_published_lines_with_their_source():
         assert federation.count(number) == 1, number
         before = federation[: federation.index(number)].splitlines()[-4:]
         assert any("current-guidance-and-contacts.md" in line for line in before), number
+
+
+def test_a_setting_with_one_dsl_calls_them_our_dsl(sites):
+    """Halstead has one DSL and no deputy; Poppy's one lead for each of two provisions."""
+    site, _ = sites
+    halstead = article_text(
+        site / "halstead" / "staff" / "policies" / "mobile-and-smart-technology.html"
+    )
+    assert "Advice for our DSL:" in halstead
+    assert " a DSL" not in halstead
+    poppys = article_text(site / "poppys" / "staff" / "policies" / "social-media.html")
+    assert "Advice for a DSL:" in poppys
