@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from policy_sites.context.grammar import Number, noun_phrase_number
 from policy_sites.settings.schema import DSL, Setting
 
 __all__ = [
@@ -270,7 +271,10 @@ def sentence_facts(
         },
         "approvers": {
             "names": join_and(approvers),
-            "has": "has" if len(approvers) == 1 else "have",
+            # One entry may name two people ('the Club Manager and the school's Head').
+            "has": "have"
+            if len(approvers) > 1 or noun_phrase_number(approvers[0]) is Number.PLURAL
+            else "has",
         },
         "where_children_are": where,
         "visitors_phones_kept_away": setting.visitors.kept_away,

@@ -270,3 +270,20 @@ def test_one_dsl_is_our_dsl_everywhere():
     deputy = {"name": "Ann Lee", "deputy": True}
     with_deputy = facts(with_(poppys(), **one, dsls=[{"name": "Jo Bloggs"}, deputy]))
     assert with_deputy["a_dsl"] == "a DSL (or a deputy)"
+
+
+def test_approvers_written_as_one_phrase_agree_with_their_verb():
+    """Issue 19: 'the Club Manager and the school's Headteacher' as one entry read 'has';
+    'the Chair of Trustees' is one person and keeps 'has'."""
+    social = poppys().social_media.model_dump(mode="json")
+
+    def has(*approvers: str) -> str:
+        return facts(with_(poppys(), social_media=social | {"approved_by": list(approvers)}))[
+            "approvers"
+        ]["has"]
+
+    assert has("the Club Manager and the school's Headteacher") == "have"
+    assert has("the trustees") == "have"
+    assert has("the Chair of Trustees") == "has"
+    assert has("the board of trustees") == "has"
+    assert has("the Manager", "Jo Smith") == "have"
