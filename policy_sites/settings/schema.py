@@ -373,8 +373,8 @@ class OfficialChannel(_Model):
     platform: Text = Field(description="e.g. 'Facebook'.")
     description: Text | None = Field(
         default=None,
-        description="How the policy names it in a list of accounts; without it, the "
-        "platform's name. "
+        description="How the policies name it; without it, 'our <platform> account' "
+        "(e.g. 'our Facebook account'). "
         + _frame(
             "Our official social media accounts are: …",
             "our Facebook Page",
