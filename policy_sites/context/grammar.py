@@ -74,7 +74,7 @@ def _head_number(words: list[str]) -> Number:
 
 
 def noun_phrase_number(phrase: str) -> Number | None:
-    """The grammatical number of ``phrase``, a noun phrase; None for no words.
+    """The grammatical number of ``phrase``, a noun phrase; None for no words or a name.
 
     Joined by 'and' to a second phrase with its own determiner ('and the …', 'and our
     …'), plural; joined by 'or', the nearer phrase decides; otherwise the head does."""
@@ -91,6 +91,9 @@ def noun_phrase_number(phrase: str) -> Number | None:
             break
     if "or" in (lowered := [w.lower() for w in words]):
         words = words[len(lowered) - lowered[::-1].index("or") :] or words
+    first = words[0].lower()
+    if first not in _DETERMINERS and first not in _PRONOUNS and all(w[0].isupper() for w in words):
+        return None  # a name ('Little Acorns', 'Busy Bees'): its form does not say
     return _head_number(words)
 
 

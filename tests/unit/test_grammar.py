@@ -24,11 +24,14 @@ SINGULAR, PLURAL = Number.SINGULAR, Number.PLURAL
         ("the Chair of the Committee and the Manager", PLURAL),
         ("The login details for our official account", PLURAL),
         ("staff", PLURAL),
-        ("Ofsted", SINGULAR),
+        ("Ofsted", None),
         ("these", PLURAL),
+        ("Little Acorns", None),  # a name: 'Little Acorns has'
+        ("Jo Bloggs", None),
+        ("Jo Bloggs and the Manager", PLURAL),
     ],
 )
-def test_noun_phrase_number(phrase: str, number: Number) -> None:
+def test_noun_phrase_number(phrase: str, number: Number | None) -> None:
     assert noun_phrase_number(phrase) is number
 
 

@@ -40,6 +40,7 @@ SENTENCES = [
      "The board of trustees has assessed the risks."),
     (Rule.AGREEMENT, "Staff and the Chair of the Management Committee has agreed it.",
      "The Chair of the Management Committee has assessed the risks."),
+    (Rule.AGREEMENT, "Our DSLs has agreed it.", "Little Acorns has no staff-only details."),
     (Rule.AGREEMENT, "We use it after the Owner or the Managers has agreed.",
      "Misuse of social media in setting time or on setting devices has results."),
     (Rule.PERSON, "I use social media during setting hours only on their lunch break.",
