@@ -42,8 +42,8 @@ _PRONOUNS = {
 }  # fmt: skip
 _PLURAL_HEADS = frozenset({"staff", "children", "people", "police", "men", "women"})
 """Plural nouns without a plural -s ('staff have' in British English)."""
-_SINGULAR_S = frozenset({"news", "series", "premises", "ofsted", "lesas", "kscmp"})
-"""Nouns ending in -s that take a singular verb (or are names)."""
+_SINGULAR_S = frozenset({"news", "series"})
+"""Nouns ending in -s that take a singular verb (a name's number is not judged at all)."""
 _SUBORDINATORS = frozenset({
     "that", "which", "who", "whom", "whose", "if", "when", "whenever", "where", "after",
     "before", "because", "until", "unless", "while", "since", "than", "once", "so",
