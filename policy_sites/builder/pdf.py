@@ -43,7 +43,7 @@ from policy_sites.context.downloads import (
 )
 from policy_sites.context.views import PARENTS, STAFF, View, policy_ids
 from policy_sites.project import Project
-from policy_sites.render.engine import default_cache_folder
+from policy_sites.render.engine import cache_root
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import Setting
 from policy_sites.versions.store import Version, policy_history, read_versions
@@ -95,8 +95,9 @@ _SYSTEM_LIBRARIES = ("gobject-2.0", "pango-1.0", "pangoft2-1.0", "harfbuzz", "fo
 
 
 def default_pdf_cache() -> Path:
-    """Where made PDFs are kept between runs, beside the compiled templates."""
-    return default_cache_folder().with_name("pdf")
+    """Where made PDFs are kept between runs: beside the compiled templates' folder, not
+    in it, so deleting that one (always cheap) never deletes the PDFs (dear to make)."""
+    return cache_root() / "pdf"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from enum import StrEnum
 from html.parser import HTMLParser
 from pathlib import Path
 
+from policy_sites.context.grammar import Number, noun_phrase_number, subject_before
 from policy_sites.context.views import POLICIES_DIR, STAFF
 from policy_sites.versions.history import VERSION_LINE_CLASS
 
@@ -181,18 +182,10 @@ _DANGLING = [
     re.compile(r"\b(?:and|or)\s+(?:and|or)\b", re.IGNORECASE),
     re.compile(r"^(?:and|or)\b", re.IGNORECASE),
 ]
-_PERFECT = r"(?:assessed|agreed|approved|overall|been|said|asked|given|decided)"
-_JOINED_HAS = re.compile(
-    r"\b\w+ and (?:the |a |an |our )?[\w'\u2019-]+(?: [\w'\u2019-]+){0,3} has " + _PERFECT
-)
-_SINGULAR_NOUN = r"(?:Lead|DSL|account|committee|owner|proprietor|policy|deputy)"
-_PLURAL_NOUN = r"(?:Leads|DSLs|accounts|trustees|governors|policies|deputies)"
-_SINGULAR_THEN_PLURAL = re.compile(
-    rf"\b{_SINGULAR_NOUN}(?: \([^)]*\))? (?:are|have|say|were)\b", re.IGNORECASE
-)
-_PLURAL_THEN_SINGULAR = re.compile(
-    rf"\b{_PLURAL_NOUN}(?: \([^)]*\))? (?:is|has|says|was)\b", re.IGNORECASE
-)
+_VERB = re.compile(r"\b(is|are|has|have|says|say|was|were)\b")
+_SINGULAR_VERBS = frozenset({"is", "has", "says", "was"})
+_ASIDE = re.compile(r"\([^()]*\)")
+"""A bracketed aside ('Lead (DSL)'), read as spaces so that offsets stay the text's."""
 _FIRST_PERSON = re.compile(r"^I\b")
 _OTHER_PERSON = re.compile(r"\b(their|they|them|themselves|your|you|yours)\b", re.IGNORECASE)
 _ANTECEDENTS = {
@@ -252,17 +245,15 @@ def _doubled_only(text: str) -> Iterator[tuple[str, Span]]:
 
 
 def _agreement(text: str) -> Iterator[tuple[str, Span]]:
-    if match := _JOINED_HAS.search(text):
-        yield match.group(0), match.span()
-    for pattern in (_SINGULAR_THEN_PLURAL, _PLURAL_THEN_SINGULAR):
-        for match in pattern.finditer(text):
-            before = text[max(0, match.start() - 30) : match.start()]
-            if re.search(r"\bfor (?:our |the |this |these )?(?:official )?$", before):
-                continue  # "the details for our official account are": the verb is the details'
-            clause = re.split(r"[,.;:!?]", text[: match.start()])[-1]
-            if pattern is _SINGULAR_THEN_PLURAL and re.search(r"\band\b", clause):
-                continue  # "the Manager and the Chair of the Committee have": two subjects
-            yield match.group(0), match.span()
+    """Each verb whose subject's number (context/grammar.py) is not its own: 'the Club
+    Manager and the school's Headteacher has', but not 'the Chair of Trustees has'."""
+    plain = _ASIDE.sub(lambda aside: " " * len(aside.group(0)), text)
+    for verb in _VERB.finditer(plain):
+        found = subject_before(plain, verb.start())
+        if found is None or (number := noun_phrase_number(found[0])) is None:
+            continue
+        if (number is Number.PLURAL) == (verb.group(1) in _SINGULAR_VERBS):
+            yield text[found[1] : verb.end()], (found[1], verb.end())
 
 
 _ME_INCLUDED = re.compile(r"\b(?:me|myself) included\b", re.IGNORECASE)

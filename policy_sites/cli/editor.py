@@ -27,6 +27,7 @@ from policy_sites.settings.loader import (
 )
 from policy_sites.settings.new_setting import (
     QUESTIONS,
+    ChannelDetails,
     ContactDetails,
     DSLDetails,
     NewSettingDetails,
@@ -174,6 +175,28 @@ def _ask_list(first: str, another: str) -> list[str]:
     while answer := _ask_optional(question):
         found.append(answer)
         question = another
+    return found
+
+
+def _ask_channels() -> list[ChannelDetails]:
+    """Each official account: its platform, then its address and how the pages name it,
+    so that no page lists a bare 'Facebook'."""
+    found: list[ChannelDetails] = []
+    question = (
+        "Does the setting have an official social media account? If so, name its "
+        "platform, e.g. Facebook (leave empty if none)"
+    )
+    while platform := _ask_optional(question):
+        url = _given_or_asked(
+            None, True, f"  The web address of its {platform} account (https://…)?", HttpUrl,
+            "leave empty if none",
+        )  # fmt: skip
+        description = _ask_optional(
+            f"  How should the policies name it, e.g. our {platform} page? (leave empty for "
+            f"'our {platform} account')"
+        )
+        found.append(ChannelDetails(platform, url or None, description or None))
+        question = "  Another account's platform (leave empty if there are no more)"
     return found
 
 
@@ -399,13 +422,9 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
         web=_given_or_asked(o["concerns_web"], ask_ways, "What is the web address of their "
                             "page or form (https://…)?", HttpUrl, "leave empty if none"),
     )  # fmt: skip
-    details.official_channels = [_tidy(c) for c in o["channel"] if _tidy(c)]
+    details.official_channels = [ChannelDetails(_tidy(c)) for c in o["channel"] if _tidy(c)]
     if not o["channel"] and ask:
-        details.official_channels = _ask_list(
-            "Does the setting have an official social media account? If so, name its "
-            "platform, e.g. Facebook (leave empty if none)",
-            "  Another account's platform (leave empty if there are no more)",
-        )
+        details.official_channels = _ask_channels()
     body = o["ratifying_body"]
     if body is None and ask:
         body = _prompt(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from policy_sites.context.grammar import Number, noun_phrase_number
 from policy_sites.settings.schema import DSL, Setting
 
 __all__ = [
@@ -129,9 +130,14 @@ _ROLE_PARTS = re.compile(r"\s(?:&|and|/)\s|,")
 """Where one job title held by a person ends and another begins."""
 
 
+_SOLE_DSL = "our DSL"
+"""A setting's one DSL, where one person leads and there is no deputy."""
+
+
 def _manager_and_dsl(setting: Setting, escape: Callable[[str], str], a_dsl: str) -> dict[str, str]:
     """'a DSL', 'the Manager or a DSL', 'a DSL or the Manager', 'a DSL and the Manager';
-    with one DSL and no deputy, 'our DSL'; and when that DSL is the manager, one person:
+    with one DSL and no deputy (``a_dsl`` is then 'our DSL'), 'our DSL'; and when that
+    DSL is the manager, one person:
     'the Club Manager (Priya Venkataraman, our DSL)', so nobody is told to go to the same
     person twice or to talk it through with them and themselves."""
     manager = escape(setting.manager)
@@ -145,15 +151,12 @@ def _manager_and_dsl(setting: Setting, escape: Callable[[str], str], a_dsl: str)
         both = f"{manager} ({escape(leads[0].name)}, our DSL)"
         either = f"{both} or a deputy DSL" if deputies else both
         return {
-            "our_dsl": "a DSL" if deputies else "our DSL",
+            "our_dsl": "a DSL" if deputies else _SOLE_DSL,
             "manager_or_dsl": either,
             "dsl_or_manager": either,
             "dsl_and_manager": both,
         }
-    if len(setting.dsls) == 1 and not setting.dsls[0].deputy:
-        a_dsl = one = "our DSL"
-    else:
-        one = "a DSL"
+    one = _SOLE_DSL if a_dsl == _SOLE_DSL else "a DSL"
     return {
         "our_dsl": one,
         "manager_or_dsl": f"{manager} or {a_dsl}",
@@ -238,7 +241,8 @@ def sentence_facts(
     deputy_names = join_and(
         d["name"] + (f" for the {d['provision']}" if d["provision"] else "") for d in deputies
     )
-    a_dsl = "a DSL (or a deputy)" if deputies else "a DSL"
+    # One person leading (for every provision) and no deputy: "our DSL", never "a DSL".
+    a_dsl = "a DSL (or a deputy)" if deputies else _SOLE_DSL if len(leads) == 1 else "a DSL"
     body = setting.ratifying_body
     approvers = [escape(a) for a in setting.social_media.approved_by] or [escape(setting.manager)]
     rooms = [escape(r) for r in setting.rooms]
@@ -267,7 +271,10 @@ def sentence_facts(
         },
         "approvers": {
             "names": join_and(approvers),
-            "has": "has" if len(approvers) == 1 else "have",
+            # One entry may name two people ('the Club Manager and the school's Head').
+            "has": "have"
+            if len(approvers) > 1 or noun_phrase_number(approvers[0]) is Number.PLURAL
+            else "has",
         },
         "where_children_are": where,
         "visitors_phones_kept_away": setting.visitors.kept_away,

@@ -113,6 +113,7 @@ __all__ = [
     "Reuse",
     "SourceError",
     "anchor_macros_include_dir",
+    "cache_root",
     "config_base",
     "config_options",
     "default_cache_folder",
@@ -336,10 +337,16 @@ class _BytecodeCache(BytecodeCache):
                 self._disk.dump_bytecode(bucket)
 
 
-def default_cache_folder() -> Path:
-    """Where compiled templates are kept between runs: the user's cache folder."""
+def cache_root() -> Path:
+    """policy-sites' folder in the user's cache folder ($XDG_CACHE_HOME, else ~/.cache).
+    Each cache has a folder of its own in it, so that deleting one leaves the others."""
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "policy-sites" / "jinja" / f"{ENGINE}-{ENGINE_VERSION}"
+    return Path(base) / "policy-sites"
+
+
+def default_cache_folder() -> Path:
+    """Where compiled templates are kept between runs, by engine and its version."""
+    return cache_root() / "jinja" / f"{ENGINE}-{ENGINE_VERSION}"
 
 
 class _ShareWithMacros(BasePlugin):

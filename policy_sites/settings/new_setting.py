@@ -39,6 +39,7 @@ from policy_sites.settings.schema import (
 
 __all__ = [
     "QUESTIONS",
+    "ChannelDetails",
     "ContactDetails",
     "DSLDetails",
     "NewSettingDetails",
@@ -83,6 +84,16 @@ class ContactDetails:
     @property
     def has_a_way(self) -> bool:
         return bool(self.phone or self.email or self.web)
+
+
+@dataclass(frozen=True)
+class ChannelDetails:
+    """An official social media account as given: its platform, and if known its web
+    address and how the policies name it ('our Facebook page')."""
+
+    platform: str
+    url: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,7 +163,7 @@ class NewSettingDetails:
     internet_filtering: str | None = None
     confiscated_kept: str | None = None
     returned_to: str | None = None
-    official_channels: list[str] = field(default_factory=list)
+    official_channels: list[ChannelDetails] = field(default_factory=list)
     contact: ContactDetails = field(default_factory=lambda: ContactDetails())
     concerns_about_leaders: ContactDetails = field(default_factory=lambda: ContactDetails())
     ratifying_body: RatifyingBody | None = None
@@ -270,7 +281,20 @@ def _channels(details: NewSettingDetails) -> str:
             "  official_channels: []"
         )
     lines = ["  official_channels:"]
-    lines += [f"    - platform: {_q(platform)}" for platform in details.official_channels]
+    for channel in details.official_channels:
+        lines.append(f"    - platform: {_q(channel.platform)}")
+        # Left out, each is a commented line to fill in: the pages then say "our
+        # <platform> account", with no link.
+        lines.append(
+            f"      url: {_q(channel.url)}"
+            if channel.url
+            else "      # url: https://…  (its web address, for a link)"
+        )
+        lines.append(
+            f"      description: {_q(channel.description)}"
+            if channel.description
+            else f"      # description: our {channel.platform} page  (how the policies name it)"
+        )
     return "\n".join(lines)
 
 

@@ -387,8 +387,8 @@ class OfficialChannel(_Model):
     platform: Text = Field(description="e.g. 'Facebook'.")
     description: Text | None = Field(
         default=None,
-        description="How the policy names it in a list of accounts; without it, the "
-        "platform's name. "
+        description="How the policies name it; without it, 'our <platform> account' "
+        "(e.g. 'our Facebook account'). "
         + _frame(
             "Our official social media accounts are: …",
             "our Facebook Page",
@@ -894,7 +894,17 @@ class ContactRoutes(_Model):
     setting's ``local_authority`` entry, whole. The parents' pages name each route here,
     so none may be 'visibility: staff'."""
 
-    ofsted: ParentsRoute = Field(description="Ofsted, for a concern the setting has not put right.")
+    ofsted: ParentsRoute = Field(
+        description="Ofsted's line for parents' concerns and complaints the setting has not "
+        "put right."
+    )
+    ofsted_whistleblowing: ContactRoute = Field(
+        description="Ofsted's whistleblowing hotline, for staff raising a concern outside the "
+        "setting (not the parents' complaints line)."
+    )
+    whistleblowing_advice: ContactRoute = Field(
+        description="Independent whistleblowing advice for staff, e.g. the NSPCC's line."
+    )
 
     @model_validator(mode="after")
     def _phoned(self) -> ContactRoutes:

@@ -107,18 +107,23 @@ class SiteServer:
         return urlsplit(url).path.lstrip("/")
 
 
-@pytest.fixture(scope="session")
-def site_server(published_sites: Path) -> Iterator[SiteServer]:
-    handler = functools.partial(_QuietHandler, directory=str(published_sites))
+def serve(root: Path) -> Iterator[SiteServer]:
+    """Serve the built sites under ``root`` on 127.0.0.1 until the generator is closed."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
-        yield SiteServer(published_sites, f"http://127.0.0.1:{server.server_port}/")
+        yield SiteServer(root, f"http://127.0.0.1:{server.server_port}/")
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site_server(published_sites: Path) -> Iterator[SiteServer]:
+    yield from serve(published_sites)
 
 
 @pytest.fixture(scope="session")
@@ -155,7 +160,7 @@ def _same_origin(url: str, origin: str) -> bool:
     return f"{parts.scheme}://{parts.netloc}" == origin
 
 
-def _open_page(browser, site_server: SiteServer, viewport: dict) -> Iterator[object]:
+def open_page(browser, site_server: SiteServer, viewport: dict) -> Iterator[object]:
     """A fresh page that records every request and lets none leave 127.0.0.1."""
     origin = site_server.base.rstrip("/")
     context = browser.new_context(viewport=viewport, locale="en-GB", service_workers="block")
@@ -182,10 +187,10 @@ def _open_page(browser, site_server: SiteServer, viewport: dict) -> Iterator[obj
 @pytest.fixture
 def page(browser, site_server: SiteServer) -> Iterator[object]:
     """A desktop-sized page; the test fails if it asked any other host for anything."""
-    yield from _open_page(browser, site_server, DESKTOP)
+    yield from open_page(browser, site_server, DESKTOP)
 
 
 @pytest.fixture
 def phone(browser, site_server: SiteServer) -> Iterator[object]:
     """A page in a 375 px wide phone viewport; no requests to other hosts either."""
-    yield from _open_page(browser, site_server, PHONE)
+    yield from open_page(browser, site_server, PHONE)

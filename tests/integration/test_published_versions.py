@@ -259,10 +259,12 @@ def test_redline_marks_exactly_the_known_edit(two_years: Project, tmp_path: Path
     body = markup[markup.index("<strong>Mobile and smart technology policy</strong>") :]
     inserted = re.findall(r"<ins>(.*?)</ins>", body)
     deleted = re.findall(r"<del>(.*?)</del>", body)
-    # The ratified and next review dates, the KCSIE edition, and the new Bluetooth rule.
+    # The ratified and next review dates, the KCSIE edition, and the new Bluetooth rule;
+    # and the written date, which follows the version: the settings' September 2022 in
+    # 2021-22 (later than its ratified day), 2022-23's ratified day, 12 September 2022.
     assert deleted == ["13", "2021", "2022", "(2021),"]
-    assert inserted[:4] == ["12", "2022", "2023", "(2022),"]
-    assert len(inserted) == 5 and inserted[4].startswith(BLUETOOTH)
+    assert inserted[:5] == ["12", "12", "2022", "2023", "(2022),"]
+    assert len(inserted) == 6 and inserted[5].startswith(BLUETOOTH)
     summary = article_text(page)
     assert "Guidance cited: KCSIE 2021, EYFS 2021" in summary
     assert "Staff: 1 insertion" in summary

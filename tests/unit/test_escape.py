@@ -24,6 +24,7 @@ ESCAPED_FOR = {
     "tables",
     "toc",
     "policy_sites.render.headerlinks",
+    "policy_sites.render.sentences",
 }
 """The Markdown extensions ``escape`` was written for. Another one may give meaning to more
 characters (``~~`` for tilde, ``==`` for mark, ``--8<--`` for snippets): review ``escape``
@@ -45,10 +46,12 @@ labels, table cells, link text, a citation in italics."""
 
 
 def _markdown() -> markdown.Markdown:
+    """The site's Markdown, but for the capital at a sentence's start: that extension only
+    turns a lower-case letter into a capital (tests/unit/test_sentences.py), and these
+    tests read each value back exactly as written."""
     config = load_config(str(REPO / "mkdocs.yml"))
-    return markdown.Markdown(
-        extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"]
-    )
+    extensions = [e for e in config["markdown_extensions"] if e != "policy_sites.render.sentences"]
+    return markdown.Markdown(extensions=extensions, extension_configs=config["mdx_configs"])
 
 
 MARKDOWN = _markdown()

@@ -21,6 +21,7 @@ from policy_sites.settings.loader import (
 )
 from policy_sites.settings.new_setting import (
     QUESTIONS,
+    ChannelDetails,
     ContactDetails,
     DSLDetails,
     NewSettingDetails,
@@ -66,7 +67,9 @@ def test_written_file_loads_with_the_details_given(settings_dir: Path) -> None:
     path = write_new_setting(
         settings_dir,
         "little-acorns",
-        details(official_channels=["Facebook"], written="2025-09", next_review="2026-09"),
+        details(
+            official_channels=[ChannelDetails("Facebook")], written="2025-09", next_review="2026-09"
+        ),
         POLICIES,
     )
     text = path.read_text(encoding="utf-8")
@@ -330,7 +333,9 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
         "",  # filtering: left to fill in
         "01632 96", "01632 960000", "office@sunny.example.org", "1 High St",  # bad phone
         "the Chair", "", "", "https://sunny.example.org/worries",  # only a web form
-        "Facebook", "",  # channels
+        "Facebook", "facebook.com/x", "https://www.facebook.com/sunny.example", "",  # bad url
+        "Instagram", "", "our Instagram page",  # no address, a description
+        "",  # no more channels
         "owner",  # ratifying body
         "2025-13", "2025-09",  # a bad month is asked again
         "",  # next review
@@ -348,7 +353,14 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
     assert setting.phones.staff_keep_phones == "in their lockers"
     assert setting.phones.phone_free_areas == ["the main room", "the garden"]
     assert setting.phones.permission_from == ["the Pre-school Leader"]
-    assert setting.social_media.official_channels[0].platform == "Facebook"
+    facebook, instagram = setting.social_media.official_channels
+    assert (facebook.platform, str(facebook.url), facebook.description) == (
+        "Facebook", "https://www.facebook.com/sunny.example", None)  # fmt: skip
+    assert (instagram.platform, instagram.url, instagram.description) == (
+        "Instagram", None, "our Instagram page")  # fmt: skip
+    text = (root / "settings" / "sunny-days.yml").read_text(encoding="utf-8")
+    assert "      # description: our Facebook page  (how the policies name it)" in text
+    assert "      # url: https://…  (its web address, for a link)" in text
     assert setting.ratifying_body == "owner"
     assert str(setting.policies["mobile-and-smart-technology"].written) == "2025-09"
     assert setting.policies["social-media"].ratified is None

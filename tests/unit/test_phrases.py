@@ -251,3 +251,39 @@ def test_two_provisions_may_not_share_a_name():
     short = [{"name": "Pre-school", "short_name": "PS"}, {"name": "ps"}]
     with pytest.raises(ValidationError, match="'ps' names two provisions"):
         with_(poppys(), provisions=short, dsls=[{"name": "A", "provision": "PS"}])
+
+
+def test_one_dsl_is_our_dsl_everywhere():
+    """Found by a trial: a nursery with one DSL read 'tell a DSL at once' and 'Advice for a
+    DSL'. One person leading, even for two provisions, with no deputy, is 'our DSL'."""
+    one = {"provisions": poppys().model_dump(mode="json")["provisions"][:1]}
+    sole = facts(with_(poppys(), **one, dsls=[{"name": "Jo Bloggs", "role": "Room Leader"}]))
+    assert (sole["a_dsl"], sole["our_dsl"]) == ("our DSL", "our DSL")
+    assert sole["manager_or_dsl"] == "the Manager or our DSL"
+    head = {"name": "Marcus Bell", "role": "Headteacher"}
+    both = with_(poppys(), dsls=[{**head, "provision": "Pre-school"}, {**head, "provision": "OSC"}])
+    found = facts(both)
+    assert (found["a_dsl"], found["our_dsl"]) == ("our DSL", "our DSL")
+    assert found["dsl_and_manager"] == "our DSL and the Manager"
+    # Two people, or a lead with a deputy, stay 'a DSL'.
+    assert facts(poppys())["a_dsl"] == facts(poppys())["our_dsl"] == "a DSL"
+    deputy = {"name": "Ann Lee", "deputy": True}
+    with_deputy = facts(with_(poppys(), **one, dsls=[{"name": "Jo Bloggs"}, deputy]))
+    assert with_deputy["a_dsl"] == "a DSL (or a deputy)"
+
+
+def test_approvers_written_as_one_phrase_agree_with_their_verb():
+    """Issue 19: 'the Club Manager and the school's Headteacher' as one entry read 'has';
+    'the Chair of Trustees' is one person and keeps 'has'."""
+    social = poppys().social_media.model_dump(mode="json")
+
+    def has(*approvers: str) -> str:
+        return facts(with_(poppys(), social_media=social | {"approved_by": list(approvers)}))[
+            "approvers"
+        ]["has"]
+
+    assert has("the Club Manager and the school's Headteacher") == "have"
+    assert has("the trustees") == "have"
+    assert has("the Chair of Trustees") == "has"
+    assert has("the board of trustees") == "has"
+    assert has("the Manager", "Jo Smith") == "have"

@@ -124,6 +124,13 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             for dates in context["policies"].values():
                 dates["ratified"] = None
         for pid, (ratified, next_review) in (self.config.publishing or {}).items():
+            if ratified is not None:
+                # A version's text was last updated, at the latest, on the day it was
+                # ratified: the working copy's written date may be months older.
+                written = self.setting.policies[pid].written
+                context["policies"][pid]["written"] = shown_date(
+                    max(written, ratified) if written else ratified
+                )
             context["policies"][pid].update(
                 ratified=shown_date(ratified),
                 next_review=shown_date(next_review),

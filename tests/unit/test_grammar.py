@@ -1,0 +1,44 @@
+"""A noun phrase's number from its shape: its head, or two phrases joined by 'and'."""
+
+from __future__ import annotations
+
+import pytest
+
+from policy_sites.context.grammar import Number, noun_phrase_number, subject_before
+
+SINGULAR, PLURAL = Number.SINGULAR, Number.PLURAL
+
+
+@pytest.mark.parametrize(
+    ("phrase", "number"),
+    [
+        ("the Chair of Trustees", SINGULAR),
+        ("the board of trustees", SINGULAR),
+        ("the Chair of the Management Committee", SINGULAR),
+        ("the school's Headteacher", SINGULAR),
+        ("the Owner and Manager", SINGULAR),  # one person, two titles
+        ("the Manager or a DSL", SINGULAR),
+        ("the trustees", PLURAL),
+        ("our governors", PLURAL),
+        ("the Club Manager and the school's Headteacher", PLURAL),
+        ("the Chair of the Committee and the Manager", PLURAL),
+        ("The login details for our official account", PLURAL),
+        ("staff", PLURAL),
+        ("Ofsted", None),
+        ("these", PLURAL),
+        ("Little Acorns", None),  # a name: 'Little Acorns has'
+        ("Jo Bloggs", None),
+        ("Jo Bloggs and the Manager", PLURAL),
+    ],
+)
+def test_noun_phrase_number(phrase: str, number: Number | None) -> None:
+    assert noun_phrase_number(phrase) is number
+
+
+def test_the_subject_is_the_noun_phrase_before_the_verb() -> None:
+    text = "We use it only after the Club Manager and the school's Headteacher has assessed"
+    found = subject_before(text, text.index(" has"))
+    assert found == ("the Club Manager and the school's Headteacher", text.index("the Club"))
+    assert subject_before("Staff must have", len("Staff must ")) is None
+    assert subject_before("There are", len("There ")) is None
+    assert subject_before("Our DSL, Jo Bloggs, has", len("Our DSL, Jo Bloggs, ")) is None
