@@ -136,7 +136,9 @@ def summarise(project: Project, slug: str, public: bool = False) -> SettingSumma
     ``public``: for the public portal, so checked to show nothing staff-only in its rows
     (raises PortalLeak, naming the fields); ``status`` prints to its user's terminal.
     """
-    setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
+    setting = load_setting(
+        project.settings_dir, slug, policy_ids(project.docs_dir), project.docs_dir
+    )
     published = _published(project, slug)
     policies = []
     for pid, dates in sorted(setting.policies.items()):

@@ -45,13 +45,18 @@ __all__ = ["EDITOR_COMMANDS"]
 def schema(check_file: bool, project: str | None) -> None:
     """Print the settings schema as JSON Schema (for VS Code's YAML extension).
 
-    Save it with: policy-sites schema > settings.schema.json
+    Save it with: policy-sites schema > settings.schema.json (again after any change to
+    the facts a policy declares in its front matter).
     """
-    if not check_file:
-        click.echo(schema_text(), nl=False)
-        return
     proj = find_project(project)
-    if not schema_is_current(proj.root):
+    try:
+        if not check_file:
+            click.echo(schema_text(proj.docs_dir), nl=False)
+            return
+        current = schema_is_current(proj.root)
+    except SettingsError as error:  # a policy's declarations cannot be read
+        raise click.ClickException(str(error)) from None
+    if not current:
         raise click.ClickException(
             f"{proj.root / SCHEMA_FILE} is out of date; run: policy-sites schema > {SCHEMA_FILE}"
         )

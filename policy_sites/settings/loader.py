@@ -33,6 +33,8 @@ __all__ = [
     "load_setting",
     "missing_setting",
     "read_mapping",
+    "read_yaml_text",
+    "setting_model",
     "setting_slugs",
     "texts_in",
     "written_texts",
@@ -274,6 +276,12 @@ def read_yaml_document(path: Path) -> _Document:
         raise _problem(path, 1, (), f"is not UTF-8 text ({error.reason})") from None
     except OSError as error:
         raise _problem(path, None, (), f"cannot be read: {error.strerror}") from None
+    return read_yaml_text(path, text)
+
+
+def read_yaml_text(path: Path, text: str) -> _Document:
+    """YAML text read from ``path`` (a settings file, or a policy's front matter), within
+    the same limits as a settings file."""
     try:
         first_alias = _check_shape(path, text)
         loader = SafeLoader(text)
@@ -459,7 +467,10 @@ def _describe(error: Mapping[str, Any]) -> str:
         return "must not be empty"
     if error.get("input", "") is None and kind != "missing":  # 'key:' or '- ' with nothing
         return "is empty: write a value after it, or delete the line"
-    if kind == "enum":  # pydantic's own words: "Input should be 'committee', 'trustees' …"
+    if kind in (
+        "enum",
+        "literal_error",
+    ):  # pydantic's own words: "Input should be 'committee', 'trustees' …"
         expected = error.get("ctx", {}).get("expected", "")
         return f"must be one of {expected}, got {error.get('input')!r}"
     message = _FRIENDLY.get(kind)
@@ -471,7 +482,9 @@ def _describe(error: Mapping[str, Any]) -> str:
     return text.removeprefix("Value error, ")
 
 
-def _problems(doc: _Document, fallback: Path, error: ValidationError) -> list[Problem]:
+def _problems(
+    doc: _Document, fallback: Path, error: ValidationError, schema: type[BaseModel] = Setting
+) -> list[Problem]:
     problems = []
     for item in error.errors():
         loc: FieldPath = tuple(item["loc"])
@@ -484,7 +497,7 @@ def _problems(doc: _Document, fallback: Path, error: ValidationError) -> list[Pr
             message = _typed_as_text(typed, item.get("input"))
         if item["type"] == "extra_forbidden":
             key = str(loc[-1])
-            model = _model_at(Setting, loc[:-1])
+            model = _model_at(schema, loc[:-1])
             known = list(model.model_fields) if model else []
             guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             message = f"unknown key {key!r}" + (
@@ -579,10 +592,32 @@ def missing_setting(settings_dir: Path, slug: str) -> str | None:
     return f"no such setting {slug!r}{hint}"
 
 
+def setting_model(docs_dir: Path, data: Mapping[str, Any] | None = None) -> type[Setting]:
+    """The settings model: the core schema and the facts the shared policies in
+    ``docs_dir`` declare, those of the policies ``data`` publishes required (None: the
+    schema for editors' tools). A bad declaration is a SettingsError naming its file."""
+    from policy_sites.settings.facts import DeclarationError, read_catalog
+
+    try:
+        catalog = read_catalog(docs_dir)
+    except DeclarationError as error:
+        raise SettingsError(Problem(*found) for found in error.problems) from None
+    if data is None:
+        return catalog.model()
+    policies = data.get("policies")
+    return catalog.model(list(policies) if isinstance(policies, Mapping) else [])
+
+
 def load_setting(
-    settings_dir: Path, slug: str, known_policies: Iterable[str] | None = None
+    settings_dir: Path,
+    slug: str,
+    known_policies: Iterable[str] | None = None,
+    docs_dir: Path | None = None,
 ) -> Setting:
-    """Read, merge and validate one setting; raise SettingsError naming every problem."""
+    """Read, merge and validate one setting; raise SettingsError naming every problem.
+
+    The facts its policies declare come from ``docs_dir`` (by default the ``docs``
+    folder beside the settings folder, as in every project)."""
     bad_name = slug_problem(slug)
     if bad_name:
         plain = slug.isprintable() and len(slug) <= MAX_KEY
@@ -595,10 +630,11 @@ def load_setting(
     doc = read_yaml_document(path)
     if defaults_path.is_file():
         doc = _merge(read_yaml_document(defaults_path), doc)
+    schema = setting_model(docs_dir or settings_dir.parent / "docs", doc.data)
     try:
-        setting = Setting.model_validate(doc.data)
+        setting = schema.model_validate(doc.data)
     except ValidationError as error:
-        raise SettingsError(_problems(doc, path, error)) from None
+        raise SettingsError(_problems(doc, path, error, schema)) from None
     if known_policies is not None:
         known = sorted(known_policies)
         unknown = [

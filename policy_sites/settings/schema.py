@@ -36,17 +36,13 @@ __all__ = [
     "ContactRoute",
     "ContactRoutes",
     "EmailAddress",
-    "Events",
     "FieldProblem",
     "Frame",
     "GuidanceEdition",
-    "LearningJournal",
     "LocalPartnership",
     "OfficialChannel",
-    "Outings",
     "PhoneNumber",
     "Phones",
-    "Photos",
     "PolicyDate",
     "PolicyDates",
     "Provision",
@@ -422,12 +418,6 @@ class SocialMedia(_Model):
         return [value] if isinstance(value, str) else value
 
 
-class LearningJournal(_Model):
-    """An online learning journal, such as Tapestry."""
-
-    name: Text = Field(description="e.g. 'Tapestry'.")
-
-
 class Visitors(_Model):
     """Rules for parents, carers, visitors, volunteers and contractors."""
 
@@ -733,42 +723,6 @@ class SettingDevices(_Model):
     )
 
 
-class Photos(_Model):
-    """Where photos and videos of children are kept, and for how long."""
-
-    stored: Phrase = Field(
-        description="Where they are kept, completing 'Photos and videos of children are "
-        "kept …', e.g. 'on our setting devices and in Tapestry'."
-    )
-    kept_until: Phrase = Field(
-        description="When they are deleted, completing 'We delete them …', e.g. 'when "
-        "the child leaves us, once the family has had the chance to download them'."
-    )
-
-
-class Events(_Model):
-    """Events parents come to."""
-
-    parents_may_film: bool = Field(
-        description="true if parents may photograph or film their own child at events."
-    )
-    example: Phrase | None = Field(
-        default=None,
-        description="An event of the setting's own, to give parents an example; left out, "
-        "the policies say 'at our events'. "
-        + _frame("At events such as …, please do not film or take photos.", "our summer party"),
-    )
-
-
-class Outings(_Model):
-    """Phones on trips and outings."""
-
-    phone: Phrase = Field(
-        description="The phone staff take on outings, completing 'Staff take …', e.g. "
-        "'the setting's mobile phone'."
-    )
-
-
 # --- Related policies (issue 11) -------------------------------------------------------------
 
 
@@ -864,7 +818,6 @@ class Setting(_Model):
     )
     phones: Phones
     social_media: SocialMedia
-    learning_journal: LearningJournal | None = None
     visitors: Visitors = Field(default_factory=Visitors)
     children_devices: ChildrenDevices | None = Field(
         default=None, description="Needed when any provision has school-age children."
@@ -909,23 +862,6 @@ class Setting(_Model):
         "concern, if not the Manager (e.g. the Chair).",
     )
     setting_devices: SettingDevices = Field(default_factory=SettingDevices)
-    online_safety_teaching: bool = Field(
-        default=False,
-        description="true if the setting teaches children, in ways that suit their age, to "
-        "use technology safely.",
-    )
-    photos: Photos | None = Field(default=None, description="Where photos are kept, how long.")
-    events: Events | None = Field(default=None, description="Filming at events.")
-    outings: Outings | None = Field(default=None, description="Phones on outings.")
-    staff_break_phones: Phrase | None = Field(
-        default=None,
-        description="Where staff may use their own phones on a break. "
-        + _frame(
-            "On a break, staff may use their phones …",
-            "in the office, away from children",
-            "Say where; write 'only' in it if that is the rule ('in the office only').",
-        ),
-    )
     other_policies: dict[str, RelatedPolicy] = Field(
         default_factory=dict,
         description="Where each of the setting's other policies can be read, by id: "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,14 @@ from policy_sites.context.variables import build_context, staff_only_values
 from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
 from policy_sites.settings.schema import editions_in_force, replacement_for
-from tests.helpers import REPO
+from tests.helpers import REPO, settings_beside_sources
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]
 
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    for name in (DEFAULTS_FILE, "poppys.yml", "halstead.yml"):
-        shutil.copy(REPO / "settings" / name, tmp_path / name)
-    return tmp_path
+    return settings_beside_sources(tmp_path, DEFAULTS_FILE, "poppys.yml", "halstead.yml")
 
 
 def problems_after(settings_dir: Path, file: str, old: str, new: str, slug: str = "poppys"):

@@ -40,7 +40,7 @@ from policy_sites.versions.store import (
     register_versions,
     write_version,
 )
-from tests.helpers import REPO
+from tests.helpers import REPO, settings_beside_sources
 
 # --- the name rule -----------------------------------------------------------------------
 
@@ -169,9 +169,7 @@ def test_bad_utf8_and_unreadable(tmp_path: Path) -> None:
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    shutil.copy(REPO / "settings" / DEFAULTS_FILE, tmp_path / DEFAULTS_FILE)
-    shutil.copy(REPO / "settings" / "poppys.yml", tmp_path / "poppys.yml")
-    return tmp_path
+    return settings_beside_sources(tmp_path, DEFAULTS_FILE, "poppys.yml")
 
 
 @pytest.mark.parametrize(

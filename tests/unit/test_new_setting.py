@@ -25,17 +25,14 @@ from policy_sites.settings.new_setting import (
     write_new_setting,
 )
 from policy_sites.settings.schema import PLACEHOLDER, placeholders_in
-from tests.helpers import REPO, visible_text
+from tests.helpers import REPO, settings_beside_sources, visible_text
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]
 
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "settings"
-    folder.mkdir()
-    shutil.copy(REPO / "settings" / DEFAULTS_FILE, folder / DEFAULTS_FILE)
-    return folder
+    return settings_beside_sources(tmp_path, DEFAULTS_FILE)
 
 
 def details(**changes) -> NewSettingDetails:

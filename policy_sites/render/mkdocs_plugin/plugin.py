@@ -88,7 +88,9 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         docs_dir = Path(config.docs_dir)
         self.view = VIEWS[self.config.audience]
         try:
-            self.setting = load_setting(root / self.config.settings_dir, slug, policy_ids(docs_dir))
+            self.setting = load_setting(
+                root / self.config.settings_dir, slug, policy_ids(docs_dir), docs_dir
+            )
         except SettingsError as error:
             raise PluginError(f"invalid settings:\n{error}") from None
         self._secrets = staff_only_fields(self.setting)

@@ -1,0 +1,411 @@
+"""Facts a shared policy declares in its own front matter, and the settings model they make.
+
+A policy needs facts beyond the core schema (what every policy shares: the setting's name,
+provisions, DSLs, contact routes, dates …). Its source, ``docs/policies/<id>.md``,
+declares them beside the text that uses them::
+
+    facts:
+      missing_child:                 # a group: a top-level key of a settings file
+        search_areas:
+          kind: list
+          question: Where do staff search first when a child is missing?
+          frame: "Staff search {} first."
+          example: [the garden, the toilets]
+
+A setting's model is the core :class:`~policy_sites.settings.schema.Setting` extended
+with the declared facts by pydantic's ``create_model``, so a declared fact is validated,
+located and "did you mean"-ed exactly as a core one, and a policy is added without Python.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, create_model, model_validator
+from pydantic.fields import FieldInfo
+
+from policy_sites.settings.schema import (
+    ContactRoute,
+    DateField,
+    ManagerPhrase,
+    Phrase,
+    Setting,
+    _frame,
+    _Model,
+)
+
+__all__ = [
+    "DeclaredFact",
+    "FactKind",
+    "PolicyCatalog",
+    "PolicySource",
+    "declared_facts",
+    "read_catalog",
+]
+
+POLICIES_DIR = "policies"
+GAP = "{}"
+"""Marks, in a declared frame, where the value goes."""
+
+
+class FactKind(StrEnum):
+    """What a declared fact holds, which decides how it is validated and asked."""
+
+    PHRASE = "phrase"
+    LIST = "list"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+    DATE = "date"
+    PERSON = "person"
+    CONTACT_ROUTE = "contact_route"
+
+
+_FRAMED = (FactKind.PHRASE, FactKind.LIST, FactKind.PERSON)
+
+
+class FactDeclaration(BaseModel):
+    """One fact as a policy's front matter declares it (the importer writes this format)."""
+
+    model_config = {"extra": "forbid", "frozen": True}
+
+    kind: FactKind
+    question: str = Field(min_length=1)
+    frame: str | None = None
+    example: Any = None
+    choices: tuple[str, ...] | None = None
+    default: Any = None
+    staff_only: bool = False
+    optional: bool = False
+    """May be left out altogether (the source tests it: ``{% if group.fact %}``)."""
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> FactDeclaration:
+        if self.kind in (FactKind.PHRASE, FactKind.LIST) and not self.frame:
+            raise ValueError(f"a {self.kind} needs 'frame', the sentence it completes")
+        if self.frame is not None and self.frame.count(GAP) != 1:
+            raise ValueError(f"'frame' must hold '{GAP}' once, where the value goes")
+        if self.kind is FactKind.CHOICE:
+            if not self.choices:
+                raise ValueError("a choice needs 'choices', the answers it allows")
+            if self.default is not None and self.default not in self.choices:
+                raise ValueError(f"default {self.default!r} is not one of its choices")
+        elif self.choices is not None:
+            raise ValueError("only a choice has 'choices'")
+        if self.default is not None and self.optional:
+            raise ValueError("a fact with a default is never missing: leave out 'optional'")
+        return self
+
+    @property
+    def has_default(self) -> bool:
+        return "default" in self.model_fields_set
+
+    @property
+    def required(self) -> bool:
+        return not (self.has_default or self.optional)
+
+    @property
+    def sentence(self) -> str | None:
+        """The frame as the schema's descriptions write it, '…' for the gap."""
+        return self.frame.replace(GAP, "…") if self.frame else None
+
+    def shown_example(self) -> str:
+        example = self.example if self.example is not None else self.default
+        if isinstance(example, list | tuple):
+            return str(example[0]) if example else ""
+        return (
+            ""
+            if example is None
+            else str(example).lower()
+            if isinstance(example, bool)
+            else str(example)
+        )
+
+
+@dataclass(frozen=True)
+class DeclaredFact:
+    """A fact, where a setting writes it, and which policy's source declares it."""
+
+    group: str | None
+    name: str
+    declaration: FactDeclaration
+    source: Path
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return (self.group, self.name) if self.group else (self.name,)
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """One shared policy's source: its id, title, whether a draft, and its facts."""
+
+    id: str
+    title: str | None
+    draft: bool
+    path: Path
+    facts: tuple[DeclaredFact, ...]
+    optional_groups: frozenset[str]
+
+
+class DeclarationError(Exception):
+    """A policy's declarations cannot be used: (file, line, field, message) for each."""
+
+    def __init__(self, problems: list[tuple[Path, int | None, str, str]]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(f"{f}:{line or 1}: {at}: {m}" for f, line, at, m in problems))
+
+
+_GROUP_KEYS = {"optional"}
+"""A group's own settings, beside its facts: ``optional: true`` lets a setting leave the
+whole group out (the source tests it, ``{% if photos %}``)."""
+
+
+def _read_source(path: Path) -> PolicySource:
+    from policy_sites.context.views import split_front_matter
+    from policy_sites.settings.loader import SettingsError, read_yaml_text
+
+    text = path.read_text(encoding="utf-8")
+    front, _, _ = split_front_matter(text)
+    meta: dict[str, Any] = {}
+    lines: dict[tuple[Any, ...], int] = {}
+    if front.strip():
+        try:
+            doc = read_yaml_text(path, front)
+        except SettingsError as error:
+            raise DeclarationError(
+                [(p.file, (p.line or 0) + 1, p.field, p.message) for p in error.problems]
+            ) from None
+        meta = doc.data
+        lines = {at: line + 1 for at, (_, line) in doc.lines.items()}  # after the first '---'
+
+    def problem(at: tuple[Any, ...], message: str) -> tuple[Path, int | None, str, str]:
+        line = next((lines[at[:n]] for n in range(len(at), 0, -1) if at[:n] in lines), 1)
+        return path, line, ".".join(str(p) for p in at), message
+
+    problems = []
+    facts: list[DeclaredFact] = []
+    optional_groups: set[str] = set()
+    declared = meta.get("facts") or {}
+    if not isinstance(declared, Mapping):
+        problems.append(problem(("facts",), "expected a mapping of groups of facts"))
+        declared = {}
+    for group, body in declared.items():
+        if not isinstance(body, Mapping):
+            problems.append(problem(("facts", group), "expected a mapping of facts"))
+            continue
+        if "kind" in body:  # a fact written at the top level of a settings file
+            entries: Mapping[str, Any] = {group: body}
+            group_name = None
+        else:
+            entries, group_name = body, group
+            if body.get("optional") is True:
+                optional_groups.add(group)
+        for name, spec in entries.items():
+            at = ("facts", group) if group_name is None else ("facts", group, name)
+            if group_name is not None and name in _GROUP_KEYS:
+                continue
+            if not str(name).isidentifier() or str(name).startswith("_"):
+                problems.append(problem(at, "a fact's name is letters, digits and '_'"))
+                continue
+            try:
+                decl = FactDeclaration.model_validate(spec)
+            except ValidationError as error:
+                for item in error.errors():
+                    where = (*at, *item["loc"])
+                    message = str(item["msg"]).removeprefix("Value error, ")
+                    problems.append(problem(where, message))
+                continue
+            facts.append(DeclaredFact(group_name, str(name), decl, path))
+    if problems:
+        raise DeclarationError(problems)
+    title = meta.get("title")
+    return PolicySource(
+        id=str(meta.get("policy_id") or path.stem),
+        title=str(title) if title else None,
+        draft=meta.get("draft") is True,
+        path=path,
+        facts=tuple(facts),
+        optional_groups=frozenset(optional_groups),
+    )
+
+
+@dataclass(frozen=True)
+class PolicyCatalog:
+    """Every shared policy's source in docs/policies/ and the facts they declare."""
+
+    policies: tuple[PolicySource, ...]
+
+    @property
+    def ids(self) -> list[str]:
+        return [p.id for p in self.policies]
+
+    def facts(self, published: Iterable[str] | None = None) -> list[DeclaredFact]:
+        """Each declared fact once (of the policies ``published``, or of all)."""
+        chosen = None if published is None else set(published)
+        found: dict[tuple[str, ...], DeclaredFact] = {}
+        for policy in self.policies:
+            if chosen is None or policy.id in chosen:
+                for fact in policy.facts:
+                    found.setdefault(fact.path, fact)
+        return list(found.values())
+
+    def check(self) -> None:
+        """Refuse two policies declaring one fact differently, or a fact the core has."""
+        problems = []
+        seen: dict[tuple[str, ...], DeclaredFact] = {}
+        groups: dict[str, DeclaredFact] = {}
+        for policy in self.policies:
+            for fact in policy.facts:
+                top = fact.path[0]
+                if top in Setting.model_fields:
+                    problems.append(
+                        (fact.source, None, f"facts.{fact.dotted}",
+                         f"{top!r} is in the core schema already: choose another name")
+                    )  # fmt: skip
+                    continue
+                other = groups.get(top)
+                if other and (other.group is None) != (fact.group is None):
+                    problems.append(
+                        (fact.source, None, f"facts.{fact.dotted}",
+                         f"{top!r} is a group in one policy and a fact in another "
+                         f"({other.source.name})")
+                    )  # fmt: skip
+                groups.setdefault(top, fact)
+                first = seen.setdefault(fact.path, fact)
+                if first.declaration != fact.declaration:
+                    problems.append(
+                        (fact.source, None, f"facts.{fact.dotted}",
+                         f"is declared differently in {first.source.name} and "
+                         f"{fact.source.name}: make the two declarations the same")
+                    )  # fmt: skip
+        if problems:
+            raise DeclarationError(problems)
+
+    def optional_groups(self) -> set[str]:
+        return {g for p in self.policies for g in p.optional_groups}
+
+    def model(self, published: Iterable[str] | None = None) -> type[Setting]:
+        """The settings model for a setting publishing ``published`` (None: the schema
+        for editors, every declared fact allowed and none required)."""
+        chosen = None if published is None else frozenset(published)
+        key = (self._key(), chosen)
+        if key not in _MODELS:
+            _MODELS[key] = self._build(chosen)
+        return _MODELS[key]
+
+    def _key(self) -> str:
+        return json.dumps(
+            [
+                [p.id, sorted(p.optional_groups)]
+                + [[f.dotted, f.declaration.model_dump(mode="json")] for f in p.facts]
+                for p in self.policies
+            ],
+            sort_keys=True,
+            default=str,
+        )
+
+    def _build(self, published: frozenset[str] | None) -> type[Setting]:
+        needed = {f.path for f in self.facts(published)} if published is not None else set()
+        fields: dict[str, Any] = {}
+        grouped: dict[str, list[DeclaredFact]] = {}
+        for fact in self.facts():
+            if fact.group is None:
+                fields[fact.name] = _field(fact, fact.path in needed)
+            else:
+                grouped.setdefault(fact.group, []).append(fact)
+        optional = self.optional_groups()
+        for group, facts in grouped.items():
+            inner = {f.name: _field(f, True) for f in facts}
+            group_model = create_model(  # type: ignore[call-overload]
+                _class_name(group), __base__=_Model, __doc__=f"Facts about {group}.", **inner
+            )
+            is_needed = any(f.path in needed for f in facts)
+            if group in optional or not is_needed:
+                fields[group] = (group_model | None, None)
+            elif any(f.declaration.required for f in facts):
+                fields[group] = (group_model, ...)
+            else:
+                fields[group] = (group_model, Field(default_factory=group_model))
+        model = create_model("Setting", __base__=Setting, __doc__=Setting.__doc__, **fields)
+        _DECLARED[model] = tuple(self.facts())
+        return model
+
+
+_MODELS: dict[tuple[str, frozenset[str] | None], type[Setting]] = {}
+_DECLARED: dict[type, tuple[DeclaredFact, ...]] = {}
+_CATALOGS: dict[tuple[Any, ...], PolicyCatalog] = {}
+
+
+def _class_name(group: str) -> str:
+    return "".join(part.title() for part in group.split("_")) + "Facts"
+
+
+def _annotation(decl: FactDeclaration) -> Any:
+    kind = decl.kind
+    if kind is FactKind.PHRASE:
+        return Phrase
+    if kind is FactKind.PERSON:
+        return ManagerPhrase
+    if kind is FactKind.LIST:
+        return Annotated[list[Phrase], Field(min_length=1)]
+    if kind is FactKind.CHOICE:
+        return Literal[tuple(decl.choices or ())]
+    if kind is FactKind.YES_NO:
+        return bool
+    if kind is FactKind.DATE:
+        return DateField
+    return ContactRoute
+
+
+def _description(decl: FactDeclaration) -> str:
+    parts = [decl.question]
+    if decl.kind is FactKind.LIST:
+        parts.append("One item per line; the list is joined with 'and'.")
+    if decl.kind is FactKind.CHOICE:
+        parts.append("One of: " + ", ".join(repr(c) for c in decl.choices or ()) + ".")
+    if decl.staff_only:
+        parts.append("Staff only: never shown on the parents' view.")
+    if decl.sentence:
+        parts.append(_frame(decl.sentence, decl.shown_example()))
+    elif decl.example is not None:
+        parts.append(f"For example: {decl.shown_example()!r}.")
+    return " ".join(parts)
+
+
+def _field(fact: DeclaredFact, needed: bool) -> tuple[Any, FieldInfo]:
+    decl = fact.declaration
+    annotation = _annotation(decl)
+    description = _description(decl)
+    if decl.has_default:
+        return annotation, Field(default=decl.default, description=description)
+    if decl.optional or not needed:
+        return annotation | None, Field(default=None, description=description)
+    return annotation, Field(description=description)
+
+
+def declared_facts(setting_or_model: Setting | type[Setting]) -> tuple[DeclaredFact, ...]:
+    """The facts the policies declared, as the model a setting was validated by knows them."""
+    model = setting_or_model if isinstance(setting_or_model, type) else type(setting_or_model)
+    return _DECLARED.get(model, ())
+
+
+def read_catalog(docs_dir: Path) -> PolicyCatalog:
+    """Every source in ``docs_dir``/policies/, read once while the files are unchanged;
+    raises DeclarationError naming each bad declaration's file, line and field."""
+    folder = docs_dir / POLICIES_DIR
+    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    if stamp not in _CATALOGS:
+        catalog = PolicyCatalog(tuple(_read_source(p) for p in paths))
+        catalog.check()
+        _CATALOGS[stamp] = catalog
+    return _CATALOGS[stamp]
