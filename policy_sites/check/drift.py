@@ -131,9 +131,11 @@ def _dotted(path: tuple[str, ...]) -> str:
 
 
 def defined_tree(settings: Iterable[Setting], today: dt.date) -> Tree:
-    """Every variable a source may use: the schema's fields and the context's own names."""
+    """Every variable a source may use: the schema's fields (the core's and those the
+    policies declare, which each setting's model holds) and the context's own names."""
     tree = schema_tree(Setting)
     for setting in settings:
+        tree = merge_trees(tree, schema_tree(type(setting)))
         context = build_context(setting, STAFF, today)
         tree = merge_trees(
             tree, value_tree(context, frozenset({("policies",), ("related_policy_links",)}))
@@ -237,8 +239,9 @@ def _undefined(project: Project, path: Path, use: Use, depth: int, tree: Tree) -
     fix = (
         f"did you mean '{_dotted((*use.path[:depth], guess[0]))}'?"
         if guess
-        else "add it to the settings schema (policy_sites/settings/schema.py) and the "
-        "settings files, or use a variable that exists"
+        else "declare it under 'facts:' in the front matter of the policy that uses it "
+        "(the editor's guide, 'Adding a policy'), then give it a value in the settings "
+        "files; or use a variable that exists"
     )
     return Finding(
         shown(project, path), use.line, ERROR, f"'{name}' is defined nowhere: {where}", fix

@@ -19,6 +19,7 @@ from pydantic import AnyUrl
 
 from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
+from policy_sites.settings.facts import DeclaredFact, declared_facts
 from policy_sites.settings.loader import field_name
 from policy_sites.settings.schema import (
     OTHER_POLICIES,
@@ -151,6 +152,10 @@ def build_context(
         for key, route in _setting_routes(setting).items():
             if route.visibility is Visibility.STAFF:
                 data[key] = None
+        for fact in _staff_only_facts(setting):
+            holder = data.get(fact.group) if fact.group else data
+            if isinstance(holder, dict):
+                holder[fact.name] = None
     context = _escaped(data)
     _add_web_texts(setting, context)
     context.update(sentence_facts(setting, escape, titles or {}))
@@ -196,6 +201,11 @@ def _setting_routes(setting: Setting) -> dict[str, ContactRoute]:
     return {key: route for key, route in routes.items() if route is not None}
 
 
+def _staff_only_facts(setting: Setting) -> list[DeclaredFact]:
+    """The facts a policy declared ``staff_only: true``: left out of the parents' view."""
+    return [fact for fact in declared_facts(setting) if fact.declaration.staff_only]
+
+
 def strings_in(value: Any) -> Iterator[str]:
     """Every string in nested dicts and lists (data loaded from YAML or JSON), in order."""
     return (text for _, text in texts_in(value))
@@ -217,6 +227,12 @@ def staff_only_fields(setting: Setting) -> dict[str, str]:
         field_name(at): text
         for at, text in texts_in(setting.staff_only.model_dump(mode="json"), ("staff_only",))
     }
+    for fact in _staff_only_facts(setting):
+        value = getattr(setting, fact.path[0], None)
+        if fact.group and value is not None:
+            value = getattr(value, fact.name, None)
+        dumped = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+        found |= {field_name(at): text for at, text in texts_in(dumped, fact.path)}
     routes = _setting_routes(setting)
     public = {
         str(value)

@@ -1,0 +1,188 @@
+"""Facts a policy declares in its front matter: a policy with new facts needs no Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from policy_sites.context.variables import build_context, staff_only_fields
+from policy_sites.context.views import PARENTS, STAFF
+from policy_sites.settings.facts import FactKind, declared_facts, read_catalog
+from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, load_setting
+from tests.helpers import settings_beside_sources
+
+LOST_CHILD = """\
+---
+policy_id: lost-or-missing-child
+title: Lost or missing child policy
+facts:
+  missing_child:
+    search_areas:
+      kind: list
+      question: Where do staff search first when a child is missing?
+      frame: "Staff search {} first."
+      example: [the garden, the toilets]
+    raised_by:
+      kind: choice
+      choices: [the Manager, the person in charge of the session]
+      question: Who raises the alarm?
+      default: the Manager
+    has_cctv:
+      kind: yes_no
+      staff_only: true
+      question: Does the setting have CCTV that staff check?
+    cctv_checked_by:
+      kind: phrase
+      staff_only: true
+      optional: true
+      question: Who checks the CCTV?
+      frame: "The CCTV is checked by {}."
+      example: the Deputy Manager
+---
+# Lost or missing child policy
+
+Staff search {{ missing_child.search_areas | join_and }} first.
+"""
+
+FACTS = """
+missing_child:
+  search_areas:
+    - the garden
+    - the toilets
+  has_cctv: true
+  cctv_checked_by: the Deputy Manager on duty
+"""
+
+TODAY = dt.date(2026, 12, 5)
+
+
+@pytest.fixture
+def settings_dir(tmp_path: Path) -> Path:
+    folder = settings_beside_sources(tmp_path, DEFAULTS_FILE, "poppys.yml")
+    (tmp_path / "docs" / "policies" / "lost-or-missing-child.md").write_text(LOST_CHILD)
+    return folder
+
+
+def publish_lost_child(settings_dir: Path, facts: str = FACTS) -> Path:
+    path = settings_dir / "poppys.yml"
+    text = path.read_text()
+    text = text.replace(
+        "\npolicies:\n", "\npolicies:\n  lost-or-missing-child:\n    written: 2026-11\n", 1
+    )
+    path.write_text(text + facts)
+    return path
+
+
+def problems(settings_dir: Path) -> list[str]:
+    with pytest.raises(SettingsError) as caught:
+        load_setting(settings_dir, "poppys")
+    return [str(problem) for problem in caught.value.problems]
+
+
+def line_of(path: Path, fragment: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if fragment in line)
+
+
+def test_a_new_policys_facts_are_read_validated_and_defaulted(settings_dir: Path) -> None:
+    publish_lost_child(settings_dir)
+    setting = load_setting(settings_dir, "poppys")
+    assert setting.missing_child.search_areas == ["the garden", "the toilets"]
+    assert setting.missing_child.raised_by == "the Manager"  # the declared default
+    assert setting.missing_child.has_cctv is True
+    kinds = {fact.dotted: fact.declaration.kind for fact in declared_facts(setting)}
+    assert kinds["missing_child.raised_by"] is FactKind.CHOICE
+
+
+def test_a_declared_fact_missing_is_an_error_naming_the_file_line_and_field(
+    settings_dir: Path,
+) -> None:
+    path = publish_lost_child(settings_dir, "\nmissing_child:\n  has_cctv: false\n")
+    assert problems(settings_dir) == [
+        f"{path}:{line_of(path, 'missing_child:')}: missing_child.search_areas: "
+        "is required but missing"
+    ]
+
+
+def test_a_setting_that_does_not_publish_the_policy_needs_none_of_its_facts(
+    settings_dir: Path,
+) -> None:
+    setting = load_setting(settings_dir, "poppys")
+    assert setting.missing_child is None
+
+
+def test_a_choice_outside_its_choices_and_a_typo_are_told_clearly(settings_dir: Path) -> None:
+    facts = FACTS + "  raised_by: the cook\n  serch_areas: [the hall]\n"
+    path = publish_lost_child(settings_dir, facts)
+    found = problems(settings_dir)
+    assert (
+        f"{path}:{line_of(path, 'raised_by')}: missing_child.raised_by: must be one of "
+        "'the Manager' or 'the person in charge of the session', got 'the cook'" in found
+    )
+    assert (
+        f"{path}:{line_of(path, 'serch_areas')}: missing_child.serch_areas: unknown key "
+        "'serch_areas'; did you mean 'search_areas'?" in found
+    )
+
+
+def test_a_phrase_fact_keeps_the_phrase_rules(settings_dir: Path) -> None:
+    facts = FACTS.replace("the Deputy Manager on duty", "the Deputy Manager.")
+    path = publish_lost_child(settings_dir, facts)
+    assert problems(settings_dir) == [
+        f"{path}:{line_of(path, 'cctv_checked_by')}: missing_child.cctv_checked_by: this "
+        "phrase completes a sentence: leave out the full stop at the end"
+    ]
+
+
+def test_staff_only_facts_never_reach_the_parents_view(settings_dir: Path) -> None:
+    publish_lost_child(settings_dir)
+    setting = load_setting(settings_dir, "poppys")
+    parents = build_context(setting, PARENTS, TODAY)
+    staff = build_context(setting, STAFF, TODAY)
+    assert parents["missing_child"]["cctv_checked_by"] is None
+    assert parents["missing_child"]["has_cctv"] is None
+    assert parents["missing_child"]["search_areas"] == ["the garden", "the toilets"]
+    assert staff["missing_child"]["cctv_checked_by"] == "the Deputy Manager on duty"
+    secrets = staff_only_fields(setting)
+    assert secrets["missing_child.cctv_checked_by"] == "the Deputy Manager on duty"
+
+
+def test_two_policies_declaring_one_fact_differently_is_an_error_naming_both(
+    settings_dir: Path,
+) -> None:
+    policies = settings_dir.parent / "docs" / "policies"
+    other = LOST_CHILD.replace("policy_id: lost-or-missing-child", "policy_id: outings")
+    other = other.replace("kind: list", "kind: phrase")
+    (policies / "outings.md").write_text(other)
+    found = problems(settings_dir)
+    assert len(found) == 1
+    assert "missing_child.search_areas" in found[0]
+    assert "lost-or-missing-child.md and outings.md" in found[0]
+
+
+def test_a_bad_declaration_names_the_policy_file_line_and_key(settings_dir: Path) -> None:
+    source = settings_dir.parent / "docs" / "policies" / "lost-or-missing-child.md"
+    source.write_text(LOST_CHILD.replace('      frame: "Staff search {} first."\n', ""))
+    found = problems(settings_dir)
+    assert found == [
+        f"{source}:{line_of(source, 'search_areas:')}: facts.missing_child.search_areas: "
+        "a list needs 'frame', the sentence it completes"
+    ]
+
+
+def test_a_declared_group_may_not_take_a_core_fields_name(settings_dir: Path) -> None:
+    source = settings_dir.parent / "docs" / "policies" / "lost-or-missing-child.md"
+    source.write_text(LOST_CHILD.replace("  missing_child:\n", "  manager:\n"))
+    assert "'manager' is in the core schema already" in problems(settings_dir)[0]
+
+
+def test_the_examples_declarations_are_read_from_their_sources() -> None:
+    catalog = read_catalog(Path(__file__).resolve().parents[2] / "docs")
+    paths = {fact.dotted for fact in catalog.facts()}
+    assert {"photos.stored", "learning_journal.name", "staff_break_phones"} <= paths
+    only_mobile = catalog.facts(["mobile-and-smart-technology"])
+    only_social = catalog.facts(["social-media"])
+    assert "learning_journal.name" in {f.dotted for f in only_social}
+    assert "photos.stored" not in {f.dotted for f in only_social}
+    assert "photos.stored" in {f.dotted for f in only_mobile}
