@@ -16,6 +16,7 @@ from policy_sites.cli.options import find_project, project_option, slug_argument
 from policy_sites.context.phrases import join_or
 from policy_sites.context.views import policy_ids
 from policy_sites.render.preview import serve as serve_preview
+from policy_sites.settings.facts import DeclaredFact, FactKind
 from policy_sites.settings.json_schema import SCHEMA_FILE, schema_is_current, schema_text
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.settings.new_setting import (
@@ -27,6 +28,7 @@ from policy_sites.settings.new_setting import (
     ProvisionDetails,
     new_setting_file,
     parse_day_or_month,
+    policy_facts,
     write_new_setting,
 )
 from policy_sites.settings.schema import EmailAddress, PhoneNumber, RatifyingBody
@@ -227,6 +229,55 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def _declared_answers(
+    facts: list[DeclaredFact], given: tuple[tuple[str, str], ...], ask: bool
+) -> dict[str, Any]:
+    """Answers to the facts the policies declare: from --fact NAME VALUE (a list's
+    NAME repeated for each item), else asked with the question and its sentence."""
+    known = {fact.dotted: fact for fact in facts}
+    answers: dict[str, Any] = {}
+    for name, value in given:
+        fact = known.get(name)
+        if fact is None:
+            raise click.BadParameter(
+                f"{name!r} is not a fact the policies declare; they declare: "
+                + (", ".join(known) or "none"),
+                param_hint="--fact",
+            )
+        kind = fact.declaration.kind
+        if kind is FactKind.LIST:
+            answers.setdefault(name, []).append(_tidy(value))
+        elif kind is FactKind.YES_NO:
+            answers[name] = _tidy(value).lower() in ("yes", "y", "true")
+        else:
+            answers[name] = _tidy(value)
+    if not ask:
+        return answers
+    for fact in facts:
+        decl = fact.declaration
+        if fact.dotted in answers or decl.kind is FactKind.CONTACT_ROUTE or not fact.needed:
+            continue  # a route is written as placeholders; what may be left out, as an example
+        sentence = f' It completes "{decl.sentence}".' if decl.sentence else ""
+        example = f" For example: {decl.shown_example()}." if decl.shown_example() else ""
+        question = f"{decl.question}{sentence}{example}"
+        if decl.kind is FactKind.LIST:
+            answers[fact.dotted] = _ask_list(
+                f"{question} ({EMPTY_TO_FILL_IN})", "  Another (leave empty if there are no more)"
+            )
+        elif decl.kind is FactKind.CHOICE:
+            answers[fact.dotted] = _prompt(
+                question, type=click.Choice([*(decl.choices or ()), ""]), default="",
+                show_choices=True, show_default=False,
+            ) or None  # fmt: skip
+        elif decl.kind is FactKind.YES_NO:
+            answer = _prompt(f"{question} (yes/no, {EMPTY_TO_FILL_IN})", default="",
+                             show_default=False, type=click.Choice(["yes", "no", ""]))  # fmt: skip
+            answers[fact.dotted] = None if answer == "" else answer == "yes"
+        else:
+            answers[fact.dotted] = _ask_optional(f"{question} ({EMPTY_TO_FILL_IN})") or None
+    return answers
+
+
 @click.command()
 @slug_argument()
 @click.option("--name", help="The setting's name, exactly as it should appear.")
@@ -273,6 +324,14 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--written", help="When the policies were written: YYYY-MM or YYYY-MM-DD.")
 @click.option("--next-review", help="When they are next due for review: YYYY-MM or YYYY-MM-DD.")
 @click.option("--ratified", hidden=True, help="Refused: publish records the ratified day.")
+@click.option(
+    "--fact",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A fact a policy declares in its front matter, by its dotted name, e.g. "
+    "--fact missing_child.search_areas 'the garden' (repeat a list's name for each item).",
+)
 @click.option("--no-input", is_flag=True, help="Ask nothing: take every detail from options.")
 @project_option
 def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
@@ -338,6 +397,11 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
             if value is None and ask:
                 value = _ask_optional(question.prompt(EMPTY_TO_FILL_IN)) or None
         setattr(details, question.key, value)
+    try:
+        facts = policy_facts(proj.docs_dir, policy_ids(proj.docs_dir))
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+    details.declared = _declared_answers(facts, o.pop("fact"), ask)
     details.contact = ContactDetails(
         phone=_given_or_asked(o["phone"], ask, "What is the setting's phone number?",
                               PhoneNumber),
@@ -403,7 +467,7 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     except FileExistsError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"wrote {written}")
-    if left := details.unanswered():
+    if left := details.unanswered(facts):
         click.echo("  fill in (check reports them until you do): " + ", ".join(left))
     click.echo(f"  preview it:  policy-sites serve {slug}")
     click.echo(f"  check it:    policy-sites check {slug}")

@@ -26,7 +26,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    create_model,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 from policy_sites.settings.schema import (
@@ -37,6 +45,7 @@ from policy_sites.settings.schema import (
     Setting,
     _frame,
     _Model,
+    is_placeholder,
 )
 
 __all__ = [
@@ -111,7 +120,10 @@ class FactDeclaration(BaseModel):
     @property
     def sentence(self) -> str | None:
         """The frame as the schema's descriptions write it, '…' for the gap."""
-        return self.frame.replace(GAP, "…") if self.frame else None
+        if not self.frame:
+            return None
+        frame = self.frame.removesuffix(".") if self.frame.endswith(GAP + ".") else self.frame
+        return frame.replace(GAP, "…")
 
     def shown_example(self) -> str:
         example = self.example if self.example is not None else self.default
@@ -134,6 +146,13 @@ class DeclaredFact:
     name: str
     declaration: FactDeclaration
     source: Path
+    group_optional: bool = False
+    """Its group may be left out whole (``optional: true`` beside the group's facts)."""
+
+    @property
+    def needed(self) -> bool:
+        """Whether a setting publishing its policy must give it."""
+        return self.declaration.required and not self.group_optional
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -224,7 +243,8 @@ def _read_source(path: Path) -> PolicySource:
                     message = str(item["msg"]).removeprefix("Value error, ")
                     problems.append(problem(where, message))
                 continue
-            facts.append(DeclaredFact(group_name, str(name), decl, path))
+            in_optional = group_name is not None and group_name in optional_groups
+            facts.append(DeclaredFact(group_name, str(name), decl, path, in_optional))
     if problems:
         raise DeclarationError(problems)
     title = meta.get("title")
@@ -349,6 +369,12 @@ def _class_name(group: str) -> str:
     return "".join(part.title() for part in group.split("_")) + "Facts"
 
 
+def _or_placeholder(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """``new`` writes a placeholder where it was not told a choice, a yes/no or a date:
+    it stands until ``check`` (which reports it) sees it replaced."""
+    return value if is_placeholder(value) else handler(value)
+
+
 def _annotation(decl: FactDeclaration) -> Any:
     kind = decl.kind
     if kind is FactKind.PHRASE:
@@ -357,13 +383,14 @@ def _annotation(decl: FactDeclaration) -> Any:
         return ManagerPhrase
     if kind is FactKind.LIST:
         return Annotated[list[Phrase], Field(min_length=1)]
-    if kind is FactKind.CHOICE:
-        return Literal[tuple(decl.choices or ())]
-    if kind is FactKind.YES_NO:
-        return bool
-    if kind is FactKind.DATE:
-        return DateField
-    return ContactRoute
+    if kind is FactKind.CONTACT_ROUTE:
+        return ContactRoute
+    inner: Any = {
+        FactKind.CHOICE: Literal[tuple(decl.choices or ())],
+        FactKind.YES_NO: bool,
+        FactKind.DATE: DateField,
+    }[kind]
+    return Annotated[inner, WrapValidator(_or_placeholder)]
 
 
 def _description(decl: FactDeclaration) -> str:

@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from policy_sites.settings.facts import DeclarationError, DeclaredFact, FactKind, read_catalog
 from policy_sites.settings.json_schema import SCHEMA_FILE
 from policy_sites.settings.loader import DEFAULTS_FILE, Problem, SettingsError, load_setting
 from policy_sites.settings.names import check_slug
@@ -39,6 +42,7 @@ __all__ = [
     "check_slug",
     "new_setting_file",
     "parse_day_or_month",
+    "policy_facts",
     "render_settings_file",
     "write_new_setting",
 ]
@@ -149,6 +153,9 @@ class NewSettingDetails:
     ratifying_body: RatifyingBody | None = None
     written: str | None = None
     next_review: str | None = None
+    declared: dict[str, Any] = field(default_factory=dict)
+    """Answers to the facts the published policies declare, by dotted path
+    ('missing_child.search_areas'): text, a list of texts, or true/false."""
 
     @property
     def school_age(self) -> bool:
@@ -169,9 +176,15 @@ class NewSettingDetails:
             body is not None and body.runs_the_setting and not (leaders.name or leaders.has_a_way)
         )
 
-    def unanswered(self) -> list[str]:
-        """The settings keys left as placeholders, as the editor will look for them."""
+    def unanswered(self, facts: Iterable[DeclaredFact] = ()) -> list[str]:
+        """The settings keys left as placeholders, as the editor will look for them
+        (``facts``: those the published policies declare)."""
         left = [q.path for q in self.questions() if not getattr(self, q.key)]
+        left += [
+            f.dotted
+            for f in facts
+            if f.declaration.required and self.declared.get(f.dotted) in (None, "", [])
+        ]
         left += [f"contact.{key}" for key in ("phone", "email", "address")
                  if not getattr(self.contact, key)]  # fmt: skip
         if self.leaders_left_to_the_lado:
@@ -336,8 +349,88 @@ def _ratifying_body(details: NewSettingDetails) -> str:
     )
 
 
-def render_settings_file(details: NewSettingDetails, policies: list[str]) -> str:
-    """The commented YAML of a new settings file."""
+def declared_placeholder(fact: DeclaredFact) -> str:
+    """What ``new`` writes for a declared fact it was not told: the question, and the
+    sentence it completes."""
+    decl = fact.declaration
+    said = f'completes "{decl.sentence}"' if decl.sentence else decl.question
+    return f"{PLACEHOLDER}: {said}"
+
+
+def _declared_value(
+    fact: DeclaredFact, value: Any, indent: str, in_comment: bool = False
+) -> list[str]:
+    """One declared fact's lines: its question, its sentence and example, and its value
+    (a placeholder when required and not told; left commented out when it may be)."""
+    decl = fact.declaration
+    lines = [f"{indent}# {decl.question}"]
+    if decl.sentence:
+        lines.append(f'{indent}# "{decl.sentence}", e.g. {decl.shown_example()}')
+    if decl.kind is FactKind.CHOICE:
+        lines.append(f"{indent}# One of: " + ", ".join(_q(c) for c in decl.choices or ()))
+    if decl.staff_only:
+        lines.append(f"{indent}# Staff only: never shown to parents and visitors.")
+    told = value not in (None, "", [])
+    off = "" if told or fact.needed or in_comment else "# "
+    if not told:
+        value = decl.default if decl.has_default else decl.example
+        if value is None and decl.kind is FactKind.YES_NO:
+            value = True
+    if not told and (fact.needed or (in_comment and value is None)):
+        value = (
+            [declared_placeholder(fact)]
+            if decl.kind is FactKind.LIST
+            else (declared_placeholder(fact))
+        )
+    if decl.kind is FactKind.CONTACT_ROUTE:
+        shown = (
+            value
+            if isinstance(value, dict)
+            else {"name": declared_placeholder(fact), "phone": declared_placeholder(fact)}
+        )
+        lines.append(f"{indent}{off}{fact.name}:")
+        lines += [f"{indent}{off}  {key}: {_q(str(v))}" for key, v in shown.items()]
+    elif isinstance(value, list | tuple):
+        lines.append(f"{indent}{off}{fact.name}:")
+        lines += [f"{indent}{off}  - {_q(str(item))}" for item in value]
+    elif isinstance(value, bool):
+        lines.append(f"{indent}{off}{fact.name}: {'true' if value else 'false'}")
+    else:
+        lines.append(f"{indent}{off}{fact.name}: {_q(str(value)) if value is not None else ''}")
+    return lines
+
+
+def _declared(details: NewSettingDetails, facts: Sequence[DeclaredFact]) -> str:
+    """The facts the published policies declare in their front matter, by group."""
+    if not facts:
+        return ""
+    out = ["# Facts the policies you publish declare (in docs/policies/*.md's front matter)."]
+    groups: dict[str | None, list[DeclaredFact]] = {}
+    for fact in facts:
+        groups.setdefault(fact.group, []).append(fact)
+    for group, members in groups.items():
+        if group is None:
+            for fact in members:
+                out += _declared_value(fact, details.declared.get(fact.dotted), "")
+            continue
+        needed = any(
+            f.needed or details.declared.get(f.dotted) not in (None, "", []) for f in members
+        )
+        inner = [line for f in members
+                 for line in _declared_value(f, details.declared.get(f.dotted), "  ",
+                                             not needed)]  # fmt: skip
+        if needed:
+            out += [f"{group}:", *inner]
+        else:  # may be left out: shown as an example to copy
+            out += [f"# {group}:", *(f"# {line}" for line in inner)]
+    return "\n".join(out) + "\n"
+
+
+def render_settings_file(
+    details: NewSettingDetails, policies: list[str], facts: Sequence[DeclaredFact] = ()
+) -> str:
+    """The commented YAML of a new settings file (``facts``: those the policies it
+    publishes declare, asked or left as placeholders)."""
     return f"""\
 # yaml-language-server: $schema=../{SCHEMA_FILE}
 #
@@ -407,6 +500,7 @@ social_media:
 {_children_devices(details)}
 {_fact(details, "internet_filtering", "")}
 
+{_declared(details, facts)}
 # The policies this setting publishes. Dates are YYYY-MM or YYYY-MM-DD; the ratified
 # date is recorded when you publish a version (policy-sites publish --ratified).
 policies:
@@ -457,6 +551,15 @@ def _option_for(field_path: str) -> str:
     return "the details given"
 
 
+def policy_facts(docs_dir: Path, policies: Iterable[str]) -> list[DeclaredFact]:
+    """The facts the policies ``policies`` declare in their sources in ``docs_dir``;
+    a bad declaration is a SettingsError naming its file and line."""
+    try:
+        return read_catalog(docs_dir).facts(policies)
+    except DeclarationError as error:
+        raise SettingsError(Problem(*found) for found in error.problems) from None
+
+
 def write_new_setting(
     settings_dir: Path, slug: str, details: NewSettingDetails, policies: list[str]
 ) -> Path:
@@ -467,14 +570,16 @@ def write_new_setting(
     federation's defaults raises SettingsError naming that real file and line.
     """
     target = new_setting_file(settings_dir, slug)
-    text = render_settings_file(details, policies)
+    docs_dir = settings_dir.parent / "docs"
+    facts = policy_facts(docs_dir, policies)
+    text = render_settings_file(details, policies, facts)
     with tempfile.TemporaryDirectory(prefix="policy-sites-new-") as scratch:
         trial = Path(scratch)
         if (settings_dir / DEFAULTS_FILE).is_file():
             shutil.copy(settings_dir / DEFAULTS_FILE, trial / DEFAULTS_FILE)
         (trial / target.name).write_text(text, encoding="utf-8")
         try:
-            load_setting(trial, slug, policies)
+            load_setting(trial, slug, policies, docs_dir)
         except SettingsError as error:
             in_defaults = [p for p in error.problems if p.file.name == DEFAULTS_FILE]
             if in_defaults:

@@ -186,3 +186,65 @@ def test_the_examples_declarations_are_read_from_their_sources() -> None:
     assert "learning_journal.name" in {f.dotted for f in only_social}
     assert "photos.stored" not in {f.dotted for f in only_social}
     assert "photos.stored" in {f.dotted for f in only_mobile}
+
+
+def _project(tmp_path: Path) -> Path:
+    import shutil
+
+    from tests.helpers import REPO
+
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs")
+    (root / "docs" / "policies" / "lost-or-missing-child.md").write_text(LOST_CHILD)
+    (root / "settings").mkdir()
+    shutil.copy(REPO / "settings" / DEFAULTS_FILE, root / "settings" / DEFAULTS_FILE)
+    return root
+
+
+def test_new_asks_each_declared_fact_with_its_sentence(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policy_sites.cli.main import cli
+
+    root = _project(tmp_path)
+    args = ["new", "acorns", "--project", str(root), "--name", "Acorns",
+            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery"]  # fmt: skip
+    answers = "\n" * 40  # every question left empty: placeholders to fill in later
+    result = CliRunner().invoke(cli, args, input=answers)
+    assert result.exit_code == 0, result.output
+    assert (
+        'Where do staff search first when a child is missing? It completes "Staff search … '
+        'first.". For example: the garden.' in result.output
+    )
+    assert "Does the setting have CCTV that staff check? (yes/no" in result.output
+    assert "Who raises the alarm?" not in result.output  # it has a default: not asked
+    assert "missing_child.search_areas" in result.output  # listed as left to fill in
+    text = (root / "settings" / "acorns.yml").read_text()
+    assert '  # "Staff search … first.", e.g. the garden' in text
+    assert "    - 'FILL IN: completes \"Staff search … first.\"'" in text
+    setting = load_setting(root / "settings", "acorns")
+    assert setting.missing_child.raised_by == "the Manager"
+
+
+def test_new_takes_declared_facts_as_options(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policy_sites.cli.main import cli
+
+    root = _project(tmp_path)
+    args = ["new", "acorns", "--no-input", "--project", str(root), "--name", "Acorns",
+            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery",
+            "--fact", "missing_child.search_areas", "the garden",
+            "--fact", "missing_child.search_areas", "the hall",
+            "--fact", "missing_child.raised_by", "the person in charge of the session",
+            "--fact", "missing_child.has_cctv", "no"]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    setting = load_setting(root / "settings", "acorns")
+    assert setting.missing_child.search_areas == ["the garden", "the hall"]
+    assert setting.missing_child.raised_by == "the person in charge of the session"
+    assert setting.missing_child.has_cctv is False
+    wrong = CliRunner().invoke(cli, ["new", "other", *args[2:], "--fact", "nope", "x"])
+    assert "'nope' is not a fact the policies declare" in wrong.output
