@@ -145,9 +145,7 @@ def build_context(
     data = setting.model_dump(exclude=None if view.is_staff else {"staff_only"})
     data["policies"] = {pid: _dates(d, today) for pid, d in setting.policies.items()}
     data["guidance"] = [edition.cited() for edition in setting.guidance_in_force(today)]
-    data["related_policy_links"] = {
-        pid: {"title": title, "url": _url_of(setting, pid)} for pid, title in OTHER_POLICIES.items()
-    }
+    data["related_policy_links"] = _related_policies(setting, titles or {})
     if not view.is_staff:
         for key, route in _setting_routes(setting).items():
             if route.visibility is Visibility.STAFF:
@@ -185,6 +183,20 @@ def _add_web_texts(setting: Setting, context: dict[str, Any]) -> None:
             shown = shown.get(key) if isinstance(shown, dict) else None
         if isinstance(shown, dict) and route.web is not None:
             shown["web_text"] = escape(str(route.web))
+
+
+def _related_policies(setting: Setting, titles: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Every policy a source may list as going with it, by id, with its title and where
+    to read it: the shared text's usual ones, the shared policies (a page of their own
+    where the setting publishes them: see ``policy_titles``), and any other_policies
+    entry with a title of its own."""
+    ids = [*OTHER_POLICIES, *titles, *setting.other_policies]
+    found = {}
+    for pid in dict.fromkeys(ids):
+        given = setting.other_policies.get(pid)
+        title = (given.title if given else None) or titles.get(pid) or OTHER_POLICIES[pid]
+        found[pid] = {"title": title, "url": _url_of(setting, pid)}
+    return found
 
 
 def _url_of(setting: Setting, policy_id: str) -> str | None:

@@ -92,10 +92,15 @@ def policy_ids(docs_dir: Path) -> list[str]:
 
 
 def policy_titles(docs_dir: Path) -> dict[str, str]:
-    """Each shared policy's title: the first level-one heading of its source."""
+    """Each shared policy's title: its front matter's ``title``, else the first
+    level-one heading of its source."""
     titles = {}
     for pid in policy_ids(docs_dir):
-        _, body, _ = split_front_matter((docs_dir / POLICIES_DIR / f"{pid}.md").read_text("utf-8"))
+        text = (docs_dir / POLICIES_DIR / f"{pid}.md").read_text("utf-8")
+        if title := parse_front_matter(text).get("title"):
+            titles[pid] = str(title).strip()
+            continue
+        _, body, _ = split_front_matter(text)
         heading = next((line for line in body.splitlines() if line.startswith("# ")), None)
         if heading is None:
             raise ValueError(f"docs/{POLICIES_DIR}/{pid}.md has no title: start it with '# '")

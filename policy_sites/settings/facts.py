@@ -54,6 +54,7 @@ __all__ = [
     "PolicyCatalog",
     "PolicySource",
     "declared_facts",
+    "draft_ids",
     "read_catalog",
 ]
 
@@ -284,6 +285,13 @@ class PolicyCatalog:
         seen: dict[tuple[str, ...], DeclaredFact] = {}
         groups: dict[str, DeclaredFact] = {}
         for policy in self.policies:
+            if policy.id != policy.path.stem:
+                problems.append(
+                    (policy.path, None, "policy_id",
+                     f"{policy.id!r} is not the file's name: a policy's id is its file's "
+                     f"name, so rename the file to {policy.id}.md or write "
+                     f"policy_id: {policy.path.stem}")
+                )  # fmt: skip
             for fact in policy.facts:
                 top = fact.path[0]
                 if top in Setting.model_fields:
@@ -423,6 +431,11 @@ def declared_facts(setting_or_model: Setting | type[Setting]) -> tuple[DeclaredF
     """The facts the policies declared, as the model a setting was validated by knows them."""
     model = setting_or_model if isinstance(setting_or_model, type) else type(setting_or_model)
     return _DECLARED.get(model, ())
+
+
+def draft_ids(docs_dir: Path) -> set[str]:
+    """The policies whose source says ``draft: true``: on no site unless ``--drafts``."""
+    return {policy.id for policy in read_catalog(docs_dir).policies if policy.draft}
 
 
 def read_catalog(docs_dir: Path) -> PolicyCatalog:

@@ -746,6 +746,12 @@ OTHER_POLICIES: dict[str, str] = {
 class RelatedPolicy(_Model):
     """Where one of the setting's other policies can be read (it may be a PDF elsewhere)."""
 
+    title: Text | None = Field(
+        default=None,
+        description="Its title, as the list of policies that go with a policy shows it. "
+        "Needed for a policy the shared text does not know by this id.",
+    )
+
     url: HttpUrl | None = Field(
         default=None, description="Its web address (https://…). Leave out if not online."
     )
@@ -864,9 +870,11 @@ class Setting(_Model):
     setting_devices: SettingDevices = Field(default_factory=SettingDevices)
     other_policies: dict[str, RelatedPolicy] = Field(
         default_factory=dict,
-        description="Where each of the setting's other policies can be read, by id: "
+        description="Where each of the setting's other policies (those not published "
+        "from docs/policies/) can be read, by id: "
         + ", ".join(OTHER_POLICIES)
-        + ".",
+        + ", or any other id with its title. A shared policy the setting publishes is "
+        "linked to its own page instead.",
     )
 
     # Federation-level facts: normally set once in settings/_federation.yml.
@@ -989,12 +997,12 @@ class Setting(_Model):
                     ("guidance_register", index, "replaces"),
                     f"{edition.replaces!r} is not the id of an edition in the register",
                 )
-        for key in self.other_policies:
-            if key not in OTHER_POLICIES:
+        for key, other in self.other_policies.items():
+            if key not in OTHER_POLICIES and other.title is None:
                 raise FieldProblem(
                     ("other_policies", key),
-                    f"{key!r} is not a policy the shared text refers to; use one of: "
-                    + ", ".join(OTHER_POLICIES),
+                    f"{key!r} is not a policy the shared text knows: give its title "
+                    "(title: ...), or use one of: " + ", ".join(OTHER_POLICIES),
                 )
         return self
 
