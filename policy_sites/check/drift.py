@@ -138,7 +138,11 @@ def defined_tree(settings: Iterable[Setting], today: dt.date) -> Tree:
         tree = merge_trees(tree, schema_tree(type(setting)))
         context = build_context(setting, STAFF, today)
         tree = merge_trees(
-            tree, value_tree(context, frozenset({("policies",), ("related_policy_links",)}))
+            tree,
+            value_tree(
+                context,
+                frozenset({("policies",), ("related_policy_links",), ("policy_titles",)}),
+            ),
         )
     return tree
 

@@ -190,7 +190,7 @@ whole group out (the source tests it, ``{% if photos %}``)."""
 
 
 def _read_source(path: Path) -> PolicySource:
-    from policy_sites.context.views import split_front_matter
+    from policy_sites.settings.front_matter import split_front_matter
     from policy_sites.settings.loader import SettingsError, read_yaml_text
 
     text = path.read_text(encoding="utf-8")
