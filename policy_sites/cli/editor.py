@@ -16,7 +16,7 @@ from policy_sites.cli.options import find_project, project_option, slug_argument
 from policy_sites.context.phrases import join_or
 from policy_sites.context.views import policy_ids
 from policy_sites.render.preview import serve as serve_preview
-from policy_sites.settings.facts import DeclaredFact, FactKind
+from policy_sites.settings.facts import DeclaredFact, FactKind, scaffold_policy
 from policy_sites.settings.json_schema import SCHEMA_FILE, schema_is_current, schema_text
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.settings.new_setting import (
@@ -501,4 +501,35 @@ def serve(slug: str, audience: str, port: int, open_browser: bool, project: str 
     serve_preview(proj, slug, audience, port, open_browser)
 
 
-EDITOR_COMMANDS: list[click.Command] = [new, schema, serve]
+@click.group()
+def policy() -> None:
+    """Shared policies: the sources in docs/policies/."""
+
+
+@policy.command("new")
+@click.argument("policy_id", metavar="ID")
+@click.option("--title", required=True, help="Its title, e.g. 'Lost or missing child policy'.")
+@project_option
+def new_policy(policy_id: str, title: str, project: str | None) -> None:
+    """Write docs/policies/ID.md: a draft policy with one example fact declared in its
+    front matter and used in its text, to rename and reword (the editor's guide, step 7).
+
+    It says 'draft: true', so no site shows it until you delete that line (or build with
+    --drafts to preview it). An existing file is never overwritten.
+    """
+    proj = find_project(project)
+    try:
+        written = scaffold_policy(proj.docs_dir, policy_id, title)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    except FileExistsError:
+        raise click.ClickException(
+            f"{proj.docs_dir / 'policies' / (policy_id + '.md')} already exists; edit it, "
+            "or choose another id"
+        ) from None
+    click.echo(f"wrote {written}")
+    click.echo("  declare its facts under 'facts:', list it under a setting's 'policies:',")
+    click.echo("  then preview it:  policy-sites build --drafts; and: policy-sites check")
+
+
+EDITOR_COMMANDS: list[click.Command] = [new, schema, serve, policy]

@@ -56,6 +56,7 @@ __all__ = [
     "declared_facts",
     "draft_ids",
     "read_catalog",
+    "scaffold_policy",
 ]
 
 POLICIES_DIR = "policies"
@@ -431,6 +432,58 @@ def declared_facts(setting_or_model: Setting | type[Setting]) -> tuple[DeclaredF
     """The facts the policies declared, as the model a setting was validated by knows them."""
     model = setting_or_model if isinstance(setting_or_model, type) else type(setting_or_model)
     return _DECLARED.get(model, ())
+
+
+_SCAFFOLD = """\
+---
+title: {title}
+draft: true
+facts:
+  {group}:
+    example_fact:
+      kind: phrase
+      question: Rename this fact and write the question a setting answers.
+      frame: "Staff {{}} when this policy applies."
+      example: tell the Manager
+---
+{{% import "phrases.md" as say with context %}}
+# {title}
+
+{{% include "key-details.md" %}}
+
+## What this policy is for
+
+{{{{ name }}}} wrote this policy with its {{{{ say.community() }}}}.
+
+## What we do
+
+- Staff {{{{ {group}.example_fact }}}} when this policy applies.
+
+## Checking and reviewing this policy
+
+We review this policy {{{{ review_frequency }}}}, and sooner after any concern.
+"""
+
+
+def scaffold_policy(docs_dir: Path, policy_id: str, title: str) -> Path:
+    """Write ``docs/policies/<policy_id>.md``: a draft source with one example fact
+    declared and used, for an editor to rename and reword (never overwrites)."""
+    from policy_sites.settings.names import slug_problem
+
+    if slug_problem(policy_id):
+        raise ValueError(
+            f"{policy_id!r}: a policy's id is its file's name: lower-case letters, digits "
+            "and hyphens, e.g. 'lost-or-missing-child'"
+        )
+    title = " ".join(title.split())
+    if not title or any(mark in title for mark in "{}%#:\"'"):
+        raise ValueError("give a title in words, e.g. 'Lost or missing child policy'")
+    target = docs_dir / POLICIES_DIR / f"{policy_id}.md"
+    group = policy_id.replace("-", "_")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as out:  # "x": never overwrite an existing policy
+        out.write(_SCAFFOLD.format(title=title, group=group))
+    return target
 
 
 def draft_ids(docs_dir: Path) -> set[str]:

@@ -248,3 +248,35 @@ def test_new_takes_declared_facts_as_options(tmp_path: Path) -> None:
     assert setting.missing_child.has_cctv is False
     wrong = CliRunner().invoke(cli, ["new", "other", *args[2:], "--fact", "nope", "x"])
     assert "'nope' is not a fact the policies declare" in wrong.output
+
+
+def test_policy_new_scaffolds_a_draft_that_declares_and_uses_a_fact(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policy_sites.cli.main import cli
+
+    root = _project(tmp_path)
+    args = ["policy", "new", "first-aid", "--title", "First aid policy", "--project", str(root)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    [source] = [p for p in read_catalog(root / "docs").policies if p.id == "first-aid"]
+    assert source.draft and source.title == "First aid policy"
+    assert [f.dotted for f in source.facts] == ["first_aid.example_fact"]
+    assert "{{ first_aid.example_fact }}" in source.path.read_text()
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 1 and "already exists" in again.output
+    bad = CliRunner().invoke(cli, ["policy", "new", "First_Aid", "--title", "x",
+                                   "--project", str(root)])  # fmt: skip
+    assert bad.exit_code == 2 and "a policy's id is its file's name" in bad.output
+    # A setting that publishes it is asked for its fact, by name and line.
+    path = root / "settings" / "poppys.yml"
+    (root / "settings" / "poppys.yml").write_text(
+        (Path(__file__).resolve().parents[2] / "settings" / "poppys.yml")
+        .read_text()
+        .replace("\npolicies:\n", "\npolicies:\n  first-aid: {}\n", 1)
+    )
+    with pytest.raises(SettingsError) as caught:
+        load_setting(root / "settings", "poppys")
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field) == (path, "first_aid")
+    assert problem.message == "is required but missing"
