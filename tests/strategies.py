@@ -14,7 +14,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from policy_sites.settings.facts import DeclaredFact, FactKind, read_catalog
 from policy_sites.settings.schema import RatifyingBody
+from tests.helpers import REPO
 
 __all__ = ["POLICIES", "settings_data"]
 
@@ -68,6 +70,64 @@ _JOURNALS = ["Tapestry", "Seesaw", "Famly", "Blossom"]
 _REVIEW = ["at least once a year", "every year in September", "every two years"]
 _ADVICE = ["the local authority's safeguarding advice line", "our local early help team"]
 _ALLEGATIONS = ["the Local Authority Designated Officer (LADO)", "the LADO and Ofsted"]
+
+
+_WORDING: dict[str, list[str]] = {
+    "learning_journal.name": _JOURNALS,
+    "events.example": _EVENTS,
+    "outings.phone": ["the setting's mobile phone", "the club's mobile phone"],
+    "staff_break_phones": ["in the office, away from children", "in the staff room only"],
+}
+"""More wording than a declaration's one example, by fact, for the facts that have it."""
+
+DECLARED = read_catalog(REPO / "docs")
+"""The facts the shared policies declare in their front matter: the settings drawn give
+them by kind, as a manager would, so a new policy's facts are generated with no edit here."""
+
+
+def _declared_value(fact: DeclaredFact) -> st.SearchStrategy[Any]:
+    """A value of one declared fact, drawn by its kind from its declaration."""
+    decl = fact.declaration
+    example = decl.example if decl.example is not None else decl.default
+    words = _WORDING.get(fact.dotted) or (
+        [str(e) for e in example] if isinstance(example, list) else [str(example)]
+    )
+    if decl.kind is FactKind.LIST:
+        return _some(words)
+    if decl.kind is FactKind.CHOICE:
+        return st.sampled_from(list(decl.choices or ()))
+    if decl.kind is FactKind.YES_NO:
+        return st.booleans()
+    if decl.kind is FactKind.DATE:
+        return st.sampled_from(["2026-09", "2027-01-15"])
+    if decl.kind is FactKind.CONTACT_ROUTE:
+        return st.just({"name": "the Chair of the Committee", "phone": "01632 960999"})
+    return _one(words)
+
+
+@st.composite
+def _declared(draw: st.DrawFn, policies: list[str]) -> dict[str, Any]:
+    """The declared facts of a setting publishing ``policies``: each it needs, and any
+    other (optional, defaulted, or of a policy it does not publish) or not."""
+    needed = {fact.path for fact in DECLARED.facts(policies) if fact.needed}
+    data: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {}
+    for fact in DECLARED.facts():
+        if fact.group is None:
+            if fact.path in needed or draw(st.booleans()):
+                data[fact.name] = draw(_declared_value(fact))
+            continue
+        members = [f for f in DECLARED.facts() if f.group == fact.group]
+        if fact.group in groups or fact is not members[0]:
+            continue
+        if not any(f.path in needed for f in members) and not draw(st.booleans()):
+            continue  # the whole group left out
+        group: dict[str, Any] = {}
+        for member in members:
+            if member.declaration.required or draw(st.booleans()):
+                group[member.name] = draw(_declared_value(member))
+        groups[fact.group] = data[fact.group] = group
+    return data
 
 
 def _one(values: list[str]) -> st.SearchStrategy[str]:
@@ -205,7 +265,6 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     _maybe(draw, social, "registered_with_setting_email", st.booleans())
     _maybe(draw, social, "approved_by", _some(_APPROVERS, 2))
     data["social_media"] = social
-    _maybe(draw, data, "learning_journal", _one(_JOURNALS).map(lambda n: {"name": n}))
     visitors: dict[str, Any] = {}
     _maybe(draw, visitors, "phones_allowed", _one(_VISITOR_PHONES))
     _maybe(draw, visitors, "phones_kept_away", st.booleans())
@@ -219,12 +278,9 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
             "returned_to": draw(_one(_RETURNED)),
         }
     _maybe(draw, data, "template", _one(_TEMPLATES))
-    if draw(st.booleans()):
-        events: dict[str, Any] = {"parents_may_film": draw(st.booleans())}
-        _maybe(draw, events, "example", _one(_EVENTS))
-        data["events"] = events
     data["internet_filtering"] = draw(_one(_FILTER))
     data["policies"] = draw(_policies())
+    data |= draw(_declared(list(data["policies"])))
     _maybe(draw, data, "review_frequency", _one(_REVIEW))
     _maybe(draw, data, "advice_service", _one(_ADVICE))
     _maybe(draw, data, "allegations_contact", _one(_ALLEGATIONS))
