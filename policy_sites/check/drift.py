@@ -38,6 +38,7 @@ from policy_sites.context.phrases import FACTS_READ
 from policy_sites.context.variables import build_context
 from policy_sites.context.views import STAFF, parse_front_matter, split_front_matter
 from policy_sites.project import Project
+from policy_sites.settings.facts import DeclarationError, read_catalog
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
 from policy_sites.settings.reachable import unreachable
 from policy_sites.settings.schema import ContactRoutes, GuidanceEdition, Setting, replacement_for
@@ -227,7 +228,28 @@ def variable_drift(
                 continue
             findings.append(_undefined(project, path, use, depth, tree))
     findings += _unused(project, uses, tree, only)
+    findings += _unused_declarations(project, uses)
     return sorted(set(findings))
+
+
+def _unused_declarations(project: Project, uses: list[Use]) -> list[Finding]:
+    """A fact a policy declares that no source uses: a setting would be asked for it
+    for nothing (a leftover from an edit, or a misspelt name in the text)."""
+    try:
+        facts = read_catalog(project.docs_dir).facts()
+    except DeclarationError:
+        return []  # reported with each setting
+    return [
+        Finding(
+            shown(project, fact.source),
+            fact.line,
+            WARNING,
+            f"'{fact.dotted}' is declared here but no source uses it",
+            f"use it in the policy's text ({{{{ {fact.dotted} }}}}), or remove its declaration",
+        )
+        for fact in facts
+        if not any(_covers(use, fact.path) for use in uses)
+    ]
 
 
 def _undefined(project: Project, path: Path, use: Use, depth: int, tree: Tree) -> Finding:

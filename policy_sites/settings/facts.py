@@ -150,6 +150,8 @@ class DeclaredFact:
     source: Path
     group_optional: bool = False
     """Its group may be left out whole (``optional: true`` beside the group's facts)."""
+    line: int = 1
+    """The line of its source that declares it."""
 
     @property
     def needed(self) -> bool:
@@ -246,7 +248,8 @@ def _read_source(path: Path) -> PolicySource:
                     problems.append(problem(where, message))
                 continue
             in_optional = group_name is not None and group_name in optional_groups
-            facts.append(DeclaredFact(group_name, str(name), decl, path, in_optional))
+            line = problem(at, "")[1] or 1
+            facts.append(DeclaredFact(group_name, str(name), decl, path, in_optional, line))
     if problems:
         raise DeclarationError(problems)
     title = meta.get("title")

@@ -492,6 +492,8 @@ def _problems(
         if isinstance(cause, FieldProblem):
             loc = (*loc, *cause.path)
         message = _describe(item)
+        if item["type"] == "missing":
+            message += _declared_question(schema, loc)
         typed = doc.typed.get(loc)
         if item["type"] == "string_type" and typed is not None:
             message = _typed_as_text(typed, item.get("input"))
@@ -510,6 +512,23 @@ def _problems(
         file, line = _locate(doc, loc, fallback)
         problems.append(Problem(file, line, _dotted(loc), message))
     return problems
+
+
+def _declared_question(schema: type[BaseModel], loc: FieldPath) -> str:
+    """For a missing fact a policy declared, what to write: its question, or for a
+    missing group, its facts and the policy that declares them."""
+    from policy_sites.settings.facts import declared_facts
+
+    facts = declared_facts(schema)  # type: ignore[arg-type]
+    path = tuple(str(part) for part in loc)
+    for fact in facts:
+        if fact.path == path:
+            return f" ({fact.source.name} asks: {fact.declaration.question})"
+    members = [f for f in facts if f.group is not None and (f.group,) == path and f.needed]
+    if members:
+        names = ", ".join(f.name for f in members)
+        return f" (the facts {members[0].source.name} declares: {names})"
+    return ""
 
 
 def _typed_as_text(typed: str, value: Any) -> str:

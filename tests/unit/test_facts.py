@@ -101,7 +101,8 @@ def test_a_declared_fact_missing_is_an_error_naming_the_file_line_and_field(
     path = publish_lost_child(settings_dir, "\nmissing_child:\n  has_cctv: false\n")
     assert problems(settings_dir) == [
         f"{path}:{line_of(path, 'missing_child:')}: missing_child.search_areas: "
-        "is required but missing"
+        "is required but missing (lost-or-missing-child.md asks: Where do staff search "
+        "first when a child is missing?)"
     ]
 
 
@@ -279,4 +280,28 @@ def test_policy_new_scaffolds_a_draft_that_declares_and_uses_a_fact(tmp_path: Pa
         load_setting(root / "settings", "poppys")
     [problem] = caught.value.problems
     assert (problem.file, problem.field) == (path, "first_aid")
-    assert problem.message == "is required but missing"
+    assert problem.message == (
+        "is required but missing (the facts first-aid.md declares: example_fact)"
+    )
+
+
+def test_check_reports_a_declared_fact_no_source_uses(tmp_path: Path) -> None:
+    from policy_sites.check.drift import variable_drift
+    from policy_sites.project import Project
+
+    root = _project(tmp_path)
+    source = root / "docs" / "policies" / "lost-or-missing-child.md"
+    for slug in ("poppys", "halstead"):
+        (root / "settings" / f"{slug}.yml").write_text(
+            (Path(__file__).resolve().parents[2] / "settings" / f"{slug}.yml").read_text()
+        )
+    project = Project(root)
+    settings = {slug: load_setting(project.settings_dir, slug) for slug in ("poppys",)}
+    found = [f for f in variable_drift(project, settings, TODAY) if "declared here" in f.message]
+    # The source uses search_areas only: the other three are reported where declared.
+    assert sorted((f.line, f.message) for f in found) == [
+        (line_of(source, f"    {name}:"), f"'missing_child.{name}' is declared here but no "
+         "source uses it")
+        for name in ("raised_by", "has_cctv", "cctv_checked_by")
+    ]  # fmt: skip
+    assert all(f.file == "docs/policies/lost-or-missing-child.md" for f in found)
