@@ -150,10 +150,10 @@ def build_context(
         for key, route in _setting_routes(setting).items():
             if route.visibility is Visibility.STAFF:
                 data[key] = None
-        for fact in _staff_only_facts(setting):
+        for fact in _staff_only_facts(setting):  # as staff_only: a public use fails the build
             holder = data.get(fact.group) if fact.group else data
             if isinstance(holder, dict):
-                holder[fact.name] = None
+                holder.pop(fact.name, None)
     context = _escaped(data)
     _add_web_texts(setting, context)
     context.update(sentence_facts(setting, escape, titles or {}))

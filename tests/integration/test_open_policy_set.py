@@ -85,3 +85,34 @@ def test_a_new_shared_policy_is_linked_listed_and_titled_from_its_source(
     assert previewed.ok, previewed.error
     page = _page(tmp_path / "drafts" / "poppys", "lost-or-missing-child")
     assert "Staff search the garden and the hall first." in page
+
+
+def test_a_staff_only_fact_on_a_public_page_fails_the_build(
+    project_copy: Project, tmp_path: Path
+) -> None:
+    declared = DRAFT.replace("draft: true\n", "").replace(
+        "      example: [the garden]\n",
+        "      example: [the garden]\n    door_code:\n      kind: phrase\n"
+        "      staff_only: true\n      question: What is the door code?\n"
+        '      frame: "The door code is {}."\n      example: "1234"\n',
+    )
+    source = project_copy.docs_dir / "policies" / "lost-or-missing-child.md"
+    source.write_text(
+        declared
+        + "\n{% if for_staff %}The door code is {{ missing_child.door_code }}.{% endif %}\n"
+    )
+    _publish(
+        project_copy,
+        "lost-or-missing-child",
+        facts="\nmissing_child:\n  search_areas: [the garden]\n  door_code: 'code 4711'\n",
+    )
+    guarded = build_setting(project_copy, "poppys", tmp_path / "guarded", preview=True)
+    assert guarded.ok, guarded.error
+    site = tmp_path / "guarded" / "poppys"
+    assert "code 4711" not in (site / "policies" / "lost-or-missing-child.html").read_text()
+    assert "code 4711" in (site / "staff" / "policies" / "lost-or-missing-child.html").read_text()
+    source.write_text(declared + "\nThe door code is {{ missing_child.door_code }}.\n")
+    leaked = build_setting(project_copy, "poppys", tmp_path / "leaked", preview=True)
+    assert not leaked.ok
+    assert "lost-or-missing-child.md" in str(leaked.error)
+    assert "door_code" in str(leaked.error)
