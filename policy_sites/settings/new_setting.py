@@ -541,9 +541,12 @@ _OPTIONS = (
 )
 
 
-def _option_for(field_path: str) -> str:
-    """The option of ``new`` that gave a field, from its dotted path."""
+def _option_for(field_path: str, facts: Iterable[DeclaredFact] = ()) -> str:
+    """The option of ``new`` that gave a field, from its dotted path (``--fact`` for
+    one of the ``facts`` the policies declare)."""
     parts = field_path.replace("[", ".").replace("]", "").split(".")
+    if parts[0] in {fact.path[0] for fact in facts}:
+        return "--fact"
     for length in range(len(parts), 0, -1):
         for candidate in (".".join(parts[:length]), parts[length - 1]):
             if candidate in _OPTIONS:
@@ -589,7 +592,7 @@ def write_new_setting(
                 ) from None
             raise NewSettingError(
                 [
-                    f"{_option_for(p.field)}: {p.field}: {p.message}" if p.field
+                    f"{_option_for(p.field, facts)}: {p.field}: {p.message}" if p.field
                     else f"{_option_for('')}: {p.message}"
                     for p in error.problems
                 ]

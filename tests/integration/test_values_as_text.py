@@ -135,11 +135,12 @@ def _complete_setting() -> tuple[dict, dict[Path_, str]]:
     (equal texts share one, so a DSL's provision still names a provision)."""
     setting = load_setting(REPO / "settings", "poppys", policy_ids(REPO / "docs"))
     data = setting.model_dump(mode="json", exclude_none=True)
+    model = type(setting)  # the core schema and the facts the policies declare
     filled: set[Path_] = set()
-    _fill(Setting, data, (), filled)
+    _fill(model, data, (), filled)
     for _ in range(20):  # a filled field some rule refuses (a DSL's provision) is left out
         try:
-            Setting.model_validate(data)
+            model.model_validate(data)
             break
         except ValidationError as error:
             refused = _blamed(error) & filled
@@ -149,7 +150,7 @@ def _complete_setting() -> tuple[dict, dict[Path_, str]]:
                 filled.discard(path)
     placeholders: dict[str, str] = {}
     kinds, originals = {}, {}
-    for path, kind in _leaves(Setting, data):
+    for path, kind in _leaves(model, data):
         old = originals[path] = _get(data, path)
         if old not in placeholders:
             word = f"pv{len(placeholders):02d}q"
@@ -158,7 +159,7 @@ def _complete_setting() -> tuple[dict, dict[Path_, str]]:
         kinds[path] = kind
     for _ in range(20):  # a field whose rules refuse a placeholder keeps its own value
         try:
-            Setting.model_validate(data)
+            model.model_validate(data)
             break
         except ValidationError as error:
             refused = _blamed(error) & set(kinds)

@@ -306,3 +306,18 @@ def test_check_reports_a_declared_fact_no_source_uses(tmp_path: Path) -> None:
         for name in ("raised_by", "has_cctv", "cctv_checked_by")
     ]  # fmt: skip
     assert all(f.file == "docs/policies/lost-or-missing-child.md" for f in found)
+
+
+def test_new_names_the_fact_option_for_a_declared_fact_it_refuses(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policy_sites.cli.main import cli
+
+    root = _project(tmp_path)
+    args = ["new", "acorns", "--no-input", "--project", str(root), "--name", "Acorns",
+            "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery",
+            "--fact", "missing_child.raised_by", "the cook"]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "--fact: missing_child.raised_by: must be one of" in result.output
+    assert not (root / "settings" / "acorns.yml").exists()
