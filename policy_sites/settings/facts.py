@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     Field,
+    TypeAdapter,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -76,9 +77,6 @@ class FactKind(StrEnum):
     CONTACT_ROUTE = "contact_route"
 
 
-_FRAMED = (FactKind.PHRASE, FactKind.LIST, FactKind.PERSON)
-
-
 class FactDeclaration(BaseModel):
     """One fact as a policy's front matter declares it (the importer writes this format)."""
 
@@ -109,6 +107,14 @@ class FactDeclaration(BaseModel):
             raise ValueError("only a choice has 'choices'")
         if self.default is not None and self.optional:
             raise ValueError("a fact with a default is never missing: leave out 'optional'")
+        if self.has_default:  # a default is a value a setting could write: it must fit
+            try:
+                TypeAdapter(_annotation(self)).validate_python(self.default)
+            except ValidationError as error:
+                reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+                raise ValueError(
+                    f"default {self.default!r} is not a {self.kind}: {reason}"
+                ) from None
         return self
 
     @property

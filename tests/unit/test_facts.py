@@ -321,3 +321,16 @@ def test_new_names_the_fact_option_for_a_declared_fact_it_refuses(tmp_path: Path
     assert result.exit_code == 1
     assert "--fact: missing_child.raised_by: must be one of" in result.output
     assert not (root / "settings" / "acorns.yml").exists()
+
+
+def test_a_default_must_be_a_value_of_its_kind(settings_dir: Path) -> None:
+    source = settings_dir.parent / "docs" / "policies" / "lost-or-missing-child.md"
+    source.write_text(
+        LOST_CHILD.replace(
+            "      question: Does the setting have CCTV that staff check?\n",
+            "      question: Does the setting have CCTV that staff check?\n"
+            "      default: sometimes\n",
+        )
+    )
+    [found] = problems(settings_dir)
+    assert "facts.missing_child.has_cctv: default 'sometimes' is not a yes_no" in found
