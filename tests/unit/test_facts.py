@@ -334,3 +334,19 @@ def test_a_default_must_be_a_value_of_its_kind(settings_dir: Path) -> None:
     )
     [found] = problems(settings_dir)
     assert "facts.missing_child.has_cctv: default 'sometimes' is not a yes_no" in found
+
+
+def test_a_policy_in_the_federations_file_is_published_by_every_setting(
+    settings_dir: Path,
+) -> None:
+    """_federation.yml's documented `policies:` entry: merged into each setting's own."""
+    defaults = settings_dir / DEFAULTS_FILE
+    defaults.write_text(defaults.read_text() + "\npolicies:\n  lost-or-missing-child: {}\n")
+    found = problems(settings_dir)
+    assert len(found) == 1 and "missing_child: is required but missing" in found[0]
+    path = settings_dir / "poppys.yml"
+    path.write_text(path.read_text() + FACTS)
+    setting = load_setting(settings_dir, "poppys")
+    assert "lost-or-missing-child" in setting.policies
+    assert "mobile-and-smart-technology" in setting.policies  # its own are kept
+    assert setting.missing_child.search_areas == ["the garden", "the toilets"]
