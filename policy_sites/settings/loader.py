@@ -467,10 +467,7 @@ def _describe(error: Mapping[str, Any]) -> str:
         return "must not be empty"
     if error.get("input", "") is None and kind != "missing":  # 'key:' or '- ' with nothing
         return "is empty: write a value after it, or delete the line"
-    if kind in (
-        "enum",
-        "literal_error",
-    ):  # pydantic's own words: "Input should be 'committee', 'trustees' …"
+    if kind in ("enum", "literal_error"):  # pydantic's: "Input should be 'a', 'b' or 'c'"
         expected = error.get("ctx", {}).get("expected", "")
         return f"must be one of {expected}, got {error.get('input')!r}"
     message = _FRIENDLY.get(kind)
