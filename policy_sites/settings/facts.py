@@ -380,7 +380,8 @@ class PolicyCatalog:
 
 _MODELS: dict[tuple[str, frozenset[str] | None], type[Setting]] = {}
 _DECLARED: dict[type, tuple[DeclaredFact, ...]] = {}
-_CATALOGS: dict[tuple[Any, ...], PolicyCatalog] = {}
+_CATALOGS: dict[Path, tuple[tuple[Any, ...], PolicyCatalog]] = {}
+"""Each docs folder's catalog, with the files' names, times and sizes it was read from."""
 
 
 def _class_name(group: str) -> str:
@@ -506,8 +507,9 @@ def read_catalog(docs_dir: Path) -> PolicyCatalog:
     folder = docs_dir / POLICIES_DIR
     paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
     stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-    if stamp not in _CATALOGS:
+    known = _CATALOGS.get(folder)
+    if known is None or known[0] != stamp:  # read again after any edit (serve, tests)
         catalog = PolicyCatalog(tuple(_read_source(p) for p in paths))
         catalog.check()
-        _CATALOGS[stamp] = catalog
-    return _CATALOGS[stamp]
+        known = _CATALOGS[folder] = (stamp, catalog)
+    return known[1]
