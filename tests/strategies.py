@@ -77,6 +77,8 @@ _WORDING: dict[str, list[str]] = {
     "events.example": _EVENTS,
     "outings.phone": ["the setting's mobile phone", "the club's mobile phone"],
     "staff_break_phones": ["in the office, away from children", "in the staff room only"],
+    "children_devices.confiscated_kept": _KEPT,
+    "children_devices.returned_to": _RETURNED,
 }
 """More wording than a declaration's one example, by fact, for the facts that have it."""
 
@@ -106,10 +108,11 @@ def _declared_value(fact: DeclaredFact) -> st.SearchStrategy[Any]:
 
 
 @st.composite
-def _declared(draw: st.DrawFn, policies: list[str]) -> dict[str, Any]:
-    """The declared facts of a setting publishing ``policies``: each it needs, and any
-    other (optional, defaulted, or of a policy it does not publish) or not."""
-    needed = {fact.path for fact in DECLARED.facts(policies) if fact.needed}
+def _declared(draw: st.DrawFn, policies: list[str], conditions: dict[str, bool]) -> dict[str, Any]:
+    """The declared facts of a setting publishing ``policies`` (of whom ``conditions``
+    hold or not): each it needs, and any other (optional, defaulted, needed only of other
+    settings, or of a policy it does not publish) or not."""
+    needed = {f.path for f in DECLARED.facts(policies) if f.needed_if(conditions)}
     data: dict[str, Any] = {}
     groups: dict[str, dict[str, Any]] = {}
     for fact in DECLARED.facts():
@@ -272,15 +275,13 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     _maybe(draw, visitors, "signage", st.booleans())
     if visitors or draw(st.booleans()):
         data["visitors"] = visitors
-    if any(p.get("school_age") for p in provisions):
-        data["children_devices"] = {
-            "confiscated_kept": draw(_one(_KEPT)),
-            "returned_to": draw(_one(_RETURNED)),
-        }
     _maybe(draw, data, "template", _one(_TEMPLATES))
     data["internet_filtering"] = draw(_one(_FILTER))
     data["policies"] = draw(_policies())
-    data |= draw(_declared(list(data["policies"])))
+    school_age = any(p.get("school_age") for p in provisions)
+    early_years = any(p.get("early_years", not p.get("school_age")) for p in provisions)
+    conditions = {"school_age": school_age, "early_years": early_years}
+    data |= draw(_declared(list(data["policies"]), conditions))
     _maybe(draw, data, "review_frequency", _one(_REVIEW))
     _maybe(draw, data, "advice_service", _one(_ADVICE))
     _maybe(draw, data, "allegations_contact", _one(_ALLEGATIONS))

@@ -26,6 +26,7 @@ from policy_sites.settings.new_setting import (
     NewSettingDetails,
     NewSettingError,
     ProvisionDetails,
+    declared_prompt,
     new_setting_file,
     parse_day_or_month,
     policy_facts,
@@ -230,7 +231,10 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _declared_answers(
-    facts: list[DeclaredFact], given: tuple[tuple[str, str], ...], ask: bool
+    facts: list[DeclaredFact],
+    given: tuple[tuple[str, str], ...],
+    ask: bool,
+    conditions: dict[str, bool],
 ) -> dict[str, Any]:
     """Answers to the facts the policies declare: from --fact NAME VALUE (a list's
     NAME repeated for each item), else asked with the question and its sentence."""
@@ -255,26 +259,24 @@ def _declared_answers(
         return answers
     for fact in facts:
         decl = fact.declaration
-        if fact.dotted in answers or decl.kind is FactKind.CONTACT_ROUTE or not fact.needed:
+        needed = fact.needed_if(conditions)
+        if fact.dotted in answers or decl.kind is FactKind.CONTACT_ROUTE or not needed:
             continue  # a route is written as placeholders; what may be left out, as an example
-        sentence = f' It completes "{decl.sentence}".' if decl.sentence else ""
-        example = f" For example: {decl.shown_example()}." if decl.shown_example() else ""
-        question = f"{decl.question}{sentence}{example}"
+        prompt = declared_prompt(fact, EMPTY_TO_FILL_IN)
         if decl.kind is FactKind.LIST:
-            answers[fact.dotted] = _ask_list(
-                f"{question} ({EMPTY_TO_FILL_IN})", "  Another (leave empty if there are no more)"
-            )
+            answers[fact.dotted] = _ask_list(prompt, "  Another (leave empty if there are no more)")
         elif decl.kind is FactKind.CHOICE:
             answers[fact.dotted] = _prompt(
-                question, type=click.Choice([*(decl.choices or ()), ""]), default="",
+                f"{decl.question} ({EMPTY_TO_FILL_IN})",
+                type=click.Choice([*(decl.choices or ()), ""]), default="",
                 show_choices=True, show_default=False,
             ) or None  # fmt: skip
         elif decl.kind is FactKind.YES_NO:
-            answer = _prompt(f"{question} (yes/no, {EMPTY_TO_FILL_IN})", default="",
+            answer = _prompt(f"{decl.question} (yes/no, {EMPTY_TO_FILL_IN})", default="",
                              show_default=False, type=click.Choice(["yes", "no", ""]))  # fmt: skip
             answers[fact.dotted] = None if answer == "" else answer == "yes"
         else:
-            answers[fact.dotted] = _ask_optional(f"{question} ({EMPTY_TO_FILL_IN})") or None
+            answers[fact.dotted] = _ask_optional(prompt) or None
     return answers
 
 
@@ -401,7 +403,7 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
         facts = policy_facts(proj.docs_dir, policy_ids(proj.docs_dir))
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
-    details.declared = _declared_answers(facts, o.pop("fact"), ask)
+    details.declared = _declared_answers(facts, o.pop("fact"), ask, details.conditions)
     details.contact = ContactDetails(
         phone=_given_or_asked(o["phone"], ask, "What is the setting's phone number?",
                               PhoneNumber),

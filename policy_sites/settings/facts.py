@@ -41,6 +41,7 @@ from pydantic.fields import FieldInfo
 from policy_sites.settings.schema import (
     ContactRoute,
     DateField,
+    FieldProblem,
     ManagerPhrase,
     Phrase,
     Setting,
@@ -158,11 +159,22 @@ class DeclaredFact:
     """Its group may be left out whole (``optional: true`` beside the group's facts)."""
     line: int = 1
     """The line of its source that declares it."""
+    needed_when: str | None = None
+    """Its group is needed only when this is true of the setting (a CONDITIONS key)."""
 
     @property
     def needed(self) -> bool:
-        """Whether a setting publishing its policy must give it."""
-        return self.declaration.required and not self.group_optional
+        """Whether every setting publishing its policy must give it."""
+        return self.declaration.required and not self.group_optional and not self.needed_when
+
+    def needed_if(self, conditions: Mapping[str, bool]) -> bool:
+        """Whether a setting publishing its policy, of whom ``conditions`` are true or
+        not ('school_age': True), must give it."""
+        return (
+            self.declaration.required
+            and not self.group_optional
+            and (self.needed_when is None or conditions.get(self.needed_when, False))
+        )
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -183,6 +195,8 @@ class PolicySource:
     path: Path
     facts: tuple[DeclaredFact, ...]
     optional_groups: frozenset[str]
+    conditional_groups: frozenset[tuple[str, str]] = frozenset()
+    """(group, condition): a group needed only where the condition holds."""
 
 
 class DeclarationError(Exception):
@@ -193,9 +207,17 @@ class DeclarationError(Exception):
         super().__init__("\n".join(f"{f}:{line or 1}: {at}: {m}" for f, line, at, m in problems))
 
 
-_GROUP_KEYS = {"optional"}
+_GROUP_KEYS = {"optional", "needed_when"}
 """A group's own settings, beside its facts: ``optional: true`` lets a setting leave the
-whole group out (the source tests it, ``{% if photos %}``)."""
+whole group out (the source tests it, ``{% if photos %}``); ``needed_when: school_age``
+needs it only of a setting where that is true (and lets the others leave it out)."""
+
+CONDITIONS: dict[str, tuple[str, str]] = {
+    "school_age": ("has_school_age", "a provision has school_age: true"),
+    "early_years": ("has_early_years", "early years children attend"),
+}
+"""What ``needed_when`` may name: the sources' variable, the setting's property that
+says it, and how an error says it."""
 
 
 def _read_source(path: Path) -> PolicySource:
@@ -223,6 +245,7 @@ def _read_source(path: Path) -> PolicySource:
     problems = []
     facts: list[DeclaredFact] = []
     optional_groups: set[str] = set()
+    conditional: dict[str, str] = {}
     declared = meta.get("facts") or {}
     if not isinstance(declared, Mapping):
         problems.append(problem(("facts",), "expected a mapping of groups of facts"))
@@ -238,6 +261,14 @@ def _read_source(path: Path) -> PolicySource:
             entries, group_name = body, group
             if body.get("optional") is True:
                 optional_groups.add(group)
+            if (condition := body.get("needed_when")) is not None:
+                if condition not in CONDITIONS:
+                    problems.append(
+                        problem(("facts", group, "needed_when"),
+                                "must be one of: " + ", ".join(CONDITIONS))
+                    )  # fmt: skip
+                else:
+                    conditional[group] = str(condition)
         for name, spec in entries.items():
             at = ("facts", group) if group_name is None else ("facts", group, name)
             if group_name is not None and name in _GROUP_KEYS:
@@ -255,7 +286,8 @@ def _read_source(path: Path) -> PolicySource:
                 continue
             in_optional = group_name is not None and group_name in optional_groups
             line = problem(at, "")[1] or 1
-            facts.append(DeclaredFact(group_name, str(name), decl, path, in_optional, line))
+            when = conditional.get(group_name) if group_name else None
+            facts.append(DeclaredFact(group_name, str(name), decl, path, in_optional, line, when))
     if problems:
         raise DeclarationError(problems)
     title = meta.get("title")
@@ -266,6 +298,7 @@ def _read_source(path: Path) -> PolicySource:
         path=path,
         facts=tuple(facts),
         optional_groups=frozenset(optional_groups),
+        conditional_groups=frozenset(conditional.items()),
     )
 
 
@@ -343,7 +376,7 @@ class PolicyCatalog:
     def _key(self) -> str:
         return json.dumps(
             [
-                [p.id, sorted(p.optional_groups)]
+                [p.id, sorted(p.optional_groups), sorted(p.conditional_groups)]
                 + [[f.dotted, f.declaration.model_dump(mode="json")] for f in p.facts]
                 for p in self.policies
             ],
@@ -361,6 +394,7 @@ class PolicyCatalog:
             else:
                 grouped.setdefault(fact.group, []).append(fact)
         optional = self.optional_groups()
+        conditional: list[tuple[str, str, list[DeclaredFact]]] = []
         for group, facts in grouped.items():
             inner = {f.name: _field(f, True) for f in facts}
             group_model = create_model(  # type: ignore[call-overload]
@@ -369,11 +403,21 @@ class PolicyCatalog:
             is_needed = any(f.path in needed for f in facts)
             if group in optional or not is_needed:
                 fields[group] = (group_model | None, None)
+            elif condition := facts[0].needed_when:
+                fields[group] = (group_model | None, None)
+                conditional.append((group, condition, facts))
             elif any(f.declaration.required for f in facts):
                 fields[group] = (group_model, ...)
             else:
                 fields[group] = (group_model, Field(default_factory=group_model))
-        model = create_model("Setting", __base__=Setting, __doc__=Setting.__doc__, **fields)
+        validators = {"_declared_conditions": _conditions_check(conditional)} if conditional else {}
+        model = create_model(  # type: ignore[call-overload]
+            "Setting",
+            __base__=Setting,
+            __doc__=Setting.__doc__,
+            __validators__=validators,
+            **fields,
+        )
         _DECLARED[model] = tuple(self.facts())
         return model
 
@@ -382,6 +426,23 @@ _MODELS: dict[tuple[str, frozenset[str] | None], type[Setting]] = {}
 _DECLARED: dict[type, tuple[DeclaredFact, ...]] = {}
 _CATALOGS: dict[Path, tuple[tuple[Any, ...], PolicyCatalog]] = {}
 """Each docs folder's catalog, with the files' names, times and sizes it was read from."""
+
+
+def _conditions_check(conditional: list[tuple[str, str, list[DeclaredFact]]]) -> Any:
+    """A model check: each group ``needed_when`` a condition is given where it holds."""
+
+    def check(setting: Any) -> Any:
+        for group, condition, facts in conditional:
+            attribute, words = CONDITIONS[condition]
+            if getattr(setting, attribute) and getattr(setting, group) is None:
+                asks = " ".join(f.declaration.question for f in facts if f.declaration.required)
+                raise FieldProblem(
+                    (group,),
+                    f"{words}, so '{group}' is needed ({facts[0].source.name} asks: {asks})",
+                )
+        return setting
+
+    return model_validator(mode="after")(check)
 
 
 def _class_name(group: str) -> str:

@@ -20,7 +20,13 @@ from typing import Any
 
 import yaml
 
-from policy_sites.settings.facts import DeclarationError, DeclaredFact, FactKind, read_catalog
+from policy_sites.settings.facts import (
+    CONDITIONS,
+    DeclarationError,
+    DeclaredFact,
+    FactKind,
+    read_catalog,
+)
 from policy_sites.settings.json_schema import SCHEMA_FILE
 from policy_sites.settings.loader import DEFAULTS_FILE, Problem, SettingsError, load_setting
 from policy_sites.settings.names import check_slug
@@ -40,6 +46,7 @@ __all__ = [
     "ProvisionDetails",
     "Question",
     "check_slug",
+    "declared_prompt",
     "new_setting_file",
     "parse_day_or_month",
     "policy_facts",
@@ -92,7 +99,6 @@ class Question:
     option: str
     many: bool = False
     """A list: one item per answer (a place, a person)."""
-    school_age_only: bool = False
 
     @property
     def frame(self) -> str:
@@ -122,10 +128,6 @@ QUESTIONS: tuple[Question, ...] = (
     Question("permission_from", "phones.permission_from", "--permission-from", many=True),
     Question("staff_personal_use", "social_media.staff_personal_use", "--staff-social-media"),
     Question("internet_filtering", "internet_filtering", "--internet-filtering"),
-    Question("confiscated_kept", "children_devices.confiscated_kept", "--confiscated-kept",
-             school_age_only=True),
-    Question("returned_to", "children_devices.returned_to", "--returned-to",
-             school_age_only=True),
 )  # fmt: skip
 """Every free-text fact ``new`` asks for, in the order it asks."""
 
@@ -145,8 +147,6 @@ class NewSettingDetails:
     permission_from: list[str] = field(default_factory=list)
     staff_personal_use: str | None = None
     internet_filtering: str | None = None
-    confiscated_kept: str | None = None
-    returned_to: str | None = None
     official_channels: list[str] = field(default_factory=list)
     contact: ContactDetails = field(default_factory=lambda: ContactDetails())
     concerns_about_leaders: ContactDetails = field(default_factory=lambda: ContactDetails())
@@ -163,7 +163,15 @@ class NewSettingDetails:
 
     def questions(self) -> list[Question]:
         """The questions that apply to this setting."""
-        return [q for q in QUESTIONS if self.school_age or not q.school_age_only]
+        return list(QUESTIONS)
+
+    @property
+    def conditions(self) -> dict[str, bool]:
+        """What a declared fact's ``needed_when`` may ask of this setting."""
+        return {
+            "school_age": self.school_age,
+            "early_years": any(not p.school_age for p in self.provisions),
+        }
 
     @property
     def leaders_left_to_the_lado(self) -> bool:
@@ -183,7 +191,7 @@ class NewSettingDetails:
         left += [
             f.dotted
             for f in facts
-            if f.declaration.required and self.declared.get(f.dotted) in (None, "", [])
+            if f.needed_if(self.conditions) and self.declared.get(f.dotted) in (None, "", [])
         ]
         left += [f"contact.{key}" for key in ("phone", "email", "address")
                  if not getattr(self.contact, key)]  # fmt: skip
@@ -320,22 +328,6 @@ def _concerns_about_leaders(details: NewSettingDetails) -> str:
     return "\n".join(lines)
 
 
-def _children_devices(details: NewSettingDetails) -> str:
-    if not details.school_age:
-        return (
-            "# Only needed if a provision has school_age: true. Then write:\n"
-            "# children_devices:\n"
-            "#   confiscated_kept: in the office\n"
-            "#   returned_to: the child's parent or carer at the end of the session\n"
-        )
-    return (
-        "# Needed because school-age children attend.\n"
-        "children_devices:\n"
-        f"{_fact(details, 'confiscated_kept', '  ')}\n"
-        f"{_fact(details, 'returned_to', '  ')}\n"
-    )
-
-
 def _ratifying_body(details: NewSettingDetails) -> str:
     choices = ", ".join(body.value for body in RatifyingBody)
     if details.ratifying_body is None:
@@ -357,8 +349,18 @@ def declared_placeholder(fact: DeclaredFact) -> str:
     return f"{PLACEHOLDER}: {said}"
 
 
+def declared_prompt(fact: DeclaredFact, when_empty: str) -> str:
+    """How ``new`` asks a declared fact: as it asks its own questions, by the sentence
+    the answer completes where there is one, else by the policy's question."""
+    decl = fact.declaration
+    if decl.sentence:
+        example = decl.shown_example()
+        return f'How do you complete "{decl.sentence}"? For example: {example} ({when_empty})'
+    return f"{decl.question} ({when_empty})"
+
+
 def _declared_value(
-    fact: DeclaredFact, value: Any, indent: str, in_comment: bool = False
+    fact: DeclaredFact, value: Any, indent: str, needed: bool, in_comment: bool = False
 ) -> list[str]:
     """One declared fact's lines: its question, its sentence and example, and its value
     (a placeholder when required and not told; left commented out when it may be)."""
@@ -371,12 +373,12 @@ def _declared_value(
     if decl.staff_only:
         lines.append(f"{indent}# Staff only: never shown to parents and visitors.")
     told = value not in (None, "", [])
-    off = "" if told or fact.needed or in_comment else "# "
+    off = "" if told or needed or in_comment else "# "
     if not told:
         value = decl.default if decl.has_default else decl.example
         if value is None and decl.kind is FactKind.YES_NO:
             value = True
-    if not told and (fact.needed or (in_comment and value is None)):
+    if not told and (needed or (in_comment and value is None)):
         value = (
             [declared_placeholder(fact)]
             if decl.kind is FactKind.LIST
@@ -408,17 +410,23 @@ def _declared(details: NewSettingDetails, facts: Sequence[DeclaredFact]) -> str:
     groups: dict[str | None, list[DeclaredFact]] = {}
     for fact in facts:
         groups.setdefault(fact.group, []).append(fact)
+    conditions = details.conditions
     for group, members in groups.items():
         if group is None:
             for fact in members:
-                out += _declared_value(fact, details.declared.get(fact.dotted), "")
+                told = details.declared.get(fact.dotted)
+                out += _declared_value(fact, told, "", fact.needed_if(conditions))
             continue
         needed = any(
-            f.needed or details.declared.get(f.dotted) not in (None, "", []) for f in members
+            f.needed_if(conditions) or details.declared.get(f.dotted) not in (None, "", [])
+            for f in members
         )
+        if condition := members[0].needed_when:
+            words = CONDITIONS[condition][1]
+            out.append(f"# Needed because {words}." if needed else f"# Only needed if {words}.")
         inner = [line for f in members
                  for line in _declared_value(f, details.declared.get(f.dotted), "  ",
-                                             not needed)]  # fmt: skip
+                                             f.needed_if(conditions), not needed)]  # fmt: skip
         if needed:
             out += [f"{group}:", *inner]
         else:  # may be left out: shown as an example to copy
@@ -497,7 +505,6 @@ social_media:
 #   essential_calls: step outside before answering
 #   signage: true
 
-{_children_devices(details)}
 {_fact(details, "internet_filtering", "")}
 
 {_declared(details, facts)}

@@ -32,7 +32,6 @@ __all__ = [
     "DSL",
     "OTHER_POLICIES",
     "PLACEHOLDER",
-    "ChildrenDevices",
     "ContactRoute",
     "ContactRoutes",
     "EmailAddress",
@@ -455,20 +454,6 @@ class Visitors(_Model):
         return self.phones_allowed is not None
 
 
-class ChildrenDevices(_Model):
-    """Children's own phones and devices (settings with school-age children)."""
-
-    confiscated_kept: Phrase = Field(
-        description=_frame("A confiscated device is kept safe …", "in the office")
-    )
-    returned_to: Phrase = Field(
-        description=_frame(
-            "A confiscated device is handed back to …",
-            "the child's parent or carer at the end of the session",
-        )
-    )
-
-
 class PolicyDates(_Model):
     """When a policy was written, ratified, and is next due for review."""
 
@@ -825,9 +810,6 @@ class Setting(_Model):
     phones: Phones
     social_media: SocialMedia
     visitors: Visitors = Field(default_factory=Visitors)
-    children_devices: ChildrenDevices | None = Field(
-        default=None, description="Needed when any provision has school-age children."
-    )
     template: Phrase | None = Field(
         default=None,
         description="The published template the setting's policies were adapted from, if "
@@ -976,12 +958,6 @@ class Setting(_Model):
                     "list them once for each"
                 )
                 raise FieldProblem(("dsls",), f"no lead DSL{where}: {why}")
-        if self.has_school_age and self.children_devices is None:
-            raise FieldProblem(
-                ("children_devices",),
-                "a provision has school_age: true, so 'children_devices' is needed "
-                "(where confiscated devices are kept and who gets them back)",
-            )
         return self
 
     @model_validator(mode="after")

@@ -217,8 +217,8 @@ def test_new_asks_each_declared_fact_with_its_sentence(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args, input=answers)
     assert result.exit_code == 0, result.output
     assert (
-        'Where do staff search first when a child is missing? It completes "Staff search … '
-        'first.". For example: the garden.' in result.output
+        'How do you complete "Staff search … first."? For example: the garden (leave empty '
+        "to fill in later)" in result.output
     )
     assert "Does the setting have CCTV that staff check? (yes/no" in result.output
     assert "Who raises the alarm?" not in result.output  # it has a default: not asked

@@ -135,7 +135,7 @@ def test_nothing_is_invented(settings_dir: Path) -> None:
     unfilled = placeholders_in(setting)
     # every question, the setting's phone, email and address, and who to go to about
     # its leaders, with a phone and an email
-    assert len(unfilled) == len([q for q in QUESTIONS if not q.school_age_only]) + 6
+    assert len(unfilled) == len(QUESTIONS) + 6
     assert all(value.startswith(PLACEHOLDER) for value in unfilled)
     assert setting.social_media.official_channels == []
     assert setting.visitors.essential_calls is None and setting.visitors.phones_allowed is None
@@ -353,7 +353,8 @@ def test_every_prompt_reads_as_a_sentence(tmp_path: Path) -> None:
     assert "When are the policies next due for review?" in result.output
     setting = load_setting(root / "settings", "sunny-days", POLICIES)
     assert setting.ratifying_body == "trustees"
-    assert len(placeholders_in(setting)) == len(QUESTIONS) + 6
+    # and the two facts the mobile policy declares for a setting with school-age children
+    assert len(placeholders_in(setting)) == len(QUESTIONS) + 2 + 6
     assert "'0800 CALL US': write a phone number as digits and spaces" in result.output
     assert "'not-an-email': expected an email address" in result.output
 
