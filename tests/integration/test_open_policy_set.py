@@ -116,3 +116,24 @@ def test_a_staff_only_fact_on_a_public_page_fails_the_build(
     assert not leaked.ok
     assert "lost-or-missing-child.md" in str(leaked.error)
     assert "door_code" in str(leaked.error)
+
+
+def test_build_drafts_option_reaches_every_setting_build(project_copy: Project) -> None:
+    """`policy-sites build --drafts` (through the federation builder and its workers)
+    shows a draft; the same build without it leaves the draft out."""
+    from tests.helpers import run_cli
+
+    (project_copy.docs_dir / "policies" / "lost-or-missing-child.md").write_text(DRAFT)
+    _publish(
+        project_copy,
+        "lost-or-missing-child",
+        facts="\nmissing_child:\n  search_areas: [the garden]\n",
+    )
+    out = project_copy.root / "out"
+    plain = run_cli(project_copy, "build", "poppys", "--no-pdf", "--out", str(out))
+    assert plain.returncode == 0, plain.stderr
+    page = out / "poppys" / "policies" / "lost-or-missing-child.html"
+    assert not page.exists()
+    drafts = run_cli(project_copy, "build", "poppys", "--no-pdf", "--drafts", "--out", str(out))
+    assert drafts.returncode == 0, drafts.stderr
+    assert "Staff search the garden first." in _page(out / "poppys", "lost-or-missing-child")
