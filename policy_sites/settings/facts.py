@@ -19,6 +19,7 @@ located and "did you mean"-ed exactly as a core one, and a policy is added witho
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ class FactDeclaration(BaseModel):
     question: str = Field(min_length=1)
     frame: str | None = None
     example: Any = None
-    choices: tuple[str, ...] | None = None
+    choices: list[str] | None = None
     default: Any = None
     staff_only: bool = False
     optional: bool = False
@@ -279,10 +280,7 @@ def _read_source(path: Path) -> PolicySource:
             try:
                 decl = FactDeclaration.model_validate(spec)
             except ValidationError as error:
-                for item in error.errors():
-                    where = (*at, *item["loc"])
-                    message = str(item["msg"]).removeprefix("Value error, ")
-                    problems.append(problem(where, message))
+                problems += [problem((*at, *item["loc"]), _said(item)) for item in error.errors()]
                 continue
             in_optional = group_name is not None and group_name in optional_groups
             line = problem(at, "")[1] or 1
@@ -300,6 +298,19 @@ def _read_source(path: Path) -> PolicySource:
         optional_groups=frozenset(optional_groups),
         conditional_groups=frozenset(conditional.items()),
     )
+
+
+def _said(item: Any) -> str:
+    """A declaration's mistake as the loader words a settings file's, with the keys a
+    declaration may have for an unknown one."""
+    from policy_sites.settings.loader import _describe
+
+    if item["type"] != "extra_forbidden":
+        return _describe(item)
+    key, known = str(item["loc"][-1]), list(FactDeclaration.model_fields)
+    guess = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean {guess[0]!r}?" if guess else "expected one of: " + ", ".join(known)
+    return f"unknown key {key!r}; {hint}"
 
 
 @dataclass(frozen=True)

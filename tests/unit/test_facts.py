@@ -350,3 +350,40 @@ def test_a_policy_in_the_federations_file_is_published_by_every_setting(
     assert "lost-or-missing-child" in setting.policies
     assert "mobile-and-smart-technology" in setting.policies  # its own are kept
     assert setting.missing_child.search_areas == ["the garden", "the toilets"]
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "expected"),
+    [
+        ("facts: [1, 2]", "facts: expected a mapping of groups of facts"),
+        ("facts:\n  g: 5", "facts.g: expected a mapping of facts"),
+        ("facts:\n  g:\n    f: 5", "facts.g.f: expected a mapping of keys, got 5"),
+        (
+            "facts:\n  g:\n    f: {kind: phrase, question: q, frame: 'x {}', qustion: 1}",
+            "facts.g.f.qustion: unknown key 'qustion'; did you mean 'question'?",
+        ),
+        (
+            "facts:\n  g:\n    f: {kind: choice, question: q, choices: x}",
+            "facts.g.f.choices: expected a list (one '- item' per line), got 'x'",
+        ),
+        (
+            "facts:\n  g:\n    f: {kind: phrase, question: q, frame: 'a {} b {}'}",
+            "facts.g.f: 'frame' must hold '{}' once, where the value goes",
+        ),
+        (
+            "facts:\n  g:\n    needed_when: weekends\n    f: {kind: yes_no, question: q}",
+            "facts.g.needed_when: must be one of: school_age, early_years",
+        ),
+        ("facts:\n  'bad name': {kind: yes_no, question: q}", "a fact's name is letters"),
+        ("title: [unclosed", "is not valid YAML"),
+        ("facts: !!python/object:os.system {}", "is not allowed; write plain values only"),
+    ],
+)
+def test_a_hostile_declaration_is_one_clear_line(
+    settings_dir: Path, front_matter: str, expected: str
+) -> None:
+    source = settings_dir.parent / "docs" / "policies" / "x.md"
+    source.write_text(f"---\n{front_matter}\n---\n# X policy\n")
+    [found] = problems(settings_dir)
+    assert found.startswith(f"{source}:")
+    assert expected in found
