@@ -387,3 +387,25 @@ def test_a_hostile_declaration_is_one_clear_line(
     [found] = problems(settings_dir)
     assert found.startswith(f"{source}:")
     assert expected in found
+
+
+def test_check_knows_a_declared_facts_sentence_placeholder_and_length(tmp_path: Path) -> None:
+    from policy_sites.check.checker import long_phrase_findings, placeholder_findings
+    from policy_sites.project import Project
+    from policy_sites.settings.loader import written_texts
+
+    root = _project(tmp_path)
+    (root / "settings" / "poppys.yml").write_text(
+        (Path(__file__).resolve().parents[2] / "settings" / "poppys.yml").read_text()
+        + "\nmissing_child:\n  search_areas:\n    - "
+        + " ".join(["the far corner of the garden"] * 8)
+        + "\n  cctv_checked_by: 'FILL IN: completes \"The CCTV is checked by ….\"'\n"
+    )
+    project = Project(root)
+    own = [v for v in written_texts(project.settings_dir, "poppys") if "missing_child" in v.field]
+    [long] = long_phrase_findings(project, own)
+    assert long.message.startswith("missing_child.search_areas[0]: 48 words, inside the "
+                                   "sentence 'Staff search … first.'")  # fmt: skip
+    assert "like 'the garden'" in long.fix
+    [unfilled] = placeholder_findings(project, own)
+    assert unfilled.message.startswith("missing_child.cctv_checked_by: still a placeholder")
