@@ -122,6 +122,29 @@ def naive(project: Path, slugs: list[str], out: Path, env: dict[str, str]) -> Me
     return Measure(name, seconds, cpu, peak, size_mib(out))
 
 
+def add_policies(project: Path, extra: int) -> None:
+    """``extra`` more shared policies, published by every setting: each a copy of one
+    of the two sources under its own id and title (a policy is a file: no code, no menu
+    entry; the copies declare the same facts as their originals)."""
+    policies = project / "docs" / "policies"
+    sources = sorted(policies.glob("*.md"))
+    added = []
+    for number in range(extra):
+        source = sources[number % len(sources)]
+        pid = f"{source.stem}-copy-{number + 1}"
+        text = source.read_text(encoding="utf-8")
+        text = text.replace(f"policy_id: {source.stem}\n", f"policy_id: {pid}\n", 1)
+        heading = next(line for line in text.splitlines() if line.startswith("# "))
+        text = text.replace(heading, f"{heading} (copy {number + 1})", 1)
+        (policies / f"{pid}.md").write_text(text, encoding="utf-8")
+        added.append(pid)
+    for path in (project / "settings").glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        if "\npolicies:\n" in text:
+            entries = "".join(f"  {pid}: {{}}\n" for pid in added)
+            path.write_text(text.replace("\npolicies:\n", f"\npolicies:\n{entries}", 1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100, help="How many settings (default 100).")
@@ -129,12 +152,20 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="Skip (a), the slow one.")
     parser.add_argument("--no-pdf", action="store_true", help="Skip (e) to (h), with PDFs.")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
+    parser.add_argument(
+        "--policies",
+        type=int,
+        default=2,
+        help="How many shared policies each setting publishes (default 2, the examples'; "
+        "more are copies of the two sources under new ids, with no published versions).",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="policy-sites-bench-"))
     project = work / "project"
     copy_project(REPO, project)
     slugs = write_synthetic_settings(REPO / "settings", project, args.n, versions=True)
+    add_policies(project, args.policies - 2)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
     env["XDG_CACHE_HOME"] = str(work / "cache")  # (b) starts with no compiled templates
     print(f"{args.n} synthetic settings in {project}; {args.jobs} jobs on {os.cpu_count()} cores")

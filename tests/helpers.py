@@ -15,6 +15,23 @@ from policy_sites.project import Project
 REPO = Path(__file__).resolve().parent.parent
 
 
+def settings_beside_sources(tmp_path: Path, *names: str) -> Path:
+    """A settings folder holding copies of ``names`` (from settings/) and of what every
+    setting is read with (the federation's defaults, the local authorities), with the shared
+    policies' sources beside it (docs/policies/), whose front matter declares the facts
+    a setting's file may hold."""
+    import shutil
+
+    from policy_sites.settings.loader import copy_shared_files
+
+    folder = tmp_path / "settings"
+    copy_shared_files(REPO / "settings", folder)  # the defaults and the local authorities
+    for name in names:
+        shutil.copy(REPO / "settings" / name, folder / name)
+    shutil.copytree(REPO / "docs" / "policies", tmp_path / "docs" / "policies")
+    return folder
+
+
 def in_ci() -> bool:
     """Whether this is CI (``CI=true``), where a missing browser, nginx or PDF engine fails
     the tests that need it instead of skipping them."""

@@ -14,7 +14,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from policy_sites.settings.facts import DeclaredFact, FactKind, read_catalog
 from policy_sites.settings.schema import RatifyingBody
+from tests.helpers import REPO
 
 __all__ = ["POLICIES", "authority_data", "authority_numbers", "settings_data"]
 
@@ -67,6 +69,67 @@ _RETURNED = [
 _JOURNALS = ["Tapestry", "Seesaw", "Famly", "Blossom"]
 _REVIEW = ["at least once a year", "every year in September", "every two years"]
 _ALLEGATIONS = ["the Local Authority Designated Officer (LADO)", "the LADO and Ofsted"]
+
+
+_WORDING: dict[str, list[str]] = {
+    "learning_journal.name": _JOURNALS,
+    "events.example": _EVENTS,
+    "outings.phone": ["the setting's mobile phone", "the club's mobile phone"],
+    "staff_break_phones": ["in the office, away from children", "in the staff room only"],
+    "children_devices.confiscated_kept": _KEPT,
+    "children_devices.returned_to": _RETURNED,
+}
+"""More wording than a declaration's one example, by fact, for the facts that have it."""
+
+DECLARED = read_catalog(REPO / "docs")
+"""The facts the shared policies declare in their front matter: the settings drawn give
+them by kind, as a manager would, so a new policy's facts are generated with no edit here."""
+
+
+def _declared_value(fact: DeclaredFact) -> st.SearchStrategy[Any]:
+    """A value of one declared fact, drawn by its kind from its declaration."""
+    decl = fact.declaration
+    example = decl.example if decl.example is not None else decl.default
+    words = _WORDING.get(fact.dotted) or (
+        [str(e) for e in example] if isinstance(example, list) else [str(example)]
+    )
+    if decl.kind is FactKind.LIST:
+        return _some(words)
+    if decl.kind is FactKind.CHOICE:
+        return st.sampled_from(list(decl.choices or ()))
+    if decl.kind is FactKind.YES_NO:
+        return st.booleans()
+    if decl.kind is FactKind.DATE:
+        return st.sampled_from(["2026-09", "2027-01-15"])
+    if decl.kind is FactKind.CONTACT_ROUTE:
+        return st.just({"name": "the Chair of the Committee", "phone": "01632 960999"})
+    return _one(words)
+
+
+@st.composite
+def _declared(draw: st.DrawFn, policies: list[str], conditions: dict[str, bool]) -> dict[str, Any]:
+    """The declared facts of a setting publishing ``policies`` (of whom ``conditions``
+    hold or not): each it needs, and any other (optional, defaulted, needed only of other
+    settings, or of a policy it does not publish) or not."""
+    needed = {f.path for f in DECLARED.facts(policies) if f.needed_if(conditions)}
+    data: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {}
+    for fact in DECLARED.facts():
+        if fact.group is None:
+            if fact.path in needed or draw(st.booleans()):
+                data[fact.name] = draw(_declared_value(fact))
+            continue
+        members = [f for f in DECLARED.facts() if f.group == fact.group]
+        if fact.group in groups or fact is not members[0]:
+            continue
+        if not any(f.path in needed for f in members) and not draw(st.booleans()):
+            continue  # the whole group left out
+        group: dict[str, Any] = {}
+        for member in members:
+            if member.declaration.required or draw(st.booleans()):
+                group[member.name] = draw(_declared_value(member))
+        groups[fact.group] = data[fact.group] = group
+    return data
 
 
 def _one(values: list[str]) -> st.SearchStrategy[str]:
@@ -205,7 +268,6 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     _maybe(draw, social, "registered_with_setting_email", st.booleans())
     _maybe(draw, social, "approved_by", _some(_APPROVERS, 2))
     data["social_media"] = social
-    _maybe(draw, data, "learning_journal", _one(_JOURNALS).map(lambda n: {"name": n}))
     visitors: dict[str, Any] = {}
     _maybe(draw, visitors, "phones_allowed", _one(_VISITOR_PHONES))
     _maybe(draw, visitors, "phones_kept_away", st.booleans())
@@ -213,18 +275,13 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     _maybe(draw, visitors, "signage", st.booleans())
     if visitors or draw(st.booleans()):
         data["visitors"] = visitors
-    if any(p.get("school_age") for p in provisions):
-        data["children_devices"] = {
-            "confiscated_kept": draw(_one(_KEPT)),
-            "returned_to": draw(_one(_RETURNED)),
-        }
     _maybe(draw, data, "template", _one(_TEMPLATES))
-    if draw(st.booleans()):
-        events: dict[str, Any] = {"parents_may_film": draw(st.booleans())}
-        _maybe(draw, events, "example", _one(_EVENTS))
-        data["events"] = events
     data["internet_filtering"] = draw(_one(_FILTER))
     data["policies"] = draw(_policies())
+    school_age = any(p.get("school_age") for p in provisions)
+    early_years = any(p.get("early_years", not p.get("school_age")) for p in provisions)
+    conditions = {"school_age": school_age, "early_years": early_years}
+    data |= draw(_declared(list(data["policies"]), conditions))
     _maybe(draw, data, "review_frequency", _one(_REVIEW))
     _maybe(draw, data, "allegations_contact", _one(_ALLEGATIONS))
     _maybe(draw, data, "police_non_emergency", st.sampled_from(["101", "0300 123 4567"]))

@@ -92,6 +92,8 @@ class BuildOptions:
     """Made PDFs kept between runs, by content (None: none kept)."""
     preview: bool = False
     """Show every policy's working copy, marked draft, instead of its published version."""
+    drafts: bool = False
+    """Include the policies whose source says ``draft: true`` (left out otherwise)."""
 
 
 @dataclass
@@ -207,6 +209,7 @@ def _build_and_summarise(
         options.shared_assets,
         pdfs,
         preview=options.preview,
+        drafts=options.drafts,
         today=today,
     )
     if result.ok:
@@ -357,7 +360,10 @@ def build_federation(
                 on_result(result)
 
         pdf = PdfCache(options.pdf_cache).engine if options.pdf else "none"
-        extra = f"shared-assets={options.shared_assets} preview={options.preview} pdf={pdf}"
+        extra = (
+            f"shared-assets={options.shared_assets} preview={options.preview} "
+            f"drafts={options.drafts} pdf={pdf}"
+        )
         inputs = Inputs(project, extra=extra)
         if options.shared_assets:
             _update_shared_assets(project, out_root, state, inputs.theme)

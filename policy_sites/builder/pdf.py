@@ -316,7 +316,9 @@ def make_pdfs(project: Project, slug: str, site_dir: Path, cache: PdfCache) -> P
     that resolve to the public pages, which hold the same text. It is copied, not made again.
     """
     report = PdfReport()
-    setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
+    setting = load_setting(
+        project.settings_dir, slug, policy_ids(project.docs_dir), project.docs_dir
+    )
     versions = read_versions(project.settings_dir, slug)
     public: dict[str, tuple[list[_Printed], Path]] = {}
     """What each of the parents' PDFs was made from, and where it went, by target."""

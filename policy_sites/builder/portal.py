@@ -22,8 +22,9 @@ from typing import Any
 from policy_sites.context.leak_check import LeakCheck, plain_text
 from policy_sites.context.phrases import counted
 from policy_sites.context.variables import public_values, staff_only_fields
-from policy_sites.context.views import POLICIES_DIR, STAFF, parse_front_matter, policy_ids
+from policy_sites.context.views import STAFF, policy_ids, policy_titles
 from policy_sites.project import Project, write_atomic
+from policy_sites.settings.facts import draft_ids
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import PolicyDate, Setting
 from policy_sites.versions.store import read_versions
@@ -47,20 +48,6 @@ __all__ = [
 ]
 
 PORTAL_FILE = "index.html"
-
-
-def _title(docs_dir: Path, pid: str) -> str:
-    path = docs_dir / POLICIES_DIR / f"{pid}.md"
-    try:
-        text = path.read_text(encoding="utf-8")
-        if title := parse_front_matter(text).get("title"):
-            return str(title)
-        for line in text.splitlines():
-            if line.startswith("# "):
-                return line[2:].strip()
-    except (OSError, ValueError):
-        pass
-    return pid.replace("-", " ").capitalize()
 
 
 def _published(project: Project, slug: str) -> dict[str, Any]:
@@ -136,17 +123,23 @@ def summarise(project: Project, slug: str, public: bool = False) -> SettingSumma
     ``public``: for the public portal, so checked to show nothing staff-only in its rows
     (raises PortalLeak, naming the fields); ``status`` prints to its user's terminal.
     """
-    setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
+    setting = load_setting(
+        project.settings_dir, slug, policy_ids(project.docs_dir), project.docs_dir
+    )
     published = _published(project, slug)
+    titles = policy_titles(project.docs_dir)
+    drafts = draft_ids(project.docs_dir)  # on no site: not listed either
     policies = []
     for pid, dates in sorted(setting.policies.items()):
+        if pid in drafts:
+            continue
         version = published.get(pid)
         ratified = version.ratified if version else None  # nothing published: not ratified
         next_review = version.next_review if version else dates.next_review
         policies.append(
             PolicySummary(
                 id=pid,
-                title=_title(project.docs_dir, pid),
+                title=titles.get(pid, pid),
                 version=version.label if version else None,
                 ratified=ratified.iso() if ratified else None,
                 next_review=next_review.iso() if next_review else None,

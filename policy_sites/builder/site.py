@@ -88,13 +88,15 @@ def build_setting(
     pdfs: PdfCache | None = None,
     *,
     preview: bool = False,
+    drafts: bool = False,
     today: dt.date | None = None,
 ) -> BuildResult:
     """Build both views of one setting into ``out_root/slug``, replacing it only on success.
 
     With ``pdfs``, the pages link to each published version's PDF and the staff induction
     pack, which are made (or copied from that cache) before the site is swapped in.
-    ``preview`` shows working copies instead of published versions; ``today`` is the day
+    ``preview`` shows working copies instead of published versions; ``drafts`` includes
+    the policies whose source says ``draft: true``; ``today`` is the day
     review dates are judged against (default: ``review_day()``). Without ``reuse`` the two
     views share one, with the compiled templates kept on disk between runs.
     """
@@ -120,6 +122,7 @@ def build_setting(
                 reuse,
                 shared_assets,
                 preview=preview,
+                drafts=drafts,
                 today=today,
                 pdf=pdfs is not None,
             )

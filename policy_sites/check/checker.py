@@ -27,6 +27,7 @@ from policy_sites.settings.loader import (
     SettingsError,
     WrittenText,
     load_setting,
+    setting_model,
     setting_slugs,
     staff_only_values_of,
     written_texts,
@@ -103,7 +104,7 @@ def _load(
     setting = None
     versions: list[Version] = []
     try:
-        setting = load_setting(project.settings_dir, slug, known)
+        setting = load_setting(project.settings_dir, slug, known, project.docs_dir)
     except SettingsError as error:
         for p in error.problems:
             text = f"{p.field}: {p.message}" if p.field else p.message
@@ -271,7 +272,10 @@ _INDEX = re.compile(r"\[\d+\]")
 def long_phrase_findings(project: Project, values: list[WrittenText]) -> list[Finding]:
     """Warnings for a setting's own free-text ``values`` too long for the sentence each
     completes."""
-    frames = free_text_fields()
+    try:  # the sentences the policies' declared facts complete, too
+        frames = free_text_fields(setting_model(project.docs_dir))
+    except SettingsError:  # a bad declaration: reported where the setting is loaded
+        frames = free_text_fields()
     findings = []
     for value in values:
         frame = frames.get(_INDEX.sub("", value.field))

@@ -40,6 +40,7 @@ from policy_sites.context.phrases import FACTS_READ
 from policy_sites.context.variables import build_context
 from policy_sites.context.views import STAFF, parse_front_matter, split_front_matter
 from policy_sites.project import Project
+from policy_sites.settings.facts import DeclarationError, read_catalog
 from policy_sites.settings.loader import DEFAULTS_FILE, SettingsError, field_lines
 from policy_sites.settings.reachable import unreachable
 from policy_sites.settings.schema import (
@@ -140,12 +141,18 @@ def _dotted(path: tuple[str, ...]) -> str:
 
 
 def defined_tree(settings: Iterable[Setting], today: dt.date) -> Tree:
-    """Every variable a source may use: the schema's fields and the context's own names."""
+    """Every variable a source may use: the schema's fields (the core's and those the
+    policies declare, which each setting's model holds) and the context's own names."""
     tree = schema_tree(Setting)
     for setting in settings:
+        tree = merge_trees(tree, schema_tree(type(setting)))
         context = build_context(setting, STAFF, today)
         tree = merge_trees(
-            tree, value_tree(context, frozenset({("policies",), ("related_policy_links",)}))
+            tree,
+            value_tree(
+                context,
+                frozenset({("policies",), ("related_policy_links",), ("policy_titles",)}),
+            ),
         )
     return tree
 
@@ -230,7 +237,28 @@ def variable_drift(
                 continue
             findings.append(_undefined(project, path, use, depth, tree))
     findings += _unused(project, uses, tree, only)
+    findings += _unused_declarations(project, uses)
     return sorted(set(findings))
+
+
+def _unused_declarations(project: Project, uses: list[Use]) -> list[Finding]:
+    """A fact a policy declares that no source uses: a setting would be asked for it
+    for nothing (a leftover from an edit, or a misspelt name in the text)."""
+    try:
+        facts = read_catalog(project.docs_dir).facts()
+    except DeclarationError:
+        return []  # reported with each setting
+    return [
+        Finding(
+            shown(project, fact.source),
+            fact.line,
+            WARNING,
+            f"'{fact.dotted}' is declared here but no source uses it",
+            f"use it in the policy's text ({{{{ {fact.dotted} }}}}), or remove its declaration",
+        )
+        for fact in facts
+        if not any(_covers(use, fact.path) for use in uses)
+    ]
 
 
 def _undefined(project: Project, path: Path, use: Use, depth: int, tree: Tree) -> Finding:
@@ -246,8 +274,9 @@ def _undefined(project: Project, path: Path, use: Use, depth: int, tree: Tree) -
     fix = (
         f"did you mean '{_dotted((*use.path[:depth], guess[0]))}'?"
         if guess
-        else "add it to the settings schema (policy_sites/settings/schema.py) and the "
-        "settings files, or use a variable that exists"
+        else "declare it under 'facts:' in the front matter of the policy that uses it "
+        "(the editor's guide, 'Adding a policy'), then give it a value in the settings "
+        "files; or use a variable that exists"
     )
     return Finding(
         shown(project, path), use.line, ERROR, f"'{name}' is defined nowhere: {where}", fix

@@ -18,6 +18,7 @@ from policy_sites.cli.options import find_project, project_option, slug_argument
 from policy_sites.context.phrases import join_or
 from policy_sites.context.views import policy_ids
 from policy_sites.render.preview import serve as serve_preview
+from policy_sites.settings.facts import DeclaredFact, FactKind, scaffold_policy
 from policy_sites.settings.json_schema import SCHEMA_FILE, schema_is_current, schema_text
 from policy_sites.settings.loader import (
     SettingsError,
@@ -33,8 +34,10 @@ from policy_sites.settings.new_setting import (
     NewSettingDetails,
     NewSettingError,
     ProvisionDetails,
+    declared_prompt,
     new_setting_file,
     parse_day_or_month,
+    policy_facts,
     write_new_setting,
 )
 from policy_sites.settings.schema import AUTHORITY_ID, EmailAddress, PhoneNumber, RatifyingBody
@@ -53,13 +56,18 @@ __all__ = ["EDITOR_COMMANDS"]
 def schema(check_file: bool, project: str | None) -> None:
     """Print the settings schema as JSON Schema (for VS Code's YAML extension).
 
-    Save it with: policy-sites schema > settings.schema.json
+    Save it with: policy-sites schema > settings.schema.json (again after any change to
+    the facts a policy declares in its front matter).
     """
-    if not check_file:
-        click.echo(schema_text(), nl=False)
-        return
     proj = find_project(project)
-    if not schema_is_current(proj.root):
+    try:
+        if not check_file:
+            click.echo(schema_text(proj.docs_dir), nl=False)
+            return
+        current = schema_is_current(proj.root)
+    except SettingsError as error:  # a policy's declarations cannot be read
+        raise click.ClickException(str(error)) from None
+    if not current:
         raise click.ClickException(
             f"{proj.root / SCHEMA_FILE} is out of date; run: policy-sites schema > {SCHEMA_FILE}"
         )
@@ -280,6 +288,56 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def _declared_answers(
+    facts: list[DeclaredFact],
+    given: tuple[tuple[str, str], ...],
+    ask: bool,
+    conditions: dict[str, bool],
+) -> dict[str, Any]:
+    """Answers to the facts the policies declare: from --fact NAME VALUE (a list's
+    NAME repeated for each item), else asked with the question and its sentence."""
+    known = {fact.dotted: fact for fact in facts}
+    answers: dict[str, Any] = {}
+    for name, value in given:
+        fact = known.get(name)
+        if fact is None:
+            raise click.BadParameter(
+                f"{name!r} is not a fact the policies declare; they declare: "
+                + (", ".join(known) or "none"),
+                param_hint="--fact",
+            )
+        kind = fact.declaration.kind
+        if kind is FactKind.LIST:
+            answers.setdefault(name, []).append(_tidy(value))
+        elif kind is FactKind.YES_NO:
+            answers[name] = _tidy(value).lower() in ("yes", "y", "true")
+        else:
+            answers[name] = _tidy(value)
+    if not ask:
+        return answers
+    for fact in facts:
+        decl = fact.declaration
+        needed = fact.needed_if(conditions)
+        if fact.dotted in answers or decl.kind is FactKind.CONTACT_ROUTE or not needed:
+            continue  # a route is written as placeholders; what may be left out, as an example
+        prompt = declared_prompt(fact, EMPTY_TO_FILL_IN)
+        if decl.kind is FactKind.LIST:
+            answers[fact.dotted] = _ask_list(prompt, "  Another (leave empty if there are no more)")
+        elif decl.kind is FactKind.CHOICE:
+            answers[fact.dotted] = _prompt(
+                f"{decl.question} ({EMPTY_TO_FILL_IN})",
+                type=click.Choice([*(decl.choices or ()), ""]), default="",
+                show_choices=True, show_default=False,
+            ) or None  # fmt: skip
+        elif decl.kind is FactKind.YES_NO:
+            answer = _prompt(f"{decl.question} (yes/no, {EMPTY_TO_FILL_IN})", default="",
+                             show_default=False, type=click.Choice(["yes", "no", ""]))  # fmt: skip
+            answers[fact.dotted] = None if answer == "" else answer == "yes"
+        else:
+            answers[fact.dotted] = _ask_optional(prompt) or None
+    return answers
+
+
 @click.command()
 @slug_argument()
 @click.option("--name", help="The setting's name, exactly as it should appear.")
@@ -331,6 +389,14 @@ def _question_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--written", help="When the policies were written: YYYY-MM or YYYY-MM-DD.")
 @click.option("--next-review", help="When they are next due for review: YYYY-MM or YYYY-MM-DD.")
 @click.option("--ratified", hidden=True, help="Refused: publish records the ratified day.")
+@click.option(
+    "--fact",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A fact a policy declares in its front matter, by its dotted name, e.g. "
+    "--fact missing_child.search_areas 'the garden' (repeat a list's name for each item).",
+)
 @click.option("--no-input", is_flag=True, help="Ask nothing: take every detail from options.")
 @project_option
 def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
@@ -399,6 +465,11 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
             if value is None and ask:
                 value = _ask_optional(question.prompt(EMPTY_TO_FILL_IN)) or None
         setattr(details, question.key, value)
+    try:
+        facts = policy_facts(proj.docs_dir, policy_ids(proj.docs_dir))
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+    details.declared = _declared_answers(facts, o.pop("fact"), ask, details.conditions)
     details.contact = ContactDetails(
         phone=_given_or_asked(o["phone"], ask, "What is the setting's phone number?",
                               PhoneNumber),
@@ -462,7 +533,7 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
     except OSError as error:  # a full disk: no half-written settings file is left
         raise click.ClickException(f"{write_failure(error)}; nothing was written") from None
     click.echo(f"wrote {written}")
-    if left := details.unanswered():
+    if left := details.unanswered(facts):
         click.echo("  fill in (check reports them until you do): " + ", ".join(left))
     area = details.local_authority
     if area and (missing := missing_authority(proj.settings_dir, area)):
@@ -500,4 +571,35 @@ def serve(slug: str, audience: str, port: int, open_browser: bool, project: str 
     serve_preview(proj, slug, audience, port, open_browser)
 
 
-EDITOR_COMMANDS: list[click.Command] = [new, schema, serve]
+@click.group()
+def policy() -> None:
+    """Shared policies: the sources in docs/policies/."""
+
+
+@policy.command("new")
+@click.argument("policy_id", metavar="ID")
+@click.option("--title", required=True, help="Its title, e.g. 'Lost or missing child policy'.")
+@project_option
+def new_policy(policy_id: str, title: str, project: str | None) -> None:
+    """Write docs/policies/ID.md: a draft policy with one example fact declared in its
+    front matter and used in its text, to rename and reword (the editor's guide, step 7).
+
+    It says 'draft: true', so no site shows it until you delete that line (or build with
+    --drafts to preview it). An existing file is never overwritten.
+    """
+    proj = find_project(project)
+    try:
+        written = scaffold_policy(proj.docs_dir, policy_id, title)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    except FileExistsError:
+        raise click.ClickException(
+            f"{proj.docs_dir / 'policies' / (policy_id + '.md')} already exists; edit it, "
+            "or choose another id"
+        ) from None
+    click.echo(f"wrote {written}")
+    click.echo("  declare its facts under 'facts:', list it under a setting's 'policies:',")
+    click.echo("  then preview it:  policy-sites build --drafts; and: policy-sites check")
+
+
+EDITOR_COMMANDS: list[click.Command] = [new, schema, serve, policy]

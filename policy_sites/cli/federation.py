@@ -97,6 +97,12 @@ def _out_root(project: Project, out: str | None) -> Path:
     help="Show every policy's working copy, marked draft, instead of its published version.",
 )
 @click.option(
+    "--drafts",
+    is_flag=True,
+    help="Include the policies whose source says 'draft: true' (to preview an imported or "
+    "new policy); every other build leaves them out.",
+)
+@click.option(
     "--pdf/--no-pdf",
     default=None,
     help="Make a PDF of every published version and each staff induction pack "
@@ -111,6 +117,7 @@ def build(
     shard: tuple[int, int] | None,
     report: str | None,
     preview: bool,
+    drafts: bool,
     pdf: bool | None,
     project: str | None,
 ) -> None:
@@ -123,7 +130,7 @@ def build(
     proj = find_project(project, needs_settings=True)
     out_root = _out_root(proj, out)
     options = BuildOptions(
-        jobs=jobs, force=force, shard=shard, preview=preview, pdf=_making_pdfs(pdf)
+        jobs=jobs, force=force, shard=shard, preview=preview, drafts=drafts, pdf=_making_pdfs(pdf)
     )
     with ends_cleanly("build", out_root):
         with BuildProgress() as progress:

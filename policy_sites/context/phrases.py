@@ -280,6 +280,7 @@ def sentence_facts(
         "visitors_phones_kept_away": setting.visitors.kept_away,
         "devices_off_site": _devices_off_site(setting.setting_devices.taken_off_site, escape),
         "policy_pages": pages,
+        "policy_titles": {page["id"]: page["title"] for page in pages},
         "policy_links": join_and(page["link"] for page in pages),
         "policy_topics": _policy_topics(pages),
         **_manager_and_dsl(setting, escape, a_dsl),

@@ -19,6 +19,7 @@ from pydantic import AnyUrl, BaseModel
 
 from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.views import View
+from policy_sites.settings.facts import DeclaredFact, declared_facts
 from policy_sites.settings.loader import field_name
 from policy_sites.settings.local_authority import AdviceService
 from policy_sites.settings.names import printable
@@ -184,13 +185,15 @@ def build_context(
     data = setting.model_dump(exclude=None if view.is_staff else {"staff_only"})
     data["policies"] = {pid: _dates(d, today) for pid, d in setting.policies.items()}
     data["guidance"] = [edition.cited() for edition in setting.guidance_in_force(today)]
-    data["related_policy_links"] = {
-        pid: {"title": title, "url": _url_of(setting, pid)} for pid, title in OTHER_POLICIES.items()
-    }
+    data["related_policy_links"] = _related_policies(setting, titles or {})
     if not view.is_staff:
         for at, route in contact_routes_in(setting).items():
             if route.visibility is Visibility.STAFF:
                 _leave_out(data, at)
+        for fact in _staff_only_facts(setting):  # as staff_only: a public use fails the build
+            holder = data.get(fact.group) if fact.group else data
+            if isinstance(holder, dict):
+                holder.pop(fact.name, None)
     context = _escaped(data)
     _add_web_texts(setting, context)
     context.update(sentence_facts(setting, escape, titles or {}))
@@ -220,6 +223,20 @@ def _add_web_texts(setting: Setting, context: dict[str, Any]) -> None:
             shown = shown.get(key) if isinstance(shown, dict) else None
         if isinstance(shown, dict) and route.web is not None:
             shown["web_text"] = escape(str(route.web))
+
+
+def _related_policies(setting: Setting, titles: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Every policy a source may list as going with it, by id, with its title and where
+    to read it: the shared text's usual ones, the shared policies (a page of their own
+    where the setting publishes them: see ``policy_titles``), and any other_policies
+    entry with a title of its own."""
+    ids = [*OTHER_POLICIES, *titles, *setting.other_policies]
+    found = {}
+    for pid in dict.fromkeys(ids):
+        given = setting.other_policies.get(pid)
+        title = (given.title if given else None) or titles.get(pid) or OTHER_POLICIES[pid]
+        found[pid] = {"title": title, "url": _url_of(setting, pid)}
+    return found
 
 
 def _url_of(setting: Setting, policy_id: str) -> AnyUrl | None:
@@ -265,6 +282,11 @@ def _holds(data: dict | list, key: str | int) -> bool:
     return key in data if isinstance(data, dict) else isinstance(key, int) and key < len(data)
 
 
+def _staff_only_facts(setting: Setting) -> list[DeclaredFact]:
+    """The facts a policy declared ``staff_only: true``: left out of the parents' view."""
+    return [fact for fact in declared_facts(setting) if fact.declaration.staff_only]
+
+
 def strings_in(value: Any) -> Iterator[str]:
     """Every string in nested dicts and lists (data loaded from YAML or JSON), in order."""
     return (text for _, text in texts_in(value))
@@ -281,10 +303,17 @@ def staff_only_fields(setting: Setting) -> dict[str, str]:
     and the numbers and addresses of every contact route marked ``visibility: staff``,
     wherever it is defined, unless a public route gives the same one
     (``settings.redaction.staff_only_texts``, which the loader's messages use too)."""
-    return {
+    found = {
         field_name(at): text
         for at, text in staff_only_texts(setting.model_dump(mode="json")).items()
     }
+    for fact in _staff_only_facts(setting):  # declared staff_only by a policy
+        value = getattr(setting, fact.path[0], None)
+        if fact.group and value is not None:
+            value = getattr(value, fact.name, None)
+        dumped = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+        found |= {field_name(at): text for at, text in texts_in(dumped, fact.path)}
+    return found
 
 
 def public_values(setting: Setting) -> list[str]:

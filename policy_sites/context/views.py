@@ -11,7 +11,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from policy_sites.settings.front_matter import parse_front_matter, split_front_matter
 
 __all__ = [
     "PARENTS",
@@ -56,23 +56,6 @@ STAFF = View("staff", "Staff", "staff view", "staff/")
 VIEWS = {view.id: view for view in (PARENTS, STAFF)}
 
 
-def split_front_matter(text: str) -> tuple[str, str, int]:
-    """A Markdown source's YAML front matter ('' if none), its body, and the line of the
-    file the body starts on. The front matter lies between two lines of just ``---``."""
-    lines = text.splitlines(keepends=True)
-    if lines and lines[0].rstrip("\n") == "---":
-        for number, line in enumerate(lines[1:], 2):
-            if line.rstrip("\n") == "---":
-                return "".join(lines[1 : number - 1]), "".join(lines[number:]), number + 1
-    return "", text, 1
-
-
-def parse_front_matter(text: str) -> dict:
-    """The YAML front matter of a Markdown source's text, or {} if it has none."""
-    meta = yaml.safe_load(split_front_matter(text)[0])
-    return meta if isinstance(meta, dict) else {}
-
-
 def front_matter(path: Path) -> dict:
     """The YAML front matter of a Markdown source file, or {} if it has none."""
     return parse_front_matter(path.read_text(encoding="utf-8"))
@@ -92,10 +75,15 @@ def policy_ids(docs_dir: Path) -> list[str]:
 
 
 def policy_titles(docs_dir: Path) -> dict[str, str]:
-    """Each shared policy's title: the first level-one heading of its source."""
+    """Each shared policy's title: its front matter's ``title``, else the first
+    level-one heading of its source."""
     titles = {}
     for pid in policy_ids(docs_dir):
-        _, body, _ = split_front_matter((docs_dir / POLICIES_DIR / f"{pid}.md").read_text("utf-8"))
+        text = (docs_dir / POLICIES_DIR / f"{pid}.md").read_text("utf-8")
+        if title := parse_front_matter(text).get("title"):
+            titles[pid] = str(title).strip()
+            continue
+        _, body, _ = split_front_matter(text)
         heading = next((line for line in body.splitlines() if line.startswith("# ")), None)
         if heading is None:
             raise ValueError(f"docs/{POLICIES_DIR}/{pid}.md has no title: start it with '# '")

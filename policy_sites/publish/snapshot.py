@@ -140,7 +140,9 @@ def dates_to_update(project: Project, slug: str, version: Version) -> list[str]:
     """Each date the settings file gives for a policy of ``version`` that differs from the
     version's, as 'settings/x.yml:LINE: field is A, but version L says B': the file and
     the site would tell two stories, which ``check`` reports as an error until mended."""
-    setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
+    setting = load_setting(
+        project.settings_dir, slug, policy_ids(project.docs_dir), project.docs_dir
+    )
     lines = field_lines(project.settings_dir / f"{slug}.yml")
     return [
         f"settings/{slug}.yml:{lines.get(differs.field, 1)}: policies.{differs.policy}."
@@ -200,7 +202,9 @@ def publish(
     review_by = _parse_date(next_review, "--next-review")
     if ratified_on and review_by and review_by.first_day < ratified_on.first_day:
         raise PublishError(f"--next-review {review_by} is before --ratified {ratified_on}")
-    setting = load_setting(project.settings_dir, slug, policy_ids(project.docs_dir))
+    setting = load_setting(
+        project.settings_dir, slug, policy_ids(project.docs_dir), project.docs_dir
+    )
     if unfilled := placeholders_in(setting):
         raise PublishError(
             f"settings/{slug}.yml still has {len(unfilled)} placeholder(s) to fill in, "

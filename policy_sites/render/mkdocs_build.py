@@ -79,6 +79,7 @@ def build_view(
     shared_assets: bool = False,
     *,
     preview: bool = False,
+    drafts: bool = False,
     today: dt.date | None = None,
     capture: dict[str, str] | None = None,
     publishing: dict | None = None,
@@ -91,7 +92,13 @@ def build_view(
     ``today``, ``capture``, ``publishing`` and ``pdf`` are the plugin's options of those
     names.
     """
-    options = {"setting": slug, "audience": view.id, "preview": preview, "pdf": pdf}
+    options = {
+        "setting": slug,
+        "audience": view.id,
+        "preview": preview,
+        "drafts": drafts,
+        "pdf": pdf,
+    }
     if today is not None:
         options["today"] = today.isoformat()
     if capture is not None:

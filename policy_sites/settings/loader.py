@@ -53,6 +53,8 @@ __all__ = [
     "missing_authority",
     "missing_setting",
     "read_mapping",
+    "read_yaml_text",
+    "setting_model",
     "setting_slugs",
     "staff_only_values_of",
     "texts_in",
@@ -301,6 +303,12 @@ def read_yaml_document(path: Path) -> _Document:
         raise _problem(path, None, (), f"{error}; it must be a text file") from None
     except OSError as error:
         raise _problem(path, None, (), f"cannot be read: {error.strerror or error}") from None
+    return read_yaml_text(path, text)
+
+
+def read_yaml_text(path: Path, text: str) -> _Document:
+    """YAML text read from ``path`` (a settings file, or a policy's front matter), within
+    the same limits as a settings file."""
     try:
         first_alias = _check_shape(path, text)
         loader = SafeLoader(text)
@@ -506,7 +514,7 @@ def _describe(error: Mapping[str, Any]) -> str:
         return "must not be empty"
     if error.get("input", "") is None and kind != "missing":  # 'key:' or '- ' with nothing
         return "is empty: write a value after it, or delete the line"
-    if kind == "enum":  # pydantic's own words: "Input should be 'committee', 'trustees' …"
+    if kind in ("enum", "literal_error"):  # pydantic's: "Input should be 'a', 'b' or 'c'"
         expected = error.get("ctx", {}).get("expected", "")
         return f"must be one of {expected}, got {error.get('input')!r}"
     message = _FRIENDLY.get(kind)
@@ -522,11 +530,12 @@ def _problems(
     doc: _Document,
     fallback: Path,
     error: ValidationError,
-    model: type[BaseModel] = Setting,
+    schema: type[BaseModel] = Setting,
     authority: str | None = None,
 ) -> list[Problem]:
-    """Each validation error as a Problem at the line that wrote it (``model``: what the
-    document validates as; ``authority``: the setting's local authority, if it names one)."""
+    """Each validation error as a Problem at the line that wrote it (``schema``: what the
+    document validates as, the core and the declared facts for a setting; ``authority``:
+    the setting's local authority, if it names one)."""
     problems = []
     for item in error.errors():
         loc: FieldPath = tuple(item["loc"])
@@ -534,6 +543,8 @@ def _problems(
         if isinstance(cause, FieldProblem):
             loc = (*loc, *cause.path)
         message = _describe(item)
+        if item["type"] == "missing":
+            message += _declared_question(schema, loc)
         typed = doc.typed.get(loc)
         if item["type"] == "string_type" and typed is not None:
             message = _typed_as_text(typed, item.get("input"))
@@ -541,8 +552,8 @@ def _problems(
             message = _moved_to_authority(loc, authority)
         elif item["type"] == "extra_forbidden":
             key = str(loc[-1])
-            inner = _model_at(model, loc[:-1])
-            known = list(inner.model_fields) if inner else []
+            model = _model_at(schema, loc[:-1])
+            known = list(model.model_fields) if model else []
             guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             message = f"unknown key {key!r}" + (
                 f"; did you mean {guess[0]!r}?"
@@ -566,6 +577,23 @@ def _moved_to_authority(loc: FieldPath, authority: str | None) -> str:
         "that the routes of two areas never mix; delete it here, and correct the entry if "
         "it is wrong"
     )
+
+
+def _declared_question(schema: type[BaseModel], loc: FieldPath) -> str:
+    """For a missing fact a policy declared, what to write: its question, or for a
+    missing group, its facts and the policy that declares them."""
+    from policy_sites.settings.facts import declared_facts
+
+    facts = declared_facts(schema)  # type: ignore[arg-type]
+    path = tuple(str(part) for part in loc)
+    for fact in facts:
+        if fact.path == path:
+            return f" ({fact.source.name} asks: {fact.declaration.question})"
+    members = [f for f in facts if f.group is not None and (f.group,) == path and f.needed]
+    if members:
+        names = ", ".join(f.name for f in members)
+        return f" (the facts {members[0].source.name} declares: {names})"
+    return ""
 
 
 def _typed_as_text(typed: str, value: Any) -> str:
@@ -798,10 +826,32 @@ def _resolve_authority(settings_dir: Path, doc: _Document, path: Path) -> list[P
     return []
 
 
+def setting_model(docs_dir: Path, data: Mapping[str, Any] | None = None) -> type[Setting]:
+    """The settings model: the core schema and the facts the shared policies in
+    ``docs_dir`` declare, those of the policies ``data`` publishes required (None: the
+    schema for editors' tools). A bad declaration is a SettingsError naming its file."""
+    from policy_sites.settings.facts import DeclarationError, read_catalog
+
+    try:
+        catalog = read_catalog(docs_dir)
+    except DeclarationError as error:
+        raise SettingsError(Problem(*found) for found in error.problems) from None
+    if data is None:
+        return catalog.model()
+    policies = data.get("policies")
+    return catalog.model(list(policies) if isinstance(policies, Mapping) else [])
+
+
 def load_setting(
-    settings_dir: Path, slug: str, known_policies: Iterable[str] | None = None
+    settings_dir: Path,
+    slug: str,
+    known_policies: Iterable[str] | None = None,
+    docs_dir: Path | None = None,
 ) -> Setting:
-    """Read, merge and validate one setting; raise SettingsError naming every problem."""
+    """Read, merge and validate one setting; raise SettingsError naming every problem.
+
+    The facts its policies declare come from ``docs_dir`` (by default the ``docs``
+    folder beside the settings folder, as in every project)."""
     bad_name = slug_problem(slug)
     if bad_name:
         plain = slug.isprintable() and len(slug) <= MAX_KEY
@@ -811,15 +861,16 @@ def load_setting(
     if missing := missing_setting(settings_dir, slug):
         raise SettingsError([Problem(path, 0, "", missing)])
     doc = _merged(settings_dir, path)
+    schema = setting_model(docs_dir or settings_dir.parent / "docs", doc.data)
     authority = doc.data.get("local_authority")
     authority = authority if isinstance(authority, str) else None
     problems = _resolve_authority(settings_dir, doc, path)
     if problems:  # validate the rest too, so that every problem is named at once
         doc.data.pop("local_authority", None)
     try:
-        setting = Setting.model_validate(doc.data)
+        setting = schema.model_validate(doc.data)
     except ValidationError as error:
-        found = _problems(doc, path, error, authority=authority)
+        found = _problems(doc, path, error, schema, authority=authority)
         problems += [p for p in found if not (problems and p.field == "local_authority")]
     if problems:
         # A message may quote a value (how it was typed, too): never a staff-only one.

@@ -12,12 +12,21 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from policy_sites.project import write_atomic
+from policy_sites.settings.facts import (
+    CONDITIONS,
+    DeclarationError,
+    DeclaredFact,
+    FactKind,
+    read_catalog,
+)
 from policy_sites.settings.json_schema import SCHEMA_FILE
 from policy_sites.settings.loader import (
     Problem,
@@ -47,8 +56,10 @@ __all__ = [
     "ProvisionDetails",
     "Question",
     "check_slug",
+    "declared_prompt",
     "new_setting_file",
     "parse_day_or_month",
+    "policy_facts",
     "render_settings_file",
     "write_new_setting",
 ]
@@ -108,7 +119,6 @@ class Question:
     option: str
     many: bool = False
     """A list: one item per answer (a place, a person)."""
-    school_age_only: bool = False
 
     @property
     def frame(self) -> str:
@@ -138,10 +148,6 @@ QUESTIONS: tuple[Question, ...] = (
     Question("permission_from", "phones.permission_from", "--permission-from", many=True),
     Question("staff_personal_use", "social_media.staff_personal_use", "--staff-social-media"),
     Question("internet_filtering", "internet_filtering", "--internet-filtering"),
-    Question("confiscated_kept", "children_devices.confiscated_kept", "--confiscated-kept",
-             school_age_only=True),
-    Question("returned_to", "children_devices.returned_to", "--returned-to",
-             school_age_only=True),
 )  # fmt: skip
 """Every free-text fact ``new`` asks for, in the order it asks."""
 
@@ -161,8 +167,6 @@ class NewSettingDetails:
     permission_from: list[str] = field(default_factory=list)
     staff_personal_use: str | None = None
     internet_filtering: str | None = None
-    confiscated_kept: str | None = None
-    returned_to: str | None = None
     official_channels: list[ChannelDetails] = field(default_factory=list)
     contact: ContactDetails = field(default_factory=lambda: ContactDetails())
     concerns_about_leaders: ContactDetails = field(default_factory=lambda: ContactDetails())
@@ -171,6 +175,9 @@ class NewSettingDetails:
     next_review: str | None = None
     local_authority: str | None = None
     """The name of the area's entry in the register (it may not be there yet)."""
+    declared: dict[str, Any] = field(default_factory=dict)
+    """Answers to the facts the published policies declare, by dotted path
+    ('missing_child.search_areas'): text, a list of texts, or true/false."""
 
     @property
     def school_age(self) -> bool:
@@ -178,7 +185,15 @@ class NewSettingDetails:
 
     def questions(self) -> list[Question]:
         """The questions that apply to this setting."""
-        return [q for q in QUESTIONS if self.school_age or not q.school_age_only]
+        return list(QUESTIONS)
+
+    @property
+    def conditions(self) -> dict[str, bool]:
+        """What a declared fact's ``needed_when`` may ask of this setting."""
+        return {
+            "school_age": self.school_age,
+            "early_years": any(not p.school_age for p in self.provisions),
+        }
 
     @property
     def leaders_left_to_the_lado(self) -> bool:
@@ -191,9 +206,15 @@ class NewSettingDetails:
             body is not None and body.runs_the_setting and not (leaders.name or leaders.has_a_way)
         )
 
-    def unanswered(self) -> list[str]:
-        """The settings keys left as placeholders, as the editor will look for them."""
+    def unanswered(self, facts: Iterable[DeclaredFact] = ()) -> list[str]:
+        """The settings keys left as placeholders, as the editor will look for them
+        (``facts``: those the published policies declare)."""
         left = [q.path for q in self.questions() if not getattr(self, q.key)]
+        left += [
+            f.dotted
+            for f in facts
+            if f.needed_if(self.conditions) and self.declared.get(f.dotted) in (None, "", [])
+        ]
         left += [f"contact.{key}" for key in ("phone", "email", "address")
                  if not getattr(self.contact, key)]  # fmt: skip
         if not self.local_authority:
@@ -344,22 +365,6 @@ def _concerns_about_leaders(details: NewSettingDetails) -> str:
     return "\n".join(lines)
 
 
-def _children_devices(details: NewSettingDetails) -> str:
-    if not details.school_age:
-        return (
-            "# Only needed if a provision has school_age: true. Then write:\n"
-            "# children_devices:\n"
-            "#   confiscated_kept: in the office\n"
-            "#   returned_to: the child's parent or carer at the end of the session\n"
-        )
-    return (
-        "# Needed because school-age children attend.\n"
-        "children_devices:\n"
-        f"{_fact(details, 'confiscated_kept', '  ')}\n"
-        f"{_fact(details, 'returned_to', '  ')}\n"
-    )
-
-
 def _local_authority(details: NewSettingDetails, known: list[str]) -> str:
     """The setting's own ``local_authority``, never left to the federation's: a setting in
     another area would silently get that area's LADO and front door."""
@@ -389,11 +394,108 @@ def _ratifying_body(details: NewSettingDetails) -> str:
     )
 
 
+def declared_placeholder(fact: DeclaredFact) -> str:
+    """What ``new`` writes for a declared fact it was not told: the question, and the
+    sentence it completes."""
+    decl = fact.declaration
+    said = f'completes "{decl.sentence}"' if decl.sentence else decl.question
+    return f"{PLACEHOLDER}: {said}"
+
+
+def declared_prompt(fact: DeclaredFact, when_empty: str) -> str:
+    """How ``new`` asks a declared fact: as it asks its own questions, by the sentence
+    the answer completes where there is one, else by the policy's question."""
+    decl = fact.declaration
+    if decl.sentence:
+        example = decl.shown_example()
+        return f'How do you complete "{decl.sentence}"? For example: {example} ({when_empty})'
+    return f"{decl.question} ({when_empty})"
+
+
+def _declared_value(
+    fact: DeclaredFact, value: Any, indent: str, needed: bool, in_comment: bool = False
+) -> list[str]:
+    """One declared fact's lines: its question, its sentence and example, and its value
+    (a placeholder when required and not told; left commented out when it may be)."""
+    decl = fact.declaration
+    lines = [f"{indent}# {decl.question}"]
+    if decl.sentence:
+        lines.append(f'{indent}# "{decl.sentence}", e.g. {decl.shown_example()}')
+    if decl.kind is FactKind.CHOICE:
+        lines.append(f"{indent}# One of: " + ", ".join(_q(c) for c in decl.choices or ()))
+    if decl.staff_only:
+        lines.append(f"{indent}# Staff only: never shown to parents and visitors.")
+    told = value not in (None, "", [])
+    off = "" if told or needed or in_comment else "# "
+    if not told:
+        value = decl.default if decl.has_default else decl.example
+        if value is None and decl.kind is FactKind.YES_NO:
+            value = True
+    if not told and (needed or (in_comment and value is None)):
+        value = (
+            [declared_placeholder(fact)]
+            if decl.kind is FactKind.LIST
+            else (declared_placeholder(fact))
+        )
+    if decl.kind is FactKind.CONTACT_ROUTE:
+        shown = (
+            value
+            if isinstance(value, dict)
+            else {"name": declared_placeholder(fact), "phone": declared_placeholder(fact)}
+        )
+        lines.append(f"{indent}{off}{fact.name}:")
+        lines += [f"{indent}{off}  {key}: {_q(str(v))}" for key, v in shown.items()]
+    elif isinstance(value, list | tuple):
+        lines.append(f"{indent}{off}{fact.name}:")
+        lines += [f"{indent}{off}  - {_q(str(item))}" for item in value]
+    elif isinstance(value, bool):
+        lines.append(f"{indent}{off}{fact.name}: {'true' if value else 'false'}")
+    else:
+        lines.append(f"{indent}{off}{fact.name}: {_q(str(value)) if value is not None else ''}")
+    return lines
+
+
+def _declared(details: NewSettingDetails, facts: Sequence[DeclaredFact]) -> str:
+    """The facts the published policies declare in their front matter, by group."""
+    if not facts:
+        return ""
+    out = ["# Facts the policies you publish declare (in docs/policies/*.md's front matter)."]
+    groups: dict[str | None, list[DeclaredFact]] = {}
+    for fact in facts:
+        groups.setdefault(fact.group, []).append(fact)
+    conditions = details.conditions
+    for group, members in groups.items():
+        if group is None:
+            for fact in members:
+                told = details.declared.get(fact.dotted)
+                out += _declared_value(fact, told, "", fact.needed_if(conditions))
+            continue
+        needed = any(
+            f.needed_if(conditions) or details.declared.get(f.dotted) not in (None, "", [])
+            for f in members
+        )
+        if condition := members[0].needed_when:
+            words = CONDITIONS[condition][1]
+            out.append(f"# Needed because {words}." if needed else f"# Only needed if {words}.")
+        inner = [line for f in members
+                 for line in _declared_value(f, details.declared.get(f.dotted), "  ",
+                                             f.needed_if(conditions), not needed)]  # fmt: skip
+        if needed:
+            out += [f"{group}:", *inner]
+        else:  # may be left out: shown as an example to copy
+            out += [f"# {group}:", *(f"# {line}" for line in inner)]
+    return "\n".join(out) + "\n"
+
+
 def render_settings_file(
-    details: NewSettingDetails, policies: list[str], authorities: list[str] | None = None
+    details: NewSettingDetails,
+    policies: list[str],
+    facts: Sequence[DeclaredFact] = (),
+    authorities: list[str] | None = None,
 ) -> str:
-    """The commented YAML of a new settings file (``authorities``: the register's entries,
-    named in its comment)."""
+    """The commented YAML of a new settings file (``facts``: those the policies it
+    publishes declare, asked or left as placeholders; ``authorities``: the register's
+    entries, named in its comment)."""
     return f"""\
 # yaml-language-server: $schema=../{SCHEMA_FILE}
 #
@@ -462,9 +564,9 @@ social_media:
 #   essential_calls: step outside before answering
 #   signage: true
 
-{_children_devices(details)}
 {_fact(details, "internet_filtering", "")}
 
+{_declared(details, facts)}
 # The policies this setting publishes. Dates are YYYY-MM or YYYY-MM-DD; the ratified
 # date is recorded when you publish a version (policy-sites publish --ratified).
 policies:
@@ -506,14 +608,26 @@ _OPTIONS = (
 )
 
 
-def _option_for(field_path: str) -> str:
-    """The option of ``new`` that gave a field, from its dotted path."""
+def _option_for(field_path: str, facts: Iterable[DeclaredFact] = ()) -> str:
+    """The option of ``new`` that gave a field, from its dotted path (``--fact`` for
+    one of the ``facts`` the policies declare)."""
     parts = field_path.replace("[", ".").replace("]", "").split(".")
+    if parts[0] in {fact.path[0] for fact in facts}:
+        return "--fact"
     for length in range(len(parts), 0, -1):
         for candidate in (".".join(parts[:length]), parts[length - 1]):
             if candidate in _OPTIONS:
                 return _OPTIONS[candidate]
     return "the details given"
+
+
+def policy_facts(docs_dir: Path, policies: Iterable[str]) -> list[DeclaredFact]:
+    """The facts the policies ``policies`` declare in their sources in ``docs_dir``;
+    a bad declaration is a SettingsError naming its file and line."""
+    try:
+        return read_catalog(docs_dir).facts(policies)
+    except DeclarationError as error:
+        raise SettingsError(Problem(*found) for found in error.problems) from None
 
 
 def write_new_setting(
@@ -530,13 +644,15 @@ def write_new_setting(
     area = details.local_authority
     if area is not None and AUTHORITY_ID.match(area) is None:
         raise NewSettingError([f"--local-authority: {missing_authority(settings_dir, area)}"])
-    text = render_settings_file(details, policies, known)
+    docs_dir = settings_dir.parent / "docs"
+    facts = policy_facts(docs_dir, policies)
+    text = render_settings_file(details, policies, facts, known)
     with tempfile.TemporaryDirectory(prefix="policy-sites-new-") as scratch:
         trial = Path(scratch)
         copy_shared_files(settings_dir, trial)
         (trial / target.name).write_text(text, encoding="utf-8")
         try:
-            load_setting(trial, slug, policies)
+            load_setting(trial, slug, policies, docs_dir)
         except SettingsError as error:
             shared = [p for p in error.problems if p.file != trial / target.name]
             if shared:  # the defaults' or the register's: the real file and line
@@ -552,7 +668,7 @@ def write_new_setting(
             if left:
                 raise NewSettingError(
                 [
-                    f"{_option_for(p.field)}: {p.field}: {p.message}" if p.field
+                    f"{_option_for(p.field, facts)}: {p.field}: {p.message}" if p.field
                     else f"{_option_for('')}: {p.message}"
                     for p in left
                 ]

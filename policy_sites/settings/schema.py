@@ -35,23 +35,18 @@ __all__ = [
     "DSL",
     "OTHER_POLICIES",
     "PLACEHOLDER",
-    "ChildrenDevices",
     "ContactRoute",
     "ContactRoutes",
     "DueEdition",
     "EmailAddress",
-    "Events",
     "FieldProblem",
     "Frame",
     "GuidanceEdition",
-    "LearningJournal",
     "MonthDay",
     "OfficialChannel",
-    "Outings",
     "ParentsRoute",
     "PhoneNumber",
     "Phones",
-    "Photos",
     "PolicyDate",
     "PolicyDates",
     "Provision",
@@ -436,12 +431,6 @@ class SocialMedia(_Model):
         return [value] if isinstance(value, str) else value
 
 
-class LearningJournal(_Model):
-    """An online learning journal, such as Tapestry."""
-
-    name: Text = Field(description="e.g. 'Tapestry'.")
-
-
 class Visitors(_Model):
     """Rules for parents, carers, visitors, volunteers and contractors."""
 
@@ -477,20 +466,6 @@ class Visitors(_Model):
         if self.phones_kept_away is not None:
             return self.phones_kept_away
         return self.phones_allowed is not None
-
-
-class ChildrenDevices(_Model):
-    """Children's own phones and devices (settings with school-age children)."""
-
-    confiscated_kept: Phrase = Field(
-        description=_frame("A confiscated device is kept safe …", "in the office")
-    )
-    returned_to: Phrase = Field(
-        description=_frame(
-            "A confiscated device is handed back to …",
-            "the child's parent or carer at the end of the session",
-        )
-    )
 
 
 class PolicyDates(_Model):
@@ -941,42 +916,6 @@ class SettingDevices(_Model):
     )
 
 
-class Photos(_Model):
-    """Where photos and videos of children are kept, and for how long."""
-
-    stored: Phrase = Field(
-        description="Where they are kept, completing 'Photos and videos of children are "
-        "kept …', e.g. 'on our setting devices and in Tapestry'."
-    )
-    kept_until: Phrase = Field(
-        description="When they are deleted, completing 'We delete them …', e.g. 'when "
-        "the child leaves us, once the family has had the chance to download them'."
-    )
-
-
-class Events(_Model):
-    """Events parents come to."""
-
-    parents_may_film: bool = Field(
-        description="true if parents may photograph or film their own child at events."
-    )
-    example: Phrase | None = Field(
-        default=None,
-        description="An event of the setting's own, to give parents an example; left out, "
-        "the policies say 'at our events'. "
-        + _frame("At events such as …, please do not film or take photos.", "our summer party"),
-    )
-
-
-class Outings(_Model):
-    """Phones on trips and outings."""
-
-    phone: Phrase = Field(
-        description="The phone staff take on outings, completing 'Staff take …', e.g. "
-        "'the setting's mobile phone'."
-    )
-
-
 # --- Related policies (issue 11) -------------------------------------------------------------
 
 
@@ -999,6 +938,12 @@ OTHER_POLICIES: dict[str, str] = {
 
 class RelatedPolicy(_Model):
     """Where one of the setting's other policies can be read (it may be a PDF elsewhere)."""
+
+    title: Text | None = Field(
+        default=None,
+        description="Its title, as the list of policies that go with a policy shows it. "
+        "Needed for a policy the shared text does not know by this id.",
+    )
 
     url: HttpUrl | None = Field(
         default=None, description="Its web address (https://…). Leave out if not online."
@@ -1094,11 +1039,7 @@ class Setting(_Model):
     )
     phones: Phones
     social_media: SocialMedia
-    learning_journal: LearningJournal | None = None
     visitors: Visitors = Field(default_factory=Visitors)
-    children_devices: ChildrenDevices | None = Field(
-        default=None, description="Needed when any provision has school-age children."
-    )
     template: Phrase | None = Field(
         default=None,
         description="The published template the setting's policies were adapted from, if "
@@ -1139,28 +1080,13 @@ class Setting(_Model):
         "concern, if not the Manager (e.g. the Chair).",
     )
     setting_devices: SettingDevices = Field(default_factory=SettingDevices)
-    online_safety_teaching: bool = Field(
-        default=False,
-        description="true if the setting teaches children, in ways that suit their age, to "
-        "use technology safely.",
-    )
-    photos: Photos | None = Field(default=None, description="Where photos are kept, how long.")
-    events: Events | None = Field(default=None, description="Filming at events.")
-    outings: Outings | None = Field(default=None, description="Phones on outings.")
-    staff_break_phones: Phrase | None = Field(
-        default=None,
-        description="Where staff may use their own phones on a break. "
-        + _frame(
-            "On a break, staff may use their phones …",
-            "in the office, away from children",
-            "Say where; write 'only' in it if that is the rule ('in the office only').",
-        ),
-    )
     other_policies: dict[str, RelatedPolicy] = Field(
         default_factory=dict,
-        description="Where each of the setting's other policies can be read, by id: "
+        description="Where each of the setting's other policies (those not published "
+        "from docs/policies/) can be read, by id: "
         + ", ".join(OTHER_POLICIES)
-        + ".",
+        + ", or any other id with its title. A shared policy the setting publishes is "
+        "linked to its own page instead.",
     )
 
     # Federation-level facts: normally set once in settings/_federation.yml.
@@ -1261,12 +1187,6 @@ class Setting(_Model):
                     "list them once for each"
                 )
                 raise FieldProblem(("dsls",), f"no lead DSL{where}: {why}")
-        if self.has_school_age and self.children_devices is None:
-            raise FieldProblem(
-                ("children_devices",),
-                "a provision has school_age: true, so 'children_devices' is needed "
-                "(where confiscated devices are kept and who gets them back)",
-            )
         return self
 
     @model_validator(mode="after")
@@ -1282,12 +1202,12 @@ class Setting(_Model):
                     ("guidance_register", index, "replaces"),
                     f"{edition.replaces!r} is not the id of an edition in the register",
                 )
-        for key in self.other_policies:
-            if key not in OTHER_POLICIES:
+        for key, other in self.other_policies.items():
+            if key not in OTHER_POLICIES and other.title is None:
                 raise FieldProblem(
                     ("other_policies", key),
-                    f"{key!r} is not a policy the shared text refers to; use one of: "
-                    + ", ".join(OTHER_POLICIES),
+                    f"{key!r} is not a policy the shared text knows: give its title "
+                    "(title: ...), or use one of: " + ", ".join(OTHER_POLICIES),
                 )
         return self
 

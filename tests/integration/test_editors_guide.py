@@ -16,6 +16,7 @@ from pathlib import Path
 
 from policy_sites.check.prose import lint_site
 from policy_sites.project import Project
+from policy_sites.settings.loader import setting_model
 from policy_sites.settings.schema import free_text_fields
 from tests.helpers import REPO, article_text
 
@@ -117,9 +118,11 @@ def test_guide_parser_finds_commands_edits_and_pages():
     assert {s.file for s in steps if isinstance(s, Edit)} == {
         "settings/little-acorns.yml",
         "docs/policies/social-media.md",
-        "mkdocs.yml",
         "settings/_federation.yml",
     }
+    # Adding a policy with facts of its own needs no program code and no menu edit.
+    touched = [s.file for s in steps if isinstance(s, Edit | Create)]
+    assert not [f for f in touched if f.startswith("policy_sites/") or f == "mkdocs.yml"]
     assert [s.file for s in steps if isinstance(s, Create)] == [
         "docs/policies/acceptable-use.md",
         "settings/local_authorities/lancashire.yml",
@@ -127,8 +130,21 @@ def test_guide_parser_finds_commands_edits_and_pages():
     assert [s for s in steps if isinstance(s, Opens)]
 
 
+def _code_digest() -> str:
+    """The program's own files, to show the guide's steps change none of them."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "policy_sites").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(REPO).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def test_every_step_of_the_guide_works_as_written(project_copy: Project):
     root = project_copy.root
+    code_before = _code_digest()
+    menu_before = (root / "mkdocs.yml").read_text(encoding="utf-8")
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -178,6 +194,11 @@ def test_every_step_of_the_guide_works_as_written(project_copy: Project):
     added = article_text(site / "policies" / "acceptable-use.html")
     assert "Access to the internet on setting devices is filtered by our broadband" in added
     assert "a DSL (or a deputy) or the Nursery Manager straight away" in added
+    # Its two declared facts, a list and a choice, from Little Acorns' file.
+    assert "Staff change their passwords every term." in added
+    assert "may be checked by the Nursery Manager and the Chair of the Committee." in added
+    assert _code_digest() == code_before  # no file under policy_sites/ changed
+    assert (root / "mkdocs.yml").read_text(encoding="utf-8") == menu_before
     induction = (site / "staff" / "induction.html").read_text(encoding="utf-8")
     assert 'href="policies/acceptable-use.html">Acceptable use policy</a>' in induction
     assert "policies/acceptable-use.html" in (site / "index.html").read_text(encoding="utf-8")
@@ -202,6 +223,7 @@ def test_guide_shows_the_sentence_each_free_text_field_completes():
         for line in guide.splitlines()
         if line.startswith("| `")
     }
-    for path, frame in free_text_fields().items():
+    # The core schema's fields and the facts the examples' policies declare.
+    for path, frame in free_text_fields(setting_model(REPO / "docs")).items():
         assert rows.get(frame.sentence) == frame.example, (path, frame)
         assert path.split(".")[-1] in guide, path

@@ -15,10 +15,10 @@ import yaml
 
 from policy_sites.builder.federation import BuildOptions, build_federation
 from policy_sites.check.prose import lint_site
-from policy_sites.settings.loader import copy_shared_files, load_setting
+from policy_sites.settings.loader import load_setting
 from policy_sites.settings.reachable import missing_routes
 from tests.conftest import copy_project
-from tests.helpers import REPO, article_text
+from tests.helpers import article_text, settings_beside_sources
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "settings"
 EVERY_CHOICE = ("oakfield", "lantern", "willow")
@@ -244,12 +244,12 @@ def test_an_owner_run_setting_sends_a_worry_about_its_leaders_to_the_lado(out):
 def test_only_an_owner_or_proprietor_may_leave_out_a_route_for_worries_about_leaders(
     tmp_path: Path,
 ) -> None:
-    copy_shared_files(REPO / "settings", tmp_path)
+    folder = settings_beside_sources(tmp_path)
     for slug, owner_run in (("willow", True), ("lantern", True), ("oakfield", False)):
         data = yaml.safe_load((FIXTURES / f"{slug}.yml").read_text("utf-8"))
         data.pop("concerns_about_leaders", None)
-        (tmp_path / f"{slug}.yml").write_text(yaml.safe_dump(data), "utf-8")
-        missing = [m.field for m in missing_routes(load_setting(tmp_path, slug))]
+        (folder / f"{slug}.yml").write_text(yaml.safe_dump(data), "utf-8")
+        missing = [m.field for m in missing_routes(load_setting(folder, slug))]
         assert ("concerns_about_leaders" not in missing) == owner_run, (slug, missing)
 
 

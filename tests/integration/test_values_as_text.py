@@ -146,11 +146,12 @@ def _complete_setting() -> tuple[dict, dict[Path_, str]]:
     data = setting.model_dump(mode="json", exclude_none=True)
     for dates in data.get("policies", {}).values():  # only publishing records these: a
         dates.pop("ratified", None)  # new setting with them has lost its versions
+    model = type(setting)  # the core schema and the facts the policies declare
     filled: set[Path_] = set()
-    _fill(Setting, data, (), filled)
+    _fill(model, data, (), filled)
     for _ in range(20):  # a filled field some rule refuses (a DSL's provision) is left out
         try:
-            Setting.model_validate(data)
+            model.model_validate(data)
             break
         except ValidationError as error:
             refused = _blamed(error) & filled
@@ -160,7 +161,7 @@ def _complete_setting() -> tuple[dict, dict[Path_, str]]:
                 filled.discard(path)
     placeholders: dict[str, str] = {}
     kinds, originals = {}, {}
-    for path, kind in _leaves(Setting, data):
+    for path, kind in _leaves(model, data):
         old = originals[path] = _get(data, path)
         if old not in placeholders:
             word = f"pv{len(placeholders):02d}q"
@@ -169,7 +170,7 @@ def _complete_setting() -> tuple[dict, dict[Path_, str]]:
         kinds[path] = kind
     for _ in range(20):  # a field whose rules refuse a placeholder keeps its own value
         try:
-            Setting.model_validate(data)
+            model.model_validate(data)
             break
         except ValidationError as error:
             refused = _blamed(error) & set(kinds)

@@ -116,7 +116,7 @@ def test_misspelt_variable_in_a_branch_no_example_renders(project_copy, edit):
     )
     finding = only(drift(project_copy), "confiscated_kep")
     assert finding.severity == ERROR
-    assert finding.line == line_of(source, "confiscated_kep")
+    assert finding.line == line_of(source, "children_devices.confiscated_kep ")
     assert "'children_devices' has no 'confiscated_kep'" in finding.message
     assert "children_devices.confiscated_kept" in finding.fix
 

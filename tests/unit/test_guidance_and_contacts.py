@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,22 +21,18 @@ from policy_sites.context.views import PARENTS, STAFF
 from policy_sites.settings.loader import (
     DEFAULTS_FILE,
     SettingsError,
-    copy_shared_files,
     load_setting,
     staff_only_values_of,
 )
 from policy_sites.settings.schema import editions_in_force, replacement_for
-from tests.helpers import REPO
+from tests.helpers import REPO, settings_beside_sources
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]
 
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    copy_shared_files(REPO / "settings", tmp_path)
-    for name in ("poppys.yml", "halstead.yml"):
-        shutil.copy(REPO / "settings" / name, tmp_path / name)
-    return tmp_path
+    return settings_beside_sources(tmp_path, DEFAULTS_FILE, "poppys.yml", "halstead.yml")
 
 
 def problems_after(settings_dir: Path, file: str, old: str, new: str, slug: str = "poppys"):
@@ -116,8 +111,28 @@ def test_an_unknown_related_policy_is_an_error(settings_dir):
     [problem] = problems_after(
         settings_dir, "poppys.yml", "  complaints:\n    url:", "  complaint:\n    url:"
     )
-    assert "'complaint' is not a policy the shared text refers to" in problem.message
+    assert "'complaint' is not a policy the shared text knows: give its title" in problem.message
     assert "complaints" in problem.message
+
+
+def test_any_other_policy_may_be_listed_with_its_title(settings_dir):
+    """The set of policies is open: other_policies takes any id with its title, and the
+    policies that go with a policy may name it."""
+    path = settings_dir / "poppys.yml"
+    text = path.read_text().replace(
+        "other_policies:\n",
+        "other_policies:\n  lost-child:\n    title: Lost child procedure\n"
+        "    url: https://poppys.example.org/lost-child.pdf\n",
+        1,
+    )
+    path.write_text(text)
+    setting = load_setting(settings_dir, "poppys", POLICIES)
+    links = build_context(setting, PARENTS, dt.date(2026, 11, 24))["related_policy_links"]
+    assert links["lost-child"] == {
+        "title": "Lost child procedure",
+        "url": "https://poppys.example.org/lost-child.pdf",
+    }
+    assert links["complaints"]["title"] == "Complaints procedure"
 
 
 def test_a_staff_only_route_never_reaches_the_parents_context(settings_dir):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,10 @@ from policy_sites.project import Project
 from policy_sites.settings.loader import (
     DEFAULTS_FILE,
     SettingsError,
-    copy_shared_files,
     load_setting,
 )
 from policy_sites.settings.schema import GuidanceEdition, MonthDay, editions_due
-from tests.helpers import REPO
+from tests.helpers import REPO, settings_beside_sources
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]
 
@@ -44,10 +42,7 @@ def as_on_5_december(text: str) -> str:
 @pytest.fixture
 def old_register(tmp_path: Path) -> Path:
     """A settings folder (in a project folder) whose federation file has the old register."""
-    folder = tmp_path / "settings"
-    copy_shared_files(REPO / "settings", folder)
-    for name in ("poppys.yml", "halstead.yml"):
-        shutil.copy(REPO / "settings" / name, folder / name)
+    folder = settings_beside_sources(tmp_path, "poppys.yml", "halstead.yml")
     text = (REPO / "settings" / DEFAULTS_FILE).read_text(encoding="utf-8")
     (folder / DEFAULTS_FILE).write_text(as_on_5_december(text), encoding="utf-8")
     return folder
@@ -182,10 +177,7 @@ def test_a_day_of_the_year_that_is_not_one_is_refused(text, words):
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    copy_shared_files(REPO / "settings", tmp_path)
-    for name in ("poppys.yml", "halstead.yml"):
-        shutil.copy(REPO / "settings" / name, tmp_path / name)
-    return tmp_path
+    return settings_beside_sources(tmp_path, "poppys.yml", "halstead.yml")
 
 
 def problem_after(settings_dir: Path, old: str, new: str):

@@ -26,7 +26,6 @@ from policy_sites.settings.loader import (
     MAX_FILE_BYTES,
     MAX_TEXT,
     SettingsError,
-    copy_shared_files,
     load_setting,
     read_mapping,
     read_yaml_document,
@@ -40,7 +39,7 @@ from policy_sites.versions.store import (
     register_versions,
     write_version,
 )
-from tests.helpers import REPO
+from tests.helpers import REPO, settings_beside_sources
 
 # --- the name rule -----------------------------------------------------------------------
 
@@ -169,9 +168,7 @@ def test_bad_utf8_and_unreadable(tmp_path: Path) -> None:
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    copy_shared_files(REPO / "settings", tmp_path)
-    shutil.copy(REPO / "settings" / "poppys.yml", tmp_path / "poppys.yml")
-    return tmp_path
+    return settings_beside_sources(tmp_path, "poppys.yml")
 
 
 @pytest.mark.parametrize(

@@ -14,30 +14,32 @@ from policy_sites.settings.json_schema import SCHEMA_FILE, schema_text, setting_
 from policy_sites.settings.schema import Setting
 from tests.helpers import REPO
 
+DOCS = REPO / "docs"
+
 
 def test_committed_schema_matches_the_code() -> None:
     committed = (REPO / SCHEMA_FILE).read_text(encoding="utf-8")
-    assert committed == schema_text(), f"run: policy-sites schema > {SCHEMA_FILE}"
+    assert committed == schema_text(DOCS), f"run: policy-sites schema > {SCHEMA_FILE}"
 
 
 def test_schema_command_prints_the_schema_and_checks_the_file(tmp_path) -> None:
     runner = CliRunner()
     printed = runner.invoke(cli, ["schema"])
     assert printed.exit_code == 0
-    assert json.loads(printed.output) == setting_json_schema()
+    assert json.loads(printed.output) == setting_json_schema(DOCS)
 
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     (tmp_path / SCHEMA_FILE).write_text("{}\n", encoding="utf-8")
     stale = runner.invoke(cli, ["schema", "--check", "--project", str(tmp_path)])
     assert stale.exit_code == 1
     assert "out of date" in stale.output
-    (tmp_path / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
+    (tmp_path / SCHEMA_FILE).write_text(schema_text(tmp_path / "docs"), encoding="utf-8")
     current = runner.invoke(cli, ["schema", "--check", "--project", str(tmp_path)])
     assert current.exit_code == 0, current.output
 
 
 def test_schema_carries_the_editors_hints_and_refuses_unknown_keys() -> None:
-    schema = setting_json_schema()
+    schema = setting_json_schema(DOCS)
     phones = schema["$defs"]["Phones"]
     assert (
         'Completes: "Staff keep their personal phones …"'
@@ -62,7 +64,7 @@ _EditorLoader.yaml_implicit_resolvers = {
 
 
 def _schema_errors(document: Any) -> list[str]:
-    validator = Draft202012Validator(setting_json_schema())
+    validator = Draft202012Validator(setting_json_schema(DOCS))
     return sorted(
         f"{'.'.join(map(str, error.absolute_path))}: {error.message}"
         for error in validator.iter_errors(document)
@@ -70,7 +72,7 @@ def _schema_errors(document: Any) -> list[str]:
 
 
 def test_every_settings_file_points_at_the_schema_and_passes_it() -> None:
-    Draft202012Validator.check_schema(setting_json_schema())
+    Draft202012Validator.check_schema(setting_json_schema(DOCS))
     files = sorted((REPO / "settings").glob("*.yml"))
     assert files
     for path in files:

@@ -31,7 +31,7 @@ from policy_sites.settings.loader import (
     written_texts,
 )
 from policy_sites.settings.local_authority import AUTHORITIES_DIR, TEMPLATE_FILE
-from tests.helpers import REPO
+from tests.helpers import REPO, settings_beside_sources
 from tests.strategies import authority_data
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]
@@ -41,9 +41,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    copy_shared_files(REPO / "settings", tmp_path)
-    shutil.copy(REPO / "settings" / "poppys.yml", tmp_path / "poppys.yml")
-    return tmp_path
+    return settings_beside_sources(tmp_path, "poppys.yml")
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -31,17 +31,14 @@ from policy_sites.settings.new_setting import (
     write_new_setting,
 )
 from policy_sites.settings.schema import PLACEHOLDER, placeholders_in
-from tests.helpers import REPO, visible_text
+from tests.helpers import REPO, settings_beside_sources, visible_text
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]
 
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "settings"
-    folder.mkdir()
-    copy_shared_files(REPO / "settings", folder)
-    return folder
+    return settings_beside_sources(tmp_path, DEFAULTS_FILE)
 
 
 def details(**changes) -> NewSettingDetails:
@@ -159,7 +156,7 @@ def test_nothing_is_invented(settings_dir: Path) -> None:
     unfilled = placeholders_in(setting)
     # every question, the setting's phone, email and address, and who to go to about
     # its leaders, with a phone and an email
-    assert len(unfilled) == len([q for q in QUESTIONS if not q.school_age_only]) + 6
+    assert len(unfilled) == len(QUESTIONS) + 6
     assert all(value.startswith(PLACEHOLDER) for value in unfilled)
     assert setting.social_media.official_channels == []
     assert setting.visitors.essential_calls is None and setting.visitors.phones_allowed is None
@@ -438,7 +435,8 @@ def test_every_prompt_reads_as_a_sentence(tmp_path: Path) -> None:
     assert "When are the policies next due for review?" in result.output
     setting = load_setting(root / "settings", "sunny-days", POLICIES)
     assert setting.ratifying_body == "trustees"
-    assert len(placeholders_in(setting)) == len(QUESTIONS) + 6
+    # and the two facts the mobile policy declares for a setting with school-age children
+    assert len(placeholders_in(setting)) == len(QUESTIONS) + 2 + 6
     assert "'0800 CALL US': write a phone number as digits and spaces" in result.output
     assert "'not-an-email': expected an email address" in result.output
 

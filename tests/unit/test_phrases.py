@@ -23,7 +23,7 @@ def facts(setting: Setting) -> dict:
 
 
 def with_(setting: Setting, **changes) -> Setting:
-    return Setting.model_validate(setting.model_dump(mode="json") | changes)
+    return type(setting).model_validate(setting.model_dump(mode="json") | changes)
 
 
 def test_leads_and_deputies_per_provision():

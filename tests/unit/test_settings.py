@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,21 +10,18 @@ import pytest
 from policy_sites.settings.loader import (
     DEFAULTS_FILE,
     SettingsError,
-    copy_shared_files,
     load_setting,
     setting_slugs,
 )
 from policy_sites.settings.schema import PolicyDate
-from tests.helpers import REPO
+from tests.helpers import REPO, settings_beside_sources
 
 POLICIES = ["mobile-and-smart-technology", "social-media"]
 
 
 @pytest.fixture
 def settings_dir(tmp_path: Path) -> Path:
-    copy_shared_files(REPO / "settings", tmp_path)
-    shutil.copy(REPO / "settings" / "poppys.yml", tmp_path / "poppys.yml")
-    return tmp_path
+    return settings_beside_sources(tmp_path, DEFAULTS_FILE, "poppys.yml")
 
 
 def rewrite(settings_dir: Path, old: str, new: str) -> Path:

@@ -20,10 +20,10 @@ from policy_sites.context.variables import (
     staff_only_fields,
 )
 from policy_sites.context.views import PARENTS, STAFF
-from policy_sites.settings.loader import copy_shared_files, load_setting, staff_only_values_of
+from policy_sites.settings.loader import load_setting, staff_only_values_of
 from policy_sites.settings.redaction import SHORTEST, fold
 from policy_sites.settings.schema import Visibility
-from tests.helpers import REPO
+from tests.helpers import settings_beside_sources
 from tests.strategies import POLICIES, settings_data
 
 TODAY = dt.date(2026, 12, 5)
@@ -40,9 +40,9 @@ def _at(data: object, path: tuple[str | int, ...]) -> object:
 )
 @given(data=settings_data(1))
 def test_staff_only_routes_of_generated_settings(tmp_path: Path, data: dict) -> None:
-    folder = tmp_path / "settings"
-    shutil.rmtree(folder, ignore_errors=True)
-    copy_shared_files(REPO / "settings", folder)
+    shutil.rmtree(tmp_path / "settings", ignore_errors=True)
+    shutil.rmtree(tmp_path / "docs", ignore_errors=True)
+    folder = settings_beside_sources(tmp_path)
     (folder / "g.yml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     setting = load_setting(folder, "g", list(POLICIES))
     parents = build_context(setting, PARENTS, TODAY)

@@ -27,6 +27,10 @@ class PolicySitesConfig(base.Config):
     """Show every policy's working copy (marked draft) instead of its published version
     (``policy-sites build --preview``)."""
 
+    drafts = c.Type(bool, default=False)
+    """Include the policies whose source says ``draft: true`` (``policy-sites build
+    --drafts``), which every other build leaves out of every setting's site."""
+
     pdf = c.Type(bool, default=False)
     """Link each published version to its PDF and the staff view to its induction pack
     (``policy-sites build`` sets it when it makes them: the builder makes the PDFs)."""

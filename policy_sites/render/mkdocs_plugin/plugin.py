@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from policy_sites.context.variables import (
     staff_only_fields,
 )
 from policy_sites.context.views import (
+    POLICIES_DIR,
     VIEWS,
     View,
     page_audience,
@@ -47,6 +49,7 @@ from policy_sites.render.engine import (
     render_source,
 )
 from policy_sites.render.mkdocs_plugin.config import PolicySitesConfig
+from policy_sites.settings.facts import read_catalog
 from policy_sites.settings.loader import SettingsError, load_setting
 from policy_sites.settings.schema import Setting
 from policy_sites.versions.history import PolicyHistory, current_page, draft_page, generated_pages
@@ -88,9 +91,15 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         docs_dir = Path(config.docs_dir)
         self.view = VIEWS[self.config.audience]
         try:
-            self.setting = load_setting(root / self.config.settings_dir, slug, policy_ids(docs_dir))
+            self.setting = load_setting(
+                root / self.config.settings_dir, slug, policy_ids(docs_dir), docs_dir
+            )
         except SettingsError as error:
             raise PluginError(f"invalid settings:\n{error}") from None
+        # A draft source (``draft: true``) is on no setting's site unless built with --drafts.
+        sources = read_catalog(docs_dir).policies
+        drafts = set() if self.config.drafts else {p.id for p in sources if p.draft}
+        self._published = [pid for pid in self.setting.policies if pid not in drafts]
         self._secrets = staff_only_fields(self.setting)
         self._audiences = {
             path.relative_to(docs_dir).as_posix(): page_audience(path)
@@ -110,11 +119,13 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
                 ) from None
             self._histories = {
                 pid: PolicyHistory(pid, self.view.id, tuple(found), downloads=self.config.pdf)
-                for pid in self.setting.policies
+                for pid in self._published
                 if (found := policy_history(versions, pid))
             }
         try:
-            titles = policy_titles(docs_dir)
+            titles = {
+                pid: title for pid, title in policy_titles(docs_dir).items() if pid not in drafts
+            }
         except ValueError as error:
             raise PluginError(str(error)) from None
         context = build_context(self.setting, self.view, today, titles)
@@ -148,11 +159,11 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
         if self.setting.site_root_url:
             root_url = str(self.setting.site_root_url).rstrip("/")
             config.site_url = f"{root_url}/{slug}/{self.view.subpath}"
-        config.nav = self._with_histories(self._pruned_nav(config.nav))
+        config.nav = self._with_histories(self._pruned_nav(_every_policy(config.nav, titles)))
         return config
 
     def _shows(self, src_uri: str, view: View) -> bool:
-        return page_in_view(src_uri, self._audiences.get(src_uri), view, self.setting.policies)
+        return page_in_view(src_uri, self._audiences.get(src_uri), view, self._published)
 
     def _pruned_nav(self, nav: Any) -> Any:
         """The nav from mkdocs.yml without the pages this view or setting leaves out."""
@@ -176,9 +187,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             return nav
         section = {
             "Versions and changes": [
-                f"policies/{pid}/history.md"
-                for pid in self.setting.policies
-                if pid in self._histories
+                f"policies/{pid}/history.md" for pid in self._published if pid in self._histories
             ]
         }
 
@@ -194,7 +203,7 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
     def _policy_of(self, src_uri: Any) -> str | None:
         """The id of one of this setting's policies from its source's path, else None."""
         policy = policy_of(str(src_uri))
-        return policy if policy in self.setting.policies else None
+        return policy if policy in self._published else None
 
     def on_files(self, files: Files, config: Any) -> Files:
         for file in list(files.documentation_pages()):
@@ -219,7 +228,9 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             page.meta["render_macros"] = False
             return markdown
         env, variables = macros_environment(config)
-        context = {**variables, "page": page, **page.meta}
+        # A policy's id defaults to its file's name (its front matter may say it again).
+        own = {"policy_id": pid} if (pid := policy_of(page.file.src_uri)) else {}
+        context = {**variables, "page": page, **own, **page.meta}
         name = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
         root = Path(config.config_file_path).parent
         rendered = render_source(env, markdown, context, name, _first_line(page), root)
@@ -309,6 +320,27 @@ def _first_line(page: Any) -> int:
         return 1
     _, body, start = split_front_matter(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
     return start + len(body) - len(body.lstrip("\n"))
+
+
+def _every_policy(nav: Any, titles: Mapping[str, str]) -> Any:
+    """The nav with its section of policies listing every shared policy in docs/policies/
+    (``titles``, in their order), where mkdocs.yml lists the first: a new policy's source
+    is its menu entry, with no edit to mkdocs.yml. Pruning then keeps the setting's own."""
+    if not isinstance(nav, list):
+        return nav
+    out: list[Any] = []
+    placed = False
+    for item in nav:
+        value = _nav_value(item)
+        if isinstance(value, list):
+            out.append({next(iter(item)): _every_policy(value, titles)})
+        elif isinstance(value, str) and policy_of(value) is not None:
+            if not placed:
+                out += [f"{POLICIES_DIR}/{pid}.md" for pid in titles]
+                placed = True
+        else:
+            out.append(item)
+    return out
 
 
 def _nav_value(item: Any) -> Any:
