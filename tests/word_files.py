@@ -9,6 +9,8 @@ and cells by ' | '). Text may hold **bold**, *italic* and [links](https://...)."
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from pathlib import Path
 
 import docx
@@ -21,10 +23,20 @@ __all__ = ["PNG", "Block", "reference_blocks", "write_docx"]
 
 Block = tuple[str, str]
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
-)
+
+def _png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+PNG = _png()
 """A 1x1 PNG: the logo every template has."""
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|\[([^\]]+)\]\(([^)]+)\)")

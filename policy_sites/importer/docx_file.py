@@ -80,11 +80,12 @@ def _vet_zip(path: Path, archive: zipfile.ZipFile) -> None:
             path, f"it would unpack to {total // 2**20} MB (limit {MAX_UNPACKED_BYTES // 2**20})"
         )
     for info in infos:
-        if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > _RATIO_FROM and ratio > MAX_RATIO:
             raise DocxRefused(
                 path,
-                f"its part {info.filename} would inflate {info.file_size // max(info.compress_size, 1)}"
-                f" times (limit {MAX_RATIO}): not a Word file as Word writes one",
+                f"its part {info.filename} would inflate {ratio} times (limit {MAX_RATIO}): "
+                "not a Word file as Word writes one",
             )
     names = set(archive.namelist())
     if "word/document.xml" not in names:

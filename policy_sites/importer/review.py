@@ -1,0 +1,286 @@
+"""Write what an import recovered, for a person to decide on: the draft shared source
+with its fact declarations (front matter, as the facts contract says), a review page,
+and each setting's values; ``--apply`` then adds the accepted values to the settings
+files, keeping their comments and layout."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+
+from policy_sites.importer.align import FactKind, NewFact
+from policy_sites.importer.run import ImportResult
+from policy_sites.project import Project
+
+__all__ = [
+    "DRAFT_MARK",
+    "ImportRefused",
+    "apply_values",
+    "draft_path",
+    "parse_front_matter",
+    "refuse_overwrite",
+    "review_paths",
+    "write_import",
+]
+
+DRAFT_MARK = "# A draft written by policy-sites import"
+"""The first line of every draft's front matter: the only kind of source it replaces."""
+REVIEW_DIR = "import-review"
+
+
+class ImportRefused(Exception):
+    """One line: the import would overwrite something a person wrote."""
+
+
+def draft_path(project: Project, policy_id: str) -> Path:
+    return project.docs_dir / "policies" / f"{policy_id}.md"
+
+
+def review_paths(project: Project, policy_id: str) -> tuple[Path, Path]:
+    """The review page and the values file."""
+    folder = project.root / REVIEW_DIR
+    return folder / f"{policy_id}.md", folder / f"{policy_id}.yml"
+
+
+def parse_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """A source's front matter and body (how the draft is read back)."""
+    if not text.startswith("---\n"):
+        return {}, text
+    head, sep, body = text[4:].partition("\n---\n")
+    if not sep:
+        return {}, text
+    return yaml.safe_load(head) or {}, body
+
+
+def _declaration(fact: NewFact) -> dict[str, Any]:
+    declared: dict[str, Any] = {"kind": fact.kind.value, "question": fact.question}
+    if fact.kind is FactKind.PHRASE:
+        declared["frame"] = fact.frame
+        if fact.example:
+            declared["example"] = fact.example
+    return declared
+
+
+def _front_matter(result: ImportResult) -> str:
+    recovered = result.recovered
+    data: dict[str, Any] = {
+        "policy_id": result.policy_id,
+        "title": result.title,
+        "draft": True,
+    }
+    if recovered.facts:
+        data["facts"] = {recovered.group: {f.name: _declaration(f) for f in recovered.facts}}
+    sources = ", ".join(c.path.name for c in result.copies)
+    dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return (
+        f"---\n{DRAFT_MARK} from {sources}.\n# Review {REVIEW_DIR}/{result.policy_id}.md "
+        "before it is published.\n" + dumped + "---\n"
+    )
+
+
+def refuse_overwrite(path: Path) -> None:
+    """ImportRefused unless ``path`` is missing or a draft the importer wrote."""
+    if not path.exists():
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    try:
+        meta, _ = parse_front_matter(text)
+    except yaml.YAMLError:
+        meta = {}
+    if not (text.startswith(f"---\n{DRAFT_MARK}") and meta.get("draft") is True):
+        raise ImportRefused(
+            f"{path} exists and is not a draft the importer wrote; it is left alone "
+            "(import under another --policy id, or move it first)"
+        )
+
+
+def _write(path: Path, text: str) -> None:
+    """Whole or not at all: a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _cell(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value is None:
+        return "(not in this copy)"
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    return f"`{text}`" if text else "(nothing)"
+
+
+def _review_page(result: ImportResult) -> str:
+    slugs = [c.slug for c in result.copies]
+    out = [
+        f"# Import review: {result.title} (`{result.policy_id}`)",
+        "",
+        "The importer wrote a draft shared source and the values below. Nothing is in a "
+        "settings file until you accept it: edit "
+        f"`{REVIEW_DIR}/{result.policy_id}.yml` (set `accept: false`, or correct a value), "
+        f"then run `policy-sites import --policy {result.policy_id} --apply`.",
+        "",
+        "## Copies and round trip",
+        "",
+    ]
+    for copy, trip in zip(result.copies, result.round_trips, strict=True):
+        new = " (a new settings file with placeholders was written)" if copy.new_setting else ""
+        out.append(f"- `{copy.path.name}` as `{copy.slug}`{new}: {trip}")
+    out += ["", "## Proposed facts", ""]
+    if result.recovered.facts:
+        out.append("| fact | kind | " + " | ".join(slugs) + " | where |")
+        out.append("| --- | --- | " + " | ".join("---" for _ in slugs) + " | --- |")
+        for fact in result.recovered.facts:
+            cells = " | ".join(_cell(fact.values.get(s)) for s in slugs)
+            where = "; ".join(f"{s}: {w}" for s, w in fact.where.items())
+            out.append(f"| `{fact.name}` | {fact.kind.value} | {cells} | {where} |")
+    else:
+        out.append("None: every copy says the same, apart from the known facts below.")
+    sections: list[tuple[str, list[str]]] = [
+        (
+            "Known facts put in as variables",
+            [
+                f"`{c.slug}`: " + ", ".join(f"`{{{{ {e} }}}}` = {v!r}" for e, v in used.items())
+                for c in result.copies
+                if (used := c.marked.used)
+            ],
+        ),
+        (
+            "Slips (corrected in the source, not made into facts)",
+            [f"`{c.slug}` {slip}" for c in result.copies for slip in c.marked.slips],
+        ),
+        (
+            "Older guidance editions (the source cites the register's edition in force)",
+            [f"`{c.slug}` {note}" for c in result.copies for note in c.marked.editions],
+        ),
+        (
+            "Differences of punctuation or emphasis only (the first copy's kept)",
+            list(result.recovered.formatting),
+        ),
+        (
+            "Left out on purpose",
+            [f"`{c.slug}` {d}" for c in result.copies for d in c.converted.dropped],
+        ),
+        (
+            "Tracked changes, comments and Word's messages (check these in Word)",
+            [f"`{c.slug}` {n}" for c in result.copies for n in c.converted.notes],
+        ),
+        (
+            "Looks setting-specific: decide whether each should be a fact",
+            [f"`{c.slug}` {p}" for c in result.copies for p in c.marked.proposals],
+        ),
+    ]
+    for title, items in sections:
+        out += ["", f"## {title}", ""]
+        out += [f"- {item}" for item in items] or ["None."]
+    return "\n".join(out) + "\n"
+
+
+def _values_file(result: ImportResult) -> str:
+    data = {
+        "policy": result.policy_id,
+        "group": result.recovered.group,
+        "facts": {
+            f.name: {"accept": True, "kind": f.kind.value, "values": dict(f.values)}
+            for f in result.recovered.facts
+        },
+    }
+    return (
+        "# Each setting's value for each fact the draft declares. Set accept: false to\n"
+        "# leave a fact out, or correct a value; then: policy-sites import --policy "
+        f"{result.policy_id} --apply\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    )
+
+
+@dataclass(frozen=True)
+class Written:
+    draft: Path
+    review: Path
+    values: Path
+
+
+def write_import(project: Project, result: ImportResult) -> Written:
+    """Write the draft, the review page and the values; refuse to overwrite a source a
+    person wrote (checked before anything is written)."""
+    draft = draft_path(project, result.policy_id)
+    refuse_overwrite(draft)
+    review, values = review_paths(project, result.policy_id)
+    _write(draft, _front_matter(result) + result.recovered.text)
+    _write(review, _review_page(result))
+    _write(values, _values_file(result))
+    return Written(draft, review, values)
+
+
+def _round_trip_yaml() -> YAML:
+    handler = YAML()  # round-trip mode: comments, order and quoting are kept
+    handler.preserve_quotes = True
+    handler.width = 4096
+    handler.indent(mapping=2, sequence=4, offset=2)
+    return handler
+
+
+def apply_values(project: Project, policy_id: str) -> list[Path]:
+    """Add the accepted values to each setting's file; return the files changed."""
+    _, values_path = review_paths(project, policy_id)
+    if not values_path.is_file():
+        raise ImportRefused(
+            f"{values_path} does not exist: run policy-sites import --policy {policy_id} "
+            "with the Word files first"
+        )
+    try:
+        data = yaml.safe_load(values_path.read_text(encoding="utf-8")) or {}
+        group = data["group"]
+        facts = data.get("facts") or {}
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as error:
+        raise ImportRefused(f"{values_path}: cannot be read ({error})") from None
+    per_setting: dict[str, dict[str, Any]] = {}
+    for name, fact in facts.items():
+        if not isinstance(fact, dict) or fact.get("accept") is not True:
+            continue
+        for slug, value in (fact.get("values") or {}).items():
+            per_setting.setdefault(str(slug), {})[str(name)] = value
+    handler = _round_trip_yaml()
+    changed: list[Path] = []
+    for slug, accepted in per_setting.items():
+        path = project.settings_dir / f"{slug}.yml"
+        if not path.is_file():
+            raise ImportRefused(f"{values_path}: no settings file {path} for {slug!r}")
+        document = handler.load(path.read_text(encoding="utf-8"))
+        if not isinstance(document, CommentedMap):
+            raise ImportRefused(f"{path}: not a mapping of settings")
+        own = document.get(group)
+        if own is None:
+            own = CommentedMap()
+            document[group] = own
+            document.yaml_set_comment_before_after_key(
+                group, before=f"Facts of the {policy_id} policy (from policy-sites import)."
+            )
+        for name, value in accepted.items():
+            own[name] = value
+        policies = document.get("policies")
+        if isinstance(policies, dict) and policy_id not in policies:
+            policies[policy_id] = CommentedMap()
+        buffer = io.StringIO()
+        handler.dump(document, buffer)
+        _write(path, buffer.getvalue())
+        changed.append(path)
+    return changed
