@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
 
-from policy_sites.importer.markdown import separator, split_marker
+from policy_sites.importer.markdown import block_kind, separator, split_marker
 
 __all__ = ["Copy", "FactKind", "NewFact", "Recovered", "recover"]
 
@@ -90,6 +90,8 @@ def _words(text: str) -> list[str]:
 
 
 def _similarity(a: str, b: str) -> float:
+    if (block_kind(a) == "row") != (block_kind(b) == "row"):
+        return 0.0  # a table in one copy and a list in another: two clauses, not one
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return 0.0
@@ -204,7 +206,26 @@ def _slots(
         if i is not None:
             pieces.append(base[i])
             last = {s: anchors[i][s] + 1 for s in slugs}
-    return _merge_pieces(pieces, slugs)
+    return _merge_pieces(_tidy_edges(_merge_pieces(pieces, slugs)), slugs)
+
+
+def _tidy_edges(pieces: list[str | dict[str, str]]) -> list[str | dict[str, str]]:
+    """Spaces every copy has at a slot's edge belong to the text around it."""
+    out: list[str | dict[str, str]] = []
+    for piece in pieces:
+        if isinstance(piece, dict):
+            values = list(piece.values())
+            lead = trail = ""
+            while all(v and v[0].isspace() and v[0] == values[0][0] for v in values):
+                lead += values[0][0]
+                values = [v[1:] for v in values]
+            while all(v and v[-1].isspace() and v[-1] == values[0][-1] for v in values):
+                trail = values[0][-1] + trail
+                values = [v[:-1] for v in values]
+            out += [lead, dict(zip(piece, values, strict=True)), trail]
+        else:
+            out.append(piece)
+    return [p for p in out if p != ""]
 
 
 def _merge_pieces(
@@ -230,6 +251,7 @@ def _merge_pieces(
             and len(_words(piece)) <= 2
             and "{{" not in piece
             and "{%" not in piece
+            and not re.search(r"[.!?:;]\s", piece)  # a slot never runs past a sentence
         ):
             before, after = folded[-1], joined[k + 1]
             assert isinstance(after, dict)
@@ -239,6 +261,19 @@ def _merge_pieces(
         folded.append(piece)
         k += 1
     return folded
+
+
+def _separator_at(n: int, columns: list[_Column], texts: list[str]) -> str:
+    """The break after line ``n``: a list item or table row runs on only when the line
+    after it runs on too in every copy that has it, whichever clauses those copies have."""
+    if n + 1 >= len(texts):
+        return "\n"
+    present = set(columns[n].cells)
+    surely = next((m for m in range(n + 1, len(texts)) if present <= set(columns[m].cells)), None)
+    ways = {separator(texts[n], texts[n + 1])}
+    if surely is not None:
+        ways.add(separator(texts[n], texts[surely]))
+    return ways.pop() if len(ways) == 1 else "\n\n"
 
 
 def recover(
@@ -300,18 +335,20 @@ def recover(
         end = k
         while end + 1 < len(columns) and frozenset(columns[end + 1].cells) == present:
             end += 1
-        run = [(texts[n], texts[n + 1] if n + 1 < len(texts) else None) for n in range(k, end + 1)]
-        body = [line + separator(line, following) for line, following in run]
+        body = [texts[n] + _separator_at(n, columns, texts) for n in range(k, end + 1)]
         if len(present) == len(slugs):
             out.extend(body)
         else:
-            name = names.make("includes", _plain(texts[k]))
+            label = next(
+                (_plain(texts[n]) for n in range(k, end + 1) if _words(texts[n])), texts[k]
+            )
+            name = names.make("includes", label)
             first = columns[k].cells
             facts.append(
                 NewFact(
                     name,
                     FactKind.YES_NO,
-                    f"Does your policy include: \u201c{_plain(texts[k])[:100]}\u201d?",
+                    f"Does your policy include: \u201c{label[:100]}\u201d?",
                     None,
                     {s: s in present for s in slugs},
                     {s: f"{files[s]}, paragraph {first[s][0] + 1}" for s in present},

@@ -26,7 +26,7 @@ __all__ = [
 
 _ALWAYS = re.compile(
     r"^(name|manager|template|internet_filtering|federation|police_\w+|advice_service"
-    r"|allegations_contact|dsls\[\d+\]\.(name|role)|learning_journal\.name"
+    r"|allegations_contact|dsls\[\d+\]\.name|learning_journal\.name"
     r"|local_partnership\.(name|short_name)"
     r"|(\w+\.)*(name|phone|email|address|web|out_of_hours_phone))$"
 )
@@ -180,7 +180,7 @@ def _near_misses(line: str, name: str) -> Iterator[tuple[int, int, str]]:
 
 
 _CITED = re.compile(
-    r"(?P<open>['\u2018\"]?)(?:\[(?P<link>[^\]]{4,90})\]\([^)]*\)|(?P<plain>[A-Z][\w ,'-]{4,90}?))"
+    r"(?P<open>['\u2018\"]?)(?:\[(?P<link>[^\]]{4,90})\]\([^)]*\)|(?P<plain>[A-Z][\w ,-]{4,90}?))"
     r"(?P<close>['\u2019\"]?)(?P<gap>\s*\(?)(?P<year>(?:19|20)\d\d)(?P<shut>\)?)"
 )
 

@@ -148,7 +148,8 @@ def split_marker(line: str) -> tuple[str, str]:
     return marker, line[len(marker) :]
 
 
-def _kind(line: str) -> str | None:
+def block_kind(line: str) -> str | None:
+    """'list' for a list item, 'row' for a table row, None for any other block."""
     found = _LIST_OR_ROW.match(line)
     return None if not found else ("row" if found.group().strip() == "|" else "list")
 
@@ -158,8 +159,8 @@ def separator(line: str, following: str | None) -> str:
     on, every other block has a blank line after it; the last line ends the text."""
     if following is None:
         return "\n"
-    kind = _kind(line)
-    return "\n" if kind and kind == _kind(following) else "\n\n"
+    kind = block_kind(line)
+    return "\n" if kind and kind == block_kind(following) else "\n\n"
 
 
 def layout(lines: list[str]) -> str:
@@ -183,7 +184,9 @@ def _lines(markdown: str) -> list[str]:
 
 def html_to_markdown(html: str) -> str:
     """The one HTML-to-Markdown step (markdownify), shared by the importer and its bench."""
-    return markdownify(html, heading_style="ATX", bullets="-", strong_em_symbol="*")
+    return markdownify(
+        html, heading_style="ATX", bullets="-", strong_em_symbol="*", table_infer_header=True
+    )
 
 
 def convert(docx: DocxFile) -> Converted:

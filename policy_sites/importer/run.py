@@ -82,15 +82,15 @@ class ImportResult:
 
 
 def _new_setting(project: Project, slug: str, policy_id: str) -> None:
-    """A settings file with placeholders, as ``policy-sites new --no-input`` writes one."""
+    """A settings file with placeholders, as ``policy-sites new`` writes one, publishing
+    the imported policy."""
     details = NewSettingDetails(
         PLACEHOLDER,
         [ProvisionDetails(PLACEHOLDER)],
         [DSLDetails(PLACEHOLDER, None, PLACEHOLDER)],
         ratifying_body=None,
     )
-    known = sorted(p.stem for p in project.docs_dir.joinpath("policies").glob("*.md"))
-    write_new_setting(project.settings_dir, slug, details, [p for p in known if p != policy_id])
+    write_new_setting(project.settings_dir, slug, details, [policy_id])
 
 
 def _macros_filters(project_root: Path) -> dict[str, Any]:
