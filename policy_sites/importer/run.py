@@ -120,6 +120,7 @@ class Renderer:
         self.env.filters.update(_macros_filters(project_root))
         self.today = today
         self.contexts: dict[str, dict[str, Any]] = {}
+        self.templates: dict[str, jinja2.Template] = {}
 
     def add(self, slug: str, setting: Setting) -> None:
         context = setting.model_dump(mode="json")
@@ -128,7 +129,10 @@ class Renderer:
 
     def render(self, slug: str, text: str, extra: dict[str, Any] | None = None) -> str:
         context = dict(self.contexts[slug], **(extra or {}))
-        return self.env.from_string(text).render(context)
+        template = self.templates.get(text)
+        if template is None:  # the copies share most lines: each is compiled once
+            template = self.templates[text] = self.env.from_string(text)
+        return template.render(context)
 
 
 def _read(item: tuple[str, Path]) -> tuple[str, Path, Converted]:
