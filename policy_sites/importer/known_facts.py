@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from policy_sites.context.variables import staff_only_fields
 from policy_sites.settings.schema import Setting, editions_in_force
 
 __all__ = [
@@ -79,6 +80,8 @@ class Marked:
     slips: list[Slip] = field(default_factory=list)
     editions: list[str] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
+    staff_only: list[str] = field(default_factory=list)
+    """Where a staff-only fact was in the text: the source shows it in the staff view only."""
 
 
 def escape_jinja(text: str) -> str:
@@ -217,6 +220,23 @@ class _Marker:
         self.facts = known_facts(setting)
         self.regex = _facts_regex(self.facts)
         self.in_force = editions_in_force(setting.guidance_register, today)
+        staff = {v: f for f, v in staff_only_fields(setting).items() if len(v.strip()) >= 3}
+        self.staff = [KnownFact(v, f) for v, f in sorted(staff.items(), key=lambda i: -len(i[0]))]
+        self.staff_regex = _facts_regex(self.staff)
+
+    def staff_in(self, text: str, marked: Marked, line: int) -> str:
+        """A staff-only fact in a copy is shown only in the staff view of the source."""
+        if self.staff_regex is None:
+            return text
+
+        def guard(match: re.Match[str]) -> str:
+            fact = self.staff[match.lastindex - 1]  # type: ignore[operator]
+            if not _same(match.group(), fact.value):
+                return match.group()
+            marked.staff_only.append(f"line {line}: {fact.expression}")
+            return f"{{% if for_staff %}}{{{{ {fact.expression} }}}}{{% endif %}}"
+
+        return self.staff_regex.sub(guard, text)
 
     def facts_in(self, text: str, marked: Marked) -> str:
         if self.regex is None:
@@ -302,6 +322,7 @@ def mark_known_facts(lines: list[str], setting: Setting, today: dt.date) -> Mark
     marked = Marked([])
     for number, line in enumerate(lines, start=1):
         text = escape_jinja(line)
+        text = marker.staff_in(text, marked, number)
         text = _outside_tags(text, lambda t, n=number: marker.guidance_in(t, marked, n))
         text = _outside_tags(text, lambda t: marker.facts_in(t, marked))
         text = _outside_tags(text, lambda t, n=number: marker.slips_in(t, marked, n))

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
 
 from policy_sites.importer.align import FactKind, NewFact
 from policy_sites.importer.run import ImportResult
@@ -165,6 +166,10 @@ def _review_page(result: ImportResult) -> str:
             ],
         ),
         (
+            "Staff-only facts in the text (the source shows them in the staff view only)",
+            [f"`{c.slug}` {where}" for c in result.copies for where in c.marked.staff_only],
+        ),
+        (
             "Slips (corrected in the source, not made into facts)",
             [f"`{c.slug}` {slip}" for c in result.copies for slip in c.marked.slips],
         ),
@@ -259,14 +264,24 @@ def apply_values(project: Project, policy_id: str) -> list[Path]:
         for slug, value in (fact.get("values") or {}).items():
             per_setting.setdefault(str(slug), {})[str(name)] = value
     handler = _round_trip_yaml()
-    changed: list[Path] = []
+    updated: dict[Path, str] = {}  # every file read and changed before any is written
     for slug, accepted in per_setting.items():
         path = project.settings_dir / f"{slug}.yml"
         if not path.is_file():
-            raise ImportRefused(f"{values_path}: no settings file {path} for {slug!r}")
-        document = handler.load(path.read_text(encoding="utf-8"))
+            raise ImportRefused(
+                f"{values_path}: no settings file {path} for {slug!r}; nothing was applied"
+            )
+        try:
+            document = handler.load(path.read_text(encoding="utf-8"))
+        except (YAMLError, OSError, UnicodeDecodeError) as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+            problem = getattr(error, "problem", None) or error
+            raise ImportRefused(
+                f"{where}: cannot be read ({problem}); nothing was applied"
+            ) from None
         if not isinstance(document, CommentedMap):
-            raise ImportRefused(f"{path}: not a mapping of settings")
+            raise ImportRefused(f"{path}: not a mapping of settings; nothing was applied")
         own = document.get(group)
         if own is None:
             own = CommentedMap()
@@ -281,6 +296,7 @@ def apply_values(project: Project, policy_id: str) -> list[Path]:
             policies[policy_id] = CommentedMap()
         buffer = io.StringIO()
         handler.dump(document, buffer)
-        _write(path, buffer.getvalue())
-        changed.append(path)
-    return changed
+        updated[path] = buffer.getvalue()
+    for path, text in updated.items():
+        _write(path, text)
+    return list(updated)

@@ -127,8 +127,12 @@ class Renderer:
         context["guidance"] = [e.cited() for e in setting.guidance_in_force(self.today)]
         self.contexts[slug] = context
 
-    def render(self, slug: str, text: str, extra: dict[str, Any] | None = None) -> str:
-        context = dict(self.contexts[slug], **(extra or {}))
+    def render(
+        self, slug: str, text: str, extra: dict[str, Any] | None = None, staff: bool = True
+    ) -> str:
+        """``text`` for this setting; ``staff``: as the staff view shows it (the copy as
+        imported), else as parents see it (a fact's value never holds staff-only text)."""
+        context = dict(self.contexts[slug], **(extra or {}), for_staff=staff)
         template = self.templates.get(text)
         if template is None:  # the copies share most lines: each is compiled once
             template = self.templates[text] = self.env.from_string(text)
@@ -205,7 +209,7 @@ def import_policy(
     recovered = recover(
         [Copy(c.slug, c.path.name, c.marked.lines) for c in copies],
         group,
-        lambda slug, text: renderer.render(slug, text),
+        lambda slug, text: renderer.render(slug, text, staff=False),
     )
     name = copies[0].marked.used.get("name", "")
     result = ImportResult(policy_id, _title(copies[0].converted.lines, name), recovered, copies)

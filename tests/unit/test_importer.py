@@ -353,3 +353,48 @@ def test_apply_adds_accepted_values_and_keeps_comments(project: Project, referen
     assert refused_name not in own
     assert "mobile-imported" in data["policies"]
     assert data["phones"] == yaml.safe_load(before)["phones"]  # the rest unchanged
+
+
+def test_staff_only_facts_in_a_copy_never_reach_parents(project: Project, tmp_path: Path):
+    setting = load_setting(project.settings_dir, "poppys")
+    staff_phone = str(setting.whistleblowing_contact.phone)
+    blocks = [
+        ("title", "Whistleblowing"),
+        ("p", f"Staff can ring {staff_phone} to raise a worry about practice."),
+        ("p", "Parents can speak to the Manager."),
+    ]
+    path = write_docx(tmp_path / "poppys.docx", blocks)
+    other = write_docx(tmp_path / "halstead.docx", [*blocks[:1], ("p", "Staff can ring "
+                       "the Chair to raise a worry about practice."), blocks[2]])  # fmt: skip
+    result = import_policy(project, "whistle", [("poppys", path), ("halstead", other)], TODAY)
+    assert staff_phone not in result.recovered.text
+    assert all(staff_phone not in str(v) for f in result.recovered.facts for v in f.values.values())
+    poppys = next(c for c in result.copies if c.slug == "poppys")
+    assert poppys.marked.staff_only == ["line 2: whistleblowing_contact.phone"]
+    from policy_sites.importer.run import Renderer
+
+    renderer = Renderer(project.root, TODAY)
+    renderer.add("poppys", setting)
+    values = {f.name: f.values.get("poppys", "") for f in result.recovered.facts}
+    parents = renderer.render("poppys", result.recovered.text, {"whistle": values}, staff=False)
+    assert staff_phone not in parents
+    alone = import_policy(project, "whistle-alone", [("poppys", path)], TODAY)
+    guarded = "{% if for_staff %}{{ whistleblowing_contact.phone }}{% endif %}"
+    assert guarded in alone.recovered.text and alone.round_trips[0].exact
+    assert staff_phone not in renderer.render("poppys", alone.recovered.text, staff=False)
+    assert staff_phone in renderer.render("poppys", alone.recovered.text, staff=True)
+
+
+def test_apply_refuses_a_broken_settings_file_and_changes_none(project: Project, reference_files):
+    runner = CliRunner()
+    base = ["import", "--policy", "mobile-imported", "--project", str(project.root)]
+    assert runner.invoke(cli, [*base, *map(str, reference_files.values())]).exit_code == 0
+    poppys = project.settings_dir / "poppys.yml"
+    broken = poppys.read_text() + "\nrooms: [unclosed\n"
+    poppys.write_text(broken)
+    halstead_before = (project.settings_dir / "halstead.yml").read_text()
+    result = runner.invoke(cli, [*base, "--apply"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{poppys}:" in result.output and "nothing was applied" in result.output
+    assert (project.settings_dir / "halstead.yml").read_text() == halstead_before
+    assert poppys.read_text() == broken
