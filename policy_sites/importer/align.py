@@ -9,6 +9,7 @@ every copy is the source's text."""
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -26,6 +27,11 @@ _WORD = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\w+")
 _TOKEN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\w+(?:['\u2019]\w+)*|\s+|[^\w\s]")
 _PAIR_AT = 0.5
 """Two lines that share at least half their words are one clause, edited."""
+
+
+_JINJA_WORDS = {"and", "or", "not", "in", "is", "if", "else", "true", "false", "none",
+                "True", "False", "None", "items", "keys", "values", "get"}  # fmt: skip
+"""Names that would not parse after a dot, or that a dict's own methods would hide."""
 
 
 class FactKind(Enum):
@@ -164,6 +170,8 @@ class _Names:
     def make(self, prefix: str, text: str) -> str:
         words = [w for w in re.findall(r"[a-z]+", re.sub(r"\{.*?\}", " ", text.lower()))][:4]
         base = "_".join([prefix, *words]) if prefix else "_".join(words) or "phrase"
+        if keyword.iskeyword(base) or base in _JINJA_WORDS:
+            base = f"{base}_phrase"  # {{ group.or }} would not parse
         name, n = base, 2
         while name in self.taken:
             name, n = f"{base}_{n}", n + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import keyword
 import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -33,8 +34,18 @@ __all__ = ["ImportResult", "ImportedCopy", "RoundTrip", "fact_group", "import_po
 
 
 def fact_group(policy_id: str) -> str:
-    """The settings files' key for a policy's own facts: its id as a name."""
-    return re.sub(r"\W", "_", policy_id.replace("-", "_"))
+    """The settings files' key for a policy's own facts: its id as a name, never one of
+    the core schema's keys (a policy called 'phones' gets 'phones_facts')."""
+    group = re.sub(r"\W", "_", policy_id.replace("-", "_"))
+    if not group.isidentifier() or keyword.iskeyword(group):
+        group = f"policy_{group}"
+    if group in Setting.model_fields or group in _CONTEXT_NAMES:
+        group = f"{group}_facts"
+    return group
+
+
+_CONTEXT_NAMES = {"guidance", "for_staff", "view", "school_age", "early_years", "say"}
+"""Names the render context has besides the settings' own keys."""
 
 
 @dataclass

@@ -260,3 +260,19 @@ def test_generated_families_round_trip_and_recover_their_slots(family: dict, dat
         if present is not None:
             pattern = {s: present[i] for i, s in enumerate(slugs)}
             assert pattern in recovered, (pattern, recovered)
+
+
+def test_fact_names_are_always_usable_in_a_source(tmp_path: Path):
+    """A policy named like a core key, and a difference that is one Jinja word: the
+    group and the fact get names the source can use, and the round trip proves it."""
+    project = _project(tmp_path / "project")
+    sources = []
+    for slug, word in (("ash", "or"), ("beech", "and"), ("cedar", "items")):
+        _setting(project, slug, f"{slug.title()} Nursery", "Dev Jones")
+        blocks = [("title", "Phones"), ("p", f"Staff ring the office {word} the Manager.")]
+        sources.append((slug, write_docx(tmp_path / f"{slug}.docx", blocks)))
+    result = import_policy(project, "phones", sources, TODAY)
+    assert result.recovered.group == "phones_facts"
+    assert all(t.exact for t in result.round_trips), [str(t) for t in result.round_trips]
+    (fact,) = result.recovered.facts
+    assert fact.name not in ("or", "and", "items") and fact.name.isidentifier()
