@@ -106,8 +106,20 @@ def import_(
         for message in error.messages:
             click.echo(message, err=True)
         raise click.ClickException("nothing was imported") from None
-    for trip in result.round_trips:
+    for copy, trip in zip(result.copies, result.round_trips, strict=True):
         click.echo(trip)
+        found = copy.marked
+        notes = [
+            (len(found.slips), "slip(s) in the name"),
+            (len(found.editions), "older guidance edition(s)"),
+            (len(found.staff_only), "staff-only fact(s), shown to staff only"),
+            (len(copy.converted.dropped), "thing(s) left out"),
+            (len(copy.converted.notes), "tracked change(s), comment(s) or message(s)"),
+            (len(found.proposals), "proposal(s)"),
+        ]
+        listed = ", ".join(f"{n} {what}" for n, what in notes if n)
+        if listed:
+            click.echo(f"  {listed}: see the review page")
     for copy in result.copies:
         if copy.new_setting:
             click.echo(f"wrote {proj.settings_dir / (copy.slug + '.yml')} (placeholders)")

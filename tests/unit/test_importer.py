@@ -258,6 +258,7 @@ def test_cli_imports_writes_a_draft_and_never_overwrites(project: Project, refer
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "the corrected copy exact" in result.output
+    assert "2 slip(s) in the name" in result.output  # Poppu's and "the Poppy community"
     draft = project.docs_dir / "policies" / "mobile-imported.md"
     meta, body = parse_front_matter(draft.read_text(encoding="utf-8"))
     assert meta["policy_id"] == "mobile-imported" and meta["draft"] is True
