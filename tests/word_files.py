@@ -3,11 +3,12 @@ and bench: numbered headings, typed clause numbers, nested lists, a table, bold,
 links, an empty paragraph, a highlighted change note, an image, a header and a footer.
 
 Blocks are (kind, text): kind is title, h1, h2, p, number (Word's List Number), bullet,
-bullet2 (nested), empty, note (highlighted), image, table (text holds rows split by '\\n'
+bullet2 (nested one level), empty, note (highlighted), image, table (text holds rows split by '\\n'
 and cells by ' | '). Text may hold **bold**, *italic* and [links](https://...)."""
 
 from __future__ import annotations
 
+import copy
 import re
 import struct
 import zlib
@@ -46,7 +47,7 @@ _STYLES = {
     "h2": "Heading 2",
     "number": "List Number",
     "bullet": "List Bullet",
-    "bullet2": "List Bullet 2",
+    "bullet2": "List Bullet",
 }
 
 
@@ -83,9 +84,37 @@ def _add_text(paragraph, text: str, highlight: bool = False) -> None:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
+def _second_levels(document) -> None:
+    """python-docx's template defines one level per list; Word's define nine. Give each
+    list a second level, so that an indented item is a nested one."""
+    numbering = document.part.numbering_part.element
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        levels = abstract.findall(qn("w:lvl"))
+        if len(levels) != 1:
+            continue
+        second = copy.deepcopy(levels[0])
+        second.set(qn("w:ilvl"), "1")
+        for linked in second.findall(qn("w:pStyle")):  # the style names level 0 only
+            second.remove(linked)
+        levels[0].addnext(second)
+
+
+def _nest(paragraph) -> None:
+    """One level down in the bullet list, as Word's Increase Indent makes it: the list
+    style's own numbering, at level 1."""
+    numbering = copy.deepcopy(paragraph.style.element.pPr.numPr)
+    level = numbering.find(qn("w:ilvl"))
+    if level is None:
+        level = OxmlElement("w:ilvl")
+        numbering.insert(0, level)
+    level.set(qn("w:val"), "1")
+    paragraph._p.get_or_add_pPr()._insert_numPr(numbering)
+
+
 def write_docx(path: Path, blocks: list[Block], header: str = "", footer: str = "") -> Path:
     """Write ``blocks`` to ``path`` as Word would save them."""
     document = docx.Document()
+    _second_levels(document)
     section = document.sections[0]
     if header:
         section.header.paragraphs[0].text = header
@@ -107,6 +136,8 @@ def write_docx(path: Path, blocks: list[Block], header: str = "", footer: str = 
         else:
             paragraph = document.add_paragraph(style=_STYLES.get(kind))
             _add_text(paragraph, text, highlight=kind == "note")
+            if kind == "bullet2":
+                _nest(paragraph)
     document.save(path)
     return path
 

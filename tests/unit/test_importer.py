@@ -179,7 +179,9 @@ def test_conversion_keeps_structure_and_drops_words_artefacts(tmp_path: Path):
     assert text.startswith("# Lost child policy\n\n")
     assert "# Policy aims" in text and "1. Policy aims" not in text
     assert "1. Staff **always** count the children at *every* change of room." in text
-    assert "[the guidance](https://www.gov.uk/guidance)" in text
+    assert (
+        "- See [the guidance](https://www.gov.uk/guidance) for more.\n  - A nested point.\n" in text
+    )
     assert "| The Manager | 01632 960000 |" in text
     assert "Call 999 if there is danger." in text  # a number that is text stays
     assert "Phones are kept in the office" in text and "left anywhere" not in text
