@@ -207,15 +207,18 @@ def import_policy(
     else:
         read = [_read(item) for item in sources]
     renderer = Renderer(project.root, today)
+    fresh = {s for s, _ in sources if not (project.settings_dir / f"{s}.yml").is_file()}
+    for slug, _ in sources:  # every existing settings file is valid before any is written
+        if slug not in fresh:
+            load_setting(project.settings_dir, slug)
+    for slug in (s for s, _ in sources if s in fresh):
+        _new_setting(project, slug, policy_id)
     copies: list[ImportedCopy] = []
     for slug, path, converted in read:
-        fresh = not (project.settings_dir / f"{slug}.yml").is_file()
-        if fresh:
-            _new_setting(project, slug, policy_id)
         setting = load_setting(project.settings_dir, slug)
         renderer.add(slug, setting)
         marked = mark_known_facts(converted.lines, setting, today)
-        copies.append(ImportedCopy(slug, path, converted, marked, fresh))
+        copies.append(ImportedCopy(slug, path, converted, marked, slug in fresh))
     group = fact_group(policy_id)
     recovered = recover(
         [Copy(c.slug, c.path.name, c.marked.lines) for c in copies],

@@ -401,3 +401,19 @@ def test_apply_refuses_a_broken_settings_file_and_changes_none(project: Project,
     assert f"{poppys}:" in result.output and "nothing was applied" in result.output
     assert (project.settings_dir / "halstead.yml").read_text() == halstead_before
     assert poppys.read_text() == broken
+
+
+def test_a_broken_settings_file_stops_the_import_before_anything_is_written(
+    project: Project, reference_files
+):
+    halstead = project.settings_dir / "halstead.yml"
+    halstead.write_text(halstead.read_text().replace("name: Halstead Nursery", "name: [oops"))
+    result = CliRunner().invoke(
+        cli,
+        ["import", "--policy", "mobile-imported", "--project", str(project.root),
+         f"new-one={reference_files['poppys']}", f"halstead={reference_files['halstead']}"],
+    )  # fmt: skip
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{halstead}:" in result.output and "nothing was imported" in result.output
+    assert not (project.settings_dir / "new-one.yml").exists()
+    assert not (project.docs_dir / "policies" / "mobile-imported.md").exists()
