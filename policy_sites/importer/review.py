@@ -204,6 +204,7 @@ def _values_file(result: ImportResult) -> str:
     data = {
         "policy": result.policy_id,
         "group": result.recovered.group,
+        "settings": [c.slug for c in result.copies],
         "facts": {
             f.name: {"accept": True, "kind": f.kind.value, "values": dict(f.values)}
             for f in result.recovered.facts
@@ -257,7 +258,7 @@ def apply_values(project: Project, policy_id: str) -> list[Path]:
         facts = data.get("facts") or {}
     except (yaml.YAMLError, KeyError, TypeError, AttributeError) as error:
         raise ImportRefused(f"{values_path}: cannot be read ({error})") from None
-    per_setting: dict[str, dict[str, Any]] = {}
+    per_setting: dict[str, dict[str, Any]] = {str(s): {} for s in data.get("settings") or []}
     for name, fact in facts.items():
         if not isinstance(fact, dict) or fact.get("accept") is not True:
             continue
@@ -283,14 +284,16 @@ def apply_values(project: Project, policy_id: str) -> list[Path]:
         if not isinstance(document, CommentedMap):
             raise ImportRefused(f"{path}: not a mapping of settings; nothing was applied")
         own = document.get(group)
-        if own is None:
+        if own is None and not accepted:
+            pass  # no facts of its own to add: only the policy is listed below
+        elif own is None:
             own = CommentedMap()
             document[group] = own
             document.yaml_set_comment_before_after_key(
                 group, before=f"Facts of the {policy_id} policy (from policy-sites import)."
             )
         for name, value in accepted.items():
-            own[name] = value
+            own[name] = value  # type: ignore[index]
         policies = document.get("policies")
         if isinstance(policies, dict) and policy_id not in policies:
             policies[policy_id] = CommentedMap()

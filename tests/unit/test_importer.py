@@ -417,3 +417,19 @@ def test_a_broken_settings_file_stops_the_import_before_anything_is_written(
     assert f"{halstead}:" in result.output and "nothing was imported" in result.output
     assert not (project.settings_dir / "new-one.yml").exists()
     assert not (project.docs_dir / "policies" / "mobile-imported.md").exists()
+
+
+def test_apply_lists_the_policy_for_a_setting_without_facts(project: Project, reference_files):
+    runner = CliRunner()
+    base = ["import", "--policy", "mobile-imported", "--project", str(project.root)]
+    assert runner.invoke(cli, [*base, str(reference_files["halstead"])]).exit_code == 0
+    assert (
+        yaml.safe_load((project.root / "import-review" / "mobile-imported.yml").read_text())[
+            "facts"
+        ]
+        == {}
+    )  # one copy: nothing differs
+    result = runner.invoke(cli, [*base, "--apply"])
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((project.settings_dir / "halstead.yml").read_text())
+    assert "mobile-imported" in data["policies"] and "mobile_imported" not in data
