@@ -37,10 +37,10 @@ from policy_sites.settings.new_setting import (
     ProvisionDetails,
     write_new_setting,
 )
-from tests.word_files import reference_blocks, write_docx
+from tests.word_files import reference_blocks, reference_folder, write_docx
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = Path("/work/shared/reference")
+REFERENCE = reference_folder() or Path("shared/reference")
 HALSTEAD = REFERENCE / "halstead-nursery-mobile-technology-and-social-media-policy.txt"
 POPPYS = REFERENCE / "poppys-mobile-smart-technology-and-social-media-policies.txt"
 _PLACES = ["Acorns", "Bluebells", "Chestnuts", "Daisies", "Elms", "Foxgloves", "Greenfields",

@@ -9,6 +9,7 @@ and cells by ' | '). Text may hold **bold**, *italic* and [links](https://...)."
 from __future__ import annotations
 
 import copy
+import os
 import re
 import struct
 import zlib
@@ -20,9 +21,17 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-__all__ = ["PNG", "Block", "reference_blocks", "write_docx"]
+__all__ = ["PNG", "Block", "reference_blocks", "reference_folder", "write_docx"]
 
 Block = tuple[str, str]
+
+
+def reference_folder() -> Path | None:
+    """shared/reference: beside the clone (CI), above a worktree, or $POLICY_SITES_REFERENCE."""
+    here = Path(__file__).resolve().parent.parent
+    candidates = [Path(p) for p in [os.environ.get("POLICY_SITES_REFERENCE", "")] if p]
+    candidates += [folder / "shared" / "reference" for folder in here.parents]
+    return next((c for c in candidates if c.is_dir()), None)
 
 
 def _png() -> bytes:
