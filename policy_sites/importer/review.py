@@ -42,6 +42,7 @@ class ImportRefused(Exception):
 
 
 def draft_path(project: Project, policy_id: str) -> Path:
+    """Where a policy's shared source (and so its draft) lives."""
     return project.docs_dir / "policies" / f"{policy_id}.md"
 
 
@@ -219,6 +220,8 @@ def _values_file(result: ImportResult) -> str:
 
 @dataclass(frozen=True)
 class Written:
+    """Where an import wrote its three files."""
+
     draft: Path
     review: Path
     values: Path

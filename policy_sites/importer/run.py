@@ -30,7 +30,14 @@ from policy_sites.settings.new_setting import (
 )
 from policy_sites.settings.schema import PLACEHOLDER, Setting
 
-__all__ = ["ImportResult", "ImportedCopy", "RoundTrip", "fact_group", "import_policy"]
+__all__ = [
+    "ImportResult",
+    "ImportedCopy",
+    "Renderer",
+    "RoundTrip",
+    "fact_group",
+    "import_policy",
+]
 
 
 def fact_group(policy_id: str) -> str:
@@ -231,6 +238,3 @@ def import_policy(
         values = {f.name: f.values.get(copy.slug, "") for f in recovered.facts}
         result.round_trips.append(_round_trip(renderer, copy, recovered, values))
     return result
-
-
-__all__ += ["Renderer"]
