@@ -66,8 +66,12 @@ def import_(
     goes into a settings file until --apply (without FILES) after your review.
     """
     proj = find_project(project)
-    if problem := slug_problem(policy_id):
-        raise click.BadParameter(problem, param_hint="--policy")
+    if slug_problem(policy_id):  # a policy's id follows the settings' naming rule
+        raise click.BadParameter(
+            f"{policy_id!r}: a policy's id is its source's file name without '.md': "
+            "lower-case letters, digits and hyphens (for example 'lost-child')",
+            param_hint="--policy",
+        )
     if apply_:
         if files:
             raise click.UsageError("--apply takes no FILES: it applies import-review/ID.yml")

@@ -433,3 +433,20 @@ def test_apply_lists_the_policy_for_a_setting_without_facts(project: Project, re
     assert result.exit_code == 0, result.output
     data = yaml.safe_load((project.settings_dir / "halstead.yml").read_text())
     assert "mobile-imported" in data["policies"] and "mobile_imported" not in data
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--policy", "Lost Child", "x.docx"], "a policy's id is its source's file name"),
+        (["--policy", "lost-child", "Halstead Nursery.docx"], "name the setting as SLUG=FILE"),
+        (["--policy", "lost-child", "a=x.docx", "a=y.docx"], "'a' is given twice"),
+        (["--policy", "lost-child"], "give the Word files to import"),
+        (["--policy", "lost-child", "--apply", "x.docx"], "--apply takes no FILES"),
+        (["--policy", "lost-child", "--apply"], "import-review/lost-child.yml does not exist"),
+    ],
+)
+def test_cli_refuses_bad_arguments_in_one_line(project: Project, args: list[str], says: str):
+    result = CliRunner().invoke(cli, ["import", "--project", str(project.root), *args])
+    assert result.exit_code in (1, 2) and says in result.output
+    assert "Traceback" not in result.output
