@@ -5,6 +5,7 @@ setting-specific as a proposal for a person to decide."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -82,6 +83,8 @@ class Marked:
     proposals: list[Proposal] = field(default_factory=list)
     staff_only: list[str] = field(default_factory=list)
     """Where a staff-only fact was in the text: the source shows it in the staff view only."""
+    policy_dates: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """The policy's own dates as the copy gives them ('written': ('2022-09', line))."""
 
 
 def escape_jinja(text: str) -> str:
@@ -316,11 +319,43 @@ def _proposals(text: str, line: int) -> Iterator[Proposal]:
             yield Proposal(kind, found, line)
 
 
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_A_DATE = re.compile(
+    r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(_MONTHS) + r"),?\s+((?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+_DATE_LABELS = (
+    ("written", re.compile(r"\b(?:written|updated)\b", re.IGNORECASE)),
+    ("next_review", re.compile(r"\bnext review\b|\breview(?:ed)? by\b", re.IGNORECASE)),
+)
+"""The policy dates a settings file holds, by the label a Key Details table gives them
+(the ratified day is not one: publish records it)."""
+
+
+def _policy_dates(line: str, number: int, marked: Marked) -> None:
+    for key, label in _DATE_LABELS:
+        found = label.search(line)
+        if not found or key in marked.policy_dates:
+            continue
+        date = _A_DATE.search(line, found.end())
+        if date is None:
+            continue
+        day, month, year = date.groups()
+        iso = f"{year}-{_MONTHS[month.lower()]:02d}"
+        if day:
+            try:
+                iso = dt.date(int(year), _MONTHS[month.lower()], int(day)).isoformat()
+            except ValueError:
+                continue  # "31 September": a person reads it on the review page
+        marked.policy_dates[key] = (iso, number)
+
+
 def mark_known_facts(lines: list[str], setting: Setting, today: dt.date) -> Marked:
     """The copy's lines as template lines with the setting's known facts as variables."""
     marker = _Marker(setting, today)
     marked = Marked([])
     for number, line in enumerate(lines, start=1):
+        _policy_dates(line, number, marked)
         text = escape_jinja(line)
         text = marker.staff_in(text, marked, number)
         text = _outside_tags(text, lambda t, n=number: marker.guidance_in(t, marked, n))

@@ -171,6 +171,14 @@ def _review_page(result: ImportResult) -> str:
             [f"`{c.slug}` {where}" for c in result.copies for where in c.marked.staff_only],
         ),
         (
+            "The policy's dates in each copy (--apply adds them to its policies: entry)",
+            [
+                f"`{c.slug}` line {line}: {key} {iso}"
+                for c in result.copies
+                for key, (iso, line) in c.marked.policy_dates.items()
+            ],
+        ),
+        (
             "Slips (corrected in the source, not made into facts)",
             [f"`{c.slug}` {slip}" for c in result.copies for slip in c.marked.slips],
         ),
@@ -206,6 +214,11 @@ def _values_file(result: ImportResult) -> str:
         "policy": result.policy_id,
         "group": result.recovered.group,
         "settings": [c.slug for c in result.copies],
+        "dates": {
+            c.slug: {key: iso for key, (iso, _) in c.marked.policy_dates.items()}
+            for c in result.copies
+            if c.marked.policy_dates
+        },
         "facts": {
             f.name: {"accept": True, "kind": f.kind.value, "values": dict(f.values)}
             for f in result.recovered.facts
@@ -262,6 +275,9 @@ def apply_values(project: Project, policy_id: str) -> list[Path]:
     except (yaml.YAMLError, KeyError, TypeError, AttributeError) as error:
         raise ImportRefused(f"{values_path}: cannot be read ({error})") from None
     per_setting: dict[str, dict[str, Any]] = {str(s): {} for s in data.get("settings") or []}
+    dates = data.get("dates") or {}
+    if not isinstance(dates, dict):
+        raise ImportRefused(f"{values_path}: dates: is not a mapping of settings")
     for name, fact in facts.items():
         if not isinstance(fact, dict) or fact.get("accept") is not True:
             continue
@@ -298,8 +314,11 @@ def apply_values(project: Project, policy_id: str) -> list[Path]:
         for name, value in accepted.items():
             own[name] = value  # type: ignore[index]
         policies = document.get("policies")
-        if isinstance(policies, dict) and policy_id not in policies:
-            policies[policy_id] = CommentedMap()
+        if isinstance(policies, dict) and not policies.get(policy_id):
+            own_dates = dates.get(slug) or {}
+            if not isinstance(own_dates, dict):
+                raise ImportRefused(f"{values_path}: dates: {slug}: is not a mapping of dates")
+            policies[policy_id] = CommentedMap(own_dates)
         buffer = io.StringIO()
         handler.dump(document, buffer)
         updated[path] = buffer.getvalue()

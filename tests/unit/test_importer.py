@@ -221,6 +221,8 @@ def test_a_settings_known_facts_become_its_variables(reference_files):
     assert 'g.short_name == "KCSIE"' in text and "g | citation" in text
     proposals = [(p.kind, p.text) for p in marked.proposals]
     assert ("date", "SEPTEMBER, 2022") in proposals
+    dates = {key: iso for key, (iso, _) in marked.policy_dates.items()}
+    assert dates == {"written": "2022-09", "next_review": "2023-09"}
 
 
 def test_literal_jinja_in_a_word_file_stays_text(tmp_path: Path):
@@ -356,6 +358,8 @@ def test_apply_adds_accepted_values_and_keeps_comments(project: Project, referen
     assert refused_name not in own
     assert "mobile-imported" in data["policies"]
     assert data["phones"] == yaml.safe_load(before)["phones"]  # the rest unchanged
+    poppys = yaml.safe_load((project.settings_dir / "poppys.yml").read_text())
+    assert poppys["policies"]["mobile-imported"] == {"written": "2022-09", "next_review": "2023-09"}
 
 
 def test_staff_only_facts_in_a_copy_never_reach_parents(project: Project, tmp_path: Path):

@@ -5,6 +5,7 @@ optional clauses must come back exactly."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -223,7 +224,7 @@ def _render(family: dict, n: int) -> list[tuple[str, str]]:
 
 
 @settings(
-    max_examples=10,
+    max_examples=int(os.environ.get("IMPORTER_EXAMPLES", "10")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example takes a second:
