@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
 
+from policy_sites.context.phrases import join_and
 from policy_sites.importer.markdown import block_kind, separator, split_marker
 
 __all__ = ["Copy", "FactKind", "NewFact", "Recovered", "recover"]
@@ -38,6 +39,7 @@ class FactKind(Enum):
     """The kinds of the facts contract that the importer proposes."""
 
     PHRASE = "phrase"
+    LIST = "list"
     YES_NO = "yes_no"
 
 
@@ -58,14 +60,18 @@ class NewFact:
     kind: FactKind
     question: str
     frame: str | None
-    values: dict[str, str | bool]
+    values: dict[str, str | bool | list[str]]
     where: dict[str, str]
 
     @property
-    def example(self) -> str | bool | None:
+    def example(self) -> str | bool | list[str] | None:
         """The value most settings give (the first, in a tie)."""
-        counted = Counter(v for v in self.values.values() if v not in ("", False))
-        return counted.most_common(1)[0][0] if counted else None
+        given = [v for v in self.values.values() if v not in ("", False, [])]
+        counted = Counter(tuple(v) if isinstance(v, list) else v for v in given)
+        if not counted:
+            return None
+        best = counted.most_common(1)[0][0]
+        return list(best) if isinstance(best, tuple) else best
 
 
 @dataclass
@@ -271,6 +277,25 @@ def _merge_pieces(
     return folded
 
 
+def as_list(values: dict[str, str]) -> dict[str, list[str]] | None:
+    """Each value as the list it names ('the hall, the kitchen and the garden'), when
+    join_and, the filter the sources use, gives every value back exactly and at least two
+    settings name several short things; else None (the values stay phrases)."""
+    lists: dict[str, list[str]] = {}
+    for slug, value in values.items():
+        head, sep, last = value.rpartition(" and ")
+        items = [*head.split(", "), last] if sep else ([value] if value else [])
+        if any(not item.strip() or " and " in item for item in items):
+            return None
+        if join_and(items) != value:
+            return None
+        if any(len(item.split()) > 5 for item in items):
+            return None  # a clause, not a thing named in a list
+        lists[slug] = items
+    several = sum(len(items) > 1 for items in lists.values())
+    return lists if several >= 2 else None  # one 'x and y' alone is just a phrase
+
+
 def _separator_at(n: int, columns: list[_Column], texts: list[str]) -> str:
     """The break after line ``n``: a list item or table row runs on only when the line
     after it runs on too in every copy that has it, whichever clauses those copies have."""
@@ -323,17 +348,26 @@ def recover(
             common = Counter(values.values()).most_common(1)[0][0]
             name = names.make("", common or next(v for v in values.values() if v) or "")
             frame = _plain("".join(frame_parts[:k]) + "{}" + "".join(frame_parts[k + 1 :]))
+            lists = as_list(values)
+            article = re.search(r"\b(?:the|a|an|our|their|your) $", line)
+            if lists and article and all(values.values()):
+                # 'the garden and the toilets', not 'the' + 'garden and the toilets'
+                moved = {s: article.group() + v for s, v in values.items()}
+                if moved_lists := as_list(moved):
+                    line, values, lists = line[: article.start()], moved, moved_lists
+                    frame = frame.replace(article.group() + "{}", "{}", 1)
             facts.append(
                 NewFact(
                     name,
-                    FactKind.PHRASE,
+                    FactKind.LIST if lists else FactKind.PHRASE,
                     f"What completes this sentence in your policy: {frame}",
                     frame,
-                    dict(values),
+                    dict(lists or values),
                     {s: f"{files[s]}, paragraph {column.cells[s][0] + 1}" for s in piece},
                 )
             )
-            line += f"{{{{ {group}.{name} }}}}"
+            shown = " | join_and" if lists else ""
+            line += f"{{{{ {group}.{name}{shown} }}}}"
         texts.append(line)
     # Runs of columns that only some copies have become yes/no clauses.
     out: list[str] = []

@@ -64,7 +64,7 @@ def parse_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 def _declaration(fact: NewFact) -> dict[str, Any]:
     declared: dict[str, Any] = {"kind": fact.kind.value, "question": fact.question}
-    if fact.kind is FactKind.PHRASE:
+    if fact.kind in (FactKind.PHRASE, FactKind.LIST):
         declared["frame"] = fact.frame
         if fact.example:
             declared["example"] = fact.example
@@ -127,6 +127,8 @@ def _cell(value: Any) -> str:
         return "no"
     if value is None:
         return "(not in this copy)"
+    if isinstance(value, list):
+        return "; ".join(_cell(v) for v in value) or "(none)"
     text = str(value).replace("|", "\\|").replace("\n", " ")
     return f"`{text}`" if text else "(nothing)"
 

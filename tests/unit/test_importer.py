@@ -269,9 +269,9 @@ def test_cli_imports_writes_a_draft_and_never_overwrites(project: Project, refer
     assert meta["title"] == "Mobile Technology and Social Media Policy"
     assert "{{ name }}" in body and "{% if mobile_imported." in body
     declared = meta["facts"]["mobile_imported"]
-    assert declared and all(d["kind"] in ("phrase", "yes_no") and d["question"]
+    assert declared and all(d["kind"] in ("phrase", "list", "yes_no") and d["question"]
                             for d in declared.values())  # fmt: skip
-    assert all("{}" in d["frame"] for d in declared.values() if d["kind"] == "phrase")
+    assert all("{}" in d["frame"] for d in declared.values() if d["kind"] != "yes_no")
     review = (project.root / "import-review" / "mobile-imported.md").read_text()
     assert "Poppu" in review and "Slips" in review and "KCSIE 2025" in review
     assert "halstead.docx, paragraph" in review
