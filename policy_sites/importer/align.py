@@ -346,8 +346,13 @@ def recover(
                 continue
             values = {s: render_value(s, v) for s, v in piece.items()}
             common = Counter(values.values()).most_common(1)[0][0]
-            name = names.make("", common or next(v for v in values.values() if v) or "")
             frame = _plain("".join(frame_parts[:k]) + "{}" + "".join(frame_parts[k + 1 :]))
+            named = common or next((v for v in values.values() if v), "")
+            if not re.search(r"[a-z]", named.lower()):  # '10' or '5': named by its sentence
+                before, _, after = frame.partition("{}")
+                named = " ".join([*re.findall(r"[A-Za-z]+", before)[-1:],
+                                  *re.findall(r"[A-Za-z]+", after)[:1]])  # fmt: skip
+            name = names.make("", named)
             lists = as_list(values)
             article = re.search(r"\b(?:the|a|an|our|their|your) $", line)
             if lists and article and all(values.values()):

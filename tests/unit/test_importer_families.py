@@ -103,7 +103,7 @@ def test_lost_child_family_of_three(tmp_path: Path):
     assert areas.values["willows"] == ["the hall", "the kitchen", "the garden"]
     assert areas.values["acorns"] == ["the garden", "the toilets"]
     assert f"Staff search {{{{ lost_child.{areas.name} | join_and }}}} first." in text
-    minutes = next(f for f in facts.values() if f.values.get("willows") == "5")
+    minutes = facts["within_minutes"]
     assert minutes.values == {"acorns": "10", "oaks": "10", "willows": "5"}
     cctv = next(f for f in facts.values() if f.kind is FactKind.YES_NO and "CCTV" in f.question)
     assert cctv.values == {"acorns": True, "oaks": True, "willows": False}
@@ -175,9 +175,15 @@ def test_outings_family_of_four(tmp_path: Path):
 
 # --- generated families -------------------------------------------------------------------
 
-_TEMPLATE_WORDS = ["staff", "check", "every", "room", "before", "session", "starts", "write",
-                   "down", "what", "they", "see", "report", "worries", "quickly", "keep",
-                   "records", "safe", "locked", "cupboard", "share", "them"]  # fmt: skip
+_TEMPLATE_WORDS = [
+    ["staff", "check", "every", "room", "before", "session", "starts", "write"],
+    ["down", "what", "they", "see", "report", "worries", "quickly", "keep"],
+    ["records", "safe", "locked", "cupboard", "share", "them", "with", "parents"],
+    ["children", "wash", "hands", "after", "playing", "outside", "lunch", "time"],
+    ["visitors", "sign", "book", "wear", "badge", "leave", "phones", "office"],
+]
+"""A pool of words for each sentence: sentences that share no words align one way only
+(random sentences from one pool could rightly be paired another way)."""
 _VALUE_WORDS = ["alder", "birch", "cedar", "damson", "elder", "fir", "gorse", "hazel", "ivy",
                 "juniper", "kale", "larch", "maple", "nettle", "oak", "poplar"]  # fmt: skip
 
@@ -187,8 +193,8 @@ def _family(draw: st.DrawFn) -> dict:
     """A template of sentences with slots and optional clauses, and N settings' values."""
     count = draw(st.integers(2, 4))
     sentences = []
-    for _ in range(draw(st.integers(2, 5))):
-        words = draw(st.lists(st.sampled_from(_TEMPLATE_WORDS), min_size=3, max_size=8))
+    for pool in _TEMPLATE_WORDS[: draw(st.integers(2, len(_TEMPLATE_WORDS)))]:
+        words = draw(st.lists(st.sampled_from(pool), min_size=3, max_size=8))
         slot_at = draw(st.none() | st.integers(1, len(words) - 1))
         present = None
         if draw(st.booleans()):
