@@ -213,8 +213,13 @@ def _which_guidance(phrase: str, setting: Setting) -> Any | None:
 
 
 def _citation(edition: Any) -> str:
+    """The register's edition in force, cited as the sources cite it (``.get``: an entry
+    without a short name must not stop a strict render)."""
     key, value = _guidance_key(edition)
-    return f'{{% for g in guidance if g.{key} == "{value}" %}}{{{{ g | citation }}}}{{% endfor %}}'
+    return (
+        f'{{% for g in guidance if g.get("{key}") == "{value}" %}}'
+        "{{ g | citation }}{% endfor %}"
+    )
 
 
 class _Marker:

@@ -134,7 +134,10 @@ class Renderer:
     """A plain Jinja render of template text with one setting's values (the proof's)."""
 
     def __init__(self, project_root: Path, today: dt.date) -> None:
-        self.env = jinja2.Environment(keep_trailing_newline=True, autoescape=False)
+        # Strict, as mkdocs.yml has mkdocs-macros render (on_undefined: strict).
+        self.env = jinja2.Environment(
+            keep_trailing_newline=True, autoescape=False, undefined=jinja2.StrictUndefined
+        )
         self.env.filters.update(_macros_filters(project_root))
         self.today = today
         self.contexts: dict[str, dict[str, Any]] = {}
