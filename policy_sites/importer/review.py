@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
+from policy_sites.context.views import parse_front_matter
 from policy_sites.importer.align import FactKind, NewFact
 from policy_sites.importer.run import ImportResult
 from policy_sites.project import Project
@@ -26,7 +27,6 @@ __all__ = [
     "ImportRefused",
     "apply_values",
     "draft_path",
-    "parse_front_matter",
     "refuse_overwrite",
     "review_paths",
     "write_import",
@@ -50,16 +50,6 @@ def review_paths(project: Project, policy_id: str) -> tuple[Path, Path]:
     """The review page and the values file."""
     folder = project.root / REVIEW_DIR
     return folder / f"{policy_id}.md", folder / f"{policy_id}.yml"
-
-
-def parse_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """A source's front matter and body (how the draft is read back)."""
-    if not text.startswith("---\n"):
-        return {}, text
-    head, sep, body = text[4:].partition("\n---\n")
-    if not sep:
-        return {}, text
-    return yaml.safe_load(head) or {}, body
 
 
 def _declaration(fact: NewFact) -> dict[str, Any]:
@@ -97,7 +87,7 @@ def refuse_overwrite(path: Path) -> None:
     except (OSError, UnicodeDecodeError):
         text = ""
     try:
-        meta, _ = parse_front_matter(text)
+        meta = parse_front_matter(text)
     except yaml.YAMLError:
         meta = {}
     if not (text.startswith(f"---\n{DRAFT_MARK}") and meta.get("draft") is True):

@@ -16,11 +16,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from policy_sites.cli.main import cli
+from policy_sites.context.views import parse_front_matter, split_front_matter
 from policy_sites.importer.align import FactKind
 from policy_sites.importer.docx_file import DocxRefused, read_docx
 from policy_sites.importer.known_facts import mark_known_facts
 from policy_sites.importer.markdown import convert
-from policy_sites.importer.review import DRAFT_MARK, parse_front_matter
+from policy_sites.importer.review import DRAFT_MARK
 from policy_sites.importer.run import import_policy
 from policy_sites.project import Project
 from policy_sites.settings.loader import load_setting
@@ -264,7 +265,8 @@ def test_cli_imports_writes_a_draft_and_never_overwrites(project: Project, refer
     assert "the corrected copy exact" in result.output
     assert "2 slip(s) in the name" in result.output  # Poppu's and "the Poppy community"
     draft = project.docs_dir / "policies" / "mobile-imported.md"
-    meta, body = parse_front_matter(draft.read_text(encoding="utf-8"))
+    meta = parse_front_matter(draft.read_text(encoding="utf-8"))
+    body = split_front_matter(draft.read_text(encoding="utf-8"))[1]
     assert meta["policy_id"] == "mobile-imported" and meta["draft"] is True
     assert meta["title"] == "Mobile Technology and Social Media Policy"
     assert "{{ name }}" in body and "{% if mobile_imported." in body
