@@ -98,12 +98,20 @@ def refuse_overwrite(path: Path) -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    """Whole or not at all: a crash never leaves half a file."""
+    """Whole or not at all: a crash never leaves half a file. A settings file keeps its
+    mode; a new file gets the usual one (mkstemp's own is owner-only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -347,7 +347,9 @@ def test_apply_adds_accepted_values_and_keeps_comments(project: Project, referen
     values["facts"][refused_name]["accept"] = False
     values_path.write_text(yaml.safe_dump(values, sort_keys=False))
     before = (project.settings_dir / "halstead.yml").read_text()
+    (project.settings_dir / "halstead.yml").chmod(0o640)
     result = runner.invoke(cli, [*base, "--apply"])
+    assert (project.settings_dir / "halstead.yml").stat().st_mode & 0o777 == 0o640
     assert result.exit_code == 0, result.output
     after = (project.settings_dir / "halstead.yml").read_text()
     comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
