@@ -458,3 +458,29 @@ def test_cli_refuses_bad_arguments_in_one_line(project: Project, args: list[str]
     result = CliRunner().invoke(cli, ["import", "--project", str(project.root), *args])
     assert result.exit_code in (1, 2) and says in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_draft_renders_with_the_projects_own_context(project: Project, reference_files):
+    """The recovered source, given each setting's values as the facts contract keeps them,
+    renders strictly (as mkdocs.yml has mkdocs-macros render) with the context the build
+    gives each view (context.variables.build_context), and parents never see staff text."""
+    import jinja2
+
+    from policy_sites.context.variables import build_context, staff_only_values
+    from policy_sites.context.views import PARENTS, STAFF
+    from policy_sites.importer.run import Renderer
+
+    result = import_policy(project, "mobile-imported", list(reference_files.items()), TODAY)
+    renderer = Renderer(project.root, TODAY)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    env.filters.update(renderer.env.filters)
+    template = env.from_string(result.recovered.text)
+    for copy in result.copies:
+        setting = load_setting(project.settings_dir, copy.slug)
+        values = {f.name: f.values.get(copy.slug, "") for f in result.recovered.facts}
+        for view in (PARENTS, STAFF):
+            context = build_context(setting, view, TODAY)
+            page = template.render(context, mobile_imported=values)
+            assert setting.name.replace("'", "&#39;") in page or setting.name in page
+            if view is PARENTS:
+                assert not [v for v in staff_only_values(setting) if v in page]
