@@ -9,6 +9,7 @@ and cells by ' | '). Text may hold **bold**, *italic* and [links](https://...)."
 from __future__ import annotations
 
 import copy
+import io
 import os
 import re
 import struct
@@ -139,8 +140,6 @@ def write_docx(path: Path, blocks: list[Block], header: str = "", footer: str = 
         elif kind == "empty":
             document.add_paragraph("")
         elif kind == "image":
-            import io
-
             document.add_picture(io.BytesIO(PNG))
         else:
             paragraph = document.add_paragraph(style=_STYLES.get(kind))

@@ -53,7 +53,6 @@ class WordExtras:
     deletions: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
     headers_footers: list[str] = field(default_factory=list)
-    images: int = 0
 
 
 @dataclass
@@ -117,7 +116,6 @@ def _extras(archive: zipfile.ZipFile, document: etree._Element) -> WordExtras:
             text = _text(etree.fromstring(archive.read(name), _PARSER))
             if text:
                 extras.headers_footers.append(text)
-    extras.images = len(document.xpath(".//w:drawing | .//w:pict", namespaces=_NS))
     return extras
 
 
