@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from policy_sites.context.phrases import upper_first
 from policy_sites.context.variables import staff_only_fields
 from policy_sites.settings.schema import Setting, editions_in_force
 
@@ -259,6 +260,9 @@ class _Marker:
             if found.isupper() and not fact.value.isupper():
                 marked.used[fact.expression] = fact.value
                 return f"{{{{ {fact.expression} | upper }}}}"
+            if _same(found, upper_first(fact.value)):  # 'The Manager' starting a sentence
+                marked.used[fact.expression] = fact.value
+                return f"{{{{ {fact.expression} | upper_first }}}}"
             return found  # another case ('the manager'): left for a person
 
         return self.regex.sub(put, text)

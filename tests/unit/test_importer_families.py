@@ -38,7 +38,10 @@ def _project(root: Path) -> Project:
 
 def _setting(project: Project, slug: str, name: str, dsl: str) -> None:
     details = NewSettingDetails(
-        name, [ProvisionDetails("Pre-school")], [DSLDetails(dsl, "Manager", "Pre-school")]
+        name,
+        [ProvisionDetails("Pre-school")],
+        [DSLDetails(dsl, "Manager", "Pre-school")],
+        manager="the Manager",
     )
     write_new_setting(project.settings_dir, slug, details, ["mobile-and-smart-technology"])
 
@@ -115,6 +118,7 @@ def test_lost_child_family_of_three(tmp_path: Path):
     assert listed.values == {"acorns": False, "oaks": False, "willows": True}
     assert "citation" in text and "Keeping Children Safe in Education'" not in text
     assert "{{ dsls[0].role }}" not in text  # 'Manager' the word is not Amira's job title
+    assert "{{ manager | upper_first }} checks the CCTV" in text  # 'The Manager' opens it
     oaks = next(c for c in result.copies if c.slug == "oaks")
     assert [(s.found, s.meant) for s in oaks.marked.slips] == [("Oak Nursery", "Oaks Nursery")]
     assert any("2021" in e and "KCSIE 2025" in e for e in oaks.marked.editions)
