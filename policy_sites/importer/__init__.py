@@ -2,6 +2,7 @@
 
 One module per job: ``docx_file`` reads and vets a .docx, ``markdown`` converts it,
 ``known_facts`` puts the project's variables in for a setting's own facts, ``align``
-recovers one shared source from several copies, ``review`` writes the draft, the review
-page and applies accepted values.
+recovers one shared source from several copies, ``run`` is the import from start to end
+with its round trip, and ``review`` writes the draft and the review page, and applies the
+accepted values.
 """
