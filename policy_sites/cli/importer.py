@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from policy_sites.cli.options import find_project, project_option, today_option
-from policy_sites.importer.docx_file import DocxRefused, read_docx
 from policy_sites.importer.review import (
     ImportRefused,
     apply_values,
@@ -17,7 +16,7 @@ from policy_sites.importer.review import (
     refuse_overwrite,
     write_import,
 )
-from policy_sites.importer.run import import_policy
+from policy_sites.importer.run import FilesRefused, import_policy
 from policy_sites.settings.loader import SettingsError
 from policy_sites.settings.names import slug_problem
 from policy_sites.settings.new_setting import NewSettingError
@@ -86,22 +85,16 @@ def import_(
     if not files:
         raise click.UsageError("give the Word files to import (or --apply)")
     sources = _sources(files)
-    refused = []
-    for _, path in sources:  # every file vetted before anything is written
-        try:
-            read_docx(path)
-        except DocxRefused as error:
-            refused.append(str(error))
-    if refused:
-        for line in refused:
-            click.echo(line, err=True)
-        raise click.ClickException("nothing was imported")
     try:
         refuse_overwrite(draft_path(proj, policy_id))
         result = import_policy(proj, policy_id, sources, today, workers=os.cpu_count() or 1)
         written = write_import(proj, result)
     except ImportRefused as error:
         raise click.ClickException(str(error)) from None
+    except FilesRefused as error:
+        for refused in error.refused:
+            click.echo(str(refused), err=True)
+        raise click.ClickException("nothing was imported") from None
     except SettingsError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

@@ -44,6 +44,9 @@ class DocxRefused(ValueError):
         self.reason = reason
         super().__init__(f"{path}: {reason}")
 
+    def __reduce__(self) -> tuple[type[DocxRefused], tuple[Path, str]]:
+        return (DocxRefused, (self.path, self.reason))  # from a reading process, whole
+
 
 @dataclass
 class WordExtras:

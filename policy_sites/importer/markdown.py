@@ -15,7 +15,7 @@ import mammoth
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdownify import markdownify
 
-from policy_sites.importer.docx_file import DocxFile
+from policy_sites.importer.docx_file import DocxFile, DocxRefused
 
 __all__ = ["Converted", "Dropped", "convert"]
 
@@ -191,11 +191,16 @@ def html_to_markdown(html: str) -> str:
 
 def convert(docx: DocxFile) -> Converted:
     """Convert a vetted .docx to Markdown lines, listing everything left out."""
-    result = mammoth.convert_to_html(
-        io.BytesIO(docx.data),
-        style_map=_STYLE_MAP,
-        convert_image=mammoth.images.img_element(_no_image),
-    )
+    try:
+        result = mammoth.convert_to_html(
+            io.BytesIO(docx.data),
+            style_map=_STYLE_MAP,
+            convert_image=mammoth.images.img_element(_no_image),
+        )
+    except Exception as error:  # mammoth's own, for a zip that is no Word document inside
+        raise DocxRefused(
+            docx.path, f"Word's text cannot be read ({error}); open it in Word and save it as .docx"
+        ) from None
     html, dropped = _clean(result.value)
     extras = docx.extras
     dropped += [Dropped("header or footer", text) for text in extras.headers_footers]

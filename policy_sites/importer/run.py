@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from policy_sites.importer.align import Copy, Recovered, recover
-from policy_sites.importer.docx_file import read_docx
+from policy_sites.importer.docx_file import DocxRefused, read_docx
 from policy_sites.importer.known_facts import Marked, mark_known_facts
 from policy_sites.importer.markdown import Converted, convert, split_marker
 from policy_sites.project import Project
@@ -31,6 +31,7 @@ from policy_sites.settings.new_setting import (
 from policy_sites.settings.schema import PLACEHOLDER, Setting
 
 __all__ = [
+    "FilesRefused",
     "ImportResult",
     "ImportedCopy",
     "Renderer",
@@ -160,9 +161,20 @@ class Renderer:
         return template.render(context)
 
 
-def _read(item: tuple[str, Path]) -> tuple[str, Path, Converted]:
+class FilesRefused(Exception):
+    """Every file that cannot be imported, each with its one line; nothing was written."""
+
+    def __init__(self, refused: list[DocxRefused]) -> None:
+        self.refused = refused
+        super().__init__("; ".join(map(str, refused)))
+
+
+def _read(item: tuple[str, Path]) -> tuple[str, Path, Converted | DocxRefused]:
     slug, path = item
-    return slug, path, convert(read_docx(path))
+    try:
+        return slug, path, convert(read_docx(path))
+    except DocxRefused as refused:  # every file is read, so that each refusal is told
+        return slug, path, refused
 
 
 def _title(lines: Sequence[str], name: str) -> str:
@@ -209,13 +221,16 @@ def import_policy(
 ) -> ImportResult:
     """Import one policy's copies (slug, .docx) and recover its shared source.
 
-    DocxRefused and SettingsError stop it before anything is written; a slug without
-    a settings file gets one with placeholders."""
+    FilesRefused (every file refused, each with its line) and SettingsError stop it
+    before anything is written; a slug without a settings file gets one with
+    placeholders."""
     if workers > 1 and len(sources) > 2:
         with ProcessPoolExecutor(workers) as pool:
             read = list(pool.map(_read, sources))
     else:
         read = [_read(item) for item in sources]
+    if refused := [r for _, _, r in read if isinstance(r, DocxRefused)]:
+        raise FilesRefused(refused)
     renderer = Renderer(project.root, today)
     fresh = {s for s, _ in sources if not (project.settings_dir / f"{s}.yml").is_file()}
     for slug, _ in sources:  # every existing settings file is valid before any is written
@@ -225,6 +240,7 @@ def import_policy(
         _new_setting(project, slug, policy_id)
     copies: list[ImportedCopy] = []
     for slug, path, converted in read:
+        assert isinstance(converted, Converted)
         setting = load_setting(project.settings_dir, slug)
         renderer.add(slug, setting)
         marked = mark_known_facts(converted.lines, setting, today)

@@ -484,3 +484,23 @@ def test_the_draft_renders_with_the_projects_own_context(project: Project, refer
             assert setting.name.replace("'", "&#39;") in page or setting.name in page
             if view is PARENTS:
                 assert not [v for v in staff_only_values(setting) if v in page]
+
+
+def test_every_refusal_comes_back_from_the_reading_processes(project: Project, tmp_path: Path):
+    """A zip that is no Word document inside is refused in one line, also when the files
+    are read by several processes, and every refused file is named."""
+    from policy_sites.importer.run import FilesRefused
+
+    parts = _minimal_parts()
+    parts["word/document.xml"] = b"<notword/>"
+    odd = _zip(tmp_path / "oaks.docx", parts)
+    (tmp_path / "elms.docx").write_bytes(b"not a zip")
+    good = write_docx(tmp_path / "ash.docx", [("p", "Hello.")])
+    sources = [("ash", good), ("oaks", odd), ("elms", tmp_path / "elms.docx")]
+    with pytest.raises(FilesRefused) as refused:
+        import_policy(project, "hello", sources, TODAY, workers=2)
+    lines = [str(r) for r in refused.value.refused]
+    assert len(lines) == 2
+    assert lines[0].startswith(str(odd)) and "save it as .docx" in lines[0]
+    assert lines[1].startswith(str(tmp_path / "elms.docx")) and "damaged" in lines[1]
+    assert not (project.settings_dir / "ash.yml").exists()
