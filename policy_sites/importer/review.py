@@ -128,7 +128,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(_cell(v) for v in value) or "(none)"
     text = str(value).replace("|", "\\|").replace("\n", " ")
-    return f"`{text}`" if text else "(nothing)"
+    if not text:
+        return "(nothing)"
+    return f"`` {text} ``" if "`" in text else f"`{text}`"  # a backtick cannot end it early
 
 
 def _review_page(result: ImportResult) -> str:
