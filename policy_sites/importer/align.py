@@ -164,6 +164,38 @@ def _align_lines(copies: Sequence[Copy]) -> list[_Column]:
                     assert j is not None
                     merged.append(_Column({copy.slug: (b1 + j, copy.lines[b1 + j])}))
         columns = merged
+    return _merge_split(columns, len(copies))
+
+
+def _merge_split(columns: list[_Column], everyone: int) -> list[_Column]:
+    """Join a clause the progressive alignment split in two: copies that each have one of
+    two optional clauses, but none yet had both, may order them either way (one copy's
+    'After' before another's 'Them'); a later copy with both fixes an order, and its
+    line may open a second column beside the first. Two columns no copy shares, alike in
+    words, become one when no copy of the later one has a line between them."""
+    partial = [c for c in columns if len(c.cells) < everyone]
+    if len(partial) > 400:  # copies this different have no clause to rejoin worth the time
+        return columns
+    merged = True
+    while merged:
+        merged = False
+        for i, first in enumerate(columns):
+            if len(first.cells) == everyone:
+                continue
+            for j in range(i + 1, len(columns)):
+                later = columns[j]
+                if len(later.cells) == everyone or set(first.cells) & set(later.cells):
+                    continue
+                between = columns[i + 1 : j]
+                if any(set(c.cells) & set(later.cells) for c in between):
+                    continue
+                if _similarity(first.representative(), later.representative()) >= _PAIR_AT:
+                    first.cells.update(later.cells)
+                    del columns[j]
+                    merged = True
+                    break
+            if merged:
+                break
     return columns
 
 

@@ -291,3 +291,30 @@ def test_fact_names_are_always_usable_in_a_source(tmp_path: Path):
     assert all(t.exact for t in result.round_trips), [str(t) for t in result.round_trips]
     (fact,) = result.recovered.facts
     assert fact.name not in ("or", "and", "items") and fact.name.isidentifier()
+
+
+def test_a_clause_whose_place_only_a_later_copy_fixes_stays_one_clause(tmp_path: Path):
+    """Copy 0 has clause A, copy 1 clause B, so nothing orders them until copy 3 has
+    both (B first): B must stay one clause, not one for copies 1-2 and another for 3
+    (found by the property test above)."""
+    family = {
+        "count": 4,
+        "sentences": [
+            (["staff", "check", "starts", "write"], 1, ["kale", "oak", "ivy", "gorse"],
+             [True, True, False, True]),
+            (["down", "see", "what"], 2, ["cedar", "ivy", "nettle hazel", "larch"], None),
+            (["them", "records", "safe", "share"], 3, ["hazel", "birch", "oak", "fir cedar"],
+             [False, True, True, True]),
+            (["after", "time", "lunch", "playing"], None, None, [True, False, False, True]),
+        ],
+    }  # fmt: skip
+    project = _project(tmp_path / "project")
+    sources = []
+    for n in range(4):
+        _setting(project, f"s{n}", f"Setting {n} Nursery", "Dev Jones")
+        sources.append((f"s{n}", write_docx(tmp_path / f"s{n}.docx", _render(family, n))))
+    result = import_policy(project, "generated", sources, TODAY)
+    assert all(t.exact for t in result.round_trips), [str(t) for t in result.round_trips]
+    assert result.recovered.text.count("Them records safe") == 1
+    values = [f.values for f in result.recovered.facts]
+    assert {"s1": "birch", "s2": "oak", "s3": "fir cedar"} in values
