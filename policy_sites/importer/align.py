@@ -172,7 +172,7 @@ def _merge_split(columns: list[_Column], everyone: int) -> list[_Column]:
     two optional clauses, but none yet had both, may order them either way (one copy's
     'After' before another's 'Them'); a later copy with both fixes an order, and its
     line may open a second column beside the first. Two columns no copy shares, alike in
-    words, become one when no copy of the later one has a line between them."""
+    words, become one when no copy of one of them has a line between them."""
     partial = [c for c in columns if len(c.cells) < everyone]
     if len(partial) > 400:  # copies this different have no clause to rejoin worth the time
         return columns
@@ -187,13 +187,20 @@ def _merge_split(columns: list[_Column], everyone: int) -> list[_Column]:
                 if len(later.cells) == everyone or set(first.cells) & set(later.cells):
                     continue
                 between = columns[i + 1 : j]
-                if any(set(c.cells) & set(later.cells) for c in between):
+                up = not any(set(c.cells) & set(later.cells) for c in between)
+                down = not any(set(c.cells) & set(first.cells) for c in between)
+                if not (up or down):
                     continue
-                if _similarity(first.representative(), later.representative()) >= _PAIR_AT:
+                if _similarity(first.representative(), later.representative()) < _PAIR_AT:
+                    continue
+                if up:  # the later copies' lines move up to the first column
                     first.cells.update(later.cells)
                     del columns[j]
-                    merged = True
-                    break
+                else:  # the first copies' lines move down to the later column
+                    later.cells = {**first.cells, **later.cells}
+                    del columns[i]
+                merged = True
+                break
             if merged:
                 break
     return columns
