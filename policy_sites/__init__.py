@@ -10,6 +10,7 @@ The package follows the pipeline, one subpackage a stage:
 - ``deploy``    the built ``site/`` on a web server: nginx, staff passwords, public copies
 - ``publish``   freeze a setting's policies as a ratified version, through a real build
 - ``check``     what ``policy-sites check`` finds: errors and drift
+- ``importer``  settings' Word copies of a policy → a draft shared source and its facts
 - ``cli``       the ``policy-sites`` command line
 
 Each stage imports only the stages above it in this list (and ``project``);

@@ -16,6 +16,7 @@ from policy_sites.check.checker import run_check
 from policy_sites.cli.deploy import DEPLOY_COMMANDS
 from policy_sites.cli.editor import EDITOR_COMMANDS
 from policy_sites.cli.federation import FEDERATION_COMMANDS
+from policy_sites.cli.importer import IMPORT_COMMANDS
 from policy_sites.cli.options import (
     existing_slugs,
     find_project,
@@ -99,7 +100,13 @@ def check(
     sys.exit(report.exit_code(strict))
 
 
-for _command in (*FEDERATION_COMMANDS, *EDITOR_COMMANDS, *VERSION_COMMANDS, *DEPLOY_COMMANDS):
+for _command in (
+    *FEDERATION_COMMANDS,
+    *EDITOR_COMMANDS,
+    *VERSION_COMMANDS,
+    *DEPLOY_COMMANDS,
+    *IMPORT_COMMANDS,
+):
     cli.add_command(_command)
 
 

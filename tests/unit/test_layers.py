@@ -24,6 +24,7 @@ STAGES = [
     "deploy",
     "publish",
     "check",
+    "importer",
     "cli",
 ]
 
