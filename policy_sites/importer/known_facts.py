@@ -214,11 +214,12 @@ def _which_guidance(phrase: str, setting: Setting) -> Any | None:
 
 
 def _citation(edition: Any) -> str:
-    """The register's edition in force, cited as the sources cite it (``.get``: an entry
-    without a short name must not stop a strict render)."""
+    """The register's edition in force, cited as the sources cite it (``is defined``: an
+    entry without a short name must not stop a strict render; ``check`` reads the field
+    as one the register has, where a dict's ``.get`` would be a field nobody defined)."""
     key, value = _guidance_key(edition)
     return (
-        f'{{% for g in guidance if g.get("{key}") == "{value}" %}}'
+        f'{{% for g in guidance if g.{key} is defined and g.{key} == "{value}" %}}'
         "{{ g | citation }}{% endfor %}"
     )
 

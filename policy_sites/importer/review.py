@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,12 +53,14 @@ def review_paths(project: Project, policy_id: str) -> tuple[Path, Path]:
     return folder / f"{policy_id}.md", folder / f"{policy_id}.yml"
 
 
-def _declaration(fact: NewFact) -> dict[str, Any]:
+def _declaration(fact: NewFact, names: Collection[str]) -> dict[str, Any]:
     declared: dict[str, Any] = {"kind": fact.kind.value, "question": fact.question}
     if fact.kind in (FactKind.PHRASE, FactKind.LIST):
         declared["frame"] = fact.frame
-        if fact.example:
-            declared["example"] = fact.example
+        if example := fact.example(avoiding=names):
+            declared["example"] = example
+    if fact.optional:
+        declared["optional"] = True  # a setting without it leaves it out of its file
     return declared
 
 
@@ -69,7 +72,8 @@ def _front_matter(result: ImportResult) -> str:
         "draft": True,
     }
     if recovered.facts:
-        data["facts"] = {recovered.group: {f.name: _declaration(f) for f in recovered.facts}}
+        names = {n for c in result.copies for n in c.names}
+        data["facts"] = {recovered.group: {f.name: _declaration(f, names) for f in recovered.facts}}
     sources = ", ".join(c.path.name for c in result.copies)
     dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return (

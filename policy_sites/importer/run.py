@@ -65,6 +65,8 @@ class ImportedCopy:
     converted: Converted
     marked: Marked
     new_setting: bool = False
+    names: tuple[str, ...] = ()
+    """The setting's name and its DSLs': no shared source (nor an example in it) holds one."""
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,8 @@ def import_policy(
         setting = load_setting(project.settings_dir, slug)
         renderer.add(slug, setting)
         marked = mark_known_facts(converted.lines, setting, today)
-        copies.append(ImportedCopy(slug, path, converted, marked, slug in fresh))
+        names = (setting.name, *(dsl.name for dsl in setting.dsls))
+        copies.append(ImportedCopy(slug, path, converted, marked, slug in fresh, names))
     group = fact_group(policy_id)
     recovered = recover(
         [Copy(c.slug, c.path.name, c.marked.lines) for c in copies],
