@@ -27,6 +27,7 @@ __all__ = [
     "DRAFT_MARK",
     "ImportRefused",
     "apply_values",
+    "before_publishing",
     "draft_path",
     "refuse_overwrite",
     "review_paths",
@@ -137,6 +138,19 @@ def _cell(value: Any) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"  # a backtick cannot end it early
 
 
+def before_publishing(policy_id: str, slugs: list[str], markdown: bool = False) -> str:
+    """What must hold after ``--apply`` before the policy is published (said by the
+    review page and by ``--apply`` itself); ``markdown``: commands in backticks."""
+    tick = "`" if markdown else ""
+    named = " ".join(slugs)
+    return (
+        f"{tick}policy-sites check {named}{tick} must pass (no errors) before the policy "
+        f"is published; preview it with {tick}policy-sites build --drafts {named}{tick}, "
+        f"and take {tick}draft: true{tick} out of {tick}docs/policies/{policy_id}.md{tick} "
+        "when it is ready"
+    )
+
+
 def _review_page(result: ImportResult) -> str:
     slugs = [c.slug for c in result.copies]
     out = [
@@ -145,7 +159,12 @@ def _review_page(result: ImportResult) -> str:
         "The importer wrote a draft shared source and the values below. Nothing is in a "
         "settings file until you accept it: edit "
         f"`{REVIEW_DIR}/{result.policy_id}.yml` (set `accept: false`, or correct a value), "
-        f"then run `policy-sites import --policy {result.policy_id} --apply`.",
+        f"then run `policy-sites import --policy {result.policy_id} --apply`. It writes "
+        "the accepted values into these settings files, and says which it changed: "
+        + ", ".join(f"`settings/{s}.yml`" for s in slugs)
+        + ". Then "
+        + before_publishing(result.policy_id, slugs, markdown=True)
+        + ".",
         "",
         "## Copies and round trip",
         "",

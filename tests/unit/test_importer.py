@@ -351,6 +351,12 @@ def test_apply_adds_accepted_values_and_keeps_comments(project: Project, referen
     result = runner.invoke(cli, [*base, "--apply"])
     assert (project.settings_dir / "halstead.yml").stat().st_mode & 0o777 == 0o640
     assert result.exit_code == 0, result.output
+    # It names the settings files it changed, and says check must pass before publishing.
+    assert "settings files changed: halstead.yml, poppys.yml" in result.output
+    assert "policy-sites check halstead poppys must pass (no errors) before" in result.output
+    review = (project.root / "import-review" / "mobile-imported.md").read_text()
+    assert "`settings/halstead.yml`, `settings/poppys.yml`" in review
+    assert "`policy-sites check halstead poppys` must pass (no errors) before" in review
     after = (project.settings_dir / "halstead.yml").read_text()
     comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
     assert all(line in after for line in comments)  # every comment survives
