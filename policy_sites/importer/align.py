@@ -267,7 +267,7 @@ def _slots(
         if i is not None:
             pieces.append(base[i])
             last = {s: anchors[i][s] + 1 for s in slugs}
-    return _merge_pieces(_tidy_edges(_merge_pieces(pieces, slugs)), slugs)
+    return _widen(_merge_pieces(_tidy_edges(_merge_pieces(pieces, slugs)), slugs), slugs)
 
 
 def _tidy_edges(pieces: list[str | dict[str, str]]) -> list[str | dict[str, str]]:
@@ -286,6 +286,41 @@ def _tidy_edges(pieces: list[str | dict[str, str]]) -> list[str | dict[str, str]
             out += [lead, dict(zip(piece, values, strict=True)), trail]
         else:
             out.append(piece)
+    return [p for p in out if p != ""]
+
+
+def _widen(pieces: list[str | dict[str, str]], slugs: list[str]) -> list[str | dict[str, str]]:
+    """Take the word beside a slot into it while some copy's text there starts (or ends)
+    with a space the others lack ('private / direct' against 'private or direct'): a
+    settings file's value is stripped of spaces, so the space must be inside a value's
+    words or in the source, never at a value's edge."""
+    out = list(pieces)
+    k = 0
+    while k < len(out):
+        piece = out[k]
+        if not isinstance(piece, dict):
+            k += 1
+            continue
+        _, _, cores = _edges(piece)
+        having = [c for c in cores.values() if c.strip()]
+        before = out[k - 1] if k and isinstance(out[k - 1], str) else None
+        after = out[k + 1] if k + 1 < len(out) and isinstance(out[k + 1], str) else None
+        word_before = re.search(r"[^\s{}]+$", before) if isinstance(before, str) else None
+        word_after = re.match(r"[^\s{}]+", after) if isinstance(after, str) else None
+        if word_before and any(c[0].isspace() for c in having):
+            assert isinstance(before, str)
+            out[k] = {s: word_before.group() + piece[s] for s in slugs}
+            out[k - 1] = before[: word_before.start()]
+        elif word_after and any(c[-1].isspace() for c in having):
+            assert isinstance(after, str)
+            out[k] = {s: piece[s] + word_after.group() for s in slugs}
+            out[k + 1] = after[word_after.end() :]
+        else:
+            k += 1
+            continue
+        if out[k - 1] == "" and k:  # the literal before is used up
+            del out[k - 1]
+            k -= 1
     return [p for p in out if p != ""]
 
 

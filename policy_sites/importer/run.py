@@ -219,6 +219,16 @@ def _round_trip(
     return RoundTrip(copy.slug, first is None, same, len(imported), first)
 
 
+def _as_kept(value: Any) -> Any:
+    """A value as the settings model keeps it (its text stripped of spaces: the model's
+    ``str_strip_whitespace``), so that the round trip proves what the sites will show."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [_as_kept(item) for item in value]
+    return value
+
+
 def import_policy(
     project: Project,
     policy_id: str,
@@ -262,6 +272,6 @@ def import_policy(
     name = copies[0].marked.used.get("name", "")
     result = ImportResult(policy_id, _title(copies[0].converted.lines, name), recovered, copies)
     for copy in copies:
-        values = {f.name: f.values.get(copy.slug, "") for f in recovered.facts}
+        values = {f.name: _as_kept(f.values.get(copy.slug, "")) for f in recovered.facts}
         result.round_trips.append(_round_trip(renderer, copy, recovered, values))
     return result

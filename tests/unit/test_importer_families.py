@@ -410,3 +410,21 @@ def test_a_slot_some_copies_leave_empty_is_a_clause_or_an_optional_fact(tmp_path
     assert rooms.name not in beech[group] and beech[group][sign_in.name] is False
     for slug in family:  # the facts engine's own validation, as check runs it
         load_setting(project.settings_dir, slug, docs_dir=project.docs_dir)
+
+
+def test_a_space_only_some_copies_have_at_a_slot_edge_stays_inside_a_value(tmp_path: Path):
+    """'private/direct' against 'private or direct': a settings file's value is stripped
+    of spaces, so the slot takes the words beside it rather than end on a space, and the
+    round trip (with the values as the settings model keeps them) is exact."""
+    project = _project(tmp_path / "project")
+    sources = []
+    for slug, name, between in (("ash", "Ash Tree Nursery", "/"), ("beech", "Beech Club", " or ")):
+        _setting(project, slug, name, "Dev Jones")
+        blocks = [("title", "Messages"), ("p", f"Staff never use private{between}direct messages.")]
+        sources.append((slug, write_docx(tmp_path / f"{slug}.docx", blocks)))
+    result = import_policy(project, "messages", sources, TODAY)
+    assert all(t.exact and t.share == 1.0 for t in result.round_trips), [
+        str(t) for t in result.round_trips
+    ]
+    (fact,) = result.recovered.facts
+    assert fact.values == {"ash": "private/direct", "beech": "private or direct"}
