@@ -50,6 +50,8 @@ class Copy:
     slug: str
     file: str
     lines: list[str]
+    names: tuple[str, ...] = ()
+    """The setting's own names (its name, its DSLs'): a fact is never named after one."""
 
 
 @dataclass
@@ -70,16 +72,22 @@ class NewFact:
         """The value most settings give (the first, in a tie) that names none of
         ``avoiding`` (the settings' own names: a shared source never holds one)."""
 
-        def private(value: str | bool | list[str]) -> bool:
-            text = " ".join(value) if isinstance(value, list) else str(value)
-            return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in avoiding)
-
-        given = [v for v in self.values.values() if v not in ("", False, []) and not private(v)]
+        given = [
+            v
+            for v in self.values.values()
+            if v not in ("", False, []) and not _names_any(v, avoiding)
+        ]
         counted = Counter(tuple(v) if isinstance(v, list) else v for v in given)
         if not counted:
             return None
         best = counted.most_common(1)[0][0]
         return list(best) if isinstance(best, tuple) else best
+
+
+def _names_any(value: str | bool | list[str], names: Collection[str]) -> bool:
+    """Whether ``value`` holds one of ``names`` as whole words."""
+    text = " ".join(value) if isinstance(value, list) else str(value)
+    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names if n)
 
 
 @dataclass
@@ -426,6 +434,7 @@ def recover(
     plain text a setting's file holds (a variable inside a differing phrase becomes its
     value)."""
     slugs = [c.slug for c in copies]
+    own_names = {n for c in copies for n in c.names}
     files = {c.slug: c.file for c in copies}
     columns = _align_lines(copies)
     names = _Names()
@@ -474,8 +483,8 @@ def recover(
                 line += f"{{% if {group}.{name} %}}{lead}{clause}{trail}{{% endif %}}"
                 continue
             values = {s: render_value(s, cores[s]) for s in having}
-            common = Counter(values.values()).most_common(1)[0][0]
-            named = common
+            by_count = [v for v, _ in Counter(values.values()).most_common()]
+            named = next((v for v in by_count if not _names_any(v, own_names)), by_count[0])
             if not re.search(r"[a-z]", named.lower()):  # '10' or '5': named by its sentence
                 before, _, after = frame.partition("{}")
                 named = " ".join([*re.findall(r"[A-Za-z]+", before)[-1:],

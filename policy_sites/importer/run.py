@@ -265,7 +265,7 @@ def import_policy(
         copies.append(ImportedCopy(slug, path, converted, marked, slug in fresh, names))
     group = fact_group(policy_id)
     recovered = recover(
-        [Copy(c.slug, c.path.name, c.marked.lines) for c in copies],
+        [Copy(c.slug, c.path.name, c.marked.lines, c.names) for c in copies],
         group,
         lambda slug, text: renderer.render(slug, text, staff=False),
     )

@@ -404,6 +404,7 @@ def test_a_slot_some_copies_leave_empty_is_a_clause_or_an_optional_fact(tmp_path
     declared = {f.name: f.declaration for f in read_catalog(project.docs_dir).facts()}
     assert declared[rooms.name].optional and not declared[sign_in.name].optional
     by = next(f for f in facts if "owner" in str(f.values))
+    assert by.name == "owner"  # named, as its example, after no setting
     assert declared[by.name].example == "owner"  # ash's, first in a tie, names it
     apply_values(project, "visitors")
     beech = yaml.safe_load((project.settings_dir / "beech.yml").read_text(encoding="utf-8"))
