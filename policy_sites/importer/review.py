@@ -179,7 +179,8 @@ def _review_page(result: ImportResult) -> str:
         for fact in result.recovered.facts:
             cells = " | ".join(_cell(fact.values.get(s)) for s in slugs)
             where = "; ".join(f"{s}: {w}" for s, w in fact.where.items())
-            out.append(f"| `{fact.name}` | {fact.kind.value} | {cells} | {where} |")
+            kind = f"{fact.kind.value}, optional" if fact.optional else fact.kind.value
+            out.append(f"| `{fact.name}` | {kind} | {cells} | {where} |")
     else:
         out.append("None: every copy says the same, apart from the known facts below.")
     sections: list[tuple[str, list[str]]] = [

@@ -399,6 +399,9 @@ def test_a_slot_some_copies_leave_empty_is_a_clause_or_an_optional_fact(tmp_path
                 assert value == value.strip() and value and not value.endswith("."), fact
 
     write_import(project, result)
+    review = (project.root / "import-review" / "visitors.md").read_text(encoding="utf-8")
+    row = next(line for line in review.splitlines() if line.startswith(f"| `{rooms.name}` |"))
+    assert "| phrase, optional |" in row and "(not in this copy)" in row
     draft = (project.docs_dir / "policies" / "visitors.md").read_text(encoding="utf-8")
     assert not [name for name, _ in family.values() if name in draft]  # not even an example
     declared = {f.name: f.declaration for f in read_catalog(project.docs_dir).facts()}
