@@ -255,15 +255,15 @@ def import_policy(
             load_setting(project.settings_dir, slug)
     for slug in (s for s, _ in sources if s in fresh):
         _new_setting(project, slug, policy_id)
+    group = fact_group(policy_id)
     copies: list[ImportedCopy] = []
     for slug, path, converted in read:
         assert isinstance(converted, Converted)
         setting = load_setting(project.settings_dir, slug)
         renderer.add(slug, setting)
-        marked = mark_known_facts(converted.lines, setting, today)
+        marked = mark_known_facts(converted.lines, setting, today, group)
         names = (setting.name, *(dsl.name for dsl in setting.dsls))
         copies.append(ImportedCopy(slug, path, converted, marked, slug in fresh, names))
-    group = fact_group(policy_id)
     recovered = recover(
         [Copy(c.slug, c.path.name, c.marked.lines, c.names) for c in copies],
         group,

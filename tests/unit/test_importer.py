@@ -510,3 +510,20 @@ def test_every_refusal_comes_back_from_the_reading_processes(project: Project, t
     assert lines[0].startswith(str(odd)) and "save it as .docx" in lines[0]
     assert lines[1].startswith(str(tmp_path / "elms.docx")) and "damaged" in lines[1]
     assert not (project.settings_dir / "ash.yml").exists()
+
+
+def test_importing_again_after_apply_recovers_the_same_draft(project: Project, reference_files):
+    """Run again after --apply (as the guide allows), the import does not take the values
+    --apply wrote for its own facts as known facts of the copy (whose names the new
+    draft would not declare): it recovers the same draft, with no traceback."""
+    runner = CliRunner()
+    base = ["import", "--policy", "mobile-imported", "--project", str(project.root)]
+    files = list(map(str, reference_files.values()))
+    assert runner.invoke(cli, [*base, *files]).exit_code == 0
+    draft = project.docs_dir / "policies" / "mobile-imported.md"
+    first = draft.read_text(encoding="utf-8")
+    assert runner.invoke(cli, [*base, "--apply"]).exit_code == 0
+    again = runner.invoke(cli, [*base, *files])
+    assert again.exit_code == 0, again.output
+    assert again.output.count("the corrected copy exact") == 2, again.output
+    assert draft.read_text(encoding="utf-8") == first
