@@ -10,6 +10,7 @@ import yaml
 
 from policy_sites.check.findings import ERROR, WARNING, Finding, shown
 from policy_sites.check.source_usage import source_files
+from policy_sites.context.views import policy_of
 from policy_sites.project import Project
 
 __all__ = ["link_drift"]
@@ -106,17 +107,21 @@ def _nav_drift(project: Project, pages: set[str]) -> list[Finding]:
     )
     findings = []
     listed = {str(node.value) for node in _scalars(nav)}
-    if nav is not None:
+    # The menu lists every policy in docs/policies/ where the nav lists the first (the
+    # plugin's _every_policy): a policy is in no menu only when the nav lists none.
+    if nav is not None and not any(policy_of(value) for value in listed):
         for page in sorted(pages):
-            if page.startswith("policies/") and page.count("/") == 1 and page not in listed:
+            if policy_of(page):
                 findings.append(
                     Finding(
                         shown(project, project.docs_dir / page),
                         1,
                         WARNING,
-                        f"the policy docs/{page} is in no menu: settings that publish it "
-                        "build its page, but no menu leads to it",
-                        f"add '- {page}' under 'Policies:' in the nav of mkdocs.yml",
+                        f"the policy docs/{page} is in no menu: the nav of mkdocs.yml "
+                        "lists no policy, and the menu lists every policy where it lists "
+                        "the first",
+                        f"add '- {page}' to the nav of mkdocs.yml (the menu then lists "
+                        "every policy there)",
                     )
                 )
     for node in _scalars(nav):

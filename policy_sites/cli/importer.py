@@ -12,6 +12,7 @@ from policy_sites.cli.options import find_project, project_option, today_option
 from policy_sites.importer.review import (
     ImportRefused,
     apply_values,
+    before_publishing,
     draft_path,
     refuse_overwrite,
     write_import,
@@ -80,7 +81,8 @@ def import_(
             raise click.ClickException(str(error)) from None
         for path in changed:
             click.echo(f"updated {path}")
-        click.echo(f"  check them: policy-sites check {' '.join(p.stem for p in changed)}")
+        click.echo(f"settings files changed: {', '.join(p.name for p in changed) or 'none'}")
+        click.echo(before_publishing(policy_id, [p.stem for p in changed]))
         return
     if not files:
         raise click.UsageError("give the Word files to import (or --apply)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
@@ -50,6 +50,8 @@ class Copy:
     slug: str
     file: str
     lines: list[str]
+    names: tuple[str, ...] = ()
+    """The setting's own names (its name, its DSLs'): a fact is never named after one."""
 
 
 @dataclass
@@ -61,17 +63,31 @@ class NewFact:
     question: str
     frame: str | None
     values: dict[str, str | bool | list[str]]
+    """Each setting's value; a setting with none is left out (the fact is then optional)."""
     where: dict[str, str]
+    optional: bool = False
+    """Some setting has no value: the source tests it (``{% if group.fact %}``)."""
 
-    @property
-    def example(self) -> str | bool | list[str] | None:
-        """The value most settings give (the first, in a tie)."""
-        given = [v for v in self.values.values() if v not in ("", False, [])]
+    def example(self, avoiding: Collection[str] = ()) -> str | bool | list[str] | None:
+        """The value most settings give (the first, in a tie) that names none of
+        ``avoiding`` (the settings' own names: a shared source never holds one)."""
+
+        given = [
+            v
+            for v in self.values.values()
+            if v not in ("", False, []) and not _names_any(v, avoiding)
+        ]
         counted = Counter(tuple(v) if isinstance(v, list) else v for v in given)
         if not counted:
             return None
         best = counted.most_common(1)[0][0]
         return list(best) if isinstance(best, tuple) else best
+
+
+def _names_any(value: str | bool | list[str], names: Collection[str]) -> bool:
+    """Whether ``value`` holds one of ``names`` as whole words."""
+    text = " ".join(value) if isinstance(value, list) else str(value)
+    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names if n)
 
 
 @dataclass
@@ -259,7 +275,7 @@ def _slots(
         if i is not None:
             pieces.append(base[i])
             last = {s: anchors[i][s] + 1 for s in slugs}
-    return _merge_pieces(_tidy_edges(_merge_pieces(pieces, slugs)), slugs)
+    return _widen(_merge_pieces(_tidy_edges(_merge_pieces(pieces, slugs)), slugs), slugs)
 
 
 def _tidy_edges(pieces: list[str | dict[str, str]]) -> list[str | dict[str, str]]:
@@ -278,6 +294,41 @@ def _tidy_edges(pieces: list[str | dict[str, str]]) -> list[str | dict[str, str]
             out += [lead, dict(zip(piece, values, strict=True)), trail]
         else:
             out.append(piece)
+    return [p for p in out if p != ""]
+
+
+def _widen(pieces: list[str | dict[str, str]], slugs: list[str]) -> list[str | dict[str, str]]:
+    """Take the word beside a slot into it while some copy's text there starts (or ends)
+    with a space the others lack ('private / direct' against 'private or direct'): a
+    settings file's value is stripped of spaces, so the space must be inside a value's
+    words or in the source, never at a value's edge."""
+    out = list(pieces)
+    k = 0
+    while k < len(out):
+        piece = out[k]
+        if not isinstance(piece, dict):
+            k += 1
+            continue
+        _, _, cores = _edges(piece)
+        having = [c for c in cores.values() if c.strip()]
+        before = out[k - 1] if k and isinstance(out[k - 1], str) else None
+        after = out[k + 1] if k + 1 < len(out) and isinstance(out[k + 1], str) else None
+        word_before = re.search(r"[^\s{}]+$", before) if isinstance(before, str) else None
+        word_after = re.match(r"[^\s{}]+", after) if isinstance(after, str) else None
+        if word_before and any(c[0].isspace() for c in having):
+            assert isinstance(before, str)
+            out[k] = {s: word_before.group() + piece[s] for s in slugs}
+            out[k - 1] = before[: word_before.start()]
+        elif word_after and any(c[-1].isspace() for c in having):
+            assert isinstance(after, str)
+            out[k] = {s: piece[s] + word_after.group() for s in slugs}
+            out[k + 1] = after[word_after.end() :]
+        else:
+            k += 1
+            continue
+        if out[k - 1] == "" and k:  # the literal before is used up
+            del out[k - 1]
+            k -= 1
     return [p for p in out if p != ""]
 
 
@@ -314,6 +365,32 @@ def _merge_pieces(
         folded.append(piece)
         k += 1
     return folded
+
+
+_EDGE = re.compile(r"[^\w{}]")
+"""What a slot's edges may give to the text around it: spaces and punctuation."""
+
+
+def _edges(piece: dict[str, str]) -> tuple[str, str, dict[str, str]]:
+    """The spaces and punctuation every copy with text here has at the start and end of
+    its slot (lead, trail), and each copy's text without them. They belong to the
+    sentence: a settings file's value is stripped of spaces, and a phrase never ends
+    with the full stop of the sentence it completes ('on site. This is done weekly.'
+    against 'on site.' gives ' This is done weekly' and a full stop in the source)."""
+    having = [v for v in piece.values() if v.strip()]
+    lead = trail = ""
+    while all(len(v) > len(lead) + len(trail) + 1 for v in having):
+        c = having[0][len(lead)]
+        if not (_EDGE.match(c) and all(v[len(lead)] == c for v in having)):
+            break
+        lead += c
+    while all(len(v) > len(lead) + len(trail) + 1 for v in having):
+        c = having[0][-len(trail) - 1]
+        if not (_EDGE.match(c) and all(v[-len(trail) - 1] == c for v in having)):
+            break
+        trail = c + trail
+    cores = {s: v[len(lead) : len(v) - len(trail)] if v.strip() else "" for s, v in piece.items()}
+    return lead, trail, cores
 
 
 def as_list(values: dict[str, str]) -> dict[str, list[str]] | None:
@@ -357,6 +434,7 @@ def recover(
     plain text a setting's file holds (a variable inside a differing phrase becomes its
     value)."""
     slugs = [c.slug for c in copies]
+    own_names = {n for c in copies for n in c.names}
     files = {c.slug: c.file for c in copies}
     columns = _align_lines(copies)
     names = _Names()
@@ -383,10 +461,30 @@ def recover(
                 )
                 line += first
                 continue
-            values = {s: render_value(s, v) for s, v in piece.items()}
-            common = Counter(values.values()).most_common(1)[0][0]
-            frame = _plain("".join(frame_parts[:k]) + "{}" + "".join(frame_parts[k + 1 :]))
-            named = common or next((v for v in values.values() if v), "")
+            lead, trail, cores = _edges(piece)
+            having = [s for s in piece if cores[s].strip()]
+            frame = _plain(
+                "".join(frame_parts[:k]) + lead + "{}" + trail + "".join(frame_parts[k + 1 :])
+            )
+            if len(having) < len(piece) and len({cores[s] for s in having}) == 1:
+                # Text some copies add and the rest leave out: a clause, not a value.
+                clause = cores[having[0]]
+                name = names.make("includes", clause)
+                facts.append(
+                    NewFact(
+                        name,
+                        FactKind.YES_NO,
+                        f"Does your policy include: \u201c{_plain(clause)[:100]}\u201d?",
+                        None,
+                        {s: s in having for s in slugs},
+                        {s: f"{files[s]}, paragraph {column.cells[s][0] + 1}" for s in having},
+                    )
+                )
+                line += f"{{% if {group}.{name} %}}{lead}{clause}{trail}{{% endif %}}"
+                continue
+            values = {s: render_value(s, cores[s]) for s in having}
+            by_count = [v for v, _ in Counter(values.values()).most_common()]
+            named = next((v for v in by_count if not _names_any(v, own_names)), by_count[0])
             if not re.search(r"[a-z]", named.lower()):  # '10' or '5': named by its sentence
                 before, _, after = frame.partition("{}")
                 named = " ".join([*re.findall(r"[A-Za-z]+", before)[-1:],
@@ -394,12 +492,13 @@ def recover(
             name = names.make("", named)
             lists = as_list(values)
             article = re.search(r"\b(?:the|a|an|our|their|your) $", line)
-            if lists and article and all(values.values()):
+            if lists and article and not lead and len(having) == len(piece):
                 # 'the garden and the toilets', not 'the' + 'garden and the toilets'
                 moved = {s: article.group() + v for s, v in values.items()}
                 if moved_lists := as_list(moved):
                     line, values, lists = line[: article.start()], moved, moved_lists
                     frame = frame.replace(article.group() + "{}", "{}", 1)
+            optional = set(values) != set(slugs)
             facts.append(
                 NewFact(
                     name,
@@ -407,11 +506,15 @@ def recover(
                     f"What completes this sentence in your policy: {frame}",
                     frame,
                     dict(lists or values),
-                    {s: f"{files[s]}, paragraph {column.cells[s][0] + 1}" for s in piece},
+                    {s: f"{files[s]}, paragraph {column.cells[s][0] + 1}" for s in having},
+                    optional,
                 )
             )
             shown = " | join_and" if lists else ""
-            line += f"{{{{ {group}.{name}{shown} }}}}"
+            variable = f"{lead}{{{{ {group}.{name}{shown} }}}}{trail}"
+            if len(having) < len(piece):  # some copies have nothing here
+                variable = f"{{% if {group}.{name} %}}{variable}{{% endif %}}"
+            line += variable
         texts.append(line)
     # Runs of columns that only some copies have become yes/no clauses.
     out: list[str] = []

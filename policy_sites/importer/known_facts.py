@@ -120,12 +120,16 @@ def _leaves(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, 
         yield path, data
 
 
-def known_facts(setting: Setting) -> list[KnownFact]:
+def known_facts(setting: Setting, own_group: str | None = None) -> list[KnownFact]:
     """Every value of the setting that may stand for itself in a policy, longest first
     (so 'Halstead Nursery' wins over 'Halstead'); where two fields hold the same value,
-    the first in the file's order gives the expression."""
+    the first in the file's order gives the expression. The facts of ``own_group``, the
+    policy being imported, are left out: an import run again after ``--apply`` recovers
+    them afresh, rather than write the names of the last run's facts into the copy."""
     found: dict[str, str] = {}
     for path, value in _leaves(setting.model_dump(mode="json")):
+        if own_group is not None and path[0] == own_group:
+            continue
         expression = _expression(path)
         value = value.strip()
         if len(value) < 3 or value in found:
@@ -214,19 +218,20 @@ def _which_guidance(phrase: str, setting: Setting) -> Any | None:
 
 
 def _citation(edition: Any) -> str:
-    """The register's edition in force, cited as the sources cite it (``.get``: an entry
-    without a short name must not stop a strict render)."""
+    """The register's edition in force, cited as the sources cite it (``is defined``: an
+    entry without a short name must not stop a strict render; ``check`` reads the field
+    as one the register has, where a dict's ``.get`` would be a field nobody defined)."""
     key, value = _guidance_key(edition)
     return (
-        f'{{% for g in guidance if g.get("{key}") == "{value}" %}}'
+        f'{{% for g in guidance if g.{key} is defined and g.{key} == "{value}" %}}'
         "{{ g | citation }}{% endfor %}"
     )
 
 
 class _Marker:
-    def __init__(self, setting: Setting, today: dt.date) -> None:
+    def __init__(self, setting: Setting, today: dt.date, own_group: str | None) -> None:
         self.setting = setting
-        self.facts = known_facts(setting)
+        self.facts = known_facts(setting, own_group)
         self.regex = _facts_regex(self.facts)
         self.in_force = editions_in_force(setting.guidance_register, today)
         staff = {v: f for f, v in staff_only_fields(setting).items() if len(v.strip()) >= 3}
@@ -359,9 +364,12 @@ def _policy_dates(line: str, number: int, marked: Marked) -> None:
         marked.policy_dates[key] = (iso, number)
 
 
-def mark_known_facts(lines: list[str], setting: Setting, today: dt.date) -> Marked:
-    """The copy's lines as template lines with the setting's known facts as variables."""
-    marker = _Marker(setting, today)
+def mark_known_facts(
+    lines: list[str], setting: Setting, today: dt.date, own_group: str | None = None
+) -> Marked:
+    """The copy's lines as template lines with the setting's known facts (apart from
+    those of ``own_group``, the imported policy's own) as variables."""
+    marker = _Marker(setting, today, own_group)
     marked = Marked([])
     for number, line in enumerate(lines, start=1):
         _policy_dates(line, number, marked)

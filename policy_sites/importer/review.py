@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "DRAFT_MARK",
     "ImportRefused",
     "apply_values",
+    "before_publishing",
     "draft_path",
     "refuse_overwrite",
     "review_paths",
@@ -52,12 +54,14 @@ def review_paths(project: Project, policy_id: str) -> tuple[Path, Path]:
     return folder / f"{policy_id}.md", folder / f"{policy_id}.yml"
 
 
-def _declaration(fact: NewFact) -> dict[str, Any]:
+def _declaration(fact: NewFact, names: Collection[str]) -> dict[str, Any]:
     declared: dict[str, Any] = {"kind": fact.kind.value, "question": fact.question}
     if fact.kind in (FactKind.PHRASE, FactKind.LIST):
         declared["frame"] = fact.frame
-        if fact.example:
-            declared["example"] = fact.example
+        if example := fact.example(avoiding=names):
+            declared["example"] = example
+    if fact.optional:
+        declared["optional"] = True  # a setting without it leaves it out of its file
     return declared
 
 
@@ -69,7 +73,8 @@ def _front_matter(result: ImportResult) -> str:
         "draft": True,
     }
     if recovered.facts:
-        data["facts"] = {recovered.group: {f.name: _declaration(f) for f in recovered.facts}}
+        names = {n for c in result.copies for n in c.names}
+        data["facts"] = {recovered.group: {f.name: _declaration(f, names) for f in recovered.facts}}
     sources = ", ".join(c.path.name for c in result.copies)
     dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return (
@@ -133,6 +138,19 @@ def _cell(value: Any) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"  # a backtick cannot end it early
 
 
+def before_publishing(policy_id: str, slugs: list[str], markdown: bool = False) -> str:
+    """What must hold after ``--apply`` before the policy is published (said by the
+    review page and by ``--apply`` itself); ``markdown``: commands in backticks."""
+    tick = "`" if markdown else ""
+    named = " ".join(slugs)
+    return (
+        f"{tick}policy-sites check {named}{tick} must pass (no errors) before the policy "
+        f"is published; preview it with {tick}policy-sites build --drafts {named}{tick}, "
+        f"and take {tick}draft: true{tick} out of {tick}docs/policies/{policy_id}.md{tick} "
+        "when it is ready"
+    )
+
+
 def _review_page(result: ImportResult) -> str:
     slugs = [c.slug for c in result.copies]
     out = [
@@ -141,7 +159,12 @@ def _review_page(result: ImportResult) -> str:
         "The importer wrote a draft shared source and the values below. Nothing is in a "
         "settings file until you accept it: edit "
         f"`{REVIEW_DIR}/{result.policy_id}.yml` (set `accept: false`, or correct a value), "
-        f"then run `policy-sites import --policy {result.policy_id} --apply`.",
+        f"then run `policy-sites import --policy {result.policy_id} --apply`. It writes "
+        "the accepted values into these settings files, and says which it changed: "
+        + ", ".join(f"`settings/{s}.yml`" for s in slugs)
+        + ". Then "
+        + before_publishing(result.policy_id, slugs, markdown=True)
+        + ".",
         "",
         "## Copies and round trip",
         "",
@@ -156,7 +179,8 @@ def _review_page(result: ImportResult) -> str:
         for fact in result.recovered.facts:
             cells = " | ".join(_cell(fact.values.get(s)) for s in slugs)
             where = "; ".join(f"{s}: {w}" for s, w in fact.where.items())
-            out.append(f"| `{fact.name}` | {fact.kind.value} | {cells} | {where} |")
+            kind = f"{fact.kind.value}, optional" if fact.optional else fact.kind.value
+            out.append(f"| `{fact.name}` | {kind} | {cells} | {where} |")
     else:
         out.append("None: every copy says the same, apart from the known facts below.")
     sections: list[tuple[str, list[str]]] = [

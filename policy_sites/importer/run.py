@@ -65,6 +65,8 @@ class ImportedCopy:
     converted: Converted
     marked: Marked
     new_setting: bool = False
+    names: tuple[str, ...] = ()
+    """The setting's name and its DSLs': no shared source (nor an example in it) holds one."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,16 @@ def _round_trip(
     return RoundTrip(copy.slug, first is None, same, len(imported), first)
 
 
+def _as_kept(value: Any) -> Any:
+    """A value as the settings model keeps it (its text stripped of spaces: the model's
+    ``str_strip_whitespace``), so that the round trip proves what the sites will show."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [_as_kept(item) for item in value]
+    return value
+
+
 def import_policy(
     project: Project,
     policy_id: str,
@@ -243,22 +255,23 @@ def import_policy(
             load_setting(project.settings_dir, slug)
     for slug in (s for s, _ in sources if s in fresh):
         _new_setting(project, slug, policy_id)
+    group = fact_group(policy_id)
     copies: list[ImportedCopy] = []
     for slug, path, converted in read:
         assert isinstance(converted, Converted)
         setting = load_setting(project.settings_dir, slug)
         renderer.add(slug, setting)
-        marked = mark_known_facts(converted.lines, setting, today)
-        copies.append(ImportedCopy(slug, path, converted, marked, slug in fresh))
-    group = fact_group(policy_id)
+        marked = mark_known_facts(converted.lines, setting, today, group)
+        names = (setting.name, *(dsl.name for dsl in setting.dsls))
+        copies.append(ImportedCopy(slug, path, converted, marked, slug in fresh, names))
     recovered = recover(
-        [Copy(c.slug, c.path.name, c.marked.lines) for c in copies],
+        [Copy(c.slug, c.path.name, c.marked.lines, c.names) for c in copies],
         group,
         lambda slug, text: renderer.render(slug, text, staff=False),
     )
     name = copies[0].marked.used.get("name", "")
     result = ImportResult(policy_id, _title(copies[0].converted.lines, name), recovered, copies)
     for copy in copies:
-        values = {f.name: f.values.get(copy.slug, "") for f in recovered.facts}
+        values = {f.name: _as_kept(f.values.get(copy.slug, "")) for f in recovered.facts}
         result.round_trips.append(_round_trip(renderer, copy, recovered, values))
     return result

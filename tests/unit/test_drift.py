@@ -253,14 +253,29 @@ def test_a_date_against_a_version_that_recorded_none(project_copy):
 
 
 def test_a_policy_in_no_menu(project_copy, edit):
+    """check and the menu agree: the plugin lists every policy where the nav lists the
+    first, so a policy mkdocs.yml does not name is in the menu (no warning), and every
+    policy is in no menu only when the nav names none."""
+    from mkdocs.utils import yaml_load
+
+    from policy_sites.render.mkdocs_plugin.plugin import _every_policy
+
+    def menu() -> list:
+        nav = yaml_load(project_copy.config_file.read_text(encoding="utf-8"))["nav"]
+        return _every_policy(nav, {"social-media": "", "extra": ""})
+
     extra = project_copy.docs_dir / "policies" / "extra.md"
     extra.write_text("---\npolicy_id: extra\n---\n# Extra policy\n", encoding="utf-8")
-    found = [f for f in drift(project_copy) if "in no menu" in f.message]
-    assert [(f.file, f.severity) for f in found] == [("docs/policies/extra.md", WARNING)]
-    assert "- policies/extra.md" in found[0].fix
-    edit(project_copy.config_file, "      - policies/social-media.md\n",
-         "      - policies/social-media.md\n      - policies/extra.md\n")  # fmt: skip
+    assert "policies/extra.md" in str(menu())
     assert not [f for f in drift(project_copy) if "in no menu" in f.message]
+    edit(project_copy.config_file, "      - policies/mobile-and-smart-technology.md\n"
+         "      - policies/social-media.md\n", "      - staff-details.md\n")  # fmt: skip
+    assert "policies/" not in str(menu())
+    found = [f for f in drift(project_copy) if "in no menu" in f.message]
+    assert len(found) == len(list((project_copy.docs_dir / "policies").glob("*.md")))
+    extra_found = only(found, "docs/policies/extra.md")
+    assert (extra_found.file, extra_found.severity) == ("docs/policies/extra.md", WARNING)
+    assert "- policies/extra.md" in extra_found.fix
 
 
 def test_a_setting_parents_cannot_reach_is_an_error(project_copy):

@@ -219,7 +219,7 @@ def test_a_settings_known_facts_become_its_variables(reference_files):
     assert "{{ name }}" not in marked.used.get("name", "") and marked.used["name"] == "Poppy's"
     assert any("Keeping Children Safe in Education 2022" in e and "KCSIE 2026" in e
                for e in marked.editions)  # fmt: skip
-    assert 'g.get("short_name") == "KCSIE"' in text and "g | citation" in text
+    assert 'g.short_name is defined and g.short_name == "KCSIE"' in text and "g | citation" in text
     proposals = [(p.kind, p.text) for p in marked.proposals]
     assert ("date", "SEPTEMBER, 2022") in proposals
     dates = {key: iso for key, (iso, _) in marked.policy_dates.items()}
@@ -351,6 +351,12 @@ def test_apply_adds_accepted_values_and_keeps_comments(project: Project, referen
     result = runner.invoke(cli, [*base, "--apply"])
     assert (project.settings_dir / "halstead.yml").stat().st_mode & 0o777 == 0o640
     assert result.exit_code == 0, result.output
+    # It names the settings files it changed, and says check must pass before publishing.
+    assert "settings files changed: halstead.yml, poppys.yml" in result.output
+    assert "policy-sites check halstead poppys must pass (no errors) before" in result.output
+    review = (project.root / "import-review" / "mobile-imported.md").read_text()
+    assert "`settings/halstead.yml`, `settings/poppys.yml`" in review
+    assert "`policy-sites check halstead poppys` must pass (no errors) before" in review
     after = (project.settings_dir / "halstead.yml").read_text()
     comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
     assert all(line in after for line in comments)  # every comment survives
@@ -504,3 +510,20 @@ def test_every_refusal_comes_back_from_the_reading_processes(project: Project, t
     assert lines[0].startswith(str(odd)) and "save it as .docx" in lines[0]
     assert lines[1].startswith(str(tmp_path / "elms.docx")) and "damaged" in lines[1]
     assert not (project.settings_dir / "ash.yml").exists()
+
+
+def test_importing_again_after_apply_recovers_the_same_draft(project: Project, reference_files):
+    """Run again after --apply (as the guide allows), the import does not take the values
+    --apply wrote for its own facts as known facts of the copy (whose names the new
+    draft would not declare): it recovers the same draft, with no traceback."""
+    runner = CliRunner()
+    base = ["import", "--policy", "mobile-imported", "--project", str(project.root)]
+    files = list(map(str, reference_files.values()))
+    assert runner.invoke(cli, [*base, *files]).exit_code == 0
+    draft = project.docs_dir / "policies" / "mobile-imported.md"
+    first = draft.read_text(encoding="utf-8")
+    assert runner.invoke(cli, [*base, "--apply"]).exit_code == 0
+    again = runner.invoke(cli, [*base, *files])
+    assert again.exit_code == 0, again.output
+    assert again.output.count("the corrected copy exact") == 2, again.output
+    assert draft.read_text(encoding="utf-8") == first

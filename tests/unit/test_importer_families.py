@@ -339,3 +339,96 @@ def test_a_clause_whose_place_only_a_later_copy_fixes_stays_one_clause(tmp_path:
     else:
         assert result.recovered.text.count("Them records safe") == 1
         assert {"s1": "birch", "s2": "oak", "s3": "fir cedar"} in values
+
+
+def _visitors(name: str, **vary: str) -> list[tuple[str, str]]:
+    return [
+        ("title", "Visitors policy"),
+        ("h1", "Keeping the building safe"),
+        ("p", f"{name} checks the rooms{vary['rooms']} every morning."),
+        ("p", f"We lock the gate.{vary['sign_in']} Parents ring the bell."),
+        ("p", f"This policy was written by {vary['by']} and is read by every visitor."),
+    ]
+
+
+def test_a_slot_some_copies_leave_empty_is_a_clause_or_an_optional_fact(tmp_path: Path):
+    """Text that only some copies have inside a line becomes a yes/no clause (every copy
+    that has it says the same) or an optional fact (they differ), with the spaces and the
+    full stop around it kept in the source: every value then passes the facts engine's
+    phrase rules (never empty, no closing full stop), --apply writes none for a setting
+    without one, and every setting loads. An example names no setting."""
+    from policy_sites.importer.review import apply_values, write_import
+    from policy_sites.settings.facts import read_catalog
+    from policy_sites.settings.loader import load_setting
+
+    project = _project(tmp_path / "project")
+    office = " Visitors sign in at the office."
+    family = {
+        "ash": ("Ash Tree Nursery", {"rooms": " and the garden", "sign_in": office,
+                                     "by": "the staff of Ash Tree Nursery"}),
+        "beech": ("Beech Pre-school", {"rooms": "", "sign_in": "", "by": "the owner"}),
+        "cedar": ("Cedar Club", {"rooms": " and the hall", "sign_in": office,
+                                 "by": "the staff of Cedar Club"}),
+    }  # fmt: skip
+    sources = []
+    for slug, (name, vary) in family.items():
+        _setting(project, slug, name, "Dev Jones")
+        sources.append((slug, write_docx(tmp_path / f"{slug}.docx", _visitors(name, **vary))))
+    result = import_policy(project, "visitors", sources, TODAY)
+    assert all(t.exact and t.share == 1.0 for t in result.round_trips), [
+        str(t) for t in result.round_trips
+    ]
+    facts = result.recovered.facts
+    rooms = next(f for f in facts if "and the garden" in str(f.values))
+    assert rooms.kind is FactKind.PHRASE and rooms.optional
+    assert rooms.values == {"ash": "and the garden", "cedar": "and the hall"}
+    sign_in = next(f for f in facts if f.kind is FactKind.YES_NO)
+    assert sign_in.values == {"ash": True, "beech": False, "cedar": True}
+    text, group = result.recovered.text, result.recovered.group
+    clause = (
+        rf"{{% if {group}\.{sign_in.name} %}}[. ]*Visitors sign in at the office[. ]*{{% endif %}}"
+    )
+    assert re.search(rf"We lock the gate\.?{clause}\.? Parents", text), text
+    optional = (
+        rf"{{% if {group}\.{rooms.name} %}}\s*{{{{ {group}\.{rooms.name} }}}}\s*{{% endif %}}"
+    )
+    assert re.search(rf"checks the rooms\s*{optional}\s*every morning\.", text), text
+    for fact in facts:
+        for value in fact.values.values():
+            if isinstance(value, str):
+                assert value == value.strip() and value and not value.endswith("."), fact
+
+    write_import(project, result)
+    review = (project.root / "import-review" / "visitors.md").read_text(encoding="utf-8")
+    row = next(line for line in review.splitlines() if line.startswith(f"| `{rooms.name}` |"))
+    assert "| phrase, optional |" in row and "(not in this copy)" in row
+    draft = (project.docs_dir / "policies" / "visitors.md").read_text(encoding="utf-8")
+    assert not [name for name, _ in family.values() if name in draft]  # not even an example
+    declared = {f.name: f.declaration for f in read_catalog(project.docs_dir).facts()}
+    assert declared[rooms.name].optional and not declared[sign_in.name].optional
+    by = next(f for f in facts if "owner" in str(f.values))
+    assert by.name == "owner"  # named, as its example, after no setting
+    assert declared[by.name].example == "owner"  # ash's, first in a tie, names it
+    apply_values(project, "visitors")
+    beech = yaml.safe_load((project.settings_dir / "beech.yml").read_text(encoding="utf-8"))
+    assert rooms.name not in beech[group] and beech[group][sign_in.name] is False
+    for slug in family:  # the facts engine's own validation, as check runs it
+        load_setting(project.settings_dir, slug, docs_dir=project.docs_dir)
+
+
+def test_a_space_only_some_copies_have_at_a_slot_edge_stays_inside_a_value(tmp_path: Path):
+    """'private/direct' against 'private or direct': a settings file's value is stripped
+    of spaces, so the slot takes the words beside it rather than end on a space, and the
+    round trip (with the values as the settings model keeps them) is exact."""
+    project = _project(tmp_path / "project")
+    sources = []
+    for slug, name, between in (("ash", "Ash Tree Nursery", "/"), ("beech", "Beech Club", " or ")):
+        _setting(project, slug, name, "Dev Jones")
+        blocks = [("title", "Messages"), ("p", f"Staff never use private{between}direct messages.")]
+        sources.append((slug, write_docx(tmp_path / f"{slug}.docx", blocks)))
+    result = import_policy(project, "messages", sources, TODAY)
+    assert all(t.exact and t.share == 1.0 for t in result.round_trips), [
+        str(t) for t in result.round_trips
+    ]
+    (fact,) = result.recovered.facts
+    assert fact.values == {"ash": "private/direct", "beech": "private or direct"}
