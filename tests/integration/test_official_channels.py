@@ -18,8 +18,8 @@ def test_a_channel_with_neither_address_nor_description_reads_as_a_sentence(tmp_
     root = str(project.root)
     # new never leaves the area to the federation's (the authority register): name it.
     args = ["new", "acorns", "--no-input", "--project", root, "--name", "Acorns",
-            "--local-authority", "kent", "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery",
-            "--channel", "Facebook"]  # fmt: skip
+            "--local-authority", "kent", "--provision", "Nursery",
+            "--dsl", "Jo Bloggs", "", "Nursery", "--channel", "Facebook"]  # fmt: skip
     made = CliRunner().invoke(cli, args)
     assert made.exit_code == 0, made.output
     built = CliRunner().invoke(cli, ["build", "acorns", "--project", root, "--no-pdf"])
