@@ -100,6 +100,25 @@ def publish_command(
         )
 
 
+SUMMARY_SENTENCE_WORDS = 30
+"""The longest sentence a summary may have: the History page is a parents' page, and
+the parents' pages keep every sentence to 30 words (tests/integration/test_readability.py).
+A version never changes, so a summary too long to read could only be mended by another."""
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def _too_long(value: str, text: str) -> None:
+    """Refuse ``text`` (a summary given as ``value``) if a sentence of it is too long."""
+    for sentence in _SENTENCE_BREAK.split(text):
+        if (words := len(sentence.split())) > SUMMARY_SENTENCE_WORDS:
+            raise click.BadParameter(
+                f"{value!r}: the sentence {sentence!r} has {words} words; parents read it on "
+                f"the History page: say it in {SUMMARY_SENTENCE_WORDS} words or fewer, or "
+                "split it into sentences",
+                param_hint="--summary",
+            )
+
+
 _POLICY_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """The shape of a policy's id: a --summary that starts with one nearly a policy's, then
 '=', is a mistyped name, not a summary for every policy."""
@@ -123,6 +142,7 @@ def _summaries(
                 param_hint="--summary",
             )
         if not (equals and policy in known):
+            _too_long(value, value)
             every.append(value.strip())
             continue
         if not text.strip():
@@ -133,6 +153,7 @@ def _summaries(
             raise click.BadParameter(
                 f"{policy} is given two summaries; give it one", param_hint="--summary"
             )
+        _too_long(value, text)
         own[policy] = text.strip()
     if len(every) > 1:
         raise click.BadParameter(

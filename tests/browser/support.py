@@ -65,5 +65,6 @@ def search(page, term: str) -> list[str]:
 
 CHANGES_PAGE = "poppys/staff/policies/mobile-and-smart-technology.html"
 """A policy page with a "Show changes" switch: Poppy's newest version has a predecessor."""
-CHANGES_SINCE = "Show changes since 2022-23"
-NEW_RULE = "Smart watches count as phones"  # new in 2026-27: highlighted by the switch
+CHANGES_SINCE = "Show changes since 2026-27"  # the newest, 2026-27.1, against the one before
+NEW_RULE = "At least once a year, we review our filtering and monitoring"
+"""A rule new in 2026-27.1 (KCSIE 2026's yearly filtering review): highlighted by the switch."""

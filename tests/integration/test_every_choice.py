@@ -294,7 +294,8 @@ def test_kcsie_2026_online_safety_in_every_setting(out):
     for slug in EVERY_CHOICE:
         if (out / slug / MOBILE).exists():
             mobile = text(out, slug, MOBILE)
-            assert "commerce: risks such as scams, online gambling" in mobile, slug
+            # The bold label starts its list item, so it takes a capital (sentences.py).
+            assert "Commerce: risks such as scams, online gambling" in mobile, slug
             assert "Staff use generative AI, such as chatbots" in mobile, slug
             assert 'sometimes called a "deepfake"' in mobile, slug
             assert "At least once a year, we review our filtering and monitoring" in mobile, slug

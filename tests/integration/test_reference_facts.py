@@ -122,8 +122,11 @@ FACTS = [
     ("halstead", [MOBILE, SOCIAL], BOTH, "How often it is reviewed: at least once a year"),
     # The reference gives Poppy's dates (September 2022, next review September 2023): they
     # are its 2022-23 version's. Halstead's gives none, so its old versions say so. The
-    # 2026-27 versions carry example dates (issue 11).
-    ("poppys", [MOBILE, SOCIAL], BOTH, "Written or last updated: September 2022"),
+    # 2026-27 versions carry example dates (issue 11). A published version's written date
+    # follows the version (issue 19): the current one, 2026-27.1, says the day it was
+    # ratified, so the reference's written date shows on the 2022-23 version.
+    ("poppys", [MOBILE_2022], BOTH, "Written or last updated: September 2022"),
+    ("poppys", [MOBILE, SOCIAL], BOTH, "Written or last updated: 5 December 2026"),
     ("poppys", [MOBILE_2022], BOTH, "ratified by the committee: September 2022"),
     ("poppys", [MOBILE_2022], BOTH, "Next review due: September 2023"),
     ("halstead", [MOBILE_2022], BOTH, "ratified by the committee: not recorded"),
@@ -146,10 +149,11 @@ FEDERATION = [
     "the LADO Education Safeguarding Advisory Service (LESAS)",
     "the Local Authority Designated Officer (LADO)",
     "phone the police on 999. For a crime that is not an emergency, phone 101.",
-    "Keeping Children Safe in Education (2025)",
+    # The December 2026 editions, which the current version (2026-27.1) cites.
+    "Keeping Children Safe in Education (2026)",
     "Statutory framework for the early years foundation stage: for group and school-based "
-    "providers (September 2025)",
-    "Working Together to Safeguard Children (2023)",
+    "providers (September 2026)",
+    "Working Together to Safeguard Children (2026)",
     "Kent's County LADO service",
     "03000 41 08 88",
     "kentchildrenslado@kent.gov.uk",

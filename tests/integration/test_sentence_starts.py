@@ -15,6 +15,7 @@ from bench.synthetic import copy_project
 from policy_sites.builder.federation import BuildOptions, build_federation
 from policy_sites.project import Project
 from policy_sites.settings.loader import DEFAULTS_FILE
+from policy_sites.settings.local_authority import AUTHORITIES_DIR
 from tests.helpers import REPO, article_text
 from tests.integration.test_content_model import add_third_policy
 from tests.strategies import settings_data
@@ -28,11 +29,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sentence-starts") / "project"
     copy_project(REPO, root)
     add_third_policy(root)  # the strategies publish the guide's third policy too
-    defaults = root / "settings" / DEFAULTS_FILE
-    text = defaults.read_text(encoding="utf-8")
-    old = "    name: Kent Integrated Children's Services Front Door\n"
+    # The front door comes from the federation's area in the authority register.
+    area = yaml.safe_load((root / "settings" / DEFAULTS_FILE).read_text(encoding="utf-8"))
+    entry = root / "settings" / AUTHORITIES_DIR / f"{area['local_authority']}.yml"
+    text = entry.read_text(encoding="utf-8")
+    old = "  name: Kent Integrated Children's Services Front Door\n"
     assert old in text
-    defaults.write_text(text.replace(old, f'    name: "{FRONT_DOOR}"\n'), encoding="utf-8")
+    entry.write_text(text.replace(old, f'  name: "{FRONT_DOOR}"\n'), encoding="utf-8")
     return root
 
 

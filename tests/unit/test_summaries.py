@@ -13,6 +13,8 @@ from policy_sites.versions.history import PolicyHistory
 from policy_sites.versions.store import read_versions, write_version
 
 KNOWN = ("mobile-and-smart-technology", "social-media")
+LONG = " ".join(["word"] * 30) + " more."
+"""A sentence of 31 words, one over the parents' pages' limit."""
 
 
 def _text(policy: str, ratified: str, body: str) -> str:
@@ -136,6 +138,11 @@ def test_summaries_of_the_wrong_shape_are_named(two_versions: Path) -> None:
             ("Tidies wording", {"social-media": "Adds a rule"}),
         ),
         (("x=y is a sum, not a policy",), ("x=y is a sum, not a policy", {})),
+        # 30 words in a sentence is the limit, not over it.
+        (
+            (f"social-media=Example dates. {LONG[:-6]}.",),
+            (None, {"social-media": f"Example dates. {LONG[:-6]}."}),
+        ),
     ],
 )
 def test_summary_values_are_read_per_policy_or_for_all(
@@ -151,6 +158,9 @@ def test_summary_values_are_read_per_policy_or_for_all(
         (("social-media=One", "social-media=Two"), "social-media is given two summaries"),
         (("social-media=",), "say what changed"),
         (("socal-media=Adds a rule",), "'socal-media' is no policy; did you mean 'social-media'"),
+        # The History page is a parents' page: no sentence over 30 words (test_readability).
+        ((f"social-media=Example dates. {LONG}",), "has 31 words; parents read it"),
+        ((f"Example dates. {LONG}",), "has 31 words; parents read it"),
     ],
 )
 def test_summary_values_that_cannot_be_meant_are_refused(
