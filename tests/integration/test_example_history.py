@@ -82,18 +82,23 @@ def _shallow_clone() -> bool:
     return answer.stdout.strip() == "true"
 
 
-def test_poppys_shows_its_2026_27_version_with_history(built_sites) -> None:
+def test_poppys_shows_its_2026_27_1_version_with_history(built_sites) -> None:
     site = built_sites / "poppys"
     for view in ("", "staff/"):
         page = article_text(site / view / "policies/social-media.html")
-        assert "Version 2026-27 · ratified 6 October 2026 · next review October 2027" in page
-        assert "Show changes since 2022-23" in page
+        assert "Version 2026-27.1 · ratified 5 December 2026 · next review October 2027" in page
+        assert "Show changes since 2026-27" in page
         history = article_text(site / view / "policies/social-media/history.html")
-        assert re.search(r"2026-27 \(current\) 6 October 2026 October 2027 Example dates", history)
+        assert re.search(
+            r"2026-27\.1 \(current\) 5 December 2026 October 2027 Example dates\. "
+            r"Cites KCSIE 2026",
+            history,
+        )
+        assert re.search(r"2026-27 6 October 2026 October 2027 Example dates", history)
         assert re.search(r"2022-23 September 2022 September 2023 Cites KCSIE 2022", history)
         assert "2021-22 September 2021 September 2022 First version on the website." in history
     key = article_text(site / "policies/mobile-and-smart-technology.html")
-    assert "Agreed and ratified by the committee: 6 October 2026" in key
+    assert "Agreed and ratified by the committee: 5 December 2026" in key
     assert "Next review due: October 2027" in key
 
 
