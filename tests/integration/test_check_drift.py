@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 from policy_sites.check.checker import run_check
 from policy_sites.project import Project
+from policy_sites.versions.store import read_versions
 from tests import helpers
 from tests.unit.test_guidance_rhythm import as_on_5_december
 
@@ -63,16 +65,54 @@ def test_replaced_guidance_in_the_newest_published_version_warns_by_today(projec
     assert all("policy-sites publish" in f["fix"] for f in found)
 
 
-def test_the_examples_published_versions_cite_guidance_replaced_in_2026(project_copy):
-    """Issue 19: both examples' newest versions (2026-27) cite KCSIE 2025, the September
-    2025 EYFS and Working Together 2023, all replaced during 2026; check says so for each."""
-    result = run_cli(project_copy, "check", "--no-render", "--format", "json", today="2026-12-05")
+def before_2026_27_1(project: Project) -> None:
+    """The examples as they were before each published its 2026-27.1 (5 December 2026): that
+    version gone from its folder and its register, and Poppy's dates those of 2026-27."""
+    for slug in ("halstead", "poppys"):
+        versions = project.settings_dir / slug / "versions"
+        shutil.rmtree(versions / "2026-27.1")
+        register = versions / "published.yml"
+        text = register.read_text(encoding="utf-8")
+        kept = re.sub(r"- label: 2026-27\.1\n  digest: [0-9a-f]{64}\n", "", text)
+        assert kept != text
+        register.write_text(kept, encoding="utf-8")
+    poppys = project.settings_dir / "poppys.yml"
+    text = poppys.read_text(encoding="utf-8")
+    assert text.count("    ratified: 2026-12-05\n") == 2
+    poppys.write_text(text.replace("    ratified: 2026-12-05\n", "    ratified: 2026-10-06\n"))
+
+
+def replaced_citations(project: Project, today: str) -> set[tuple[str, str]]:
+    """Each version file and what check says it cites that has been replaced."""
+    result = run_cli(project, "check", "--no-render", "--format", "json", today=today)
     assert result.returncode == 0, result.stdout + result.stderr
-    found = {
+    return {
         (f["file"], f["message"].split(" replaced ")[0])
         for f in json.loads(result.stdout)["findings"]
         if "replaced on" in f["message"]
     }
+
+
+def test_the_examples_newest_versions_cite_the_2026_guidance(project_copy):
+    """Issue 19, mended: each example's 2026-27.1 cites KCSIE 2026, the September 2026 EYFS
+    and Working Together 2026, so check finds no replaced guidance in a newest version."""
+    for slug in ("halstead", "poppys"):
+        newest = read_versions(project_copy.settings_dir, slug)[-1]
+        assert newest.label == "2026-27.1"
+        assert {(g["short_name"], g["edition"]) for g in newest.guidance} == {
+            ("KCSIE", "2026"),
+            ("EYFS", "September 2026"),
+            ("Working Together", "2026"),
+        }
+    assert replaced_citations(project_copy, "2026-12-05") == set()
+
+
+def test_the_examples_2026_27_versions_cited_guidance_replaced_in_2026(project_copy):
+    """Issue 19: both examples' 2026-27, the newest versions until 2026-27.1, cite KCSIE 2025,
+    the September 2025 EYFS and Working Together 2023, all replaced during 2026; check said
+    so for each while they were the newest."""
+    before_2026_27_1(project_copy)
+    found = replaced_citations(project_copy, "2026-12-05")
     expected = {
         (
             f"settings/{slug}/versions/2026-27/version.yml",
@@ -90,9 +130,11 @@ def test_the_examples_published_versions_cite_guidance_replaced_in_2026(project_
 
 
 def test_a_register_that_falls_behind_warns_from_the_day_the_edition_is_due(project_copy):
-    """The register as it was on 5 December 2026, before it learnt of the 2026 editions:
-    from 1 September 2026, when KCSIE 2026 came into force, and not before, check warns at
-    the register, and again at each newest published version citing KCSIE 2025."""
+    """The register as it was on 5 December 2026, before it learnt of the 2026 editions (and
+    so before the examples published their 2026-27.1 citing them): from 1 September 2026,
+    when KCSIE 2026 came into force, and not before, check warns at the register, and again
+    at each newest published version citing KCSIE 2025."""
+    before_2026_27_1(project_copy)
     federation = project_copy.settings_dir / "_federation.yml"
     federation.write_text(as_on_5_december(federation.read_text()))
 

@@ -15,8 +15,8 @@ from tests.helpers import REPO, article_text
 @pytest.mark.parametrize(
     ("slug", "labels"),
     [
-        ("poppys", ["2021-22", "2022-23", "2026-27"]),
-        ("halstead", ["2020-21", "2022-23", "2026-27"]),
+        ("poppys", ["2021-22", "2022-23", "2026-27", "2026-27.1"]),
+        ("halstead", ["2020-21", "2022-23", "2026-27", "2026-27.1"]),
     ],
 )
 def test_example_versions_are_genuine(slug: str, labels: list[str]) -> None:
@@ -28,10 +28,22 @@ def test_example_versions_are_genuine(slug: str, labels: list[str]) -> None:
         # file's guidance list turned into the register (so "dirty"), to drop the dates
         # nobody recorded; their summaries say so.
         refrozen = "Re-frozen in November 2026" in (version.summary or "")
-        assert version.source_commit and (not version.source_dirty or refrozen)
+        assert version.source_commit
         assert re.fullmatch(r"[0-9a-f]{40}", version.source_commit), version.label
         if _shallow_clone():
+            assert not version.source_dirty or refrozen or version.label == "2026-27.1"
             continue  # the commit may lie beyond the clone's depth
+        if version.source_dirty and not refrozen:
+            # 2026-27.1 (both examples) was published with Poppy's new ratified dates written
+            # into poppys.yml first: its commit's sources plus those two dates, and no more.
+            assert (
+                _uncommitted_at_publish(slug, version.label, version.source_commit)
+                == [
+                    "-    ratified: 2026-10-06",
+                    "+    ratified: 2026-12-05",
+                ]
+                * 2
+            ), version.label
         # In main's own history, so any full clone of main can rebuild the version.
         ancestor = subprocess.run(
             ["git", "-C", str(REPO), "merge-base", "--is-ancestor", version.source_commit, "HEAD"],
@@ -39,6 +51,25 @@ def test_example_versions_are_genuine(slug: str, labels: list[str]) -> None:
             text=True,
         )
         assert ancestor.returncode == 0, (version.label, ancestor.stderr)
+
+
+def _uncommitted_at_publish(slug: str, label: str, source_commit: str) -> list[str]:
+    """The changed lines, outside the published versions, between the commit a version was
+    published from and the commit that added it: what was uncommitted when it was frozen."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True
+        ).stdout
+
+    meta = f"settings/{slug}/versions/{label}/version.yml"
+    added = git("log", "--diff-filter=A", "--format=%H", "--", meta).split()[-1]
+    diff = git("diff", "-U0", source_commit, added, "--", ".", ":(exclude)settings/*/versions/**")
+    return [
+        line
+        for line in diff.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
 
 
 def _shallow_clone() -> bool:
@@ -51,18 +82,23 @@ def _shallow_clone() -> bool:
     return answer.stdout.strip() == "true"
 
 
-def test_poppys_shows_its_2026_27_version_with_history(built_sites) -> None:
+def test_poppys_shows_its_2026_27_1_version_with_history(built_sites) -> None:
     site = built_sites / "poppys"
     for view in ("", "staff/"):
         page = article_text(site / view / "policies/social-media.html")
-        assert "Version 2026-27 · ratified 6 October 2026 · next review October 2027" in page
-        assert "Show changes since 2022-23" in page
+        assert "Version 2026-27.1 · ratified 5 December 2026 · next review October 2027" in page
+        assert "Show changes since 2026-27" in page
         history = article_text(site / view / "policies/social-media/history.html")
-        assert re.search(r"2026-27 \(current\) 6 October 2026 October 2027 Example dates", history)
+        assert re.search(
+            r"2026-27\.1 \(current\) 5 December 2026 October 2027 Example dates\. "
+            r"Cites KCSIE 2026",
+            history,
+        )
+        assert re.search(r"2026-27 6 October 2026 October 2027 Example dates", history)
         assert re.search(r"2022-23 September 2022 September 2023 Cites KCSIE 2022", history)
         assert "2021-22 September 2021 September 2022 First version on the website." in history
     key = article_text(site / "policies/mobile-and-smart-technology.html")
-    assert "Agreed and ratified by the committee: 6 October 2026" in key
+    assert "Agreed and ratified by the committee: 5 December 2026" in key
     assert "Next review due: October 2027" in key
 
 

@@ -52,7 +52,9 @@ def test_an_impossible_date_and_a_pipe_fail_their_settings_alone_and_keep_the_si
     (out / ".poppys.building").mkdir()
     (out / ".poppys.building" / "index.html").write_text("half")
     poppys = project_copy.settings_dir / "poppys.yml"
-    poppys.write_text(poppys.read_text().replace("ratified: 2026-10-06", "ratified: 2026-09-31"))
+    text = poppys.read_text()
+    assert "ratified: 2026-12-05" in text  # the examples' dates: the edit below must happen
+    poppys.write_text(text.replace("ratified: 2026-12-05", "ratified: 2026-09-31"))
     os.mkfifo(project_copy.settings_dir / "acorns.yml")
 
     done = subprocess.run(

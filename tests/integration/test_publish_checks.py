@@ -17,7 +17,12 @@ from policy_sites.versions.history import PolicyHistory
 from policy_sites.versions.store import policy_history, read_versions
 from tests.conftest import copy_project
 
-TODAY = "2026-12-05"
+# After the examples' newest version (2026-27.1, ratified 2026-12-05): a version is published
+# in the order ratified and never dated after today, so the versions these tests publish are
+# ratified in the days after it.
+TODAY = "2027-01-11"
+PUBLISHED = "ratified: 2026-12-05"  # the examples' dates, as in poppys.yml
+RATIFIED = "2027-01-04"
 GOOD = "internet_filtering: the filters on our setting-provided devices and systems"
 # 'Access to the internet on setting devices is filtered by the filters , and ...': a
 # value shown on the policy pages only, so once they are frozen nothing else shows it.
@@ -48,7 +53,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
 
 def _publish(project: Project, *extra: str) -> tuple[int, str]:
     return _run(
-        "publish", "poppys", "--version", "2027-28", "--ratified", "2026-11-02",
+        "publish", "poppys", "--version", "2027-28", "--ratified", RATIFIED,
         "--next-review", "2027-09-01", "--project", str(project.root), *extra,
     )  # fmt: skip
 
@@ -72,9 +77,9 @@ def test_publish_refuses_what_check_calls_an_error_and_writes_nothing(
 def test_check_reads_the_working_copy_of_a_published_policy(project: Project) -> None:
     """Before, a fault frozen into a version left check --strict saying 'ok': the site's
     policy pages were frozen text, which check leaves out, and nothing else showed it."""
-    publish(project, "poppys", "2027-28", "2026-11-02", "2027-09-01")  # no check: the old way
+    publish(project, "poppys", "2027-28", RATIFIED, "2027-09-01")  # no check: the old way
     _write(project, GOOD, BAD)
-    _write(project, "ratified: 2026-10-06", "ratified: 2026-11-02")
+    _write(project, PUBLISHED, f"ratified: {RATIFIED}")
     _write(project, "next_review: 2027-10", "next_review: 2027-09-01")
     code, output = _run("check", "--strict", "poppys", "--project", str(project.root))
     assert code == 1, output
@@ -87,11 +92,11 @@ def test_check_reads_the_working_copy_of_a_published_policy(project: Project) ->
 def test_a_date_the_new_version_makes_true_does_not_stop_it(project: Project) -> None:
     """The editor writes the new dates into the settings first: check calls that an error
     until the version is published, so publishing it is allowed."""
-    _write(project, "ratified: 2026-10-06", "ratified: 2026-11-02")
+    _write(project, PUBLISHED, f"ratified: {RATIFIED}")
     code, output = _publish(project)
     assert code == 0, output
     assert (
-        dt.date(2026, 11, 2) == read_versions(project.settings_dir, "poppys")[-1].ratified.first_day
+        dt.date(2027, 1, 4) == read_versions(project.settings_dir, "poppys")[-1].ratified.first_day
     )
 
 
@@ -112,7 +117,7 @@ def test_each_policy_gets_its_own_summary_or_says_its_text_did_not_change(
     rule = "- You may save and share photos that show only your own child.\n"
     source.write_text(text.replace(rule, rule + "- Never share a screenshot of it.\n"))
     code, output = _run(
-        "publish", "poppys", "--version", "2028-29", "--ratified", "2026-12-01",
+        "publish", "poppys", "--version", "2028-29", "--ratified", "2027-01-08",
         "--next-review", "2027-09-01", "--summary", "Adds a rule on screenshots",
         "--project", str(project.root),
     )  # fmt: skip
@@ -131,7 +136,7 @@ def test_each_policy_gets_its_own_summary_or_says_its_text_did_not_change(
     assert lines["mobile-and-smart-technology"][1] == "No change to the text since 2027-28."
     # A summary for a policy not being published is refused, naming it.
     code, output = _run(
-        "publish", "poppys", "--version", "2028-30", "--ratified", "2026-12-02",
+        "publish", "poppys", "--version", "2028-30", "--ratified", "2027-01-11",
         "--next-review", "2027-09-01", "--policy", "social-media",
         "--summary", "mobile-and-smart-technology=Wrong one", "--project", str(project.root),
     )  # fmt: skip

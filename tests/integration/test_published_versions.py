@@ -437,20 +437,20 @@ def test_a_full_disk_while_publishing_leaves_nothing_behind(
 def test_publish_says_which_dates_in_the_settings_file_now_tell_another_story(
     project_copy: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Poppy's file gives its policies' dates (2026-10-06, 2027-10): a version published
+    """Poppy's file gives its policies' dates (2026-12-05, 2027-10): a version published
     with other dates is published, and the command names each line check will report."""
-    monkeypatch.setenv("POLICY_SITES_TODAY", "2026-11-20")  # whatever SOURCE_DATE_EPOCH says
+    monkeypatch.setenv("POLICY_SITES_TODAY", "2026-12-14")  # whatever SOURCE_DATE_EPOCH says
     project = project_copy  # its versions kept: the settings file's dates are theirs
-    argv = ["publish", "poppys", "--version", "2026-27b", "--ratified", "2026-11-20",
+    argv = ["publish", "poppys", "--version", "2026-27b", "--ratified", "2026-12-14",
             "--next-review", "2027-11", "--policy", "social-media",
             "--project", str(project.root)]  # fmt: skip
     result = CliRunner().invoke(cli, argv)
     assert result.exit_code == 0, result.output
     poppys = (project.settings_dir / "poppys.yml").read_text("utf-8").splitlines()
-    ratified = poppys.index("    ratified: 2026-10-06", poppys.index("  social-media:")) + 1
+    ratified = poppys.index("    ratified: 2026-12-05", poppys.index("  social-media:")) + 1
     assert (
         f"warning: settings/poppys.yml:{ratified}: policies.social-media.ratified is "
-        "2026-10-06, but version 2026-27b says 2026-11-20: write the version's date there"
+        "2026-12-05, but version 2026-27b says 2026-12-14: write the version's date there"
     ) in result.output
     assert "policies.social-media.next_review is 2027-10, but version 2026-27b says 2027-11" in (
         result.output

@@ -227,13 +227,13 @@ def test_errors_exit_1_even_without_strict(project_copy, edit):
 
 def test_a_working_copy_date_that_differs_from_the_published_one(project_copy, edit):
     settings = project_copy.settings_dir / "poppys.yml"
-    edit(settings, "    ratified: 2026-10-06\n", "    ratified: 2026-10-07\n")
+    edit(settings, "    ratified: 2026-12-05\n", "    ratified: 2026-12-06\n")
     found = [f for f in drift(project_copy) if "published version" in f.message]
     assert [(f.file, f.line, f.severity) for f in found] == [
-        ("settings/poppys.yml", line_of(settings, "2026-10-07"), ERROR)
+        ("settings/poppys.yml", line_of(settings, "2026-12-06"), ERROR)
     ]
-    assert "policies.mobile-and-smart-technology.ratified is 2026-10-07" in found[0].message
-    assert "(2026-27) says 2026-10-06" in found[0].message
+    assert "policies.mobile-and-smart-technology.ratified is 2026-12-06" in found[0].message
+    assert "(2026-27.1) says 2026-12-05" in found[0].message
 
 
 def test_a_date_against_a_version_that_recorded_none(project_copy):
@@ -244,7 +244,7 @@ def test_a_date_against_a_version_that_recorded_none(project_copy):
                          False, (), {"social-media": {}})  # fmt: skip
     found = published_dates_drift(project_copy, {"poppys": setting}, {"poppys": [unrecorded]})
     assert [f.message.split(": ", 1)[1] for f in found] == [
-        "policies.social-media.ratified is 2026-10-06, but the latest published version "
+        "policies.social-media.ratified is 2026-12-05, but the latest published version "
         "(2020-21) says not recorded",
         "policies.social-media.next_review is 2027-10, but the latest published version "
         "(2020-21) says not recorded",

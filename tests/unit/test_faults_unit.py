@@ -151,9 +151,9 @@ def test_an_impossible_date_is_one_problem_naming_file_line_and_field(
     """YAML reads an unquoted date itself, and Python cannot make 31 September: a traceback."""
     path = settings_dir / "poppys.yml"
     text = path.read_text(encoding="utf-8")
-    assert "    ratified: 2026-10-06\n" in text
-    path.write_text(text.replace("    ratified: 2026-10-06\n", f"    ratified: {date}\n", 1))
-    line = text[: text.index("    ratified: 2026-10-06")].count("\n") + 1
+    assert "    ratified: 2026-12-05\n" in text
+    path.write_text(text.replace("    ratified: 2026-12-05\n", f"    ratified: {date}\n", 1))
+    line = text[: text.index("    ratified: 2026-12-05")].count("\n") + 1
     (problem,) = problems_of(settings_dir)
     assert f"poppys.yml:{line}: policies." in problem
     assert problem.endswith(
@@ -194,8 +194,8 @@ def test_a_version_label_must_match_whole(tmp_path: Path, label: str) -> None:
 @pytest.fixture
 def published(settings_dir: Path) -> Path:
     """poppys with one published version, its ratified date recorded in its settings file."""
-    write_version(settings_dir, "poppys", _details("2026-27", "2026-10-06"), TEXTS)
-    assert "ratified: 2026-10-06" in (settings_dir / "poppys.yml").read_text(encoding="utf-8")
+    write_version(settings_dir, "poppys", _details("2026-27.1", "2026-12-05"), TEXTS)
+    assert "ratified: 2026-12-05" in (settings_dir / "poppys.yml").read_text(encoding="utf-8")
     return settings_dir / "poppys" / "versions"
 
 
@@ -257,7 +257,9 @@ def test_a_failing_rebuild_after_a_stopped_swap_keeps_the_previous_site(
     """Before: the rebuild removed '.poppys.old' with the staging, then failed: no site."""
     project = project_copy
     path = project.settings_dir / "poppys.yml"
-    path.write_text(path.read_text().replace("ratified: 2026-10-06", "ratified: 2026-09-31"))
+    text = path.read_text()
+    assert "ratified: 2026-12-05" in text
+    path.write_text(text.replace("ratified: 2026-12-05", "ratified: 2026-09-31"))
     out = tmp_path / "site"
     out.mkdir()
     _stopped_mid_swap(out)

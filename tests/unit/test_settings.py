@@ -93,7 +93,7 @@ def test_next_review_before_ratified(settings_dir):
     problem = only_problem(settings_dir)
     assert problem.field == "policies.mobile-and-smart-technology.next_review"
     assert problem.line == line_of(path, "2021-09")
-    assert "before the ratified date 2026-10-06" in problem.message
+    assert "before the ratified date 2026-12-05" in problem.message
 
 
 def test_empty_dsls(settings_dir):
@@ -184,7 +184,7 @@ def test_wrong_type_says_what_was_expected(settings_dir):
 
 
 def test_bad_date_format(settings_dir):
-    rewrite(settings_dir, "    ratified: 2026-10-06", "    ratified: Sept 2026")
+    rewrite(settings_dir, "    ratified: 2026-12-05", "    ratified: Sept 2026")
     problem = only_problem(settings_dir)
     assert problem.field == "policies.mobile-and-smart-technology.ratified"
     assert "YYYY-MM" in problem.message
