@@ -17,7 +17,7 @@ from enum import StrEnum
 from html.parser import HTMLParser
 from pathlib import Path
 
-from policy_sites.context.grammar import Number, noun_phrase_number, subject_before
+from policy_sites.context.grammar import Number, noun_phrase_numbers, subject_before
 from policy_sites.context.views import POLICIES_DIR, STAFF
 from policy_sites.versions.history import VERSION_LINE_CLASS
 
@@ -250,9 +250,10 @@ def _agreement(text: str) -> Iterator[tuple[str, Span]]:
     plain = _ASIDE.sub(lambda aside: " " * len(aside.group(0)), text)
     for verb in _VERB.finditer(plain):
         found = subject_before(plain, verb.start())
-        if found is None or (number := noun_phrase_number(found[0])) is None:
+        if found is None or not (numbers := noun_phrase_numbers(found[0])):
             continue
-        if (number is Number.PLURAL) == (verb.group(1) in _SINGULAR_VERBS):
+        verb_number = Number.SINGULAR if verb.group(1) in _SINGULAR_VERBS else Number.PLURAL
+        if verb_number not in numbers:
             yield text[found[1] : verb.end()], (found[1], verb.end())
 
 

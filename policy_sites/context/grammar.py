@@ -5,9 +5,11 @@ school's Headteacher has' does not.
 A noun phrase's number is its head's: the noun before any phrase that modifies it ('the
 Chair *of Trustees*', 'the login details *for our account*'), after a possessive ('the
 school's *Headteacher*'). Two noun phrases joined by 'and' are plural ('the Manager and
-the Chair'); one title of two parts is not ('the Owner and Manager'). The sentences
-builder (context/phrases.py) picks 'has' or 'have' with it, and the prose check
-(check/prose.py) finds a subject that disagrees with its verb with it.
+the Chair'); one title of two parts is not ('the Owner and Manager'), though two things
+under one determiner are ('our Nursery and Playgroup'), so the prose check takes either
+verb after that shape. The sentences builder (context/phrases.py) picks 'has' or 'have'
+with it, and the prose check (check/prose.py) finds a subject that disagrees with its
+verb with it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-__all__ = ["Number", "noun_phrase_number", "subject_before"]
+__all__ = ["Number", "noun_phrase_number", "noun_phrase_numbers", "subject_before"]
 
 
 class Number(StrEnum):
@@ -78,13 +80,31 @@ def noun_phrase_number(phrase: str) -> Number | None:
 
     Joined by 'and' to a second phrase with its own determiner ('and the …', 'and our
     …'), plural; joined by 'or', the nearer phrase decides; otherwise the head does."""
+    return _read(phrase)[0]
+
+
+def noun_phrase_numbers(phrase: str) -> frozenset[Number]:
+    """Every number a verb after ``phrase`` may take; empty where its form does not say.
+
+    Two nouns under one determiner ('the Owner and Manager', 'our Nursery and
+    Playgroup') are one thing with two names or two things: the words cannot tell, so
+    either verb reads right, though ``noun_phrase_number`` picks the singular."""
+    number, either = _read(phrase)
+    if number is None:
+        return frozenset()
+    return frozenset(Number) if either else frozenset({number})
+
+
+def _read(phrase: str) -> tuple[Number | None, bool]:
+    """``noun_phrase_number``'s number, and whether the head is two nouns joined by 'and'
+    under one determiner, whose number the words leave open."""
     words = [m.group(0) for m in _words(phrase)]
     if not words:
-        return None
+        return None, False
     for index, word in enumerate(words[:-1]):
         following = words[index + 1].lower()
         if index and word.lower() == "and" and following in _DETERMINERS:
-            return Number.PLURAL
+            return Number.PLURAL, False
     for index, word in enumerate(words):
         if index and word.lower() in _PREPOSITIONS:
             words = words[:index]  # the head comes before what modifies it
@@ -93,8 +113,17 @@ def noun_phrase_number(phrase: str) -> Number | None:
         words = words[len(lowered) - lowered[::-1].index("or") :] or words
     first = words[0].lower()
     if first not in _DETERMINERS and first not in _PRONOUNS and all(w[0].isupper() for w in words):
-        return None  # a name ('Little Acorns', 'Busy Bees'): its form does not say
-    return _head_number(words)
+        return None, False  # a name ('Little Acorns', 'Busy Bees'): its form does not say
+    conjuncts: list[list[str]] = [[]]
+    for word in words:
+        if word.lower() == "and":
+            conjuncts.append([])
+        else:
+            conjuncts[-1].append(word)
+    heads = [_head_number(conjunct) for conjunct in conjuncts if conjunct]
+    if len(heads) > 1 and Number.PLURAL in heads:
+        return Number.PLURAL, False  # 'the trustees and Manager': plural whichever way
+    return _head_number(words), len(heads) > 1
 
 
 def subject_before(text: str, end: int) -> tuple[str, int] | None:

@@ -117,9 +117,43 @@ _TWO_APPROVERS = {  # found by the batches: "the Chair of the Committee have" is
 }
 
 
+_TWO_IN_SCHOOL = {  # found by the batches: "Our Nursery and Playgroup are" is right
+    "name": "The Ark Kids' Club 2",
+    "provisions": [
+        {"name": "Nursery", "in_school": True},
+        {"name": "Playgroup", "in_school": True},
+    ],
+    "dsls": [
+        {"name": "Noor Evans", "provision": "Nursery"},
+        {"name": "Isla Jones", "provision": "Playgroup"},
+    ],
+    "phones": {
+        "phone_free_areas": ["the main room"],
+        "phone_free_when": "at any time during opening hours",
+        "staff_keep_phones": "in the office",
+        "staff_phones_quiet_during": "sessions",
+        "permission_from": ["the Manager"],
+    },
+    "social_media": {"staff_personal_use": "only on their break"},
+    "internet_filtering": "the filters on our setting devices",
+    "photos": {
+        "stored": "on our setting devices",
+        "kept_until": "when the child leaves us",
+    },
+    "events": {"parents_may_film": False},
+    "outings": {"phone": "the setting's mobile phone"},
+    "children_devices": {
+        "confiscated_kept": "in the office",
+        "returned_to": "the child's parent or carer at collection",
+    },
+    "policies": {"mobile-and-smart-technology": {}},
+}
+
+
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(settings_data(0))
 @example(_TWO_APPROVERS)
+@example(_TWO_IN_SCHOOL)
 def test_one_generated_setting(project: Project, tmp_path_factory, data):
     wrong = _build_and_read(project, [data], tmp_path_factory.mktemp("one"), jobs=1)
     assert not wrong, "\n\n".join(f"{where}{reason}" for where, reason in wrong.items())

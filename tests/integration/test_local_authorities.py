@@ -118,6 +118,8 @@ def test_a_lancashire_setting_shows_lancashires_routes_never_kents(
     shutil.copy(FIXTURES / AUTHORITIES_DIR / "lancashire.yml", register / "lancashire.yml")
     data = yaml.safe_load((REPO / "settings" / "poppys.yml").read_text(encoding="utf-8"))
     data["local_authority"] = "lancashire"
+    for dates in data["policies"].values():  # only publishing records these: a new
+        dates.pop("ratified", None)  # setting with them has lost its versions
     _write(project, "preston", data)
     _build(project, ["preston"], tmp_path / "site")
     lancashire = yaml.safe_load((register / "lancashire.yml").read_text(encoding="utf-8"))

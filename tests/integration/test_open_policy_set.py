@@ -21,6 +21,8 @@ title: Complaints procedure
 {% include "key-details.md" %}
 
 Tell us first: {{ name }} wants to put things right.
+
+{% include "who-to-contact.md" %}
 """
 
 DRAFT = """\
@@ -41,6 +43,8 @@ facts:
 {% include "key-details.md" %}
 
 Staff search {{ missing_child.search_areas | join_and }} first.
+
+{% include "who-to-contact.md" %}
 """
 
 

@@ -182,16 +182,19 @@ def test_a_failures_reason_is_redacted_of_staff_only_text(project_copy, edit, tm
 def test_a_federation_route_marked_staff_is_refused_not_shown_to_parents(project_copy, tmp_path):
     """The attack probe's case: 'visibility: staff' on a federation route in a setting's
     file was ignored and the route shown to parents. Now the build refuses it, naming the
-    file, line and field, and builds nothing."""
+    file, line and field, and builds nothing. (The probe used the front door, which now
+    comes from the local authority register and is refused there:
+    tests/unit/test_local_authority.py; Ofsted's line is the federation route the
+    parents' pages always name.)"""
     settings = project_copy.settings_dir / "poppys.yml"
     text = settings.read_text(encoding="utf-8")
     settings.write_text(
-        text + "contact_routes:\n  front_door:\n    visibility: staff\n", encoding="utf-8"
+        text + "contact_routes:\n  ofsted:\n    visibility: staff\n", encoding="utf-8"
     )
     result = build_setting(project_copy, "poppys", tmp_path / "site")
     assert not result.ok
     line = len(text.splitlines()) + 3
-    assert f"poppys.yml:{line}: contact_routes.front_door.visibility: " in result.error
+    assert f"poppys.yml:{line}: contact_routes.ofsted.visibility: " in result.error
     assert "cannot be 'staff'" in result.error and "Traceback" not in result.error
     assert not (tmp_path / "site" / "poppys").exists()
 
@@ -244,7 +247,7 @@ def test_publishs_failure_is_redacted_of_staff_only_text(project_copy, edit):
         '{% include "Smith &amp; Jones gate code 4711.md" %}\n\n## Who and what it covers',
     )
     with pytest.raises(PublishError) as caught:
-        publish(project_copy, "poppys", "2026-27b", "2026-12-01", "2027-09")
+        publish(project_copy, "poppys", "2026-27b", "2026-12-05", "2027-09")
     message = str(caught.value)
     assert "did not build" in message and "[staff-only text]" in message
     assert "4711" not in message and "Jones" not in message

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from policy_sites.context.grammar import Number, noun_phrase_number, subject_before
+from policy_sites.context.grammar import (
+    Number,
+    noun_phrase_number,
+    noun_phrase_numbers,
+    subject_before,
+)
 
 SINGULAR, PLURAL = Number.SINGULAR, Number.PLURAL
 
@@ -33,6 +38,25 @@ SINGULAR, PLURAL = Number.SINGULAR, Number.PLURAL
 )
 def test_noun_phrase_number(phrase: str, number: Number | None) -> None:
     assert noun_phrase_number(phrase) is number
+
+
+@pytest.mark.parametrize(
+    ("phrase", "numbers"),
+    [
+        ("the Owner and Manager", {SINGULAR, PLURAL}),  # one person, or two
+        ("our Nursery and Playgroup", {SINGULAR, PLURAL}),  # two provisions, or one
+        ("our Out-of-school club and Breakfast club", {SINGULAR, PLURAL}),
+        ("the trustees and Manager", {PLURAL}),  # a plural noun: plural either way
+        ("the Manager and the Chair", {PLURAL}),
+        ("the Chair of Trustees", {SINGULAR}),
+        ("the trustees", {PLURAL}),
+        ("Little Acorns", set()),
+    ],
+)
+def test_the_numbers_a_verb_may_take(phrase: str, numbers: set[Number]) -> None:
+    """Where the words cannot tell one thing with two names from two things, the prose
+    check must take either verb: 'Our Nursery and Playgroup are' was called an error."""
+    assert noun_phrase_numbers(phrase) == numbers
 
 
 def test_the_subject_is_the_noun_phrase_before_the_verb() -> None:

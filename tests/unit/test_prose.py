@@ -43,6 +43,9 @@ SENTENCES = [
     (Rule.AGREEMENT, "Our DSLs has agreed it.", "Little Acorns has no staff-only details."),
     (Rule.AGREEMENT, "We use it after the Owner or the Managers has agreed.",
      "Misuse of social media in setting time or on setting devices has results."),
+    # Generated settings: two provisions under one 'Our' take 'are', as the source says.
+    (Rule.AGREEMENT, "Our trustees and Manager has agreed it.",
+     "Our Nursery and Playgroup are part of a school, so we follow the DfE's guidance."),
     (Rule.PERSON, "I use social media during setting hours only on their lunch break.",
      "I never share anything about the children, their families or colleagues online."),
     (Rule.PERSON, "I keep my phone in your locker.",
