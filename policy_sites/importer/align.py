@@ -12,7 +12,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
@@ -470,16 +470,7 @@ def recover(
                 # Text some copies add and the rest leave out: a clause, not a value.
                 clause = cores[having[0]]
                 name = names.make("includes", clause)
-                facts.append(
-                    NewFact(
-                        name,
-                        FactKind.YES_NO,
-                        f"Does your policy include: \u201c{_plain(clause)[:100]}\u201d?",
-                        None,
-                        {s: s in having for s in slugs},
-                        {s: f"{files[s]}, paragraph {column.cells[s][0] + 1}" for s in having},
-                    )
-                )
+                facts.append(_clause_fact(name, _plain(clause), slugs, having, files, column.cells))
                 line += f"{{% if {group}.{name} %}}{lead}{clause}{trail}{{% endif %}}"
                 continue
             values = {s: render_value(s, cores[s]) for s in having}
@@ -532,19 +523,29 @@ def recover(
                 (_plain(texts[n]) for n in range(k, end + 1) if _words(texts[n])), texts[k]
             )
             name = names.make("includes", label)
-            first = columns[k].cells
-            facts.append(
-                NewFact(
-                    name,
-                    FactKind.YES_NO,
-                    f"Does your policy include: \u201c{label[:100]}\u201d?",
-                    None,
-                    {s: s in present for s in slugs},
-                    {s: f"{files[s]}, paragraph {first[s][0] + 1}" for s in present},
-                )
-            )
+            facts.append(_clause_fact(name, label, slugs, present, files, columns[k].cells))
             out.append(f"{{% if {group}.{name} %}}")
             out.extend(body)
             out.append("{% endif %}")
         k = end + 1
     return Recovered(group, out, facts, formatting)
+
+
+def _clause_fact(
+    name: str,
+    clause: str,
+    slugs: Sequence[str],
+    having: Collection[str],
+    files: Mapping[str, str],
+    cells: Mapping[str, tuple[int, str]],
+) -> NewFact:
+    """A yes/no fact for text only some copies have: true where a copy has it, with the
+    paragraph of each copy it came from."""
+    return NewFact(
+        name,
+        FactKind.YES_NO,
+        f"Does your policy include: \u201c{clause[:100]}\u201d?",
+        None,
+        {s: s in having for s in slugs},
+        {s: f"{files[s]}, paragraph {cells[s][0] + 1}" for s in having},
+    )
