@@ -91,3 +91,16 @@ def run_cli(project: Project, *args: str, **environment: str) -> subprocess.Comp
         env={**os.environ, **environment},
         check=False,
     )
+
+
+VERSION_TEXTS = {
+    "social-media": {"parents": "# Social media\n\nPublic.\n", "staff": "# S\n\nStaff.\n"}
+}
+"""One policy's frozen text in both views: enough for a published version in a unit test."""
+
+
+def version_details(label: str, ratified: str) -> dict:
+    """A published version's details, as publish writes them, for ``write_version``."""
+    return {"label": label, "ratified": ratified, "next_review": "2030-09", "published": "x",
+            "summary": None, "source_commit": None, "source_dirty": False,
+            "guidance": [{"title": "KCSIE", "edition": "2022"}]}  # fmt: skip

@@ -39,16 +39,8 @@ from policy_sites.versions.store import (
     read_versions,
     write_version,
 )
-from tests.helpers import REPO
+from tests.helpers import REPO, VERSION_TEXTS, version_details
 from tests.strategies import settings_data
-
-TEXTS = {"social-media": {"parents": "# Social media\n\nPublic.\n", "staff": "# S\n\nStaff.\n"}}
-
-
-def _details(label: str, ratified: str) -> dict:
-    return {"label": label, "ratified": ratified, "next_review": "2030-09", "published": "x",
-            "summary": None, "source_commit": None, "source_dirty": False,
-            "guidance": [{"title": "KCSIE", "edition": "2022"}]}  # fmt: skip
 
 
 @pytest.fixture
@@ -194,7 +186,7 @@ def test_a_version_label_must_match_whole(tmp_path: Path, label: str) -> None:
 @pytest.fixture
 def published(settings_dir: Path) -> Path:
     """poppys with one published version, its ratified date recorded in its settings file."""
-    write_version(settings_dir, "poppys", _details("2026-27.1", "2026-12-05"), TEXTS)
+    write_version(settings_dir, "poppys", version_details("2026-27.1", "2026-12-05"), VERSION_TEXTS)
     assert "ratified: 2026-12-05" in (settings_dir / "poppys.yml").read_text(encoding="utf-8")
     return settings_dir / "poppys" / "versions"
 
@@ -283,7 +275,7 @@ def test_a_retired_folder_beside_a_site_is_not_put_back(tmp_path: Path) -> None:
 @pytest.fixture
 def two_published(tmp_path: Path) -> Path:
     for label, ratified in (("2025-26", "2025-09-01"), ("2026-27", "2026-09-01")):
-        write_version(tmp_path, "poppys", _details(label, ratified), TEXTS)
+        write_version(tmp_path, "poppys", version_details(label, ratified), VERSION_TEXTS)
     return tmp_path / "poppys" / "versions"
 
 
@@ -337,7 +329,10 @@ def test_a_publish_stopped_in_process_between_register_and_rename_finishes_it(
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(stop):
         write_version(
-            two_published.parent.parent, "poppys", _details("2027-28", "2027-09-01"), TEXTS
+            two_published.parent.parent,
+            "poppys",
+            version_details("2027-28", "2027-09-01"),
+            VERSION_TEXTS,
         )
     assert stopped
     labels = [v.label for v in read_versions(two_published.parent.parent, "poppys")]

@@ -39,7 +39,7 @@ from policy_sites.versions.store import (
     register_versions,
     write_version,
 )
-from tests.helpers import REPO, settings_beside_sources
+from tests.helpers import REPO, VERSION_TEXTS, settings_beside_sources, version_details
 
 # --- the name rule -----------------------------------------------------------------------
 
@@ -345,20 +345,12 @@ def test_setting_folder_takes_only_names() -> None:
 
 # --- published versions ------------------------------------------------------------------
 
-TEXTS = {"social-media": {"parents": "# Social media\n\nPublic.\n", "staff": "# S\n\nStaff.\n"}}
-
-
-def _details(label: str, ratified: str) -> dict:
-    return {"label": label, "ratified": ratified, "next_review": "2030-09", "published": "x",
-            "summary": None, "source_commit": None, "source_dirty": False,
-            "guidance": [{"title": "KCSIE", "edition": "2022"}]}  # fmt: skip
-
 
 @pytest.fixture
 def three(tmp_path: Path) -> Path:
     for label, ratified in (("2020-21", "2020-09-01"), ("2021-22", "2021-09-01"),
                             ("2022-23", "2022-09-01")):  # fmt: skip
-        write_version(tmp_path, "poppys", _details(label, ratified), TEXTS)
+        write_version(tmp_path, "poppys", version_details(label, ratified), VERSION_TEXTS)
     return tmp_path / "poppys" / "versions"
 
 
@@ -393,7 +385,7 @@ def test_a_deleted_register_is_named_and_register_restores_it(three: Path) -> No
 
 def test_a_version_replaced_by_another_is_named(three: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
-    write_version(other, "poppys", _details("2022-23", "2022-10-01"), TEXTS)
+    write_version(other, "poppys", version_details("2022-23", "2022-10-01"), VERSION_TEXTS)
     shutil.rmtree(three / "2022-23")
     shutil.copytree(other / "poppys" / "versions" / "2022-23", three / "2022-23")
     with pytest.raises(VersionError, match="is not the version that was published"):
@@ -411,7 +403,7 @@ def test_an_unlisted_version_is_named(three: Path, tmp_path: Path) -> None:
 
 def test_a_frozen_file_symlinked_out_is_refused(three: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.md"
-    secret.write_text(TEXTS["social-media"]["parents"])
+    secret.write_text(VERSION_TEXTS["social-media"]["parents"])
     frozen = three / "2022-23" / "parents" / "social-media.md"
     frozen.unlink()
     frozen.symlink_to(secret)
@@ -423,7 +415,7 @@ def test_a_bad_name_never_reaches_the_versions_folder(tmp_path: Path) -> None:
     with pytest.raises(VersionError, match="cannot name a setting"):
         read_versions(tmp_path, "../poppys")
     with pytest.raises(ValueError):
-        write_version(tmp_path, "..", _details("2022-23", "2022-09-01"), TEXTS)
+        write_version(tmp_path, "..", version_details("2022-23", "2022-09-01"), VERSION_TEXTS)
     assert list(tmp_path.iterdir()) == []
 
 
