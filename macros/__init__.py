@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from policy_sites.context.phrases import join_and, join_or, plural, upper_first
+from policy_sites.context.phrases import agrees, join_and, join_or, plural, upper_first
 
 __all__ = [
     "LINKED_SCHEMES",
+    "agrees",
     "citation",
     "define_env",
     "join_and",
@@ -53,5 +54,5 @@ def link(text: Any, url: Any) -> str:
 
 def define_env(env: Any) -> None:
     """Register the helpers as Jinja filters for mkdocs-macros."""
-    for helper in (join_and, join_or, plural, upper_first, citation, link):
+    for helper in (join_and, join_or, plural, agrees, upper_first, citation, link):
         env.filter(helper)

@@ -28,7 +28,6 @@ from policy_sites.settings.loader import (
 )
 from policy_sites.settings.new_setting import (
     QUESTIONS,
-    ChannelDetails,
     ContactDetails,
     DSLDetails,
     NewSettingDetails,
@@ -186,25 +185,23 @@ def _ask_list(first: str, another: str) -> list[str]:
     return found
 
 
-def _ask_channels() -> list[ChannelDetails]:
-    """Each official account: its platform, then its address and how the pages name it,
-    so that no page lists a bare 'Facebook'."""
-    found: list[ChannelDetails] = []
-    question = (
-        "Does the setting have an official social media account? If so, name its "
-        "platform, e.g. Facebook (leave empty if none)"
-    )
-    while platform := _ask_optional(question):
-        url = _given_or_asked(
-            None, True, f"  The web address of its {platform} account (https://…)?", HttpUrl,
-            "leave empty if none",
-        )  # fmt: skip
-        description = _ask_optional(
-            f"  How should the policies name it, e.g. our {platform} page? (leave empty for "
-            f"'our {platform} account')"
-        )
-        found.append(ChannelDetails(platform, url or None, description or None))
-        question = "  Another account's platform (leave empty if there are no more)"
+def _ask_records(fact: DeclaredFact) -> list[dict[str, Any]]:
+    """Each record of a records fact (a setting's official accounts): its first field
+    (the platform), then the others, so that no page lists a bare 'Facebook'."""
+    fields = list((fact.declaration.fields or {}).items())
+    first_name, first = fields[0]
+    found: list[dict[str, Any]] = []
+    question = f"{fact.declaration.question} {first.question} (leave empty if none)"
+    while answer := _ask_optional(question):
+        record: dict[str, Any] = {first_name: answer}
+        for name, inner in fields[1:]:
+            check = HttpUrl if inner.kind is FactKind.WEB_ADDRESS else str
+            given = _given_or_asked(None, True, f"  {inner.question}", check,
+                                    "leave empty if none")  # fmt: skip
+            if given:
+                record[name] = given
+        found.append(record)
+        question = f"  Another one? {first.question} (leave empty if there are no more)"
     return found
 
 
@@ -309,6 +306,9 @@ def _declared_answers(
         kind = fact.declaration.kind
         if kind is FactKind.LIST:
             answers.setdefault(name, []).append(_tidy(value))
+        elif kind is FactKind.RECORDS:  # one record a time, by its first field
+            first = next(iter(fact.declaration.fields or {}))
+            answers.setdefault(name, []).append({first: _tidy(value)})
         elif kind is FactKind.YES_NO:
             answers[name] = _tidy(value).lower() in ("yes", "y", "true")
         else:
@@ -318,10 +318,13 @@ def _declared_answers(
     for fact in facts:
         decl = fact.declaration
         needed = fact.needed_if(conditions)
-        if fact.dotted in answers or decl.kind is FactKind.CONTACT_ROUTE or not needed:
+        asked = needed or decl.kind is FactKind.RECORDS  # a list of none says something
+        if fact.dotted in answers or decl.kind is FactKind.CONTACT_ROUTE or not asked:
             continue  # a route is written as placeholders; what may be left out, as an example
         prompt = declared_prompt(fact, EMPTY_TO_FILL_IN)
-        if decl.kind is FactKind.LIST:
+        if decl.kind is FactKind.RECORDS:
+            answers[fact.dotted] = _ask_records(fact)
+        elif decl.kind is FactKind.LIST:
             answers[fact.dotted] = _ask_list(prompt, "  Another (leave empty if there are no more)")
         elif decl.kind is FactKind.CHOICE:
             answers[fact.dotted] = _prompt(
@@ -380,7 +383,6 @@ def _declared_answers(
 @click.option("--concerns-phone", help="Their phone number.")
 @click.option("--concerns-email", help="Their email address.")
 @click.option("--concerns-web", help="The address of their web page or form (https://…).")
-@click.option("--channel", multiple=True, help="An official social media platform (repeat).")
 @click.option(
     "--ratifying-body",
     type=click.Choice([body.value for body in RatifyingBody]),
@@ -493,9 +495,6 @@ def new(slug: str, no_input: bool, project: str | None, **options: Any) -> None:
         web=_given_or_asked(o["concerns_web"], ask_ways, "What is the web address of their "
                             "page or form (https://…)?", HttpUrl, "leave empty if none"),
     )  # fmt: skip
-    details.official_channels = [ChannelDetails(_tidy(c)) for c in o["channel"] if _tidy(c)]
-    if not o["channel"] and ask:
-        details.official_channels = _ask_channels()
     body = o["ratifying_body"]
     if body is None and ask:
         body = _prompt(

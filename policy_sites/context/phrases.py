@@ -8,7 +8,7 @@ here once, from already-escaped parts, and handed to the sources as variables.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from policy_sites.context.grammar import Number, noun_phrase_number
@@ -16,6 +16,7 @@ from policy_sites.settings.schema import DSL, Setting
 
 __all__ = [
     "FACTS_READ",
+    "agrees",
     "counted",
     "join_and",
     "join_or",
@@ -27,13 +28,10 @@ __all__ = [
 FACTS_READ = frozenset(
     {
         ("rooms",),
-        ("visitors", "phones_kept_away"),
         ("ratifying_body",),
-        ("social_media", "approved_by"),
         ("dsls", "*", "provision"),
         ("dsls", "*", "deputy"),
         ("dsls", "*", "is_manager"),
-        ("setting_devices", "taken_off_site"),
     }
 )
 """Settings fields the sources see only through the phrases made here."""
@@ -60,6 +58,16 @@ def plural(count: int | Iterable[Any], singular: str, several: str | None = None
     """The singular word for one thing, else the plural (default: singular + 's')."""
     number = count if isinstance(count, int) else len(list(count))
     return singular if number == 1 else (several or singular + "s")
+
+
+def agrees(names: Any, singular: str, several: str) -> str:
+    """The verb that agrees with a list of names joined with 'and', or with one name:
+    ``["the Owner"] | agrees("has", "have")`` is 'has'; two names, or one that names two
+    people ('the Club Manager and the school's Head'), 'have'."""
+    items = [names] if isinstance(names, str) else list(names)
+    if len(items) == 1 and noun_phrase_number(str(items[0])) is not Number.PLURAL:
+        return singular
+    return several
 
 
 def counted(number: int, singular: str, several: str | None = None) -> str:
@@ -92,16 +100,6 @@ def _provision_of(setting: Setting, dsl: DSL) -> str | None:
         if dsl.provision in (provision.name, provision.short_name):
             return provision.name
     return dsl.provision
-
-
-def _devices_off_site(value: str | None, escape: Callable[[str], str]) -> str | None:
-    """The sentence on taking setting devices off site; 'never' is a word of its own
-    ("Setting devices never leave the site."), not a phrase to put after "leave the site"."""
-    if value is None:
-        return None
-    if value.strip().rstrip(".").lower() == "never":
-        return "Setting devices never leave the site."
-    return f"Setting devices leave the site {escape(value.strip())}."
 
 
 def _is_manager(dsl: DSL, manager: str) -> bool:
@@ -165,17 +163,6 @@ def _manager_and_dsl(setting: Setting, escape: Callable[[str], str], a_dsl: str)
     }
 
 
-_TOPICS = {"mobile-and-smart-technology": ("phones", "cameras"), "social-media": ("social media",)}
-"""What each policy is about, in a parent's words, for "keeps children safe around …"."""
-
-
-def _policy_topics(pages: list[dict[str, str]]) -> str:
-    """'phones, cameras and social media', or only the topics of the policies published
-    (a policy without topics here adds none; with none at all, the whole set)."""
-    topics = [topic for page in pages for topic in _TOPICS.get(page["id"], ())]
-    return join_and(topics or [t for group in _TOPICS.values() for t in group])
-
-
 def _policy_pages(setting: Setting, titles: Mapping[str, str]) -> list[dict[str, str]]:
     """The policies this setting publishes, in the order of docs/policies/, with links
     relative to a page at the top of the site (index, induction)."""
@@ -192,9 +179,13 @@ def _policy_pages(setting: Setting, titles: Mapping[str, str]) -> list[dict[str,
 
 
 def sentence_facts(
-    setting: Setting, escape: Callable[[str], str], titles: Mapping[str, str]
+    setting: Setting,
+    escape: Callable[[str], str],
+    titles: Mapping[str, str],
+    topics: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
-    """The variables whose words depend on the setting's structured facts (all escaped)."""
+    """The variables whose words depend on the setting's structured facts (all escaped);
+    ``topics``: what each shared policy is about, from its front matter."""
     pages = _policy_pages(setting, titles)
     groups: dict[tuple[str | None, bool], list[DSL]] = {}
     order = [p.name for p in setting.provisions]
@@ -244,7 +235,6 @@ def sentence_facts(
     # One person leading (for every provision) and no deputy: "our DSL", never "a DSL".
     a_dsl = "a DSL (or a deputy)" if deputies else _SOLE_DSL if len(leads) == 1 else "a DSL"
     body = setting.ratifying_body
-    approvers = [escape(a) for a in setting.social_media.approved_by] or [escape(setting.manager)]
     rooms = [escape(r) for r in setting.rooms]
     where = "any room or area where children are"
     if rooms:
@@ -269,19 +259,12 @@ def sentence_facts(
             "Name": upper_first(body.noun),
             "has": "have" if body.plural else "has",
         },
-        "approvers": {
-            "names": join_and(approvers),
-            # One entry may name two people ('the Club Manager and the school's Head').
-            "has": "have"
-            if len(approvers) > 1 or noun_phrase_number(approvers[0]) is Number.PLURAL
-            else "has",
-        },
         "where_children_are": where,
-        "visitors_phones_kept_away": setting.visitors.kept_away,
-        "devices_off_site": _devices_off_site(setting.setting_devices.taken_off_site, escape),
         "policy_pages": pages,
         "policy_titles": {page["id"]: page["title"] for page in pages},
         "policy_links": join_and(page["link"] for page in pages),
-        "policy_topics": _policy_topics(pages),
+        "policy_topics": join_and(
+            escape(topic) for page in pages for topic in (topics or {}).get(page["id"], ())
+        ),
         **_manager_and_dsl(setting, escape, a_dsl),
     }

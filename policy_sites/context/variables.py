@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import AnyUrl, BaseModel
@@ -177,10 +177,15 @@ def _day(text: str) -> dt.date:
 
 
 def build_context(
-    setting: Setting, view: View, today: dt.date, titles: Mapping[str, str] | None = None
+    setting: Setting,
+    view: View,
+    today: dt.date,
+    titles: Mapping[str, str] | None = None,
+    topics: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """The template variables for one setting in one view (``titles``: each shared
-    policy's title, for the links to the policies the setting publishes)."""
+    policy's title, for the links to the policies the setting publishes; ``topics``:
+    what each is about, in a parent's words)."""
     # Python mode keeps web addresses as URL objects, so they get a URL's escaping.
     data = setting.model_dump(exclude=None if view.is_staff else {"staff_only"})
     data["policies"] = {pid: _dates(d, today) for pid, d in setting.policies.items()}
@@ -196,14 +201,13 @@ def build_context(
                 holder.pop(fact.name, None)
     context = _escaped(data)
     _add_web_texts(setting, context)
-    context.update(sentence_facts(setting, escape, titles or {}))
+    context.update(sentence_facts(setting, escape, titles or {}, topics))
     context.update(
         school_age=setting.has_school_age,
         early_years=setting.has_early_years,
         in_school=setting.in_school,
         school_provisions=[escape(p.name) for p in setting.provisions if p.in_school],
         several_provisions=len(setting.provisions) > 1,
-        has_official_channels=bool(setting.social_media.official_channels),
         for_staff=view.is_staff,
         view={"id": view.id, "label": view.label},
     )

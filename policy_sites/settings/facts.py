@@ -29,7 +29,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     Field,
+    HttpUrl,
     TypeAdapter,
     ValidationError,
     ValidatorFunctionWrapHandler,
@@ -77,6 +79,17 @@ class FactKind(StrEnum):
     DATE = "date"
     PERSON = "person"
     CONTACT_ROUTE = "contact_route"
+    WEB_ADDRESS = "web_address"
+    RECORDS = "records"
+    """A list of records, each with the same ``fields`` (a setting's official accounts:
+    platform, address, who runs it)."""
+
+
+RECORD_FIELD_KINDS = frozenset(
+    {FactKind.PHRASE, FactKind.PERSON, FactKind.YES_NO, FactKind.CHOICE, FactKind.DATE,
+     FactKind.WEB_ADDRESS, FactKind.LIST}
+)  # fmt: skip
+"""What a record's field may hold: one value each (no records within records)."""
 
 
 class FactDeclaration(BaseModel):
@@ -93,11 +106,30 @@ class FactDeclaration(BaseModel):
     staff_only: bool = False
     optional: bool = False
     """May be left out altogether (the source tests it: ``{% if group.fact %}``)."""
+    fields: dict[str, FactDeclaration] | None = None
+    """A record's fields, by name (``records`` only)."""
 
     @model_validator(mode="after")
     def _fits_its_kind(self) -> FactDeclaration:
         if self.kind in (FactKind.PHRASE, FactKind.LIST) and not self.frame:
             raise ValueError(f"a {self.kind} needs 'frame', the sentence it completes")
+        if self.kind is FactKind.RECORDS:
+            if not self.fields:
+                raise ValueError("a records fact needs 'fields', each record's facts")
+            for name, inner in self.fields.items():
+                if not name.isidentifier() or name.startswith("_"):
+                    raise ValueError(f"field {name!r}: a name is letters, digits and '_'")
+                if inner.kind not in RECORD_FIELD_KINDS:
+                    raise ValueError(
+                        f"field {name!r}: a record's field is one of: "
+                        + ", ".join(sorted(RECORD_FIELD_KINDS))
+                    )
+                if inner.staff_only and not self.staff_only:
+                    raise ValueError(
+                        f"field {name!r}: mark the whole records fact staff_only instead"
+                    )
+        elif self.fields is not None:
+            raise ValueError("only a records fact has 'fields'")
         if self.frame is not None and self.frame.count(GAP) != 1:
             raise ValueError(f"'frame' must hold '{GAP}' once, where the value goes")
         if self.kind is FactKind.CHOICE:
@@ -198,6 +230,9 @@ class PolicySource:
     optional_groups: frozenset[str]
     conditional_groups: frozenset[tuple[str, str]] = frozenset()
     """(group, condition): a group needed only where the condition holds."""
+    topics: tuple[str, ...] = ()
+    """What the policy is about, in a parent's words ('phones', 'cameras'): the summary
+    pages say the setting "keeps children safe around" the topics of what it publishes."""
 
 
 class DeclarationError(Exception):
@@ -286,6 +321,10 @@ def _read_source(path: Path) -> PolicySource:
             line = problem(at, "")[1] or 1
             when = conditional.get(group_name) if group_name else None
             facts.append(DeclaredFact(group_name, str(name), decl, path, in_optional, line, when))
+    topics = meta.get("topics") or []
+    if not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
+        problems.append(problem(("topics",), "expected a list of words, e.g. [phones, cameras]"))
+        topics = []
     if problems:
         raise DeclarationError(problems)
     title = meta.get("title")
@@ -297,6 +336,7 @@ def _read_source(path: Path) -> PolicySource:
         facts=tuple(facts),
         optional_groups=frozenset(optional_groups),
         conditional_groups=frozenset(conditional.items()),
+        topics=tuple(" ".join(t.split()) for t in topics),
     )
 
 
@@ -466,16 +506,35 @@ def _or_placeholder(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     return value if is_placeholder(value) else handler(value)
 
 
-def _annotation(decl: FactDeclaration) -> Any:
+def _one_item(value: Any) -> Any:
+    """A list written as one line of text is a list of one (``approved_by: the Owner``)."""
+    return [value] if isinstance(value, str) else value
+
+
+def _annotation(decl: FactDeclaration, name: str = "record") -> Any:
     kind = decl.kind
     if kind is FactKind.PHRASE:
         return Phrase
     if kind is FactKind.PERSON:
         return ManagerPhrase
     if kind is FactKind.LIST:
-        return Annotated[list[Phrase], Field(min_length=1)]
+        return Annotated[list[Phrase], Field(min_length=1), BeforeValidator(_one_item)]
     if kind is FactKind.CONTACT_ROUTE:
         return ContactRoute
+    if kind is FactKind.WEB_ADDRESS:
+        return HttpUrl
+    if kind is FactKind.RECORDS:
+        fields = {
+            field: _declaration_field(inner, needed=True)
+            for field, inner in (decl.fields or {}).items()
+        }
+        record = create_model(  # type: ignore[call-overload]
+            _class_name(name).removesuffix("Facts"),
+            __base__=_Model,
+            __doc__=decl.question,
+            **fields,
+        )
+        return list[record]  # type: ignore[valid-type]
     inner: Any = {
         FactKind.CHOICE: Literal[tuple(decl.choices or ())],
         FactKind.YES_NO: bool,
@@ -490,6 +549,8 @@ def _description(decl: FactDeclaration) -> str:
         parts.append("One item per line; the list is joined with 'and'.")
     if decl.kind is FactKind.CHOICE:
         parts.append("One of: " + ", ".join(repr(c) for c in decl.choices or ()) + ".")
+    if decl.kind is FactKind.RECORDS:
+        parts.append("One entry each, with: " + ", ".join(decl.fields or {}) + ".")
     if decl.staff_only:
         parts.append("Staff only: never shown on the parents' view.")
     if decl.sentence:
@@ -500,8 +561,13 @@ def _description(decl: FactDeclaration) -> str:
 
 
 def _field(fact: DeclaredFact, needed: bool) -> tuple[Any, FieldInfo]:
-    decl = fact.declaration
-    annotation = _annotation(decl)
+    return _declaration_field(fact.declaration, needed, fact.name)
+
+
+def _declaration_field(
+    decl: FactDeclaration, needed: bool, name: str = "record"
+) -> tuple[Any, FieldInfo]:
+    annotation = _annotation(decl, name)
     description = _description(decl)
     if decl.has_default:
         return annotation, Field(default=decl.default, description=description)

@@ -48,7 +48,6 @@ from policy_sites.settings.schema import (
 
 __all__ = [
     "QUESTIONS",
-    "ChannelDetails",
     "ContactDetails",
     "DSLDetails",
     "NewSettingDetails",
@@ -98,16 +97,6 @@ class ContactDetails:
 
 
 @dataclass(frozen=True)
-class ChannelDetails:
-    """An official social media account as given: its platform, and if known its web
-    address and how the policies name it ('our Facebook page')."""
-
-    platform: str
-    url: str | None = None
-    description: str | None = None
-
-
-@dataclass(frozen=True)
 class Question:
     """One free-text fact ``new`` asks for, worded from the schema: the one sentence it
     completes, and an example."""
@@ -140,16 +129,9 @@ class Question:
 
 QUESTIONS: tuple[Question, ...] = (
     Question("manager", "manager", "--manager"),
-    Question("staff_keep_phones", "phones.staff_keep_phones", "--staff-keep-phones"),
-    Question("staff_phones_quiet_during", "phones.staff_phones_quiet_during",
-             "--phones-quiet-during"),
-    Question("phone_free_areas", "phones.phone_free_areas", "--phone-free-area", many=True),
-    Question("phone_free_when", "phones.phone_free_when", "--phone-free-when"),
-    Question("permission_from", "phones.permission_from", "--permission-from", many=True),
-    Question("staff_personal_use", "social_media.staff_personal_use", "--staff-social-media"),
-    Question("internet_filtering", "internet_filtering", "--internet-filtering"),
-)  # fmt: skip
-"""Every free-text fact ``new`` asks for, in the order it asks."""
+)
+"""Every free-text fact of the core schema ``new`` asks for, in the order it asks (the
+facts a policy declares are asked from its declarations, and given with ``--fact``)."""
 
 
 @dataclass
@@ -160,14 +142,6 @@ class NewSettingDetails:
     provisions: list[ProvisionDetails]
     dsls: list[DSLDetails]
     manager: str | None = None
-    staff_keep_phones: str | None = None
-    staff_phones_quiet_during: str | None = None
-    phone_free_areas: list[str] = field(default_factory=list)
-    phone_free_when: str | None = None
-    permission_from: list[str] = field(default_factory=list)
-    staff_personal_use: str | None = None
-    internet_filtering: str | None = None
-    official_channels: list[ChannelDetails] = field(default_factory=list)
     contact: ContactDetails = field(default_factory=lambda: ContactDetails())
     concerns_about_leaders: ContactDetails = field(default_factory=lambda: ContactDetails())
     ratifying_body: RatifyingBody | None = None
@@ -293,32 +267,6 @@ def _dsls(details: NewSettingDetails) -> str:
     return "\n".join(lines)
 
 
-def _channels(details: NewSettingDetails) -> str:
-    if not details.official_channels:
-        return (
-            "  # None. To add one, replace [] with lines like these:\n"
-            "  #  - platform: Facebook\n"
-            "  #    description: our Facebook page\n"
-            "  official_channels: []"
-        )
-    lines = ["  official_channels:"]
-    for channel in details.official_channels:
-        lines.append(f"    - platform: {_q(channel.platform)}")
-        # Left out, each is a commented line to fill in: the pages then say "our
-        # <platform> account", with no link.
-        lines.append(
-            f"      url: {_q(channel.url)}"
-            if channel.url
-            else "      # url: https://…  (its web address, for a link)"
-        )
-        lines.append(
-            f"      description: {_q(channel.description)}"
-            if channel.description
-            else f"      # description: our {channel.platform} page  (how the policies name it)"
-        )
-    return "\n".join(lines)
-
-
 def _policies(details: NewSettingDetails, policies: list[str]) -> str:
     dates = [(k, v) for k, v in (("written", details.written),
              ("next_review", details.next_review)) if v]  # fmt: skip
@@ -412,6 +360,34 @@ def declared_prompt(fact: DeclaredFact, when_empty: str) -> str:
     return f"{decl.question} ({when_empty})"
 
 
+def _records(fact: DeclaredFact, records: list[dict[str, Any]], indent: str,
+             in_comment: bool) -> list[str]:  # fmt: skip
+    """A records fact's lines: each record told, or none (``[]``) after an example of
+    one, made from its fields' examples, to copy."""
+    fields = fact.declaration.fields or {}
+    if not records:
+        example = {n: f.shown_example() for n, f in fields.items() if f.shown_example()}
+        shown = [f"{'-' if i == 0 else ' '} {n}: {_q(v)}" for i, (n, v) in
+                 enumerate(example.items())]  # fmt: skip
+        lines = [f"{indent}# None yet. To add one, replace [] with entries like this:"]
+        lines += [f"{indent}#   {line}" for line in shown]
+        return [*lines, f"{indent}{'# ' if in_comment else ''}{fact.name}: []"]
+    off = "# " if in_comment else ""
+    lines = [f"{indent}{off}{fact.name}:"]
+    for record in records:
+        given = [(n, record.get(n)) for n in fields if record.get(n) not in (None, "")]
+        missing = [n for n, f in fields.items() if f.required and record.get(n) in (None, "")]
+        given += [(n, declared_placeholder(DeclaredFact(None, n, fields[n], fact.source)))
+                  for n in missing]  # fmt: skip
+        for i, (name, item) in enumerate(given):
+            shown = str(item).lower() if isinstance(item, bool) else _q(str(item))
+            lines.append(f"{indent}{off}  {'-' if i == 0 else ' '} {name}: {shown}")
+        left = [n for n in fields if n not in dict(given)]
+        lines += [f"{indent}{off}    # {n}: {fields[n].shown_example() or '…'}  "
+                  f"({fields[n].question})" for n in left]  # fmt: skip
+    return lines
+
+
 def _declared_value(
     fact: DeclaredFact, value: Any, indent: str, needed: bool, in_comment: bool = False
 ) -> list[str]:
@@ -426,6 +402,8 @@ def _declared_value(
     if decl.staff_only:
         lines.append(f"{indent}# Staff only: never shown to parents and visitors.")
     told = value not in (None, "", [])
+    if decl.kind is FactKind.RECORDS:
+        return lines + _records(fact, value if told else [], indent, in_comment)
     off = "" if told or needed or in_comment else "# "
     if not told:
         value = decl.default if decl.has_default else decl.example
@@ -533,39 +511,6 @@ dsls:
 #   - the baby room
 #   - the garden
 
-phones:
-{_fact(details, "phone_free_areas", "  ")}
-{_fact(details, "phone_free_when", "  ")}
-{_fact(details, "staff_keep_phones", "  ")}
-{_fact(details, "staff_phones_quiet_during", "  ")}
-  # true if staff must hide or turn off Bluetooth and AirDrop in sessions.
-  hide_bluetooth_and_airdrop: false
-{_fact(details, "permission_from", "  ")}
-
-social_media:
-{_fact(details, "staff_personal_use", "  ")}
-  # The setting's own accounts.
-{_channels(details)}
-  # true if official accounts are registered with setting email addresses.
-  registered_with_setting_email: false
-  # Who risk-assessed and approved official social media use (left out: the manager):
-  # approved_by:
-  #   - the Chair of the Committee
-
-# An online learning journal, if you use one. For example:
-# learning_journal:
-#   name: Tapestry
-
-# Visitors' phones, if you have rules beyond "not while children are present":
-# visitors:
-#   # "Visitors may use a phone …"
-#   phones_allowed: only in the office
-#   # "A visitor who must take an essential call is asked to …"
-#   essential_calls: step outside before answering
-#   signage: true
-
-{_fact(details, "internet_filtering", "")}
-
 {_declared(details, facts)}
 # The policies this setting publishes. Dates are YYYY-MM or YYYY-MM-DD; the ratified
 # date is recorded when you publish a version (policy-sites publish --ratified).
@@ -592,7 +537,6 @@ _OPTIONS = (
         "name": "--name",
         "provisions": "--provision/--school-age",
         "dsls": "--dsl/--deputy-dsl",
-        "social_media.official_channels": "--channel",
         "policies": "--written/--next-review",
         "ratifying_body": "--ratifying-body",
         "contact": "--phone/--email/--address",

@@ -43,10 +43,8 @@ __all__ = [
     "Frame",
     "GuidanceEdition",
     "MonthDay",
-    "OfficialChannel",
     "ParentsRoute",
     "PhoneNumber",
-    "Phones",
     "PolicyDate",
     "PolicyDates",
     "Provision",
@@ -56,13 +54,10 @@ __all__ = [
     "RelatedPolicy",
     "Setting",
     "SettingContact",
-    "SettingDevices",
-    "SocialMedia",
     "StaffContact",
     "StaffOnly",
     "StaffPasswords",
     "Visibility",
-    "Visitors",
     "editions_due",
     "editions_in_force",
     "free_text_fields",
@@ -335,137 +330,6 @@ class DSL(_Model):
                 "title (for example 'Nursery Manager'), and deputy: true for a deputy DSL"
             )
         return value
-
-
-class Phones(_Model):
-    """Rules about mobile phones and personal devices on site."""
-
-    phone_free_areas: list[Phrase] = Field(
-        min_length=1,
-        description="Where nobody may use a phone, each one place; the list is joined with "
-        "'and'. " + _frame("Nobody may use a phone in … when children are present.", "the toilets"),
-    )
-    phone_free_when: Phrase = Field(
-        description=_frame(
-            "Nobody may use a phone in the toilets and the baby room …", "during a session",
-            "Say when, not where: the places are phone_free_areas, and there may be several "
-            "('while children are in it' would not fit).",
-        )
-    )  # fmt: skip
-    staff_keep_phones: Phrase = Field(
-        description=_frame(
-            "Staff keep their personal phones …", "in their lockers",
-            "Written about staff ('their'), never 'my' or 'your'.",
-        )
-    )  # fmt: skip
-    staff_phones_quiet_during: Phrase = Field(
-        description=_frame("Staff switch their phones off or to silent during …", "sessions")
-    )
-    hide_bluetooth_and_airdrop: bool = Field(
-        default=False,
-        description="true if staff must hide or turn off Bluetooth and AirDrop in sessions.",
-    )
-    permission_from: list[Phrase] = Field(
-        min_length=1,
-        description="Who may let a member of staff use a personal device during a "
-        "session, each one person; the list is joined with 'or'. "
-        + _frame(
-            "Staff do not use personal devices in a session unless … has agreed first.",
-            "the person in charge of the session",
-        ),
-    )
-
-
-class OfficialChannel(_Model):
-    """One of the setting's own social media accounts."""
-
-    platform: Text = Field(description="e.g. 'Facebook'.")
-    description: Text | None = Field(
-        default=None,
-        description="How the policies name it; without it, 'our <platform> account' "
-        "(e.g. 'our Facebook account'). "
-        + _frame(
-            "Our official social media accounts are: …",
-            "our Facebook Page",
-            "It stands alone, so say where the account is: 'the news blog on our website'.",
-        ),
-    )
-    url: HttpUrl | None = Field(default=None, description="Its web address (https://…).")
-    run_by: Phrase | None = Field(
-        default=None,
-        description=_frame("our Facebook Page, run by …", "the Chair of the Management Committee"),
-    )
-
-
-class SocialMedia(_Model):
-    """Social media: staff personal use and the setting's official channels."""
-
-    staff_personal_use: Phrase = Field(
-        description=_frame(
-            "Staff may use social media for personal reasons during setting hours …",
-            "only on their lunch break, and only in the office",
-            "Written about staff ('their'), never 'my' or 'your'.",
-        )
-    )
-    official_channels: list[OfficialChannel] = Field(
-        default_factory=list,
-        description="The setting's official accounts. Leave empty if it has none.",
-    )
-    registered_with_setting_email: bool = Field(
-        default=False,
-        description="true if official accounts are registered with setting email addresses.",
-    )
-    approved_by: list[Phrase] = Field(
-        default_factory=list,
-        description="Who risk-assessed and approved official social media use, each one "
-        "person; the list is joined with 'and' and the verb agrees. Left out: the manager. "
-        + _frame(
-            "We use official social media only after … has assessed the risks.",
-            "the Chair of the Committee",
-        ),
-    )
-
-    @field_validator("approved_by", mode="before")
-    @classmethod
-    def _one_or_more(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-
-class Visitors(_Model):
-    """Rules for parents, carers, visitors, volunteers and contractors."""
-
-    phones_allowed: Phrase | None = Field(
-        default=None,
-        description="If visitors may not have phones out anywhere near children: where and "
-        "why they may use them. "
-        + _frame(
-            "Visitors may use a phone …",
-            "only in the office, for a specific purpose such as multi-agency work",
-        ),
-    )
-    phones_kept_away: bool | None = Field(
-        default=None,
-        description="true if visitors may not have phones or personal devices in the rooms "
-        "listed under 'rooms', or anywhere else children are; false if the rule is only "
-        "that they do not answer a phone or take photos while children are present. Left "
-        "out: true when phones_allowed says where they may use one, false otherwise.",
-    )
-    essential_calls: Phrase | None = Field(
-        default=None,
-        description="What a visitor does to take an essential call, starting with a verb. "
-        + _frame(
-            "A visitor who must take an essential call is asked to …",
-            "step outside the nursery boundary before answering",
-        ),
-    )
-    signage: bool = Field(default=False, description="true if signs tell visitors the phone rules.")
-
-    @property
-    def kept_away(self) -> bool:
-        """Whether visitors' phones are kept out of every place children are."""
-        if self.phones_kept_away is not None:
-            return self.phones_kept_away
-        return self.phones_allowed is not None
 
 
 class PolicyDates(_Model):
@@ -894,28 +758,6 @@ class ContactRoutes(_Model):
         return self
 
 
-# --- Everyday practice the policies describe (issue 11) --------------------------------------
-
-
-class SettingDevices(_Model):
-    """The setting's own phones, tablets and cameras."""
-
-    children_use: bool = Field(
-        default=False,
-        description="true if children use the setting's devices too (with staff), not only staff.",
-    )
-    taken_off_site: Phrase | None = Field(
-        default=None,
-        description="When setting devices may leave the site. "
-        + _frame(
-            "Setting devices leave the site …",
-            "only for outings, with the member of staff in charge",
-            "Write 'never' if they never do: the policy then says 'Setting devices never "
-            "leave the site.'",
-        ),
-    )
-
-
 # --- Related policies (issue 11) -------------------------------------------------------------
 
 
@@ -1037,9 +879,6 @@ class Setting(_Model):
             "the baby room",
         ),
     )
-    phones: Phones
-    social_media: SocialMedia
-    visitors: Visitors = Field(default_factory=Visitors)
     template: Phrase | None = Field(
         default=None,
         description="The published template the setting's policies were adapted from, if "
@@ -1048,12 +887,6 @@ class Setting(_Model):
             "It builds on …, with expert advice where we needed it.",
             "The Education People's template",
         ),
-    )
-    internet_filtering: Phrase = Field(
-        description=_frame(
-            "Access to the internet on setting devices is filtered by …",
-            "the school internet service",
-        )
     )
     policies: dict[str, PolicyDates] = Field(
         min_length=1,
@@ -1079,7 +912,6 @@ class Setting(_Model):
         description="Who inside the organisation staff may go to with a whistleblowing "
         "concern, if not the Manager (e.g. the Chair).",
     )
-    setting_devices: SettingDevices = Field(default_factory=SettingDevices)
     other_policies: dict[str, RelatedPolicy] = Field(
         default_factory=dict,
         description="Where each of the setting's other policies (those not published "

@@ -128,7 +128,8 @@ class PolicySitesPlugin(BasePlugin[PolicySitesConfig]):
             }
         except ValueError as error:
             raise PluginError(str(error)) from None
-        context = build_context(self.setting, self.view, today, titles)
+        topics = {p.id: p.topics for p in sources}
+        context = build_context(self.setting, self.view, today, titles, topics)
         if self.config.capture is None:
             # A working copy on the site is a draft: the ratified date it shows is a
             # published version's, in that version's frozen text, never the settings file's.
