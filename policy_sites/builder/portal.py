@@ -27,7 +27,7 @@ from policy_sites.project import Project, write_atomic
 from policy_sites.settings.facts import draft_ids
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import PolicyDate, Setting
-from policy_sites.versions.store import read_versions
+from policy_sites.versions.store import VersionError, read_versions
 
 __all__ = [
     "PORTAL_FILE",
@@ -51,10 +51,14 @@ PORTAL_FILE = "index.html"
 
 
 def _published(project: Project, slug: str) -> dict[str, Any]:
-    """Policy id -> its latest published version."""
+    """Policy id -> its latest published version; VersionError if they cannot be trusted
+    (lost while the settings file records ratified dates, or tampered with), which the
+    build refuses too: showing them as 'Not published' would hide the loss."""
     try:
         versions = read_versions(project.settings_dir, slug)
-    except Exception:  # a tampered version fails the build itself, with the reason
+    except VersionError:
+        raise
+    except Exception:  # anything else the build itself reports, with the reason
         return {}
     latest = {}
     for version in versions:  # oldest first, so each policy ends on its latest
@@ -118,7 +122,8 @@ class SettingSummary:
 
 
 def summarise(project: Project, slug: str, public: bool = False) -> SettingSummary:
-    """What the portal shows about one setting (raises SettingsError if it is invalid).
+    """What the portal shows about one setting (raises SettingsError if it is invalid,
+    VersionError if its published versions were lost or tampered with).
 
     ``public``: for the public portal, so checked to show nothing staff-only in its rows
     (raises PortalLeak, naming the fields); ``status`` prints to its user's terminal.

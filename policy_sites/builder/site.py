@@ -141,7 +141,7 @@ def build_setting(
         shutil.rmtree(staging, ignore_errors=True)
     if result.error or result.warnings:
         # They go to the terminal and --report: never with a staff-only text in them.
-        hide = Redactor(staff_only_values_of(project.settings_dir, slug))
+        hide = Redactor(staff_only_values_of(project.settings_dir, slug, project.docs_dir))
         result.error = hide(result.error) if result.error else None
         result.warnings = [hide(warning) for warning in result.warnings]
         if result.source_error is not None:

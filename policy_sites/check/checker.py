@@ -389,6 +389,6 @@ def redacted(project: Project, slugs: Sequence[str], findings: list[Finding]) ->
         text
         for slug in slugs
         if not slug_problem(slug)
-        for text in staff_only_values_of(project.settings_dir, slug)
+        for text in staff_only_values_of(project.settings_dir, slug, project.docs_dir)
     )
     return [replace(f, message=hide(f.message), fix=hide(f.fix)) for f in findings]

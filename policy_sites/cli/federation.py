@@ -44,6 +44,7 @@ from policy_sites.cli.options import (
 from policy_sites.project import Project, write_atomic
 from policy_sites.settings.loader import SettingsError, setting_slugs
 from policy_sites.settings.names import display_name
+from policy_sites.versions.store import VersionError
 
 __all__ = ["FEDERATION_COMMANDS", "build", "portal", "status"]
 
@@ -183,7 +184,8 @@ def status(slugs: tuple[str, ...], output: str, today: dt.date, project: str | N
     """Every setting's policies: current version, ratified, next review, and what is overdue.
 
     Read from the settings and published versions, not from a built site: 'Not built'
-    here means a settings file has errors.
+    here means a settings file has errors, or its published versions were lost or
+    tampered with (a build refuses them too).
     """
     proj = find_project(project, needs_settings=True)
     summaries = []
@@ -193,6 +195,11 @@ def status(slugs: tuple[str, ...], output: str, today: dt.date, project: str | N
         except SettingsError as error:
             first = str(error.problems[0]) if error.problems else str(error)
             summaries.append(SettingSummary(display_name(slug), error=f"invalid settings: {first}"))
+        except VersionError as error:  # not 'Not published': the folder's loss is news
+            first = str(error.problems[0]) if error.problems else str(error)
+            summaries.append(
+                SettingSummary(display_name(slug), error=f"published versions: {first}")
+            )
     table = rows(summaries, today)
     if output == "csv":
         click.echo(render_csv(table), nl=False)

@@ -306,18 +306,13 @@ def staff_only_fields(setting: Setting) -> dict[str, str]:
     report can name where a leak came from without repeating it: all of ``staff_only``,
     and the numbers and addresses of every contact route marked ``visibility: staff``,
     wherever it is defined, unless a public route gives the same one
-    (``settings.redaction.staff_only_texts``, which the loader's messages use too)."""
-    found = {
+    (``settings.redaction.staff_only_texts``, which the loader's messages use too), and
+    every fact a policy declares ``staff_only: true``."""
+    declared = [fact.path for fact in _staff_only_facts(setting)]
+    return {
         field_name(at): text
-        for at, text in staff_only_texts(setting.model_dump(mode="json")).items()
+        for at, text in staff_only_texts(setting.model_dump(mode="json"), declared).items()
     }
-    for fact in _staff_only_facts(setting):  # declared staff_only by a policy
-        value = getattr(setting, fact.path[0], None)
-        if fact.group and value is not None:
-            value = getattr(value, fact.name, None)
-        dumped = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
-        found |= {field_name(at): text for at, text in texts_in(dumped, fact.path)}
-    return found
 
 
 def public_values(setting: Setting) -> list[str]:

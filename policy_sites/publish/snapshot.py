@@ -77,7 +77,9 @@ def render_policies(
                 publishing=dates,
             )
         except BuildFailed as error:
-            hidden = redact(str(error), staff_only_values_of(project.settings_dir, slug))
+            hidden = redact(
+                str(error), staff_only_values_of(project.settings_dir, slug, project.docs_dir)
+            )
             raise PublishError(f"the {view} view did not build:\n{hidden}") from None
     return captured
 

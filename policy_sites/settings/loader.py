@@ -46,6 +46,7 @@ __all__ = [
     "WrittenText",
     "authority_ids",
     "copy_shared_files",
+    "declared_staff_only",
     "field_lines",
     "field_name",
     "load_authority",
@@ -637,19 +638,40 @@ def _merged(settings_dir: Path, path: Path) -> _Document:
     return doc
 
 
-def _staff_only_in(doc: _Document) -> list[Any]:
+def _docs_dir(settings_dir: Path, docs_dir: Path | None) -> Path:
+    """Where the shared policies' sources are: ``docs_dir``, or by default the ``docs``
+    folder beside the settings folder, as in every project."""
+    return docs_dir or settings_dir.parent / "docs"
+
+
+def declared_staff_only(docs_dir: Path) -> list[FieldPath]:
+    """Where a setting writes each fact a policy's source declares ``staff_only: true``:
+    secret as ``staff_only`` is, so never quoted in a message. No paths if a declaration is
+    bad (loading any setting then fails on that, before it quotes a value)."""
+    from policy_sites.settings.facts import DeclarationError, read_catalog
+
+    try:
+        facts = read_catalog(docs_dir).facts()
+    except (DeclarationError, OSError, ValueError):
+        return []
+    return [fact.path for fact in facts if fact.declaration.staff_only]
+
+
+def _staff_only_in(doc: _Document, declared: Iterable[FieldPath]) -> list[Any]:
     """The staff-only values of unvalidated data as YAML read them (a number, a date),
-    each also as it was typed."""
-    found = staff_only_values(doc.data)
+    each also as it was typed; ``declared``: the paths of the facts declared staff-only."""
+    found = staff_only_values(doc.data, declared)
     return [*found.values(), *(doc.typed[at] for at in found if at in doc.typed)]
 
 
-def staff_only_values_of(settings_dir: Path, slug: str) -> list[Any]:
+def staff_only_values_of(settings_dir: Path, slug: str, docs_dir: Path | None = None) -> list[Any]:
     """The staff-only values of a setting, to redact from a message, read from its file
     as written: an invalid file has them too (a number or a date where text belongs,
-    say). None if the file cannot be read as YAML (its messages quote no values)."""
+    say). None if the file cannot be read as YAML (its messages quote no values). The
+    facts declared staff-only come from ``docs_dir``, as for ``load_setting``."""
+    declared = declared_staff_only(_docs_dir(settings_dir, docs_dir))
     try:
-        return _staff_only_in(_merged(settings_dir, settings_dir / f"{slug}.yml"))
+        return _staff_only_in(_merged(settings_dir, settings_dir / f"{slug}.yml"), declared)
     except (SettingsError, OSError, ValueError):
         return []
 
@@ -861,7 +883,8 @@ def load_setting(
     if missing := missing_setting(settings_dir, slug):
         raise SettingsError([Problem(path, 0, "", missing)])
     doc = _merged(settings_dir, path)
-    schema = setting_model(docs_dir or settings_dir.parent / "docs", doc.data)
+    docs_dir = _docs_dir(settings_dir, docs_dir)
+    schema = setting_model(docs_dir, doc.data)
     authority = doc.data.get("local_authority")
     authority = authority if isinstance(authority, str) else None
     problems = _resolve_authority(settings_dir, doc, path)
@@ -874,7 +897,7 @@ def load_setting(
         problems += [p for p in found if not (problems and p.field == "local_authority")]
     if problems:
         # A message may quote a value (how it was typed, too): never a staff-only one.
-        redact = Redactor(_staff_only_in(doc))
+        redact = Redactor(_staff_only_in(doc, declared_staff_only(docs_dir)))
         raise SettingsError(replace(p, message=redact(p.message)) for p in problems)
     if known_policies is not None:
         known = sorted(known_policies)

@@ -100,14 +100,28 @@ def _routes(data: Any, at: FieldPath = ()) -> Iterator[tuple[FieldPath, Mapping[
             yield from _routes(item, (*at, index))
 
 
-def staff_only_values(data: Mapping[str, Any]) -> dict[FieldPath, Any]:
+def _value_at(data: Any, at: FieldPath) -> Any:
+    """What ``data`` holds at ``at``, or None where the file does not write it."""
+    for part in at:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(part)
+    return data
+
+
+def staff_only_values(
+    data: Mapping[str, Any], declared: Iterable[FieldPath]
+) -> dict[FieldPath, Any]:
     """Every staff-only value of a setting's data, by the path of its field, as YAML read
-    it (a number or a date too): all of ``staff_only``, and the numbers and addresses of
-    every contact route marked ``visibility: staff`` wherever it is, except one that a
-    public route (or the setting's own contact) gives too, which is public anyway."""
+    it (a number or a date too): all of ``staff_only``, all of each fact at a path in
+    ``declared`` (those a policy's source declares ``staff_only: true``: the caller
+    knows the sources, this module does not), and the numbers and addresses of every
+    contact route marked ``visibility: staff`` wherever it is, except one that a public
+    route (or the setting's own contact) gives too, which is public anyway."""
     found = {
         at: value
-        for at, value in _leaves(data.get("staff_only"), ("staff_only",))
+        for top in (("staff_only",), *declared)
+        for at, value in _leaves(_value_at(data, top), top)
         if _shown(value) is not None
     }
     routes = list(_routes(data))
@@ -128,9 +142,11 @@ def staff_only_values(data: Mapping[str, Any]) -> dict[FieldPath, Any]:
     return found
 
 
-def staff_only_texts(data: Mapping[str, Any]) -> dict[FieldPath, str]:
+def staff_only_texts(
+    data: Mapping[str, Any], declared: Iterable[FieldPath]
+) -> dict[FieldPath, str]:
     """``staff_only_values`` as text (a number or a date as its str())."""
-    return {at: str(value) for at, value in staff_only_values(data).items()}
+    return {at: str(value) for at, value in staff_only_values(data, declared).items()}
 
 
 _ENTITY_NAMES: dict[int, list[str]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,9 @@ from policy_sites.settings.loader import (
     SettingsError,
     copy_shared_files,
     load_setting,
+    staff_only_values_of,
 )
-from tests.helpers import settings_beside_sources
+from tests.helpers import REPO, settings_beside_sources
 
 LOST_CHILD = """\
 ---
@@ -153,6 +155,53 @@ def test_staff_only_facts_never_reach_the_parents_view(settings_dir: Path) -> No
     assert staff["missing_child"]["cctv_checked_by"] == "the Deputy Manager on duty"
     secrets = staff_only_fields(setting)
     assert secrets["missing_child.cctv_checked_by"] == "the Deputy Manager on duty"
+
+
+def test_a_loader_message_never_quotes_a_declared_staff_only_fact(settings_dir: Path) -> None:
+    """A fact a policy declares ``staff_only: true`` is as secret as ``staff_only`` in a
+    message that may reach a log: a choice's error quotes what was typed, here the
+    staff-only phrase (as written, and folded: 'ON DUTY')."""
+    facts = FACTS + "  raised_by: the Deputy Manager ON DUTY\n"
+    path = publish_lost_child(settings_dir, facts)
+    assert problems(settings_dir) == [
+        f"{path}:{line_of(path, 'raised_by')}: missing_child.raised_by: must be one of "
+        "'the Manager' or 'the person in charge of the session', got '[staff-only text]'"
+    ]
+
+
+def test_staff_only_values_of_has_the_declared_staff_only_facts(settings_dir: Path) -> None:
+    """What the build, ``check`` and ``publish`` hide from their messages, read from the
+    file as written (an invalid one too), with the facts the sources in docs_dir declare."""
+    publish_lost_child(settings_dir, FACTS + "  raised_by: nobody\n")
+    docs = settings_dir.parent / "docs"
+    for texts in (
+        staff_only_values_of(settings_dir, "poppys", docs),
+        staff_only_values_of(settings_dir, "poppys"),  # the docs folder beside settings
+    ):
+        assert "the Deputy Manager on duty" in texts
+        assert "the garden" not in texts and "nobody" not in texts  # not staff-only
+    elsewhere = settings_dir.parent / "other-docs"  # sources that declare no such fact
+    shutil.copytree(REPO / "docs" / "policies", elsewhere / "policies")
+    assert "the Deputy Manager on duty" not in staff_only_values_of(
+        settings_dir, "poppys", elsewhere
+    )
+
+
+def test_check_hides_a_declared_staff_only_fact_in_its_findings(tmp_path: Path) -> None:
+    """``check`` (and so a build failure it reports) hides a declared staff-only fact's
+    value wherever a finding quotes it."""
+    from policy_sites.check.checker import redacted
+    from policy_sites.check.findings import ERROR, Finding
+    from policy_sites.project import Project
+
+    root = _project(tmp_path)
+    shutil.copy(REPO / "settings" / "poppys.yml", root / "settings" / "poppys.yml")
+    publish_lost_child(root / "settings")
+    quoting = Finding(
+        "settings/poppys.yml", 1, ERROR, "a page says the Deputy Manager on duty", "ask them"
+    )
+    [found] = redacted(Project(root), ["poppys"], [quoting])
+    assert found.message == "a page says [staff-only text]"
 
 
 def test_two_policies_declaring_one_fact_differently_is_an_error_naming_both(

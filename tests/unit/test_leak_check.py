@@ -194,7 +194,7 @@ def test_staff_only_texts_of_plain_data_include_numbers_and_staff_routes():
         "concerns_about_leaders": {"name": "the Chair", "email": "office@example.org"},
         "contact_routes": {"lado": {"phone": "01632 960999", "visibility": "staff"}},
     }
-    assert staff_only_texts(data) == {
+    assert staff_only_texts(data, ()) == {
         ("staff_only", "notes", 0): "4711",
         ("staff_only", "notes", 1): "Gate code",
         ("staff_only", "contacts", 0, "phone"): "07700 900999",
@@ -203,12 +203,29 @@ def test_staff_only_texts_of_plain_data_include_numbers_and_staff_routes():
     }
 
 
+def test_staff_only_texts_include_the_facts_a_policy_declares_staff_only():
+    """A fact a policy's source declares ``staff_only: true`` (its path given, as only the
+    caller knows the sources) is as secret as ``staff_only``: every value of it, a number
+    too; a declared fact the file does not write, or writes oddly, finds nothing."""
+    data = {
+        "missing_child": {"cctv_checked_by": "the Deputy Manager", "search_areas": ["the hall"]},
+        "gate": {"code": 4711, "open": True},
+        "photos": "not a mapping",
+    }
+    declared = [("missing_child", "cctv_checked_by"), ("gate",), ("photos", "stored"), ("x",)]
+    assert staff_only_texts(data, declared) == {
+        ("missing_child", "cctv_checked_by"): "the Deputy Manager",
+        ("gate", "code"): "4711",
+    }
+    assert staff_only_texts(data, ()) == {}
+
+
 def test_redact_hides_whole_words_only_and_no_placeholder():
     assert (
         redact("We use cookies; ask the Cook.", ["Cook"]) == f"We use cookies; ask the {REDACTED}."
     )
     data = {"staff_only": {"notes": ["FILL IN: the alarm code", "Gate 4711"]}}
-    assert list(staff_only_texts(data).values()) == ["Gate 4711"]
+    assert list(staff_only_texts(data, ()).values()) == ["Gate 4711"]
 
 
 def test_a_staff_only_number_is_found_in_a_tel_link_without_its_spaces():

@@ -113,11 +113,20 @@ def test_the_portal_escapes_names_and_flags_overdue_policies() -> None:
     assert "12 September 2022" in page and "Not published" in page
 
 
+def never_published(project: Project) -> None:
+    """poppys as a setting that never published: no versions, and no ratified dates (which
+    only publishing gives) in its settings file."""
+    shutil.rmtree(project.settings_dir / "poppys" / "versions")
+    path = project.settings_dir / "poppys.yml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if "ratified:" not in line), encoding="utf-8")
+
+
 def test_the_portal_and_status_word_every_policy_alike(project_copy: Project) -> None:
     """One wording (PolicyState) for the Status column of the portal, of ``status``'s
     table and of its CSV and JSON: a policy never published, one up to date, a site not
     built. (``status`` once said '-' and 'ok' where the portal said 'not published'.)"""
-    shutil.rmtree(project_copy.settings_dir / "poppys" / "versions")  # nothing published
+    never_published(project_copy)
     day = dt.date(2026, 11, 24)
     summaries = [summarise(project_copy, slug) for slug in ("halstead", "poppys")]
     table = rows([*summaries, SUMMARY.failed("its build failed")], day)
@@ -149,6 +158,32 @@ def test_the_portal_and_status_word_every_policy_alike(project_copy: Project) ->
     as_csv = runner.invoke(cli, [*args, "--format", "csv"]).output.splitlines()
     assert as_csv[0].endswith(",error,state")
     assert sum(line.endswith(",Not published") for line in as_csv) == 2
+
+
+def test_status_says_a_lost_versions_folder_is_missing_not_unpublished(
+    project_copy: Project,
+) -> None:
+    """A versions folder deleted while the settings file keeps its ratified dates is a
+    loss to restore, as the build says, not 'Not published': one line, and status fails."""
+    shutil.rmtree(project_copy.settings_dir / "poppys" / "versions")
+    lost = (
+        "published versions: settings/poppys/versions: is missing, but settings/poppys.yml:72 "
+        "records a ratified date (policies.mobile-and-smart-technology.ratified and 1 more), "
+        "which only publishing gives: its published versions were deleted. Restore them "
+        "from git"
+    )
+    args = ["status", "--project", str(project_copy.root), "--today", "2026-12-05"]
+    runner = CliRunner(env={"COLUMNS": "1000"})
+    as_json = runner.invoke(cli, [*args, "--format", "json"])
+    assert as_json.exit_code == 1
+    poppys = [row for row in json.loads(as_json.output)["rows"] if row["slug"] == "poppys"]
+    assert [row["state"] for row in poppys] == [PolicyState.NOT_BUILT.value]
+    assert poppys[0]["error"].startswith(lost) and "\n" not in poppys[0]["error"]
+    table = runner.invoke(cli, args)
+    assert table.exit_code == 1 and isinstance(table.exception, SystemExit)
+    assert f"│ Not built: {lost}" in table.output
+    assert PolicyState.NOT_PUBLISHED.value not in table.output
+    assert "Traceback" not in table.output
 
 
 def test_a_portal_row_showing_a_staff_only_text_is_caught() -> None:
