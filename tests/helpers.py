@@ -104,3 +104,32 @@ def version_details(label: str, ratified: str) -> dict:
     return {"label": label, "ratified": ratified, "next_review": "2030-09", "published": "x",
             "summary": None, "source_commit": None, "source_dirty": False,
             "guidance": [{"title": "KCSIE", "edition": "2022"}]}  # fmt: skip
+
+
+def say(setting, call: str, view=None, today=None, titles=None, topics=None) -> str:
+    """What a macro of docs/_partials/phrases.md (``call``: 'approvers()') renders for
+    ``setting``, with the variables a build gives it and the project's own filters, under
+    the strict undefined mkdocs.yml sets: the shared sources' phrase logic, unit-tested."""
+    import datetime as dt
+
+    import jinja2
+
+    import macros
+    from policy_sites.context.variables import build_context
+    from policy_sites.context.views import PARENTS
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(REPO / "docs" / "_partials"),
+        undefined=jinja2.StrictUndefined,
+    )
+
+    class _Filters:
+        def filter(self, function) -> None:
+            env.filters[function.__name__] = function
+
+    macros.define_env(_Filters())
+    context = build_context(setting, view or PARENTS, today or dt.date(2026, 12, 5), titles, topics)
+    template = env.from_string(
+        '{% import "phrases.md" as say with context %}{{ say.' + call + " }}"
+    )
+    return template.render(context).strip()

@@ -14,7 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from policy_sites.settings.facts import DeclaredFact, FactKind, read_catalog
+from policy_sites.settings.facts import DeclaredFact, FactDeclaration, FactKind, read_catalog
 from policy_sites.settings.schema import RatifyingBody
 from tests.helpers import REPO
 
@@ -72,6 +72,18 @@ _ALLEGATIONS = ["the Local Authority Designated Officer (LADO)", "the LADO and O
 
 
 _WORDING: dict[str, list[str]] = {
+    "phones.phone_free_areas": _AREAS,
+    "phones.phone_free_when": _WHEN,
+    "phones.staff_keep_phones": _KEEP,
+    "phones.staff_phones_quiet_during": _QUIET,
+    "phones.permission_from": _PERMIT,
+    "social_media.staff_personal_use": _PERSONAL,
+    "social_media.approved_by": _APPROVERS,
+    "social_media.official_channels.platform": _PLATFORMS,
+    "social_media.official_channels.run_by": _RUN_BY,
+    "visitors.phones_allowed": _VISITOR_PHONES,
+    "visitors.essential_calls": _CALLS,
+    "internet_filtering": _FILTER,
     "learning_journal.name": _JOURNALS,
     "events.example": _EVENTS,
     "outings.phone": ["the setting's mobile phone", "the club's mobile phone"],
@@ -88,13 +100,20 @@ them by kind, as a manager would, so a new policy's facts are generated with no 
 
 def _declared_value(fact: DeclaredFact) -> st.SearchStrategy[Any]:
     """A value of one declared fact, drawn by its kind from its declaration."""
-    decl = fact.declaration
+    return _value_of(fact.declaration, fact.dotted)
+
+
+def _value_of(decl: FactDeclaration, dotted: str) -> st.SearchStrategy[Any]:
     example = decl.example if decl.example is not None else decl.default
-    words = _WORDING.get(fact.dotted) or (
+    words = _WORDING.get(dotted) or (
         [str(e) for e in example] if isinstance(example, list) else [str(example)]
     )
+    if decl.kind is FactKind.RECORDS:
+        return _records(decl, dotted)
+    if decl.kind is FactKind.WEB_ADDRESS:
+        return st.sampled_from(["https://example.org/ours", "https://example.net/a?b=c&d=e"])
     if decl.kind is FactKind.LIST:
-        return _some(words)
+        return _some(words, 2)
     if decl.kind is FactKind.CHOICE:
         return st.sampled_from(list(decl.choices or ()))
     if decl.kind is FactKind.YES_NO:
@@ -198,16 +217,24 @@ def _maybe(draw: st.DrawFn, data: dict[str, Any], key: str, value: st.SearchStra
 
 
 @st.composite
-def _channels(draw: st.DrawFn) -> list[dict[str, Any]]:
-    platforms = draw(st.lists(_one(_PLATFORMS), max_size=3, unique=True))
-    channels = []
-    for platform in platforms:
-        channel: dict[str, Any] = {"platform": platform}
-        _maybe(draw, channel, "description", st.just(f"our {platform} page"))
-        _maybe(draw, channel, "url", st.just(f"https://example.org/{platform.lower()}"))
-        _maybe(draw, channel, "run_by", _one(_RUN_BY))
-        channels.append(channel)
-    return channels
+def _records(draw: st.DrawFn, decl: FactDeclaration, dotted: str) -> list[dict[str, Any]]:
+    """Zero to three records of a records fact (a setting's official accounts), each
+    with a different first field (the platform), and every other field there or not."""
+    fields = decl.fields or {}
+    first, *others = fields
+    firsts = draw(st.lists(_value_of(fields[first], f"{dotted}.{first}"), max_size=3,
+                           unique=True))  # fmt: skip
+    records = []
+    for value in firsts:
+        record: dict[str, Any] = {first: value}
+        for name in others:
+            inner = fields[name]
+            if name == "description":  # it stands alone: it names its own account
+                _maybe(draw, record, name, st.just(f"our {value} page"))
+            elif inner.required or draw(st.booleans()):
+                record[name] = draw(_value_of(inner, f"{dotted}.{name}"))
+        records.append(record)
+    return records
 
 
 _ROUTE_NAMES = ["the Chair of the Committee", "the owner", "the Chair of Trustees",
@@ -254,29 +281,7 @@ def settings_data(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     _maybe(draw, data, "manager", _one(_MANAGER))
     _maybe(draw, data, "ratifying_body", st.sampled_from([b.value for b in RatifyingBody]))
     _maybe(draw, data, "rooms", _some(_AREAS))
-    phones: dict[str, Any] = {
-        "phone_free_areas": draw(_some(_AREAS)),
-        "phone_free_when": draw(_one(_WHEN)),
-        "staff_keep_phones": draw(_one(_KEEP)),
-        "staff_phones_quiet_during": draw(_one(_QUIET)),
-        "permission_from": draw(_some(_PERMIT, 2)),
-    }
-    _maybe(draw, phones, "hide_bluetooth_and_airdrop", st.booleans())
-    data["phones"] = phones
-    social: dict[str, Any] = {"staff_personal_use": draw(_one(_PERSONAL))}
-    _maybe(draw, social, "official_channels", _channels())
-    _maybe(draw, social, "registered_with_setting_email", st.booleans())
-    _maybe(draw, social, "approved_by", _some(_APPROVERS, 2))
-    data["social_media"] = social
-    visitors: dict[str, Any] = {}
-    _maybe(draw, visitors, "phones_allowed", _one(_VISITOR_PHONES))
-    _maybe(draw, visitors, "phones_kept_away", st.booleans())
-    _maybe(draw, visitors, "essential_calls", _one(_CALLS))
-    _maybe(draw, visitors, "signage", st.booleans())
-    if visitors or draw(st.booleans()):
-        data["visitors"] = visitors
     _maybe(draw, data, "template", _one(_TEMPLATES))
-    data["internet_filtering"] = draw(_one(_FILTER))
     data["policies"] = draw(_policies())
     school_age = any(p.get("school_age") for p in provisions)
     early_years = any(p.get("early_years", not p.get("school_age")) for p in provisions)

@@ -7,7 +7,7 @@ import datetime as dt
 import importlib.util
 import keyword
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -21,6 +21,7 @@ from policy_sites.importer.docx_file import DocxRefused, read_docx
 from policy_sites.importer.known_facts import Marked, mark_known_facts
 from policy_sites.importer.markdown import Converted, convert, split_marker
 from policy_sites.project import Project
+from policy_sites.settings.facts import read_catalog
 from policy_sites.settings.loader import DEFAULTS_FILE, load_setting, read_mapping
 from policy_sites.settings.new_setting import (
     DSLDetails,
@@ -41,13 +42,14 @@ __all__ = [
 ]
 
 
-def fact_group(policy_id: str) -> str:
+def fact_group(policy_id: str, taken: Collection[str] = ()) -> str:
     """The settings files' key for a policy's own facts: its id as a name, never one of
-    the core schema's keys (a policy called 'phones' gets 'phones_facts')."""
+    the core schema's keys nor one that another policy declares (``taken``): a policy
+    called 'phones' gets 'phones_facts'."""
     group = re.sub(r"\W", "_", policy_id.replace("-", "_"))
     if not group.isidentifier() or keyword.iskeyword(group):
         group = f"policy_{group}"
-    if group in Setting.model_fields or group in _CONTEXT_NAMES:
+    if group in Setting.model_fields or group in _CONTEXT_NAMES or group in taken:
         group = f"{group}_facts"
     return group
 
@@ -255,7 +257,8 @@ def import_policy(
             load_setting(project.settings_dir, slug)
     for slug in (s for s, _ in sources if s in fresh):
         _new_setting(project, slug, policy_id)
-    group = fact_group(policy_id)
+    others = [p for p in read_catalog(project.docs_dir).policies if p.id != policy_id]
+    group = fact_group(policy_id, {fact.path[0] for p in others for fact in p.facts})
     copies: list[ImportedCopy] = []
     for slug, path, converted in read:
         assert isinstance(converted, Converted)

@@ -55,6 +55,7 @@ from policy_sites.settings.schema import (
 
 __all__ = [
     "DeclaredFact",
+    "FactDeclaration",
     "FactKind",
     "PolicyCatalog",
     "PolicySource",
@@ -452,7 +453,9 @@ class PolicyCatalog:
                 _class_name(group), __base__=_Model, __doc__=f"Facts about {group}.", **inner
             )
             is_needed = any(f.path in needed for f in facts)
-            if group in optional or not is_needed:
+            if published is None:  # editors' schema: null only where a group may be left out
+                fields[group] = (group_model | None if group in optional else group_model, None)
+            elif group in optional or not is_needed:
                 fields[group] = (group_model | None, None)
             elif condition := facts[0].needed_when:
                 fields[group] = (group_model | None, None)
@@ -529,7 +532,7 @@ def _annotation(decl: FactDeclaration, name: str = "record") -> Any:
             for field, inner in (decl.fields or {}).items()
         }
         record = create_model(  # type: ignore[call-overload]
-            _class_name(name).removesuffix("Facts"),
+            _class_name(name).removesuffix("Facts") + "Record",
             __base__=_Model,
             __doc__=decl.question,
             **fields,

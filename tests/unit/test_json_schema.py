@@ -40,11 +40,15 @@ def test_schema_command_prints_the_schema_and_checks_the_file(tmp_path) -> None:
 
 def test_schema_carries_the_editors_hints_and_refuses_unknown_keys() -> None:
     schema = setting_json_schema(DOCS)
-    phones = schema["$defs"]["Phones"]
+    # phones is declared by the mobile policy's front matter: its group is a model too
+    phones = schema["$defs"]["PhonesFacts"]
     assert (
         'Completes: "Staff keep their personal phones …"'
         in phones["properties"]["staff_keep_phones"]["description"]
     )
+    channel = schema["$defs"]["OfficialChannelsRecord"]  # a records fact: one model per record
+    assert channel["additionalProperties"] is False and channel["required"] == ["platform"]
+    assert channel["properties"]["url"]["anyOf"][0]["format"] == "uri"
     assert phones["additionalProperties"] is False
     assert "staff_keep_phones" in phones["required"]
     assert schema["additionalProperties"] is False

@@ -11,7 +11,8 @@ from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.variables import escape
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import DSL, Setting
-from tests.helpers import REPO
+from policy_sites.settings.facts import read_catalog
+from tests.helpers import REPO, say
 
 
 def poppys() -> Setting:
@@ -75,13 +76,14 @@ def test_ratifying_body(body, name, has):
 
 
 def test_approvers_agree_with_their_verb():
-    one = facts(poppys())["approvers"]
-    assert (one["names"], one["has"]) == ("the Manager", "has")
-    social = poppys().social_media.model_dump(mode="json")
+    assert say(poppys(), "approvers()") == "the Manager has"
+    social = poppys().model_dump(mode="json")["social_media"]
     two = with_(poppys(), social_media=social | {"approved_by": ["the Manager", "the Chair"]})
-    assert facts(two)["approvers"] == {"names": "the Manager and the Chair", "has": "have"}
-    none = with_(poppys(), social_media=social | {"approved_by": []}, manager="the Leader")
-    assert facts(none)["approvers"] == {"names": "the Leader", "has": "has"}
+    assert say(two, "approvers()") == "the Manager and the Chair have"
+    none = with_(poppys(), social_media=social | {"approved_by": None}, manager="the Leader")
+    assert say(none, "approvers()") == "the Leader has"
+    one_line = with_(poppys(), social_media=social | {"approved_by": "the Owner & Co"})
+    assert say(one_line, "approvers()") == "the Owner &amp; Co has"  # one text: a list of one
 
 
 def test_rooms():
@@ -105,26 +107,34 @@ def test_policy_links_follow_the_sources_order_and_the_settings_choice():
 
 def test_devices_off_site_reads_right_for_never_and_for_a_phrase():
     setting = poppys()
-    devices = setting.setting_devices.model_dump(mode="json")
-    never = with_(setting, setting_devices=devices | {"taken_off_site": "never"})
-    assert facts(never)["devices_off_site"] == "Setting devices never leave the site."
+    devices = setting.model_dump(mode="json")["setting_devices"]
+    never = with_(setting, setting_devices=devices | {"taken_off_site": "Never"})
+    assert say(never, "devices_off_site()") == "Setting devices never leave the site."
     outings = with_(setting, setting_devices=devices | {"taken_off_site": "only for <outings>"})
-    assert facts(outings)["devices_off_site"] == (
+    assert say(outings, "devices_off_site()") == (
         "Setting devices leave the site only for &lt;outings&gt;."
     )
-    unset = with_(setting, setting_devices=devices | {"taken_off_site": None})
-    assert facts(unset)["devices_off_site"] is None
 
 
 def test_policy_topics_follow_the_published_policies():
+    """Each policy's front matter says what it is about (``topics:``); a policy that
+    says nothing adds nothing, and with no topics at all there are none to name."""
+    catalog = read_catalog(REPO / "docs")
+    topics = {p.id: p.topics for p in catalog.policies}
+    titles = {p.id: p.title or p.id for p in catalog.policies}
     setting = poppys()
-    assert facts(setting)["policy_topics"] == "phones, cameras and social media"
+
+    def found(s: Setting) -> str:
+        return sentence_facts(s, escape, titles, topics)["policy_topics"]
+
+    assert found(setting) == "phones, cameras and social media"
     policies = setting.model_dump(mode="json")["policies"]
     mobile_only = with_(setting, policies={"mobile-and-smart-technology": policies[
         "mobile-and-smart-technology"]})  # fmt: skip
-    assert facts(mobile_only)["policy_topics"] == "phones and cameras"
+    assert found(mobile_only) == "phones and cameras"
     social_only = with_(setting, policies={"social-media": policies["social-media"]})
-    assert facts(social_only)["policy_topics"] == "social media"
+    assert found(social_only) == "social media"
+    assert sentence_facts(setting, escape, titles, {})["policy_topics"] == ""
 
 
 def test_manager_and_dsl_name_one_person_once():
@@ -183,14 +193,18 @@ def test_deputies_title_agrees_with_their_number():
 
 
 def test_visitors_phones_kept_away_defaults_to_whether_a_place_is_named():
-    visitors = poppys().visitors.model_dump(mode="json")
-    assert facts(poppys())["visitors_phones_kept_away"] is True  # phones_allowed given
+    visitors = poppys().model_dump(mode="json")["visitors"]
+
+    def kept_away(s: Setting) -> bool:
+        return say(s, "visitors_phones_kept_away()") == "yes"
+
+    assert kept_away(poppys()) is True  # phones_allowed given
     no_place = with_(poppys(), visitors=visitors | {"phones_allowed": None})
-    assert facts(no_place)["visitors_phones_kept_away"] is False
+    assert kept_away(no_place) is False
     chosen = with_(poppys(), visitors=visitors | {"phones_allowed": None, "phones_kept_away": True})
-    assert facts(chosen)["visitors_phones_kept_away"] is True
+    assert kept_away(chosen) is True
     allowed = with_(poppys(), visitors=visitors | {"phones_kept_away": False})
-    assert facts(allowed)["visitors_phones_kept_away"] is False
+    assert kept_away(allowed) is False
 
 
 def test_early_years_guidance_only_where_early_years_children_attend():
@@ -275,12 +289,11 @@ def test_one_dsl_is_our_dsl_everywhere():
 def test_approvers_written_as_one_phrase_agree_with_their_verb():
     """Issue 19: 'the Club Manager and the school's Headteacher' as one entry read 'has';
     'the Chair of Trustees' is one person and keeps 'has'."""
-    social = poppys().social_media.model_dump(mode="json")
+    social = poppys().model_dump(mode="json")["social_media"]
 
     def has(*approvers: str) -> str:
-        return facts(with_(poppys(), social_media=social | {"approved_by": list(approvers)}))[
-            "approvers"
-        ]["has"]
+        chosen = with_(poppys(), social_media=social | {"approved_by": list(approvers)})
+        return say(chosen, "approvers()").rsplit(" ", 1)[1]
 
     assert has("the Club Manager and the school's Headteacher") == "have"
     assert has("the trustees") == "have"

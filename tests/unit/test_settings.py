@@ -70,7 +70,11 @@ def test_misspelt_required_key_names_both_problems(settings_dir):
     with pytest.raises(SettingsError) as caught:
         load_setting(settings_dir, "poppys", POLICIES)
     fields = {p.field: p.message for p in caught.value.problems}
-    assert fields["phones.staff_keep_phones"] == "is required but missing"
+    # The fact is one the mobile policy declares: the message says which source asks it.
+    assert fields["phones.staff_keep_phones"] == (
+        "is required but missing (mobile-and-smart-technology.md asks: Where do staff keep "
+        "their personal phones? Written about staff ('their'), never 'my' or 'your'.)"
+    )
     assert "did you mean 'staff_keep_phones'" in fields["phones.staff_keep_phone"]
 
 
