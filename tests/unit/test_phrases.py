@@ -9,9 +9,9 @@ from pydantic import ValidationError
 
 from policy_sites.context.phrases import sentence_facts
 from policy_sites.context.variables import escape
+from policy_sites.settings.facts import read_catalog
 from policy_sites.settings.loader import load_setting
 from policy_sites.settings.schema import DSL, Setting
-from policy_sites.settings.facts import read_catalog
 from tests.helpers import REPO, say
 
 
