@@ -36,7 +36,7 @@ from policy_sites.check.source_usage import (
     uses_in,
     value_tree,
 )
-from policy_sites.context.phrases import FACTS_READ
+from policy_sites.context.phrases import FACTS_READ, join_and
 from policy_sites.context.variables import build_context
 from policy_sites.context.views import STAFF, parse_front_matter, split_front_matter
 from policy_sites.project import Project
@@ -236,9 +236,45 @@ def variable_drift(
             if depth is None:
                 continue
             findings.append(_undefined(project, path, use, depth, tree))
+        findings += _undeclared_here(project, path, found)
     findings += _unused(project, uses, tree, only)
     findings += _unused_declarations(project, uses)
     return sorted(set(findings))
+
+
+def _undeclared_here(project: Project, path: Path, uses: list[Use]) -> list[Finding]:
+    """A policy's use of a fact that only other policies declare: a setting publishing
+    this policy without them need not give it, and its page would fail to build (or
+    print nothing where the fact goes). Each policy declares every fact it uses itself."""
+    try:
+        catalog = read_catalog(project.docs_dir)
+    except DeclarationError:
+        return []  # reported with each setting
+    policy = next((p for p in catalog.policies if p.path.resolve() == path.resolve()), None)
+    if policy is None:  # not a policy: pages and partials use what the policies declare
+        return []
+    own = {fact.path[0] for fact in policy.facts}
+    declared_by: dict[str, list[str]] = {}
+    for other in catalog.policies:
+        for fact in other.facts:
+            if fact.path[0] not in own and other.path.name not in declared_by.get(fact.path[0], []):
+                declared_by.setdefault(fact.path[0], []).append(other.path.name)
+    findings = []
+    for use in uses:
+        others = declared_by.get(use.path[0])
+        if not others:
+            continue
+        message = (
+            f"'{use.path[0]}' is a fact that {join_and(others)} "
+            f"declare{'s' if len(others) == 1 else ''}, not this policy: a setting that "
+            "publishes this policy alone need not give it"
+        )
+        fix = (
+            f"copy its declaration (facts: {use.path[0]}: …) from {others[0]} into this "
+            "policy's front matter, as written there"
+        )
+        findings.append(Finding(shown(project, path), use.line, ERROR, message, fix))
+    return findings
 
 
 def _unused_declarations(project: Project, uses: list[Use]) -> list[Finding]:

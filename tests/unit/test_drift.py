@@ -327,3 +327,29 @@ def test_a_published_version_with_another_areas_numbers_is_warned_of(project_cop
     assert len(found) == 4  # each setting's two policies' 2026-27 versions
     assert "does not give Kent's County LADO service's number (01632 960777)" in found[0].message
     assert "publish a new version" in found[0].fix
+
+
+def test_a_policy_that_uses_another_policys_fact_must_declare_it(project_copy):
+    """A setting may publish this policy alone: a fact only another policy declares is
+    then never asked of it, and its page prints nothing (or fails) where the fact goes."""
+    source = project_copy.docs_dir / "policies" / "lone.md"
+    body = (
+        '{% import "phrases.md" as say with context %}\n# Lone policy\n\n'
+        "Filtering is by {{ internet_filtering }}, and staff keep phones "
+        "{{ phones.staff_keep_phones }}.\n"
+    )
+    source.write_text("---\ntitle: Lone policy\n---\n" + body, encoding="utf-8")
+    found = [f for f in drift(project_copy) if f.file == "docs/policies/lone.md"]
+    assert {(f.line, f.severity) for f in found} == {(line_of(source, "Filtering is"), ERROR)}
+    assert {f.message.split("'")[1] for f in found} == {"internet_filtering", "phones"}
+    assert "mobile-and-smart-technology.md and social-media.md declare" in found[0].message
+    assert "copy its declaration" in found[0].fix
+    declared = (
+        "---\ntitle: Lone policy\nfacts:\n  internet_filtering:\n    kind: phrase\n"
+        "    question: Who or what filters the internet on setting devices?\n"
+        '    frame: "Access to the internet on setting devices is filtered by {}."\n'
+        "    example: the school internet service\n---\n"
+    )
+    source.write_text(declared + body.replace(", and staff keep phones "
+                      "{{ phones.staff_keep_phones }}", ""), encoding="utf-8")  # fmt: skip
+    assert not [f for f in drift(project_copy) if f.file == "docs/policies/lone.md"]
