@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -13,6 +15,7 @@ from click.testing import CliRunner
 from policy_sites.cli.main import cli
 from policy_sites.project import Project
 from policy_sites.publish.snapshot import PublishError, publish
+from policy_sites.settings.facts import DeclaredFact, FactKind, read_catalog
 from policy_sites.settings.loader import (
     DEFAULTS_FILE,
     SettingsError,
@@ -21,13 +24,13 @@ from policy_sites.settings.loader import (
 )
 from policy_sites.settings.new_setting import (
     QUESTIONS,
-    ChannelDetails,
     ContactDetails,
     DSLDetails,
     NewSettingDetails,
     NewSettingError,
     ProvisionDetails,
     check_slug,
+    declared_prompt,
     write_new_setting,
 )
 from policy_sites.settings.schema import PLACEHOLDER, placeholders_in
@@ -41,12 +44,39 @@ def settings_dir(tmp_path: Path) -> Path:
     return settings_beside_sources(tmp_path, DEFAULTS_FILE)
 
 
-def details(**changes) -> NewSettingDetails:
+def declared(published: list[str] | None = None) -> list[DeclaredFact]:
+    """The facts the published policies' sources declare in their front matter."""
+    return read_catalog(REPO / "docs").facts(POLICIES if published is None else published)
+
+
+def needed_facts(conditions: Mapping[str, bool]) -> list[DeclaredFact]:
+    """The declared facts a setting of whom ``conditions`` are true must give."""
+    return [fact for fact in declared() if fact.needed_if(conditions)]
+
+
+def records_facts() -> list[DeclaredFact]:
+    """The declared records facts: new asks each of them (none is an answer too)."""
+    return [fact for fact in declared() if fact.declaration.kind is FactKind.RECORDS]
+
+
+def examples(conditions: Mapping[str, bool]) -> dict[str, Any]:
+    """An answer to each declared fact such a setting needs: its declaration's example."""
+    found = {}
+    for fact in needed_facts(conditions):
+        example = fact.declaration.example
+        assert example is not None, f"{fact.dotted}: a needed fact declares an example"
+        found[fact.dotted] = example
+    return found
+
+
+def details(**changes: Any) -> NewSettingDetails:
+    """Details with every fact given (each declared one by its example), unless a test
+    changes or leaves one out; ``declared`` changes only the declared facts it names."""
     base = NewSettingDetails(
         name="Little Acorns",
         provisions=[ProvisionDetails("Nursery")],
         dsls=[DSLDetails("Jo Bloggs", "Nursery Manager")],
-        staff_keep_phones="in the office",
+        declared={"phones.staff_keep_phones": "in the office"},
         contact=ContactDetails(phone="01632 960000", email="office@acorns.example.org",
                                address="1 Oak Road, Anytown"),
         concerns_about_leaders=ContactDetails("the Chair", email="chair@acorns.example.org"),
@@ -55,8 +85,11 @@ def details(**changes) -> NewSettingDetails:
     for question in QUESTIONS:  # every fact given, unless a test leaves one out
         if getattr(base, question.key) in (None, []):
             setattr(base, question.key, [question.example] if question.many else question.example)
+    base.declared.update(changes.pop("declared", {}))
     for key, value in changes.items():
         setattr(base, key, value)
+    for path, example in examples(base.conditions).items():  # after any new provisions
+        base.declared.setdefault(path, example)
     return base
 
 
@@ -65,7 +98,9 @@ def test_written_file_loads_with_the_details_given(settings_dir: Path) -> None:
         settings_dir,
         "little-acorns",
         details(
-            official_channels=[ChannelDetails("Facebook")], written="2025-09", next_review="2026-09"
+            declared={"social_media.official_channels": [{"platform": "Facebook"}]},
+            written="2025-09",
+            next_review="2026-09",
         ),
         POLICIES,
     )
@@ -102,7 +137,13 @@ def test_awkward_text_survives_exactly(settings_dir: Path) -> None:
     write_new_setting(
         settings_dir,
         "awkward",
-        details(name=awkward, staff_keep_phones="null", phone_free_areas=["yes", "- x"]),
+        details(
+            name=awkward,
+            declared={
+                "phones.staff_keep_phones": "null",
+                "phones.phone_free_areas": ["yes", "- x"],
+            },
+        ),
         POLICIES,
     )
     setting = load_setting(settings_dir, "awkward", POLICIES)
@@ -154,9 +195,9 @@ def test_nothing_is_invented(settings_dir: Path) -> None:
     path.write_text(text, encoding="utf-8")
     setting = load_setting(settings_dir, "bare", POLICIES)
     unfilled = placeholders_in(setting)
-    # every question, the setting's phone, email and address, and who to go to about
-    # its leaders, with a phone and an email
-    assert len(unfilled) == len(QUESTIONS) + 6
+    # every question, every declared fact it needs, the setting's phone, email and
+    # address, and who to go to about its leaders, with a phone and an email
+    assert len(unfilled) == len(QUESTIONS) + len(needed_facts(bare.conditions)) + 6
     assert all(value.startswith(PLACEHOLDER) for value in unfilled)
     assert setting.social_media.official_channels == []
     assert setting.visitors.essential_calls is None and setting.visitors.phones_allowed is None
@@ -269,7 +310,7 @@ def test_command_without_input(tmp_path: Path) -> None:
         [*args, "--name", "Little Acorns", "--provision", "Nursery", "--school-age", "Club",
          "--dsl", "Jo Bloggs", "Manager", "Nursery", "--dsl", "Al Lee", "Club Lead", "Club",
          "--deputy-dsl", "Kim Day", "Deputy Manager, Nursery", "Nursery",
-         "--staff-keep-phones", "in lockers", "--next-review", "2026-09",
+         "--fact", "phones.staff_keep_phones", "in lockers", "--next-review", "2026-09",
          "--ratifying-body", "trustees", "--local-authority", "Kent"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -279,6 +320,7 @@ def test_command_without_input(tmp_path: Path) -> None:
     assert data["dsls"][2] == {"name": "Kim Day", "role": "Deputy Manager, Nursery",
                                "deputy": True, "provision": "Nursery"}  # fmt: skip
     assert data["ratifying_body"] == "trustees"
+    assert data["phones"]["staff_keep_phones"] == "in lockers"
     assert data["children_devices"]["confiscated_kept"].startswith(PLACEHOLDER)
     assert "fill in (check reports them until you do): manager" in result.output
 
@@ -321,18 +363,20 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
         "",  # no more DSLs
         "kent",  # local authority
         "the Pre-school Leader",  # manager
-        "in their lockers",
-        "",  # quiet during: left to fill in
-        "the main room", "the garden", "",  # phone-free areas
-        "during a session",
-        "the Pre-school Leader", "",  # permission from
-        "only on their break",
-        "",  # filtering: left to fill in
-        "01632 96", "01632 960000", "office@sunny.example.org", "1 High St",  # bad phone
-        "the Chair", "", "", "https://sunny.example.org/worries",  # only a web form
-        "Facebook", "facebook.com/x", "https://www.facebook.com/sunny.example", "",  # bad url
-        "Instagram", "", "our Instagram page",  # no address, a description
+        # the facts the policies declare, in their sources' order
+        "the main room", "the garden", "",  # phones.phone_free_areas
+        "during a session",  # phones.phone_free_when
+        "in their lockers",  # phones.staff_keep_phones
+        "",  # phones.staff_phones_quiet_during: left to fill in
+        "the Pre-school Leader", "",  # phones.permission_from
+        "",  # internet_filtering: left to fill in
+        "only on their break",  # social_media.staff_personal_use
+        # social_media.official_channels: platform, description, url, run_by each
+        "Facebook", "", "facebook.com/x", "https://www.facebook.com/sunny.example", "",  # bad url
+        "Instagram", "our Instagram page", "", "",  # no address, a description
         "",  # no more channels
+        "01632 96", "01632 960000", "office@sunny.example.org", "1 High St",  # bad email
+        "the Chair", "", "", "https://sunny.example.org/worries",  # only a web form
         "owner",  # ratifying body
         "2025-13", "2025-09",  # a bad month is asked again
         "",  # next review
@@ -348,6 +392,7 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
         ("Ann Lee", "Manager", False), ("Bo Ray", None, True)]  # fmt: skip
     assert setting.manager == "the Pre-school Leader"
     assert setting.phones.staff_keep_phones == "in their lockers"
+    assert setting.phones.phone_free_when == "during a session"
     assert setting.phones.phone_free_areas == ["the main room", "the garden"]
     assert setting.phones.permission_from == ["the Pre-school Leader"]
     facebook, instagram = setting.social_media.official_channels
@@ -356,8 +401,10 @@ def test_command_asks_in_the_terminal(tmp_path: Path) -> None:
     assert (instagram.platform, instagram.url, instagram.description) == (
         "Instagram", None, "our Instagram page")  # fmt: skip
     text = (root / "settings" / "sunny-days.yml").read_text(encoding="utf-8")
-    assert "      # description: our Facebook page  (how the policies name it)" in text
-    assert "      # url: https://…  (its web address, for a link)" in text
+    # what was not given is shown commented out, with its example and its question
+    assert "      # description: our Facebook Page  (How should the policies name it" in text
+    assert "      # url: …  (The account's web address (https://…), for a link.)" in text
+    assert "'facebook.com/x': Input should be a valid URL" in result.output  # asked again
     assert setting.ratifying_body == "owner"
     assert str(setting.policies["mobile-and-smart-technology"].written) == "2025-09"
     assert setting.policies["social-media"].ratified is None
@@ -394,6 +441,18 @@ def test_each_question_is_one_sentence() -> None:
         prompt = question.prompt("leave empty to fill in later")
         assert not STRAY_PUNCTUATION.search(prompt.replace(f'"{question.frame}"', "“…”")), prompt
         assert prompt.count('"') == 2 and prompt.count("(") == prompt.count(")") == 1, prompt
+    asked_by_sentence = [f for f in declared() if f.declaration.sentence]
+    assert len(asked_by_sentence) >= len(needed_facts({"school_age": True}))
+    for fact in asked_by_sentence:  # the facts the policies declare, asked as new asks them
+        prompt = declared_prompt(fact, "leave empty to fill in later")
+        frame = f'"{fact.declaration.sentence}"'
+        assert not STRAY_PUNCTUATION.search(prompt.replace(frame, "“…”")), prompt
+        assert prompt.count('"') == 2 and prompt.count("(") == prompt.count(")") == 1, prompt
+
+
+NURSERY = {"school_age": False, "early_years": True}
+CLUB = {"school_age": True, "early_years": True}
+"""What a declared fact's needed_when asks of a setting with a nursery (and a club)."""
 
 
 def _interactive(root: Path, answers: list[str]):
@@ -413,10 +472,10 @@ def test_every_prompt_reads_as_a_sentence(tmp_path: Path) -> None:
         "",  # no more DSLs, too soon: the Pre-school has no lead, so it is asked for now
         "Bo Ray", "", "n", "Pre-school", "",
         "kent",
-        *[""] * 10,  # every free-text fact left to fill in later
+        *[""] * (len(QUESTIONS) + len(needed_facts(CLUB))),  # every fact left to fill in later
+        *[""] * len(records_facts()),  # no channels
         "0800 CALL US", "", "office at sunny", "", "",  # not a phone, not an email
         "", "", "not-an-email", "", "ftp://x", "",
-        "",  # no channels
         "the panel", "the trustees",  # not a ratifying body; then one, with "the"
         "2025-13", "", "",
     ]  # fmt: skip
@@ -435,8 +494,9 @@ def test_every_prompt_reads_as_a_sentence(tmp_path: Path) -> None:
     assert "When are the policies next due for review?" in result.output
     setting = load_setting(root / "settings", "sunny-days", POLICIES)
     assert setting.ratifying_body == "trustees"
-    # and the two facts the mobile policy declares for a setting with school-age children
-    assert len(placeholders_in(setting)) == len(QUESTIONS) + 2 + 6
+    # and the facts the policies declare for a setting with school-age children too
+    assert len(needed_facts(CLUB)) > len(needed_facts(NURSERY))
+    assert len(placeholders_in(setting)) == len(QUESTIONS) + len(needed_facts(CLUB)) + 6
     assert "'0800 CALL US': write a phone number as digits and spaces" in result.output
     assert "'not-an-email': expected an email address" in result.output
 
@@ -445,16 +505,22 @@ def test_an_empty_answer_moves_on_with_a_placeholder(tmp_path: Path) -> None:
     """Each question that says it may be left empty takes an empty answer once and goes
     on: the input below has exactly one answer per question, so a re-ask would run out."""
     root = project(tmp_path)
+    asked = len(QUESTIONS) + len(needed_facts(NURSERY))
     answers = ["Sunny Days", "Pre-school", "", "n", "", "Ann Lee", "", "n", "", "kent",
-               *[""] * 8, *[""] * 7, "", "", "", ""]  # fmt: skip
+               *[""] * asked, *[""] * len(records_facts()), *[""] * 7,
+               "", "", ""]  # fmt: skip
     result = _interactive(root, answers)
     assert result.exit_code == 0, result.output
-    assert result.output.count("(leave empty to fill in later): ") == 8 + 4 + 1  # and the area
+    assert result.output.count("(leave empty to fill in later): ") == asked + 4 + 1  # the area
+    for fact in records_facts():  # asked once: an empty answer is none
+        assert result.output.count(fact.declaration.question) == 1, fact.dotted
     assert "This one is needed now" not in result.output
     text = (root / "settings" / "sunny-days.yml").read_text(encoding="utf-8")
-    assert text.count(f"{PLACEHOLDER}: completes") == 8 + 1  # and who to go to about leaders
+    framed = len(QUESTIONS) + sum(bool(f.declaration.sentence) for f in needed_facts(NURSERY))
+    assert text.count(f"{PLACEHOLDER}: completes") == framed + 1  # and about its leaders
     values = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    assert sum(PLACEHOLDER in line for line in values) == 8 + 1 + 5  # phones, emails, address
+    # phones, emails, address
+    assert sum(PLACEHOLDER in line for line in values) == asked + 1 + 5
 
 
 def test_publish_refuses_a_setting_parents_cannot_reach(tmp_path: Path) -> None:
