@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -615,3 +616,118 @@ def test_an_owner_or_proprietor_run_setting_gets_no_placeholders_for_worries_abo
     assert "\nconcerns_about_leaders:" not in text and "# concerns_about_leaders:" in text
     setting = load_setting(root / "settings", "sunny", POLICIES)
     assert setting.concerns_about_leaders is None
+
+
+def _new(root: Path, slug: str, *extra: str) -> Any:
+    """policy-sites new SLUG --no-input, for a nursery in Kent with one DSL."""
+    return CliRunner().invoke(cli, [
+        "new", slug, "--no-input", "--project", str(root), "--name", "Acorns",
+        "--provision", "Nursery", "--dsl", "Jo Bloggs", "", "Nursery",
+        "--local-authority", "kent", *extra,
+    ])  # fmt: skip
+
+
+def test_a_records_fact_given_twice_writes_two_records_that_load(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    channels = "social_media.official_channels"
+    result = _new(root, "acorns", "--fact", channels, "Facebook", "--fact", channels, "Instagram")
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((root / "settings" / "acorns.yml").read_text(encoding="utf-8"))
+    assert data["social_media"]["official_channels"] == [
+        {"platform": "Facebook"}, {"platform": "Instagram"}]  # fmt: skip
+    setting = load_setting(root / "settings", "acorns", POLICIES)
+    assert [c.platform for c in setting.social_media.official_channels] == [
+        "Facebook", "Instagram"]  # fmt: skip
+
+
+def _uncommented_example(text: str, key: str) -> str:
+    """``text`` with the commented example above ``key: []`` put in place of the []."""
+    lines = text.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.strip() == f"{key}: []")
+    start = next(n for n in range(at, -1, -1) if "None yet. To add one" in lines[n])
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    example = [indent + line.strip().removeprefix("#")[1:] for line in lines[start + 1 : at]]
+    assert example and all(line.startswith(indent + "  ") for line in example), example
+    return "\n".join([*lines[:start], f"{indent}{key}:", *example, *lines[at + 1 :]]) + "\n"
+
+
+def test_no_records_are_an_empty_list_with_an_example_that_loads_uncommented(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path)
+    assert _new(root, "acorns").exit_code == 0
+    path = root / "settings" / "acorns.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "\n  official_channels: []\n" in text
+    assert load_setting(root / "settings", "acorns", POLICIES).social_media.official_channels == []
+    path.write_text(_uncommented_example(text, "official_channels"), encoding="utf-8")
+    [channel] = load_setting(root / "settings", "acorns", POLICIES).social_media.official_channels
+    fields = next(f for f in records_facts() if f.name == "official_channels").declaration.fields
+    assert fields is not None and channel.platform == fields["platform"].example
+
+
+CLUBS = """\
+---
+policy_id: clubs
+facts:
+  clubs:
+    booking_page:
+      kind: web_address
+      question: Where do parents book a club?
+    starts:
+      kind: date
+      question: When do the clubs start?
+    vetted:
+      kind: yes_no
+      question: Are the clubs' staff vetted?
+    size:
+      kind: choice
+      choices: [small, large]
+      question: How big are the clubs?
+    partners:
+      kind: records
+      question: The clubs you work with.
+      fields:
+        club:
+          kind: phrase
+          question: Which club is it?
+          frame: "the {} club"
+          example: chess
+        site:
+          kind: web_address
+          question: What is its web address?
+---
+# Clubs
+
+{{ clubs.booking_page }} {{ clubs.starts }} {{ clubs.vetted }} {{ clubs.size }}
+{% for partner in clubs.partners %}{{ partner.club }} {{ partner.site }}{% endfor %}
+"""
+
+
+def test_a_fact_of_any_kind_not_given_is_a_placeholder_check_reports(tmp_path: Path) -> None:
+    """Found writing these tests: a web address, or a record's, that new was not told made
+    the file invalid, so new refused to write it ('expected a web address starting with
+    https://, got FILL IN …'); a date's placeholder broke reading the setting's
+    placeholders, which check and publish do, and a yes/no's made pydantic warn."""
+    root = project(tmp_path)
+    (root / "docs" / "policies" / "clubs.md").write_text(CLUBS, encoding="utf-8")
+    result = _new(root, "acorns", "--fact", "clubs.partners", "chess")
+    assert result.exit_code == 0, result.output
+    assert "clubs.booking_page, clubs.starts, clubs.vetted, clubs.size" in result.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "serialized value may not be as expected"
+        setting = load_setting(root / "settings", "acorns", [*POLICIES, "clubs"])
+        left = placeholders_in(setting)
+    assert setting.clubs.partners[0].club == "chess"
+    for question in ("Where do parents book a club?", "When do the clubs start?",
+                     "Are the clubs' staff vetted?", "How big are the clubs?",
+                     "What is its web address?"):  # fmt: skip
+        assert f"{PLACEHOLDER}: {question}" in left, left
+    given = (
+        (root / "settings" / "acorns.yml")
+        .read_text(encoding="utf-8")
+        .replace(f"'{PLACEHOLDER}: Where do parents book a club?'", "https://clubs.example.org")
+    )
+    (root / "settings" / "acorns.yml").write_text(given, encoding="utf-8")
+    setting = load_setting(root / "settings", "acorns", [*POLICIES, "clubs"])
+    assert str(setting.clubs.booking_page) == "https://clubs.example.org/"
