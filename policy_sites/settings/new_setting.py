@@ -127,9 +127,7 @@ class Question:
         return f'{PLACEHOLDER}: completes "{self.frame}"'
 
 
-QUESTIONS: tuple[Question, ...] = (
-    Question("manager", "manager", "--manager"),
-)
+QUESTIONS: tuple[Question, ...] = (Question("manager", "manager", "--manager"),)
 """Every free-text fact of the core schema ``new`` asks for, in the order it asks (the
 facts a policy declares are asked from its declarations, and given with ``--fact``)."""
 

@@ -731,3 +731,53 @@ def test_a_fact_of_any_kind_not_given_is_a_placeholder_check_reports(tmp_path: P
     (root / "settings" / "acorns.yml").write_text(given, encoding="utf-8")
     setting = load_setting(root / "settings", "acorns", [*POLICIES, "clubs"])
     assert str(setting.clubs.booking_page) == "https://clubs.example.org/"
+
+
+def test_a_declared_fact_is_checked_as_it_is_typed_and_asked_again(tmp_path: Path) -> None:
+    """Found writing these tests: a web address or a date the policies declare (alone, or
+    a record's field) was taken as typed, so one mistake made new refuse the whole file
+    at the end, every answer thrown away; each is asked again, as the setting's own are."""
+    root = project(tmp_path)
+    (root / "docs" / "policies" / "clubs.md").write_text(CLUBS, encoding="utf-8")
+    answers = [
+        "Sunny Days", "Pre-school", "", "n", "", "Ann Lee", "", "n", "", "kent",
+        *[""] * len(QUESTIONS),
+        "clubs.example", "https://clubs.example.org",  # clubs.booking_page: not a web address
+        "2025-13", "2025-09",  # clubs.starts: not a month
+        "maybe", "yes",  # clubs.vetted
+        "",  # clubs.size: left to fill in
+        "chess", "ftp://x", "https://chess.example.org", "",  # clubs.partners: a bad address
+        *[""] * len(needed_facts(NURSERY)), *[""] * len(records_facts()), *[""] * 7,
+        "", "", "",
+    ]  # fmt: skip
+    result = _interactive(root, answers)
+    assert result.exit_code == 0, result.output
+    assert "'clubs.example': Input should be a valid URL" in result.output
+    assert "month 13 is not between 01 and 12" in result.output
+    assert "'ftp://x': URL scheme should be 'http' or 'https'" in result.output
+    assert "How big are the clubs? (one of: small, large; leave empty to" in result.output
+    for line in result.output[: result.output.index("wrote ")].splitlines():
+        without_frames = re.sub(r'"[^"]*"', "“…”", line)  # not '(yes, no, ):'
+        assert not STRAY_PUNCTUATION.search(without_frames), line
+    setting = load_setting(root / "settings", "sunny-days", [*POLICIES, "clubs"])
+    clubs = setting.clubs
+    assert (str(clubs.booking_page), str(clubs.starts), clubs.vetted) == (
+        "https://clubs.example.org/", "2025-09", True)  # fmt: skip
+    assert clubs.size.startswith(PLACEHOLDER)
+    [partner] = clubs.partners
+    assert (partner.club, str(partner.site)) == ("chess", "https://chess.example.org/")
+
+
+def test_a_yes_no_fact_given_as_neither_is_refused(tmp_path: Path) -> None:
+    """Found writing these tests: '--fact clubs.vetted maybe' wrote 'vetted: false'."""
+    root = project(tmp_path)
+    (root / "docs" / "policies" / "clubs.md").write_text(CLUBS, encoding="utf-8")
+    refused = _new(root, "acorns", "--fact", "clubs.vetted", "maybe")
+    assert refused.exit_code == 2, refused.output
+    assert "clubs.vetted: 'maybe' is neither yes nor no" in refused.output
+    assert not (root / "settings" / "acorns.yml").exists()
+    for said, meant in (("Yes", True), ("no", False), ("true", True), ("N", False)):
+        made = _new(root, f"s-{said.lower()}", "--fact", "clubs.vetted", said)
+        assert made.exit_code == 0, made.output
+        setting = load_setting(root / "settings", f"s-{said.lower()}", [*POLICIES, "clubs"])
+        assert setting.clubs.vetted is meant
