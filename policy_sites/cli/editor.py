@@ -346,6 +346,12 @@ def _declared_answers(
         elif kind is FactKind.RECORDS:  # one record a time, by its first field
             first = next(iter(fact.declaration.fields or {}))
             answers.setdefault(name, []).append({first: _tidy(value)})
+        elif kind is FactKind.CONTACT_ROUTE:  # never dropped for a FILL IN unawares
+            raise click.BadParameter(
+                f"{name}: a contact route has a name and a phone, email or web address, "
+                "more than one value: write it in the file, where new leaves FILL IN",
+                param_hint="--fact",
+            )
         elif kind is FactKind.YES_NO:
             said = _tidy(value).lower()
             if said not in YES | NO:

@@ -781,3 +781,68 @@ def test_a_yes_no_fact_given_as_neither_is_refused(tmp_path: Path) -> None:
         assert made.exit_code == 0, made.output
         setting = load_setting(root / "settings", f"s-{said.lower()}", [*POLICIES, "clubs"])
         assert setting.clubs.vetted is meant
+
+
+OPTIONAL_CLUBS = """\
+---
+policy_id: clubs
+facts:
+  clubs:
+    optional: true
+    partners:
+      kind: records
+      question: The clubs you work with.
+      fields:
+        club:
+          kind: phrase
+          question: Which club is it?
+          frame: "the {} club"
+          example: chess
+        site:
+          kind: web_address
+          question: What is its web address?
+    route:
+      kind: contact_route
+      question: Who do you call about a club?
+---
+# Clubs
+
+{% if clubs %}{% for partner in clubs.partners %}{{ partner.club }}{% endfor %}{% endif %}
+"""
+
+
+def test_an_optional_group_of_records_uncommented_loads_and_so_does_its_example(
+    tmp_path: Path,
+) -> None:
+    """Found writing these tests: in a group written commented out (it may be left out),
+    a records fact was commented out twice, so the group uncommented lacked it; and its
+    example record left out a field with no example that every record needs."""
+    root = project(tmp_path)
+    (root / "docs" / "policies" / "clubs.md").write_text(OPTIONAL_CLUBS, encoding="utf-8")
+    assert _new(root, "acorns").exit_code == 0
+    path = root / "settings" / "acorns.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index("# clubs:")
+    end = next(n for n in range(start + 1, len(lines)) if not lines[n].startswith("#   "))
+    group = [line.removeprefix("# ") for line in lines[start:end]]
+    assert "  partners: []" in group
+    path.write_text("\n".join([*lines[:start], *group, *lines[end:]]) + "\n", encoding="utf-8")
+    setting = load_setting(root / "settings", "acorns", [*POLICIES, "clubs"])
+    assert setting.clubs.partners == []
+    path.write_text(_uncommented_example(path.read_text(encoding="utf-8"), "partners"), "utf-8")
+    setting = load_setting(root / "settings", "acorns", [*POLICIES, "clubs"])
+    [partner] = setting.clubs.partners
+    assert partner.club == "chess" and partner.site == f"{PLACEHOLDER}: What is its web address?"
+    assert partner.site in placeholders_in(setting)  # check reports it until it is given
+
+
+def test_a_contact_route_given_with_fact_is_refused_not_dropped(tmp_path: Path) -> None:
+    """Found writing these tests: '--fact clubs.route …' was dropped without a word and
+    FILL IN written in its place; a route has a name and a way to reach it, so the
+    editor is told to write it in the file."""
+    root = project(tmp_path)
+    (root / "docs" / "policies" / "clubs.md").write_text(OPTIONAL_CLUBS, encoding="utf-8")
+    refused = _new(root, "acorns", "--fact", "clubs.route", "01632 960000")
+    assert refused.exit_code == 2, refused.output
+    assert "clubs.route: a contact route has a name and a phone" in " ".join(refused.output.split())
+    assert not (root / "settings" / "acorns.yml").exists()
