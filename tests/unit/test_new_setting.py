@@ -846,3 +846,34 @@ def test_a_contact_route_given_with_fact_is_refused_not_dropped(tmp_path: Path) 
     assert refused.exit_code == 2, refused.output
     assert "clubs.route: a contact route has a name and a phone" in " ".join(refused.output.split())
     assert not (root / "settings" / "acorns.yml").exists()
+
+
+def test_records_every_setting_needs_are_a_placeholder_until_given_or_said_none(
+    tmp_path: Path,
+) -> None:
+    """Found writing these tests: records a policy needs (no default) that new was not
+    told were written as none ('partners: []'), an answer nobody gave, which check never
+    reported though new listed them to fill in; now a record of placeholders stands until
+    they are given, and an editor who answers that there are none gets [] (not listed)."""
+    root = project(tmp_path)
+    (root / "docs" / "policies" / "clubs.md").write_text(CLUBS, encoding="utf-8")
+    told = _new(root, "acorns")
+    assert told.exit_code == 0, told.output
+    assert "clubs.partners" in told.output  # listed as left to fill in
+    setting = load_setting(root / "settings", "acorns", [*POLICIES, "clubs"])
+    [partner] = setting.clubs.partners
+    left = placeholders_in(setting)
+    assert partner.club in left and partner.site in left  # check reports them
+    assert partner.site == f"{PLACEHOLDER}: What is its web address?"
+    answers = [
+        "Sunny Days", "Pre-school", "", "n", "", "Ann Lee", "", "n", "", "kent",
+        *[""] * (len(QUESTIONS) + 4),  # the clubs' four other facts
+        "",  # clubs.partners: none
+        *[""] * len(needed_facts(NURSERY)), *[""] * len(records_facts()), *[""] * 7,
+        "", "", "",
+    ]  # fmt: skip
+    asked = _interactive(root, answers)
+    assert asked.exit_code == 0, asked.output
+    assert "clubs.partners" not in asked.output[asked.output.index("wrote ") :]
+    setting = load_setting(root / "settings", "sunny-days", [*POLICIES, "clubs"])
+    assert setting.clubs.partners == []
