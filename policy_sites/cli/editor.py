@@ -434,7 +434,9 @@ def _declared_answers(
     multiple=True,
     metavar="NAME VALUE",
     help="A fact a policy declares in its front matter, by its dotted name, e.g. "
-    "--fact missing_child.search_areas 'the garden' (repeat a list's name for each item).",
+    "--fact missing_child.search_areas 'the garden' (repeat a list's name for each item, "
+    "and a records fact's for each record, by its first field: --fact "
+    "social_media.official_channels Facebook).",
 )
 @click.option("--no-input", is_flag=True, help="Ask nothing: take every detail from options.")
 @project_option
