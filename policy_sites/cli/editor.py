@@ -18,7 +18,12 @@ from policy_sites.cli.options import find_project, project_option, slug_argument
 from policy_sites.context.phrases import join_or
 from policy_sites.context.views import policy_ids
 from policy_sites.render.preview import serve as serve_preview
-from policy_sites.settings.facts import DeclaredFact, FactKind, scaffold_policy
+from policy_sites.settings.facts import (
+    DeclaredFact,
+    FactDeclaration,
+    FactKind,
+    scaffold_policy,
+)
 from policy_sites.settings.json_schema import SCHEMA_FILE, schema_is_current, schema_text
 from policy_sites.settings.loader import (
     SettingsError,
@@ -88,6 +93,10 @@ def _date(text: str) -> str:
         raise click.BadParameter(str(error)) from None
 
 
+YES = frozenset({"yes", "y", "true"})
+NO = frozenset({"no", "n", "false"})
+"""What --fact takes for a yes/no fact (in any case)."""
+
 EMPTY_TO_FILL_IN = "leave empty to fill in later"
 """How a question says an empty answer is allowed and becomes a FILL IN placeholder."""
 
@@ -135,6 +144,23 @@ def _ratifying_body(text: str) -> str:
     return text
 
 
+def _checked(kind: Any) -> Callable[[str], str]:
+    """A prompt's check that an answer (empty, or) is a ``kind``: a phone number, an
+    email or web address; click asks again, saying why, until it is."""
+
+    def check(text: str) -> str:
+        text = _tidy(text)
+        if text and kind is not str:
+            try:
+                TypeAdapter(kind).validate_python(text)
+            except ValidationError as error:
+                message = error.errors()[0]["msg"].removeprefix("Value error, ")
+                raise click.BadParameter(f"{text!r}: {message}") from None
+        return text
+
+    return check
+
+
 def _given_or_asked(
     given: str | None,
     ask: bool,
@@ -148,20 +174,32 @@ def _given_or_asked(
         return _tidy(given)
     if not ask:
         return None
-
-    def check(text: str) -> str:
-        text = _tidy(text)
-        if text and kind is not str:
-            try:
-                TypeAdapter(kind).validate_python(text)
-            except ValidationError as error:
-                message = error.errors()[0]["msg"].removeprefix("Value error, ")
-                raise click.BadParameter(f"{text!r}: {message}") from None
-        return text
-
     answer = _prompt(f"{question} ({when_empty})", default="", show_default=False,
-                     value_proc=check)  # fmt: skip
+                     value_proc=_checked(kind))  # fmt: skip
     return answer or None
+
+
+def _ask_declared(decl: FactDeclaration, prompt: str, when_empty: str, indent: str = "") -> Any:
+    """One answer to a declared fact (or, ``indent``-ed, a record's field), of its kind and
+    checked as it is typed, so a mistake is asked again at once, never refused with the
+    whole file at the end; None for an empty answer. ``prompt`` asks a text, a date or a
+    web address, ending with what empty does; a choice and a yes/no say their answers."""
+    if decl.kind is FactKind.CHOICE:
+        choices = list(decl.choices or ())
+        return _prompt(
+            f"{indent}{decl.question} (one of: {', '.join(choices)}; {when_empty})",
+            type=click.Choice([*choices, ""]), default="",
+            show_choices=False, show_default=False,
+        ) or None  # fmt: skip
+    if decl.kind is FactKind.YES_NO:
+        answer = _prompt(f"{indent}{decl.question} (yes/no, {when_empty})", default="",
+                         show_default=False, show_choices=False,
+                         type=click.Choice(["yes", "no", ""]))  # fmt: skip
+        return None if answer == "" else answer == "yes"
+    proc = _date if decl.kind is FactKind.DATE else _checked(
+        HttpUrl if decl.kind is FactKind.WEB_ADDRESS else str
+    )  # fmt: skip
+    return _prompt(prompt, default="", show_default=False, value_proc=proc) or None
 
 
 def _ask_required(question: str) -> str:
@@ -195,10 +233,9 @@ def _ask_records(fact: DeclaredFact) -> list[dict[str, Any]]:
     while answer := _ask_optional(question):
         record: dict[str, Any] = {first_name: answer}
         for name, inner in fields[1:]:
-            check = HttpUrl if inner.kind is FactKind.WEB_ADDRESS else str
-            given = _given_or_asked(None, True, f"  {inner.question}", check,
-                                    "leave empty if none")  # fmt: skip
-            if given:
+            given = _ask_declared(inner, f"  {inner.question} (leave empty if none)",
+                                  "leave empty if none", "  ")  # fmt: skip
+            if given is not None:
                 record[name] = given
         found.append(record)
         question = f"  Another one? {first.question} (leave empty if there are no more)"
@@ -309,8 +346,18 @@ def _declared_answers(
         elif kind is FactKind.RECORDS:  # one record a time, by its first field
             first = next(iter(fact.declaration.fields or {}))
             answers.setdefault(name, []).append({first: _tidy(value)})
+        elif kind is FactKind.CONTACT_ROUTE:  # never dropped for a FILL IN unawares
+            raise click.BadParameter(
+                f"{name}: a contact route has a name and a phone, email or web address, "
+                "more than one value: write it in the file, where new leaves FILL IN",
+                param_hint="--fact",
+            )
         elif kind is FactKind.YES_NO:
-            answers[name] = _tidy(value).lower() in ("yes", "y", "true")
+            said = _tidy(value).lower()
+            if said not in YES | NO:
+                raise click.BadParameter(f"{name}: {value!r} is neither yes nor no",
+                                         param_hint="--fact")  # fmt: skip
+            answers[name] = said in YES
         else:
             answers[name] = _tidy(value)
     if not ask:
@@ -326,18 +373,8 @@ def _declared_answers(
             answers[fact.dotted] = _ask_records(fact)
         elif decl.kind is FactKind.LIST:
             answers[fact.dotted] = _ask_list(prompt, "  Another (leave empty if there are no more)")
-        elif decl.kind is FactKind.CHOICE:
-            answers[fact.dotted] = _prompt(
-                f"{decl.question} ({EMPTY_TO_FILL_IN})",
-                type=click.Choice([*(decl.choices or ()), ""]), default="",
-                show_choices=True, show_default=False,
-            ) or None  # fmt: skip
-        elif decl.kind is FactKind.YES_NO:
-            answer = _prompt(f"{decl.question} (yes/no, {EMPTY_TO_FILL_IN})", default="",
-                             show_default=False, type=click.Choice(["yes", "no", ""]))  # fmt: skip
-            answers[fact.dotted] = None if answer == "" else answer == "yes"
         else:
-            answers[fact.dotted] = _ask_optional(prompt) or None
+            answers[fact.dotted] = _ask_declared(decl, prompt, EMPTY_TO_FILL_IN)
     return answers
 
 
@@ -397,7 +434,9 @@ def _declared_answers(
     multiple=True,
     metavar="NAME VALUE",
     help="A fact a policy declares in its front matter, by its dotted name, e.g. "
-    "--fact missing_child.search_areas 'the garden' (repeat a list's name for each item).",
+    "--fact missing_child.search_areas 'the garden' (repeat a list's name for each item, "
+    "and a records fact's for each record, by its first field: --fact "
+    "social_media.official_channels Facebook).",
 )
 @click.option("--no-input", is_flag=True, help="Ask nothing: take every detail from options.")
 @project_option

@@ -32,9 +32,11 @@ from pydantic import (
     BeforeValidator,
     Field,
     HttpUrl,
+    SerializerFunctionWrapHandler,
     TypeAdapter,
     ValidationError,
     ValidatorFunctionWrapHandler,
+    WrapSerializer,
     WrapValidator,
     create_model,
     model_validator,
@@ -504,9 +506,20 @@ def _class_name(group: str) -> str:
 
 
 def _or_placeholder(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """``new`` writes a placeholder where it was not told a choice, a yes/no or a date:
-    it stands until ``check`` (which reports it) sees it replaced."""
+    """``new`` writes a placeholder where it was not told a choice, a yes/no, a date or
+    a web address: it stands until ``check`` (which reports it) sees it replaced."""
     return value if is_placeholder(value) else handler(value)
+
+
+def _placeholder_as_is(value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+    """A placeholder is dumped as the text it is (``placeholders_in`` finds it), never
+    through the serializer of the value it stands for (a date's would fail)."""
+    return value if is_placeholder(value) else handler(value)
+
+
+def _placeholder_allowed(inner: Any) -> Any:
+    """``inner`` (a value that is not text), or ``new``'s placeholder until filled in."""
+    return Annotated[inner, WrapValidator(_or_placeholder), WrapSerializer(_placeholder_as_is)]
 
 
 def _one_item(value: Any) -> Any:
@@ -525,7 +538,7 @@ def _annotation(decl: FactDeclaration, name: str = "record") -> Any:
     if kind is FactKind.CONTACT_ROUTE:
         return ContactRoute
     if kind is FactKind.WEB_ADDRESS:
-        return HttpUrl
+        return _placeholder_allowed(HttpUrl)
     if kind is FactKind.RECORDS:
         fields = {
             field: _declaration_field(inner, needed=True)
@@ -543,7 +556,7 @@ def _annotation(decl: FactDeclaration, name: str = "record") -> Any:
         FactKind.YES_NO: bool,
         FactKind.DATE: DateField,
     }[kind]
-    return Annotated[inner, WrapValidator(_or_placeholder)]
+    return _placeholder_allowed(inner)
 
 
 def _description(decl: FactDeclaration) -> str:

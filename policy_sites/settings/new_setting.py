@@ -185,7 +185,7 @@ class NewSettingDetails:
         left += [
             f.dotted
             for f in facts
-            if f.needed_if(self.conditions) and self.declared.get(f.dotted) in (None, "", [])
+            if f.needed_if(self.conditions) and _unanswered(f, self.declared.get(f.dotted))
         ]
         left += [f"contact.{key}" for key in ("phone", "email", "address")
                  if not getattr(self.contact, key)]  # fmt: skip
@@ -199,6 +199,13 @@ class NewSettingDetails:
         if not leaders.has_a_way:
             left.append("concerns_about_leaders.phone or .email")
         return left
+
+
+def _unanswered(fact: DeclaredFact, value: Any) -> bool:
+    """Whether ``value`` leaves a declared fact to fill in (records told none do not)."""
+    if fact.declaration.kind is FactKind.RECORDS:
+        return value is None
+    return value in (None, "", [])
 
 
 class NewSettingError(ValueError):
@@ -358,30 +365,39 @@ def declared_prompt(fact: DeclaredFact, when_empty: str) -> str:
     return f"{decl.question} ({when_empty})"
 
 
-def _records(fact: DeclaredFact, records: list[dict[str, Any]], indent: str,
-             in_comment: bool) -> list[str]:  # fmt: skip
-    """A records fact's lines: each record told, or none (``[]``) after an example of
-    one, made from its fields' examples, to copy."""
+def _records(
+    fact: DeclaredFact, records: list[dict[str, Any]] | None, indent: str, needed: bool
+) -> list[str]:
+    """A records fact's lines: each record told; none (``[]``) if so told, or if not told
+    and the fact may be left empty, after an example of one to copy, made from its
+    fields' examples (a placeholder for a field every record needs that has none), so
+    that the example, uncommented, loads; else (needed, not told) one record of
+    placeholders, which check reports until the records are written."""
     fields = fact.declaration.fields or {}
-    if not records:
-        example = {n: f.shown_example() for n, f in fields.items() if f.shown_example()}
+    if records is None and needed:
+        records = [{}]
+
+    def placeholder(name: str) -> str:
+        return declared_placeholder(DeclaredFact(None, name, fields[name], fact.source))
+
+    if not records:  # told none, or none needed
+        example = {n: f.shown_example() or (placeholder(n) if f.required else "")
+                   for n, f in fields.items()}  # fmt: skip
         shown = [f"{'-' if i == 0 else ' '} {n}: {_q(v)}" for i, (n, v) in
-                 enumerate(example.items())]  # fmt: skip
+                 enumerate((n, v) for n, v in example.items() if v)]  # fmt: skip
         lines = [f"{indent}# None yet. To add one, replace [] with entries like this:"]
         lines += [f"{indent}#   {line}" for line in shown]
-        return [*lines, f"{indent}{'# ' if in_comment else ''}{fact.name}: []"]
-    off = "# " if in_comment else ""
-    lines = [f"{indent}{off}{fact.name}:"]
+        return [*lines, f"{indent}{fact.name}: []"]
+    lines = [f"{indent}{fact.name}:"]
     for record in records:
         given = [(n, record.get(n)) for n in fields if record.get(n) not in (None, "")]
         missing = [n for n, f in fields.items() if f.required and record.get(n) in (None, "")]
-        given += [(n, declared_placeholder(DeclaredFact(None, n, fields[n], fact.source)))
-                  for n in missing]  # fmt: skip
+        given += [(n, placeholder(n)) for n in missing]
         for i, (name, item) in enumerate(given):
             shown = str(item).lower() if isinstance(item, bool) else _q(str(item))
-            lines.append(f"{indent}{off}  {'-' if i == 0 else ' '} {name}: {shown}")
+            lines.append(f"{indent}  {'-' if i == 0 else ' '} {name}: {shown}")
         left = [n for n in fields if n not in dict(given)]
-        lines += [f"{indent}{off}    # {n}: {fields[n].shown_example() or '…'}  "
+        lines += [f"{indent}    # {n}: {fields[n].shown_example() or '…'}  "
                   f"({fields[n].question})" for n in left]  # fmt: skip
     return lines
 
@@ -399,9 +415,9 @@ def _declared_value(
         lines.append(f"{indent}# One of: " + ", ".join(_q(c) for c in decl.choices or ()))
     if decl.staff_only:
         lines.append(f"{indent}# Staff only: never shown to parents and visitors.")
+    if decl.kind is FactKind.RECORDS:  # [] is an answer: none
+        return lines + _records(fact, value, indent, needed and not decl.has_default)
     told = value not in (None, "", [])
-    if decl.kind is FactKind.RECORDS:
-        return lines + _records(fact, value if told else [], indent, in_comment)
     off = "" if told or needed or in_comment else "# "
     if not told:
         value = decl.default if decl.has_default else decl.example

@@ -1,6 +1,6 @@
-"""An official account given by its platform alone, as `policy-sites new --channel`
-writes it, reads as a sentence on the pages, never as a bare 'Facebook' after a colon
-(issue 19)."""
+"""An official account given by its platform alone, as `policy-sites new --fact
+social_media.official_channels Facebook` writes it, reads as a sentence on the pages,
+never as a bare 'Facebook' after a colon (issue 19)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def test_a_channel_with_neither_address_nor_description_reads_as_a_sentence(tmp_
     # new never leaves the area to the federation's (the authority register): name it.
     args = ["new", "acorns", "--no-input", "--project", root, "--name", "Acorns",
             "--local-authority", "kent", "--provision", "Nursery",
-            "--dsl", "Jo Bloggs", "", "Nursery", "--channel", "Facebook"]  # fmt: skip
+            "--dsl", "Jo Bloggs", "", "Nursery",
+            "--fact", "social_media.official_channels", "Facebook"]  # fmt: skip
     made = CliRunner().invoke(cli, args)
     assert made.exit_code == 0, made.output
     built = CliRunner().invoke(cli, ["build", "acorns", "--project", root, "--no-pdf"])
