@@ -666,6 +666,22 @@ def test_no_records_are_an_empty_list_with_an_example_that_loads_uncommented(
     assert fields is not None and channel.platform == fields["platform"].example
 
 
+PARTNERS = """\
+    partners:
+      kind: records
+      question: The clubs you work with.
+      fields:
+        club:
+          kind: phrase
+          question: Which club is it?
+          frame: "the {} club"
+          example: chess
+        site:
+          kind: web_address
+          question: What is its web address?
+"""
+"""The records fact both clubs policies declare: each club, and its web address."""
+
 CLUBS = """\
 ---
 policy_id: clubs
@@ -684,24 +700,12 @@ facts:
       kind: choice
       choices: [small, large]
       question: How big are the clubs?
-    partners:
-      kind: records
-      question: The clubs you work with.
-      fields:
-        club:
-          kind: phrase
-          question: Which club is it?
-          frame: "the {} club"
-          example: chess
-        site:
-          kind: web_address
-          question: What is its web address?
----
+{partners}---
 # Clubs
 
 {{ clubs.booking_page }} {{ clubs.starts }} {{ clubs.vetted }} {{ clubs.size }}
 {% for partner in clubs.partners %}{{ partner.club }} {{ partner.site }}{% endfor %}
-"""
+""".replace("{partners}", PARTNERS)
 
 
 def test_a_fact_of_any_kind_not_given_is_a_placeholder_check_reports(tmp_path: Path) -> None:
@@ -789,26 +793,14 @@ policy_id: clubs
 facts:
   clubs:
     optional: true
-    partners:
-      kind: records
-      question: The clubs you work with.
-      fields:
-        club:
-          kind: phrase
-          question: Which club is it?
-          frame: "the {} club"
-          example: chess
-        site:
-          kind: web_address
-          question: What is its web address?
-    route:
+{partners}    route:
       kind: contact_route
       question: Who do you call about a club?
 ---
 # Clubs
 
 {% if clubs %}{% for partner in clubs.partners %}{{ partner.club }}{% endfor %}{% endif %}
-"""
+""".replace("{partners}", PARTNERS)
 
 
 def test_an_optional_group_of_records_uncommented_loads_and_so_does_its_example(
