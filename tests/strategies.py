@@ -10,11 +10,20 @@ tests/integration/test_bad_input.py's job.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
-from policy_sites.settings.facts import DeclaredFact, FactDeclaration, FactKind, read_catalog
+from policy_sites.settings.facts import (
+    DeclaredFact,
+    FactDeclaration,
+    FactKind,
+    PolicyCatalog,
+    read_catalog,
+)
 from policy_sites.settings.schema import RatifyingBody
 from tests.helpers import REPO
 
@@ -93,7 +102,19 @@ _WORDING: dict[str, list[str]] = {
 }
 """More wording than a declaration's one example, by fact, for the facts that have it."""
 
-DECLARED = read_catalog(REPO / "docs")
+
+def _declared_catalog() -> PolicyCatalog:
+    """The shared policies' sources and the guide's third policy (tests/fixtures/docs),
+    which the generated settings publish too, read together as one project would."""
+    folder = Path(tempfile.mkdtemp(prefix="policy-sites-strategies-")) / "docs"
+    (folder / "policies").mkdir(parents=True)
+    for source in [*(REPO / "docs" / "policies").glob("*.md"),
+                   REPO / "tests" / "fixtures" / "docs" / "acceptable-use.md"]:  # fmt: skip
+        shutil.copy(source, folder / "policies" / source.name)
+    return read_catalog(folder)
+
+
+DECLARED = _declared_catalog()
 """The facts the shared policies declare in their front matter: the settings drawn give
 them by kind, as a manager would, so a new policy's facts are generated with no edit here."""
 

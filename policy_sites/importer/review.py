@@ -72,9 +72,12 @@ def _front_matter(result: ImportResult) -> str:
         "title": result.title,
         "draft": True,
     }
+    facts: dict[str, Any] = dict(result.borrowed)  # other policies' facts the text uses
     if recovered.facts:
         names = {n for c in result.copies for n in c.names}
-        data["facts"] = {recovered.group: {f.name: _declaration(f, names) for f in recovered.facts}}
+        facts[recovered.group] = {f.name: _declaration(f, names) for f in recovered.facts}
+    if facts:
+        data["facts"] = facts
     sources = ", ".join(c.path.name for c in result.copies)
     dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return (

@@ -21,7 +21,7 @@ from policy_sites.importer.docx_file import DocxRefused, read_docx
 from policy_sites.importer.known_facts import Marked, mark_known_facts
 from policy_sites.importer.markdown import Converted, convert, split_marker
 from policy_sites.project import Project
-from policy_sites.settings.facts import read_catalog
+from policy_sites.settings.facts import DeclaredFact, PolicySource, read_catalog
 from policy_sites.settings.loader import DEFAULTS_FILE, load_setting, read_mapping
 from policy_sites.settings.new_setting import (
     DSLDetails,
@@ -102,6 +102,41 @@ class ImportResult:
     recovered: Recovered
     copies: list[ImportedCopy]
     round_trips: list[RoundTrip] = field(default_factory=list)
+    borrowed: dict[str, Any] = field(default_factory=dict)
+    """Declarations of the facts other policies declare that the draft uses (a known
+    fact put in as a variable), copied as written: each policy declares what it uses."""
+
+
+def borrowed_declarations(others: Sequence[PolicySource], text: str) -> dict[str, Any]:
+    """The ``facts:`` entries the draft's ``text`` needs from ``others``' declarations:
+    each fact it uses by name, and a whole group it only tests (``{% if photos %}``),
+    with the group's own ``optional``/``needed_when``."""
+    from policy_sites.check.source_usage import uses_in
+
+    declared = {fact.path: (policy, fact) for policy in others for fact in policy.facts}
+    tops = {path[0] for path in declared}
+    chosen: dict[tuple[str, ...], tuple[PolicySource, DeclaredFact]] = {}
+    for use in uses_in(text):
+        if use.path[0] not in tops:
+            continue
+        exact = declared.get(use.path[:2]) or declared.get(use.path[:1])
+        if exact is not None:
+            chosen.setdefault(exact[1].path, exact)
+        else:  # the group alone: all of it
+            chosen.update({p: found for p, found in declared.items() if p[0] == use.path[0]})
+    out: dict[str, Any] = {}
+    for policy, fact in chosen.values():
+        spec = fact.declaration.model_dump(mode="json", exclude_unset=True)
+        if fact.group is None:
+            out[fact.name] = spec
+            continue
+        group = out.setdefault(fact.group, {})
+        if fact.group in policy.optional_groups:
+            group["optional"] = True
+        if fact.needed_when:
+            group["needed_when"] = fact.needed_when
+        group[fact.name] = spec
+    return out
 
 
 def _new_setting(project: Project, slug: str, policy_id: str) -> None:
@@ -274,6 +309,7 @@ def import_policy(
     )
     name = copies[0].marked.used.get("name", "")
     result = ImportResult(policy_id, _title(copies[0].converted.lines, name), recovered, copies)
+    result.borrowed = borrowed_declarations(others, recovered.text)
     for copy in copies:
         values = {f.name: _as_kept(f.values.get(copy.slug, "")) for f in recovered.facts}
         result.round_trips.append(_round_trip(renderer, copy, recovered, values))
