@@ -562,7 +562,7 @@ def _annotation(decl: FactDeclaration, name: str = "record") -> Any:
 def _description(decl: FactDeclaration) -> str:
     parts = [decl.question]
     if decl.kind is FactKind.LIST:
-        parts.append("One item per line; the list is joined with 'and'.")
+        parts.append("One item per line.")  # how they are joined, the question says
     if decl.kind is FactKind.CHOICE:
         parts.append("One of: " + ", ".join(repr(c) for c in decl.choices or ()) + ".")
     if decl.kind is FactKind.RECORDS:
