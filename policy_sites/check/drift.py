@@ -212,6 +212,7 @@ def variable_drift(
     meta_names = {key for text in texts.values() for key in parse_front_matter(text)}
     findings: list[Finding] = []
     uses: list[Use] = []
+    borrowed = _declared_elsewhere(project)
     for path, text in texts.items():
         _, source, first = split_front_matter(text)
         try:
@@ -236,29 +237,39 @@ def variable_drift(
             if depth is None:
                 continue
             findings.append(_undefined(project, path, use, depth, tree))
-        findings += _undeclared_here(project, path, found)
+        findings += _undeclared_here(project, path, found, borrowed)
     findings += _unused(project, uses, tree, only)
     findings += _unused_declarations(project, uses)
     return sorted(set(findings))
 
 
-def _undeclared_here(project: Project, path: Path, uses: list[Use]) -> list[Finding]:
-    """A policy's use of a fact that only other policies declare: a setting publishing
-    this policy without them need not give it, and its page would fail to build (or
-    print nothing where the fact goes). Each policy declares every fact it uses itself."""
+def _declared_elsewhere(project: Project) -> dict[Path, dict[str, list[str]]]:
+    """For each policy's source, the facts it does not declare that other policies do
+    (by top-level name), with the files that declare them; read once per check."""
     try:
-        catalog = read_catalog(project.docs_dir)
+        policies = read_catalog(project.docs_dir).policies
     except DeclarationError:
-        return []  # reported with each setting
-    policy = next((p for p in catalog.policies if p.path.resolve() == path.resolve()), None)
-    if policy is None:  # not a policy: pages and partials use what the policies declare
-        return []
-    own = {fact.path[0] for fact in policy.facts}
-    declared_by: dict[str, list[str]] = {}
-    for other in catalog.policies:
-        for fact in other.facts:
-            if fact.path[0] not in own and other.path.name not in declared_by.get(fact.path[0], []):
-                declared_by.setdefault(fact.path[0], []).append(other.path.name)
+        return {}  # reported with each setting
+    found: dict[Path, dict[str, list[str]]] = {}
+    for policy in policies:
+        own = {fact.path[0] for fact in policy.facts}
+        elsewhere: dict[str, list[str]] = {}
+        for other in policies:
+            for top in dict.fromkeys(fact.path[0] for fact in other.facts):
+                if top not in own:
+                    elsewhere.setdefault(top, []).append(other.path.name)
+        found[policy.path.resolve()] = elsewhere
+    return found
+
+
+def _undeclared_here(
+    project: Project, path: Path, uses: list[Use], borrowed: Mapping[Path, dict[str, list[str]]]
+) -> list[Finding]:
+    """A policy's use of a fact that only other policies declare (``borrowed``, from
+    ``_declared_elsewhere``): a setting publishing this policy without them need not give
+    it, and its page would fail to build (or print nothing where the fact goes). Each
+    policy declares every fact it uses itself; pages and partials are not policies."""
+    declared_by = borrowed.get(path.resolve(), {})
     findings = []
     for use in uses:
         others = declared_by.get(use.path[0])

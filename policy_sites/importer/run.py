@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from policy_sites.check.source_usage import uses_in
 from policy_sites.importer.align import Copy, Recovered, recover
 from policy_sites.importer.docx_file import DocxRefused, read_docx
 from policy_sites.importer.known_facts import Marked, mark_known_facts
@@ -111,8 +112,6 @@ def borrowed_declarations(others: Sequence[PolicySource], text: str) -> dict[str
     """The ``facts:`` entries the draft's ``text`` needs from ``others``' declarations:
     each fact it uses by name, and a whole group it only tests (``{% if photos %}``),
     with the group's own ``optional``/``needed_when``."""
-    from policy_sites.check.source_usage import uses_in
-
     declared = {fact.path: (policy, fact) for policy in others for fact in policy.facts}
     tops = {path[0] for path in declared}
     chosen: dict[tuple[str, ...], tuple[PolicySource, DeclaredFact]] = {}
